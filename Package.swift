@@ -1,0 +1,63 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "minsheng",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "minsheng", targets: ["minsheng"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.0"),
+        .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
+        .package(url: "https://github.com/vapor/fluent-kit.git", from: "1.57.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/JohnSundell/Plot.git", from: "0.14.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
+    ],
+    targets: [
+        // The domain without I/O: rules, calculations and file formats.
+        .target(name: "MinshengCore"),
+        // FluentKit models, migrations and feature services; no Vapor.
+        .target(
+            name: "MinshengData",
+            dependencies: [
+                "MinshengCore",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            resources: [.copy("Demo/Resources")]
+        ),
+        // The Vapor application: configuration, routes, controllers, views, access policies.
+        .target(
+            name: "MinshengWeb",
+            dependencies: [
+                "MinshengCore",
+                "MinshengData",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "Plot", package: "Plot"),
+            ]
+        ),
+        .executableTarget(
+            name: "minsheng",
+            dependencies: [
+                "MinshengWeb",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "MinshengCoreTests", dependencies: ["MinshengCore"]),
+        .testTarget(
+            name: "MinshengWebTests",
+            dependencies: [
+                "MinshengWeb",
+                .product(name: "XCTVapor", package: "vapor"),
+                .product(name: "VaporTesting", package: "vapor"),
+            ]
+        ),
+    ]
+)

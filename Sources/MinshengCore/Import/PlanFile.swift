@@ -1,0 +1,157 @@
+import Foundation
+
+/// The plan exchange format (normative):
+/// `级别,实事序号,实事名称,项目名称,指标任务,单位,进度类型,汇总方式,牵头单位,行政区划,目标任务`,
+/// one row per indicator × region.
+public enum PlanFile {
+    public static let header = ["级别", "实事序号", "实事名称", "项目名称", "指标任务", "单位", "进度类型", "汇总方式", "牵头单位", "行政区划", "目标任务"]
+    /// Region names that stand for the importing region's own target.
+    public static let aggregateNames: Set<String> = ["全省", "全市", "全县", "合计"]
+
+    public struct Row: Sendable, Equatable {
+        public var line: Int
+        public var level: PlanLevel
+        public var itemSeq: Int
+        public var itemName: String
+        public var projectName: String
+        public var indicatorName: String
+        public var unitLabel: String
+        public var kind: ProgressType
+        public var rule: Aggregation
+        public var leadUnit: String?
+        public var region: String
+        public var target: Double?
+        public var targetNote: String?
+    }
+
+    public static func parse(rows: [[String]]) throws -> [Row] {
+        guard let first = rows.first else { throw ImportRefusal([ImportProblem(row: nil, column: nil, reason: "文件为空。")]) }
+        let head = first.map { $0.trimmingCharacters(in: .whitespaces) }
+        guard head == header else {
+            throw ImportRefusal([ImportProblem(row: 1, column: nil, reason: "表头应为“\(header.joined(separator: ","))”，实际为“\(head.joined(separator: ","))”。")])
+        }
+        var problems: [ImportProblem] = []
+        var result: [Row] = []
+        var seen: [String: Int] = [:]
+        for (index, raw) in rows.enumerated().dropFirst() {
+            let line = index + 1
+            if raw.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
+            guard raw.count == header.count else {
+                problems.append(ImportProblem(row: line, column: nil, reason: "应有 \(header.count) 列，实际有 \(raw.count) 列。"))
+                continue
+            }
+            let f = raw.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            func problem(_ column: Int, _ reason: String) { problems.append(ImportProblem(row: line, column: header[column], reason: reason)) }
+            for (i, value) in f.enumerated() where value.count > 500 { problem(i, "内容过长（超过 500 个字符）。") }
+            guard let level = PlanLevel(label: f[0]) else { problem(0, "应为 省定、市定 或 县定。"); continue }
+            guard let seq = Int(f[1]), seq > 0, seq < 10000 else { problem(1, "应为正整数。"); continue }
+            if f[2].isEmpty { problem(2, "不能为空。"); continue }
+            if f[3].isEmpty { problem(3, "不能为空。"); continue }
+            if f[4].isEmpty { problem(4, "不能为空。"); continue }
+            guard let kind = ProgressType(label: f[6]) else { problem(6, "应为 进度、形象进度 或 达标。"); continue }
+            let rule: Aggregation
+            if f[7].isEmpty { rule = kind.defaultAggregation } else if let r = Aggregation(label: f[7]) { rule = r } else { problem(7, "应为 求和 或 平均。"); continue }
+            if f[9].isEmpty { problem(9, "不能为空。"); continue }
+            var target: Double? = nil
+            var note: String? = nil
+            if !f[10].isEmpty {
+                if let number = Double(f[10]), number.isFinite {
+                    guard number >= 0 else { problem(10, "目标任务不能为负数。"); continue }
+                    target = number
+                } else {
+                    note = f[10]
+                }
+            }
+            let key = f[3] + "\u{1}" + f[4] + "\u{1}" + f[9]
+            if let earlier = seen[key] {
+                problem(9, "与第 \(earlier) 行重复（同一指标、同一行政区划）。")
+                continue
+            }
+            seen[key] = line
+            result.append(Row(line: line, level: level, itemSeq: seq, itemName: f[2], projectName: f[3], indicatorName: f[4],
+                              unitLabel: f[5], kind: kind, rule: rule, leadUnit: f[8].isEmpty ? nil : f[8], region: f[9],
+                              target: target, targetNote: note))
+        }
+        if !problems.isEmpty { throw ImportRefusal(problems) }
+        if result.isEmpty { throw ImportRefusal([ImportProblem(row: nil, column: nil, reason: "文件中没有数据行。")]) }
+        return result
+    }
+}
+
+/// The progress exchange format (normative): `月份,项目名称,指标任务,行政区划,完成数量,进度,进度情况`.
+public enum ProgressFile {
+    public static let header = ["月份", "项目名称", "指标任务", "行政区划", "完成数量", "进度", "进度情况"]
+
+    public struct Row: Sendable, Equatable {
+        public var line: Int
+        public var year: Int
+        public var month: Int
+        public var projectName: String
+        public var indicatorName: String
+        public var region: String
+        public var quantity: Double?
+        /// In percent.
+        public var progress: Double?
+        public var note: String?
+    }
+
+    /// Parses "92.79%", "92.79", "是" (100) or "否" (0).
+    public static func percent(_ text: String) -> Double? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed == "是" { return 100 }
+        if trimmed == "否" { return 0 }
+        let number = trimmed.hasSuffix("%") ? String(trimmed.dropLast()) : trimmed
+        guard let value = Double(number), value.isFinite else { return nil }
+        return value
+    }
+
+    public static func parse(rows: [[String]]) throws -> [Row] {
+        guard let first = rows.first else { throw ImportRefusal([ImportProblem(row: nil, column: nil, reason: "文件为空。")]) }
+        let head = first.map { $0.trimmingCharacters(in: .whitespaces) }
+        guard head == header else {
+            throw ImportRefusal([ImportProblem(row: 1, column: nil, reason: "表头应为“\(header.joined(separator: ","))”，实际为“\(head.joined(separator: ","))”。")])
+        }
+        var problems: [ImportProblem] = []
+        var result: [Row] = []
+        var seen: [String: Int] = [:]
+        for (index, raw) in rows.enumerated().dropFirst() {
+            let line = index + 1
+            if raw.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
+            guard raw.count == header.count else {
+                problems.append(ImportProblem(row: line, column: nil, reason: "应有 \(header.count) 列，实际有 \(raw.count) 列。"))
+                continue
+            }
+            let f = raw.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            func problem(_ column: Int, _ reason: String) { problems.append(ImportProblem(row: line, column: header[column], reason: reason)) }
+            let monthParts = f[0].split(separator: "-")
+            guard monthParts.count == 2, let year = Int(monthParts[0]), let month = Int(monthParts[1]), (2000...2100).contains(year), (1...12).contains(month) else {
+                problem(0, "应为 YYYY-MM 格式，如 2024-10。"); continue
+            }
+            if f[1].isEmpty { problem(1, "不能为空。"); continue }
+            if f[2].isEmpty { problem(2, "不能为空。"); continue }
+            if f[3].isEmpty { problem(3, "不能为空。"); continue }
+            var quantity: Double? = nil
+            if !f[4].isEmpty {
+                guard let q = Double(f[4]), q.isFinite else { problem(4, "应为数字。"); continue }
+                guard q >= 0 else { problem(4, "不能为负数。"); continue }
+                quantity = q
+            }
+            var progress: Double? = nil
+            if !f[5].isEmpty {
+                guard let p = percent(f[5]) else { problem(5, "应为百分比，如 92.79% 或 92.79。"); continue }
+                guard p >= 0 else { problem(5, "不能为负数。"); continue }
+                guard p <= 1000 else { problem(5, "进度超过 1000%，请核对。"); continue }
+                progress = p
+            }
+            if f[6].count > 500 { problem(6, "内容过长（超过 500 个字符）。"); continue }
+            let key = [f[0], f[1], f[2], f[3]].joined(separator: "\u{1}")
+            if let earlier = seen[key] { problem(3, "与第 \(earlier) 行重复（同一月份、指标和行政区划）。"); continue }
+            seen[key] = line
+            result.append(Row(line: line, year: year, month: month, projectName: f[1], indicatorName: f[2], region: f[3],
+                              quantity: quantity, progress: progress, note: f[6].isEmpty ? nil : f[6]))
+        }
+        if !problems.isEmpty { throw ImportRefusal(problems) }
+        if result.isEmpty { throw ImportRefusal([ImportProblem(row: nil, column: nil, reason: "文件中没有数据行。")]) }
+        return result
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+
+/// Dates as Chinese readers expect them: 2025年11月30日, in China Standard Time.
+public enum ChineseDate {
+    public static let timeZone = TimeZone(identifier: "Asia/Shanghai") ?? TimeZone(secondsFromGMT: 8 * 3600) ?? .current
+
+    private static var calendar: Calendar {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        return calendar
+    }
+
+    public static func day(_ date: Date) -> String {
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return "\(parts.year ?? 0)年\(parts.month ?? 0)月\(parts.day ?? 0)日"
+    }
+
+    public static func dayAndTime(_ date: Date) -> String {
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        let minute = String(format: "%02d", parts.minute ?? 0)
+        return "\(parts.year ?? 0)年\(parts.month ?? 0)月\(parts.day ?? 0)日 \(parts.hour ?? 0):\(minute)"
+    }
+
+    /// "1-10 月" style month span used in bulletin titles.
+    public static func monthSpan(through month: Int) -> String {
+        month <= 1 ? "1 月" : "1-\(month) 月"
+    }
+}

@@ -1,0 +1,33 @@
+import FluentKit
+import Foundation
+import MinshengCore
+
+/// A year's list of livelihood projects adopted by a region at one level (省定 / 市定 / 县定).
+///
+/// The owner region is the root of the plan's decomposition: its own target is the aggregate
+/// column (全市), its children's shares are the district columns.
+public final class Plan: Model, @unchecked Sendable {
+    public static let schema = "plans"
+
+    @ID(custom: .id, generatedBy: .database) public var id: Int?
+    @Parent(key: "year_id") public var year: Year
+    @Field(key: "level") public var level: String
+    @Parent(key: "owner_region_id") public var owner: Region
+    @Field(key: "title") public var title: String
+    @OptionalField(key: "source") public var source: String?
+    @Field(key: "sort_order") public var sortOrder: Int
+    @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+
+    public init() {}
+
+    public init(yearID: Int, level: PlanLevel, ownerRegionID: Int, title: String, source: String? = nil, sortOrder: Int = 0) {
+        self.$year.id = yearID
+        self.level = level.rawValue
+        self.$owner.id = ownerRegionID
+        self.title = title
+        self.source = source
+        self.sortOrder = sortOrder
+    }
+
+    public var planLevel: PlanLevel { PlanLevel(rawValue: level) ?? .county }
+}

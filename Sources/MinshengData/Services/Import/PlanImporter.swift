@@ -1,0 +1,276 @@
+import FluentKit
+import Foundation
+import MinshengCore
+
+/// Writes parsed plan and progress files, all or nothing, inside one transaction.
+public struct PlanImporter: Sendable {
+    public let db: any Database
+
+    public init(db: any Database) { self.db = db }
+
+    public struct PlanSummary: Sendable, Equatable {
+        public var plans: Int
+        public var items: Int
+        public var projects: Int
+        public var indicators: Int
+        public var targets: Int
+        public var regionsCreated: [String]
+    }
+
+    public struct ProgressSummary: Sendable, Equatable {
+        public var written: Int
+        public var replaced: Int
+        /// Rows for the aggregate column (全市 …), which are computed, not stored.
+        public var aggregateRowsIgnored: Int
+    }
+
+    /// Imports a plan file for `regionName` and `year`.
+    public func importPlan(_ rows: [PlanFile.Row], regionName: String, year: Int, by accountID: Int?) async throws -> PlanSummary {
+        try await db.transaction { db in
+            try await Self.writePlan(rows, regionName: regionName, year: year, accountID: accountID, on: db)
+        }
+    }
+
+    private static func writePlan(_ rows: [PlanFile.Row], regionName: String, year: Int, accountID: Int?, on db: any Database) async throws -> PlanSummary {
+        let regions = RegionService(db: db)
+        let root: Region
+        if let existing = try await regions.find(named: regionName) {
+            root = existing
+        } else {
+            root = try await regions.create(name: regionName, kind: RegionKind.guess(fromName: regionName, parent: nil), code: nil, parentID: nil, by: accountID)
+        }
+        let rootID = try root.requireID()
+        var tree = try await regions.tree()
+
+        // Regions: the aggregate or the root itself, else a region in the root's subtree by name.
+        var regionIDs: [String: Int] = [:]
+        var created: [String] = []
+        var nextOrder = 0
+        var columnOrder: [Int: Int] = [:]
+        for row in rows {
+            let name = row.region
+            if regionIDs[name] == nil {
+                if PlanFile.aggregateNames.contains(name) || name == regionName {
+                    regionIDs[name] = rootID
+                } else if let found = tree.subtree(of: rootID).first(where: { $0.name == name && $0.id != rootID }) {
+                    regionIDs[name] = found.id
+                } else {
+                    let region = try await regions.create(name: name, kind: RegionKind.guess(fromName: name, parent: root.regionKind),
+                                                          code: nil, parentID: rootID, by: accountID)
+                    created.append(name)
+                    regionIDs[name] = try region.requireID()
+                    tree = try await regions.tree()
+                }
+            }
+            if let id = regionIDs[name], columnOrder[id] == nil {
+                columnOrder[id] = nextOrder
+                nextOrder += 1
+            }
+        }
+
+        let yearRow: Year
+        if let existing = try await Year.query(on: db).filter(\.$year == year).first() {
+            yearRow = existing
+        } else {
+            yearRow = Year(year: year)
+            try await yearRow.create(on: db)
+        }
+        let units = UnitService(db: db)
+        var summary = PlanSummary(plans: 0, items: 0, projects: 0, indicators: 0, targets: 0, regionsCreated: created)
+
+        let levels = PlanLevel.allCases.filter { level in rows.contains { $0.level == level } }
+        for level in levels {
+            let levelRows = rows.filter { $0.level == level }
+            let plan: Plan
+            if let existing = try await Plan.query(on: db).filter(\.$year.$id == yearRow.requireID())
+                .filter(\.$level == level.rawValue).filter(\.$owner.$id == rootID).first() {
+                plan = existing
+            } else {
+                let count = try await Plan.query(on: db).count()
+                plan = Plan(yearID: try yearRow.requireID(), level: level, ownerRegionID: rootID,
+                            title: "\(year)年\(regionName)\(level.label)重点民生实事", sortOrder: count + 1)
+                try await plan.create(on: db)
+            }
+            let planID = try plan.requireID()
+            summary.plans += 1
+
+            var items: [Int: Item] = [:]
+            for item in try await Item.query(on: db).filter(\.$plan.$id == planID).all() { items[item.seq] = item }
+            var projects: [String: Project] = [:]
+            let itemIDs = try items.values.map { try $0.requireID() }
+            if !itemIDs.isEmpty {
+                for project in try await Project.query(on: db).filter(\.$item.$id ~~ itemIDs).all() { projects[project.name] = project }
+            }
+            var indicators: [String: Indicator] = [:]
+            let projectIDs = try projects.values.map { try $0.requireID() }
+            if !projectIDs.isEmpty {
+                let byID = Dictionary(uniqueKeysWithValues: try projects.values.map { (try $0.requireID(), $0.name) })
+                for indicator in try await Indicator.query(on: db).filter(\.$project.$id ~~ projectIDs).all() {
+                    indicators[(byID[indicator.$project.id] ?? "") + "\u{1}" + indicator.name] = indicator
+                }
+            }
+
+            var projectSeq = projects.count
+            for row in levelRows {
+                let item: Item
+                if let existing = items[row.itemSeq] {
+                    item = existing
+                    if item.name != row.itemName { item.name = row.itemName; try await item.save(on: db) }
+                } else {
+                    item = Item(planID: planID, seq: row.itemSeq, name: row.itemName)
+                    try await item.create(on: db)
+                    items[row.itemSeq] = item
+                    summary.items += 1
+                }
+                let project: Project
+                if let existing = projects[row.projectName] {
+                    project = existing
+                } else {
+                    projectSeq += 1
+                    project = Project(itemID: try item.requireID(), seq: projectSeq, name: row.projectName)
+                    try await project.create(on: db)
+                    projects[row.projectName] = project
+                    summary.projects += 1
+                }
+                let key = row.projectName + "\u{1}" + row.indicatorName
+                var leadUnitID: Int? = nil
+                if let lead = row.leadUnit { leadUnitID = try await units.findOrCreate(name: lead, regionID: rootID).requireID() }
+                let indicator: Indicator
+                if let existing = indicators[key] {
+                    indicator = existing
+                    indicator.unitLabel = row.unitLabel
+                    indicator.progressKind = row.kind.rawValue
+                    indicator.aggregation = row.rule.rawValue
+                    indicator.$leadUnit.id = leadUnitID
+                    try await indicator.save(on: db)
+                } else {
+                    let seq = indicators.count + 1
+                    indicator = Indicator(projectID: try project.requireID(), seq: seq, name: row.indicatorName, unitLabel: row.unitLabel,
+                                          kind: row.kind, aggregation: row.rule, leadUnitID: leadUnitID)
+                    try await indicator.create(on: db)
+                    indicators[key] = indicator
+                    summary.indicators += 1
+                }
+                guard let regionID = regionIDs[row.region] else { continue }
+                let indicatorID = try indicator.requireID()
+                if let target = try await Target.query(on: db).filter(\.$indicator.$id == indicatorID).filter(\.$region.$id == regionID).first() {
+                    target.target = row.target
+                    target.targetNote = row.targetNote
+                    target.sortOrder = columnOrder[regionID] ?? 0
+                    try await target.save(on: db)
+                } else {
+                    try await Target(indicatorID: indicatorID, regionID: regionID, target: row.target, targetNote: row.targetNote,
+                                     sortOrder: columnOrder[regionID] ?? 0).create(on: db)
+                }
+                summary.targets += 1
+            }
+            try await AuditLog.record("plan.import", subject: plan.title,
+                                      detail: "导入 \(levelRows.count) 行", by: accountID, on: db)
+        }
+        return summary
+    }
+
+    /// Imports monthly figures for the plans of `regionName` in `year`. Existing figures for the
+    /// same indicator, region and month are replaced.
+    public func importProgress(_ rows: [ProgressFile.Row], regionName: String, year: Int, by accountID: Int?, now: Date = Date()) async throws -> ProgressSummary {
+        try await db.transaction { db in
+            try await Self.writeProgress(rows, regionName: regionName, year: year, accountID: accountID, now: now, on: db)
+        }
+    }
+
+    private static func writeProgress(_ rows: [ProgressFile.Row], regionName: String, year: Int, accountID: Int?, now: Date, on db: any Database) async throws -> ProgressSummary {
+        guard let root = try await RegionService(db: db).find(named: regionName) else {
+            throw ImportRefusal([ImportProblem(row: nil, column: nil, reason: "行政区划“\(regionName)”不存在，请先导入计划。")])
+        }
+        let rootID = try root.requireID()
+        let tree = try await RegionService(db: db).tree()
+        var regionByName: [String: Int] = [:]
+        for node in tree.subtree(of: rootID) where regionByName[node.name] == nil { regionByName[node.name] = node.id }
+        guard let yearRow = try await Year.query(on: db).filter(\.$year == year).first() else {
+            throw ImportRefusal([ImportProblem(row: nil, column: nil, reason: "\(year) 年尚无计划，请先导入计划。")])
+        }
+        let plans = try await Plan.query(on: db).filter(\.$year.$id == yearRow.requireID()).all()
+            .filter { tree.isWithin(rootID, of: $0.$owner.id) }
+        let planIDs = try plans.map { try $0.requireID() }
+        let items = planIDs.isEmpty ? [] : try await Item.query(on: db).filter(\.$plan.$id ~~ planIDs).all()
+        let projects = items.isEmpty ? [] : try await Project.query(on: db).filter(\.$item.$id ~~ items.map { try $0.requireID() }).all()
+        let projectNames = Dictionary(uniqueKeysWithValues: try projects.map { (try $0.requireID(), $0.name) })
+        let indicators = projects.isEmpty ? [] : try await Indicator.query(on: db).filter(\.$project.$id ~~ Array(projectNames.keys)).all()
+        var indicatorByKey: [String: Indicator] = [:]
+        for indicator in indicators {
+            indicatorByKey[(projectNames[indicator.$project.id] ?? "") + "\u{1}" + indicator.name] = indicator
+        }
+        let indicatorIDs = try indicators.map { try $0.requireID() }
+        let targets = indicatorIDs.isEmpty ? [] : try await Target.query(on: db).filter(\.$indicator.$id ~~ indicatorIDs).all()
+        var shares: Set<String> = []
+        for target in targets { shares.insert("\(target.$indicator.id):\(target.$region.id)") }
+
+        var problems: [ImportProblem] = []
+        var ignored = 0
+        var accepted: [(row: ProgressFile.Row, indicatorID: Int, regionID: Int)] = []
+        for row in rows {
+            if row.year != year {
+                problems.append(ImportProblem(row: row.line, column: "月份", reason: "月份不在 \(year) 年内。"))
+                continue
+            }
+            if PlanFile.aggregateNames.contains(row.region) || row.region == regionName {
+                ignored += 1
+                continue
+            }
+            guard let indicator = indicatorByKey[row.projectName + "\u{1}" + row.indicatorName], let indicatorID = indicator.id else {
+                problems.append(ImportProblem(row: row.line, column: "指标任务", reason: "计划中没有项目“\(row.projectName)”的指标“\(row.indicatorName)”。"))
+                continue
+            }
+            guard let regionID = regionByName[row.region] else {
+                problems.append(ImportProblem(row: row.line, column: "行政区划", reason: "“\(row.region)”不是\(regionName)的下级行政区划。"))
+                continue
+            }
+            guard shares.contains("\(indicatorID):\(regionID)") else {
+                problems.append(ImportProblem(row: row.line, column: "行政区划", reason: "“\(row.region)”在该指标中没有分解任务。"))
+                continue
+            }
+            if indicator.kind == .quantity && row.quantity == nil && row.progress == nil {
+                problems.append(ImportProblem(row: row.line, column: "完成数量", reason: "完成数量和进度不能都为空。"))
+                continue
+            }
+            if indicator.kind != .quantity && row.progress == nil {
+                problems.append(ImportProblem(row: row.line, column: "进度", reason: "\(indicator.kind.label)指标需填写进度。"))
+                continue
+            }
+            accepted.append((row, indicatorID, regionID))
+        }
+        if !problems.isEmpty { throw ImportRefusal(problems) }
+
+        let existing = indicatorIDs.isEmpty ? [] : try await ProgressReport.query(on: db).filter(\.$indicator.$id ~~ indicatorIDs).all()
+        var existingByKey: [String: ProgressReport] = [:]
+        for report in existing { existingByKey["\(report.$indicator.id):\(report.$region.id):\(report.month)"] = report }
+        var fresh: [ProgressReport] = []
+        var replaced = 0
+        for entry in accepted {
+            let key = "\(entry.indicatorID):\(entry.regionID):\(entry.row.month)"
+            if let report = existingByKey[key] {
+                report.quantity = entry.row.quantity
+                report.progress = entry.row.progress
+                report.note = entry.row.note
+                report.state = ProgressReport.State.submitted.rawValue
+                report.$reportedBy.id = accountID
+                report.submittedAt = now
+                try await report.save(on: db)
+                replaced += 1
+            } else {
+                fresh.append(ProgressReport(indicatorID: entry.indicatorID, regionID: entry.regionID, month: entry.row.month,
+                                            quantity: entry.row.quantity, progress: entry.row.progress, note: entry.row.note,
+                                            state: .submitted, reportedBy: accountID, submittedAt: now))
+            }
+        }
+        var start = 0
+        while start < fresh.count {
+            let end = min(start + 200, fresh.count)
+            try await Array(fresh[start..<end]).create(on: db)
+            start = end
+        }
+        try await AuditLog.record("progress.import", subject: "\(regionName) \(year) 年进度",
+                                  detail: "新增 \(fresh.count) 条，替换 \(replaced) 条，忽略汇总行 \(ignored) 条", by: accountID, on: db)
+        return ProgressSummary(written: fresh.count, replaced: replaced, aggregateRowsIgnored: ignored)
+    }
+}

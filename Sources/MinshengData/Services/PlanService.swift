@@ -1,0 +1,266 @@
+import FluentKit
+import Foundation
+import MinshengCore
+
+/// Reads plans as an account may see them: whole where the plan's owner lies in the account's
+/// region subtree, or restricted to the account's own subtree where the plan belongs to an
+/// ancestor region and decomposes a share to it.
+public struct PlanService: Sendable {
+    public let db: any Database
+
+    public init(db: any Database) { self.db = db }
+
+    // MARK: - What the pages receive
+
+    public struct Cell: Sendable, Equatable {
+        public var target: Double?
+        public var targetNote: String?
+        public var responsibleUnit: String?
+        public var figure: ComputedFigure?
+        public var status: ProgressStatus?
+        public var note: String?
+    }
+
+    public struct IndicatorRow: Sendable {
+        public var id: Int
+        public var name: String
+        public var unitLabel: String
+        public var kind: ProgressType
+        public var rule: Aggregation
+        public var leadUnit: String?
+        public var acceptanceStandard: String?
+        /// Keyed by region id; a region without a share has no entry ("/").
+        public var cells: [Int: Cell]
+    }
+
+    public struct ProjectRow: Sendable {
+        public var id: Int
+        public var seq: Int
+        public var name: String
+        public var content: String?
+        public var indicators: [IndicatorRow]
+    }
+
+    public struct ItemRow: Sendable {
+        public var id: Int
+        public var seq: Int
+        public var name: String
+        public var projects: [ProjectRow]
+    }
+
+    public struct Column: Sendable, Equatable {
+        public var regionID: Int
+        public var name: String
+        /// The aggregate column (全市 …) rather than a child region.
+        public var isAggregate: Bool
+        /// The child's share is itself decomposed further; the page can drill into it.
+        public var hasChildren: Bool
+    }
+
+    public struct StatusCounts: Sendable, Equatable {
+        public var completed = 0
+        public var onSchedule = 0
+        public var lagging = 0
+        public var unreported = 0
+        public init() {}
+    }
+
+    public struct Summary: Sendable {
+        public var id: Int
+        public var year: Int
+        public var level: PlanLevel
+        public var title: String
+        public var ownerName: String
+        /// The region whose figures the summary shows: the owner, or the account's region.
+        public var focusName: String
+        public var isShare: Bool
+        public var items: Int
+        public var projects: Int
+        public var indicators: Int
+        public var childRegions: Int
+        public var month: Int?
+        public var counts: StatusCounts
+    }
+
+    public struct Browser: Sendable {
+        public var summary: Summary
+        public var focus: Column
+        public var columns: [Column]
+        public var items: [ItemRow]
+        /// The months that have reported figures, for the month picker.
+        public var months: [Int]
+        /// 序时进度 at the end of the shown month, unrounded.
+        public var schedule: Decimal?
+        /// The regions from the plan's owner down to the focus, for the breadcrumb.
+        public var trail: [Column]
+    }
+
+    // MARK: - Queries
+
+    /// The plans visible from `scopeRegionID`, newest year first, then by level.
+    public func visiblePlans(scopeRegionID: Int, tree: RegionTree) async throws -> [Plan] {
+        let scope = tree.subtreeIDs(of: scopeRegionID)
+        let ancestors = Set(tree.ancestors(of: scopeRegionID).map(\.id))
+        let plans = try await Plan.query(on: db).with(\.$year).all()
+        var visible: [Plan] = []
+        for plan in plans {
+            let owner = plan.$owner.id
+            if scope.contains(owner) {
+                visible.append(plan)
+            } else if ancestors.contains(owner), try await hasShare(planID: try plan.requireID(), in: scope) {
+                visible.append(plan)
+            }
+        }
+        return visible.sorted { a, b in
+            if a.year.year != b.year.year { return a.year.year > b.year.year }
+            let levels = PlanLevel.allCases
+            let la = levels.firstIndex(of: a.planLevel) ?? 0, lb = levels.firstIndex(of: b.planLevel) ?? 0
+            if la != lb { return la < lb }
+            return (tree[a.$owner.id]?.name ?? "") < (tree[b.$owner.id]?.name ?? "")
+        }
+    }
+
+    private func hasShare(planID: Int, in regions: Set<Int>) async throws -> Bool {
+        try await Target.query(on: db)
+            .join(Indicator.self, on: \Target.$indicator.$id == \Indicator.$id)
+            .join(Project.self, on: \Indicator.$project.$id == \Project.$id)
+            .join(Item.self, on: \Project.$item.$id == \Item.$id)
+            .filter(Item.self, \.$plan.$id == planID)
+            .filter(\.$region.$id ~~ Array(regions))
+            .count() > 0
+    }
+
+    /// The plan as the browser shows it, or nil when it is not visible from the scope.
+    ///
+    /// - Parameters:
+    ///   - focusRegionID: the region whose children form the columns; defaults to the plan's
+    ///     owner when it lies in scope, else the scope region itself.
+    ///   - month: the month to show; defaults to the latest month with submitted figures.
+    public func browse(planID: Int, scopeRegionID: Int, tree: RegionTree, focusRegionID: Int? = nil, month: Int? = nil) async throws -> Browser? {
+        guard let plan = try await Plan.query(on: db).filter(\.$id == planID).with(\.$year).with(\.$owner).first() else { return nil }
+        let scope = tree.subtreeIDs(of: scopeRegionID)
+        let owner = plan.$owner.id
+        let ownerInScope = scope.contains(owner)
+        guard ownerInScope || tree.isWithin(scopeRegionID, of: owner) else { return nil }
+        let top = ownerInScope ? owner : scopeRegionID
+
+        let items = try await Item.query(on: db).filter(\.$plan.$id == planID).sort(\.$seq).all()
+        let itemIDs = try items.map { try $0.requireID() }
+        let projects = itemIDs.isEmpty ? [] : try await Project.query(on: db).filter(\.$item.$id ~~ itemIDs).sort(\.$seq).sort(\.$id).all()
+        let projectIDs = try projects.map { try $0.requireID() }
+        let indicators = projectIDs.isEmpty ? [] : try await Indicator.query(on: db).filter(\.$project.$id ~~ projectIDs)
+            .with(\.$leadUnit).sort(\.$seq).sort(\.$id).all()
+        let indicatorIDs = try indicators.map { try $0.requireID() }
+        let targets = indicatorIDs.isEmpty ? [] : try await Target.query(on: db).filter(\.$indicator.$id ~~ indicatorIDs)
+            .with(\.$responsibleUnit).sort(\.$sortOrder).all()
+        let visibleTargets = targets.filter { scope.contains($0.$region.id) && tree.isWithin($0.$region.id, of: top) }
+        if !ownerInScope && visibleTargets.isEmpty { return nil }
+
+        let focus = focusRegionID.flatMap { id in visibleTargets.contains { $0.$region.id == id } || id == top ? id : nil } ?? top
+
+        let months = indicatorIDs.isEmpty ? [] : try await submittedMonths(indicatorIDs: indicatorIDs, regions: Set(visibleTargets.map { $0.$region.id }))
+        let shownMonth = month.flatMap { months.contains($0) ? $0 : nil } ?? months.last
+        let reports: [ProgressReport]
+        if let shownMonth, !indicatorIDs.isEmpty {
+            reports = try await ProgressReport.query(on: db).filter(\.$indicator.$id ~~ indicatorIDs)
+                .filter(\.$month == shownMonth).filter(\.$state == ProgressReport.State.submitted.rawValue).all()
+        } else {
+            reports = []
+        }
+        let schedule = shownMonth.map { Schedule.share(endOfMonth: $0) }
+
+        // Columns: the focus, then its children with a share, in the plan's order.
+        let regionsWithShares = Set(visibleTargets.map { $0.$region.id })
+        var childOrder: [Int: Int] = [:]
+        for target in visibleTargets where tree[target.$region.id]?.parentID == focus {
+            let id = target.$region.id
+            childOrder[id] = min(childOrder[id] ?? Int.max, target.sortOrder)
+        }
+        let childIDs = childOrder.keys.sorted { (childOrder[$0] ?? 0, $0) < (childOrder[$1] ?? 0, $1) }
+        func column(_ id: Int, aggregate: Bool) -> Column {
+            let node = tree[id]
+            let label = aggregate ? (node?.kind.aggregateLabel ?? "合计") : (node?.name ?? "")
+            let hasChildren = tree.children(of: id).contains { regionsWithShares.contains($0.id) }
+            return Column(regionID: id, name: label, isAggregate: aggregate, hasChildren: hasChildren)
+        }
+        let focusColumn = column(focus, aggregate: true)
+        let columns = [focusColumn] + childIDs.map { column($0, aggregate: false) }
+
+        let targetsByIndicator = Dictionary(grouping: targets, by: { $0.$indicator.id })
+        let reportsByIndicator = Dictionary(grouping: reports, by: { $0.$indicator.id })
+        var counts = StatusCounts()
+
+        var indicatorRows: [Int: [IndicatorRow]] = [:]
+        for indicator in indicators {
+            let id = try indicator.requireID()
+            let shares = targetsByIndicator[id] ?? []
+            let byRegion = Dictionary((reportsByIndicator[id] ?? []).map { ($0.$region.id, $0) }, uniquingKeysWith: { a, _ in a })
+            let shareRegions = Set(shares.map { $0.$region.id })
+            let figures = IndicatorComputation(kind: indicator.kind, rule: indicator.rule, shares: shares.map { share in
+                let regionID = share.$region.id
+                let report = byRegion[regionID]
+                // The parent within this indicator's decomposition: the nearest ancestor with a share.
+                let parent = tree.ancestors(of: regionID).reversed().first { shareRegions.contains($0.id) }?.id
+                return ShareFigure(regionID: regionID, parentID: parent,
+                                   target: share.target.map(Exact.decimal),
+                                   quantity: report?.quantity.map(Exact.decimal),
+                                   reportedProgress: report?.progress.map(Exact.decimal))
+            }).allFigures()
+            var cells: [Int: Cell] = [:]
+            for share in shares where columns.contains(where: { $0.regionID == share.$region.id }) {
+                let regionID = share.$region.id
+                let figure = figures[regionID]
+                let status = figure?.progress.flatMap { progress in schedule.map { ProgressStatus.judge(progress: progress, schedule: $0) } }
+                cells[regionID] = Cell(target: share.target, targetNote: share.targetNote,
+                                       responsibleUnit: share.responsibleUnit?.name, figure: figure, status: status,
+                                       note: byRegion[regionID]?.note)
+            }
+            if let cell = cells[focus] {
+                switch cell.status {
+                case .completed?: counts.completed += 1
+                case .onSchedule?: counts.onSchedule += 1
+                case .lagging?: counts.lagging += 1
+                case nil: counts.unreported += 1
+                }
+            }
+            indicatorRows[indicator.$project.id, default: []].append(IndicatorRow(
+                id: id, name: indicator.name, unitLabel: indicator.unitLabel, kind: indicator.kind, rule: indicator.rule,
+                leadUnit: indicator.leadUnit?.name, acceptanceStandard: indicator.acceptanceStandard, cells: cells))
+        }
+
+        // Only the projects and items with a share in the focus remain for a restricted view.
+        let projectsByItem = Dictionary(grouping: projects, by: { $0.$item.id })
+        var itemRows: [ItemRow] = []
+        for item in items {
+            let itemID = try item.requireID()
+            var projectRows: [ProjectRow] = []
+            for project in projectsByItem[itemID] ?? [] {
+                let rows = (indicatorRows[try project.requireID()] ?? []).filter { ownerInScope && focus == owner || $0.cells[focus] != nil }
+                if rows.isEmpty { continue }
+                projectRows.append(ProjectRow(id: try project.requireID(), seq: project.seq, name: project.name, content: project.content, indicators: rows))
+            }
+            if !projectRows.isEmpty { itemRows.append(ItemRow(id: itemID, seq: item.seq, name: item.name, projects: projectRows)) }
+        }
+
+        let trailIDs = (tree.ancestors(of: focus).map(\.id) + [focus]).filter { tree.isWithin($0, of: top) }
+        let summary = Summary(
+            id: planID, year: plan.year.year, level: plan.planLevel, title: plan.title, ownerName: plan.owner.name,
+            focusName: tree[focus]?.name ?? "", isShare: !ownerInScope,
+            items: itemRows.count, projects: itemRows.reduce(0) { $0 + $1.projects.count },
+            indicators: itemRows.reduce(0) { $0 + $1.projects.reduce(0) { $0 + $1.indicators.count } },
+            childRegions: childIDs.count, month: shownMonth, counts: counts)
+        return Browser(summary: summary, focus: focusColumn, columns: columns, items: itemRows, months: months,
+                       schedule: schedule, trail: trailIDs.map { Column(regionID: $0, name: tree[$0]?.name ?? "", isAggregate: false, hasChildren: true) })
+    }
+
+    private func submittedMonths(indicatorIDs: [Int], regions: Set<Int>) async throws -> [Int] {
+        guard !regions.isEmpty else { return [] }
+        let sql = try db.sql
+        let rows = try await sql.select().distinct().column("month").from(ProgressReport.schema)
+            .where("indicator_id", .in, indicatorIDs)
+            .where("region_id", .in, Array(regions))
+            .where("state", .equal, ProgressReport.State.submitted.rawValue)
+            .all()
+        return try rows.map { try $0.decode(column: "month", as: Int.self) }.sorted()
+    }
+}
