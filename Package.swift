@@ -56,7 +56,6 @@ let package = Package(
             dependencies: [
                 "MinshengWeb",
                 .product(name: "XCTVapor", package: "vapor"),
-                .product(name: "VaporTesting", package: "vapor"),
             ]
         ),
     ]

@@ -11,7 +11,7 @@ public final class Account: Model, @unchecked Sendable {
     @Field(key: "display_name") public var displayName: String
     @Field(key: "password_hash") public var passwordHash: String
     @Parent(key: "region_id") public var region: Region
-    @OptionalParent(key: "unit_id") public var unit: Unit?
+    @OptionalParent(key: "unit_id") public var unit: Department?
     /// Comma-separated `Role` raw values.
     @Field(key: "roles") public var roles: String
     @Field(key: "active") public var active: Bool

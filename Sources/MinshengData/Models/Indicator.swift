@@ -16,7 +16,7 @@ public final class Indicator: Model, @unchecked Sendable {
     @Field(key: "progress_kind") public var progressKind: String
     @Field(key: "aggregation") public var aggregation: String
     /// 牵头单位, a unit of the plan's owner region.
-    @OptionalParent(key: "lead_unit_id") public var leadUnit: Unit?
+    @OptionalParent(key: "lead_unit_id") public var leadUnit: Department?
     /// 验收标准
     @OptionalField(key: "acceptance_standard") public var acceptanceStandard: String?
 
@@ -44,7 +44,7 @@ public final class IndicatorUnit: Model, @unchecked Sendable {
 
     @ID(custom: .id, generatedBy: .database) public var id: Int?
     @Parent(key: "indicator_id") public var indicator: Indicator
-    @Parent(key: "unit_id") public var unit: Unit
+    @Parent(key: "unit_id") public var unit: Department
 
     public init() {}
     public init(indicatorID: Int, unitID: Int) {

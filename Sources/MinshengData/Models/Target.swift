@@ -15,7 +15,7 @@ public final class Target: Model, @unchecked Sendable {
     @OptionalField(key: "target") public var target: Double?
     @OptionalField(key: "target_note") public var targetNote: String?
     /// The unit that reports this share in this region.
-    @OptionalParent(key: "responsible_unit_id") public var responsibleUnit: Unit?
+    @OptionalParent(key: "responsible_unit_id") public var responsibleUnit: Department?
     /// The column order of this region in the plan's tables.
     @Field(key: "sort_order") public var sortOrder: Int
 

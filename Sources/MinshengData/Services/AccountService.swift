@@ -65,7 +65,7 @@ public struct AccountService: Sendable {
         guard !new.roles.isEmpty else { throw ServiceError.invalid("请至少选择一个角色。") }
         guard try await Region.find(new.regionID, on: db) != nil else { throw ServiceError.invalid("所选行政区划不存在。") }
         if let unitID = new.unitID {
-            guard let unit = try await Unit.find(unitID, on: db), unit.$region.id == new.regionID else {
+            guard let unit = try await Department.find(unitID, on: db), unit.$region.id == new.regionID else {
                 throw ServiceError.invalid("所选单位不属于该行政区划。")
             }
         }

@@ -2,7 +2,7 @@ import FluentKit
 import Foundation
 
 /// A department (单位) in a region: 市教育局, 区妇联, 县人社局 …
-public final class Unit: Model, @unchecked Sendable {
+public final class Department: Model, @unchecked Sendable {
     public static let schema = "units"
 
     @ID(custom: .id, generatedBy: .database) public var id: Int?

@@ -1,0 +1,48 @@
+import Foundation
+import Vapor
+
+/// Cross-site request forgery protection: every state-changing request must carry the
+/// session's token, in the `_csrf` form field or the `X-CSRF-Token` header.
+struct CSRFMiddleware: AsyncMiddleware {
+    static let field = "_csrf"
+    static let header = "X-CSRF-Token"
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        switch request.method {
+        case .GET, .HEAD, .OPTIONS:
+            return try await next.respond(to: request)
+        default:
+            // Collect the body first, within the size limit, so an oversized request is answered
+            // 413 rather than mistaken for a missing token.
+            if request.headers.first(name: Self.header) == nil {
+                _ = try await request.body.collect(max: request.application.routes.defaultMaxBodySize.value).get()
+            }
+            guard let expected = request.session.data["csrf"], !expected.isEmpty else {
+                throw Abort(.forbidden, reason: "页面已过期，请刷新页面后重试。")
+            }
+            let sent = request.headers.first(name: Self.header) ?? (try? request.content.get(String.self, at: Self.field))
+            guard let sent, Self.constantTimeEqual(sent, expected) else {
+                throw Abort(.forbidden, reason: "请求缺少有效的安全令牌，请刷新页面后重试。")
+            }
+            return try await next.respond(to: request)
+        }
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var difference: UInt8 = 0
+        for i in 0..<x.count { difference |= x[i] ^ y[i] }
+        return difference == 0
+    }
+}
+
+extension Request {
+    /// The session's CSRF token, created on first use.
+    func csrfToken() -> String {
+        if let token = session.data["csrf"], !token.isEmpty { return token }
+        let token = [UInt8].random(count: 24).base64.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "+", with: "-")
+        session.data["csrf"] = token
+        return token
+    }
+}

@@ -1,0 +1,62 @@
+import MinshengCore
+import MinshengData
+import Vapor
+
+/// The signed-in account with what every access check needs: roles and the region tree.
+struct Principal: Sendable {
+    let accountID: Int
+    let username: String
+    let displayName: String
+    let roles: Set<Role>
+    let regionID: Int
+    let unitID: Int?
+    let unitName: String?
+    let mustChangePassword: Bool
+    let tree: RegionTree
+
+    var regionName: String { tree[regionID]?.name ?? "" }
+    var scope: Set<Int> { tree.subtreeIDs(of: regionID) }
+
+    func has(_ role: Role) -> Bool { roles.contains(role) }
+
+    /// The region is the account's own or lies below it.
+    func sees(region id: Int) -> Bool { tree.isWithin(id, of: regionID) }
+}
+
+extension Request {
+    private struct PrincipalKey: StorageKey { typealias Value = Principal }
+
+    var principal: Principal? {
+        get { storage[PrincipalKey.self] }
+        set { storage[PrincipalKey.self] = newValue }
+    }
+
+    /// The signed-in principal, or a 401 that the error middleware turns into a sign-in redirect.
+    func requirePrincipal() throws -> Principal {
+        guard let principal else { throw Abort(.unauthorized, reason: "请先登录。") }
+        return principal
+    }
+
+    /// Wants a JSON answer: API paths and clients that ask for JSON.
+    var wantsJSON: Bool {
+        url.path.hasPrefix("/api/") || (headers.first(name: .accept)?.contains("application/json") ?? false)
+    }
+}
+
+/// Loads the account named by the session, if any, on every request.
+struct PrincipalMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let raw = request.session.data["account"], let id = Int(raw),
+           let account = try await Account.find(id, on: request.db), account.active {
+            let tree = try await RegionService(db: request.db).tree()
+            let unitName = try await account.$unit.get(on: request.db)?.name
+            request.principal = Principal(accountID: id, username: account.username, displayName: account.displayName,
+                                          roles: account.roleSet, regionID: account.$region.id, unitID: account.$unit.id,
+                                          unitName: unitName, mustChangePassword: account.mustChangePassword, tree: tree)
+        } else if request.session.data["account"] != nil {
+            // The account was disabled or removed: end the session.
+            request.session.destroy()
+        }
+        return try await next.respond(to: request)
+    }
+}

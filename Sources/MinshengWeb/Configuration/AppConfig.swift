@@ -1,0 +1,50 @@
+import Foundation
+import MinshengCore
+
+/// Everything an instance is configured with, read from flags and the environment.
+public struct AppConfig: Sendable {
+    public enum Store: Sendable, Equatable {
+        /// The embedded default: one SQLite file in the data directory.
+        case sqliteFile(String)
+        /// For tests: a private in-memory SQLite database.
+        case sqliteMemory
+        case postgres(url: String)
+    }
+
+    public var store: Store
+    public var dataDirectory: String
+    /// `MINSHENG_PUBLIC_URL`: the absolute address links and QR codes point to.
+    public var publicURL: String
+    public var bcryptCost: Int
+    public var throttle: LoginThrottle
+    /// Largest request body a form may send.
+    public var maxBodySize: String
+    /// Whether session cookies carry the Secure flag (set when the public URL is https).
+    public var secureCookies: Bool
+
+    public init(store: Store, dataDirectory: String, publicURL: String, bcryptCost: Int = 12,
+                throttle: LoginThrottle = LoginThrottle(), maxBodySize: String = "1mb") {
+        self.store = store
+        self.dataDirectory = dataDirectory
+        self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
+        self.bcryptCost = bcryptCost
+        self.throttle = throttle
+        self.maxBodySize = maxBodySize
+        self.secureCookies = publicURL.lowercased().hasPrefix("https://")
+    }
+
+    /// Reads `DATABASE_URL`, `MINSHENG_DATA_DIR` and `MINSHENG_PUBLIC_URL`, with flags taking precedence.
+    public static func fromEnvironment(dataDirectory flag: String?, hostname: String, port: Int,
+                                       environment: [String: String] = ProcessInfo.processInfo.environment) -> AppConfig {
+        let directory = flag ?? environment["MINSHENG_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./data"
+        let store: Store
+        if let url = environment["DATABASE_URL"], !url.isEmpty {
+            store = .postgres(url: url)
+        } else {
+            store = .sqliteFile((directory as NSString).appendingPathComponent("minsheng.sqlite"))
+        }
+        let host = hostname == "0.0.0.0" || hostname == "::" ? "127.0.0.1" : hostname
+        let publicURL = environment["MINSHENG_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "http://\(host):\(port)"
+        return AppConfig(store: store, dataDirectory: directory, publicURL: publicURL)
+    }
+}

@@ -1,0 +1,54 @@
+import Fluent
+import Logging
+import MinshengCore
+import MinshengData
+import Vapor
+
+/// Builds configured applications for the command line and the tests.
+public enum Bootstrap {
+    /// Logging is process-wide and may be set up only once.
+    private static let logging: Void = {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .notice
+            return handler
+        }
+    }()
+
+    /// An application configured and migrated, ready to serve or to run a command against.
+    public static func application(_ config: AppConfig, arguments: [String] = ["minsheng"]) async throws -> Application {
+        _ = logging
+        let app = try await Application.make(Environment(name: "production", arguments: arguments))
+        do {
+            try await configure(app, config)
+            try await app.autoMigrate()
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        return app
+    }
+
+    /// Lines to print about the demo accounts.
+    public static func demoAccountLines() -> [String] {
+        ["演示账号（密码均为 \(DemoLoader.password)，修改后以新密码为准）："] + DemoLoader.accounts.map { account in
+            let unit = account.unit.map { " · " + $0 } ?? ""
+            return "  \(account.username.padding(toLength: 11, withPad: " ", startingAt: 0)) \(account.role.label)　\(account.region)\(unit)"
+        }
+    }
+
+    /// Loads the demo into an empty database; returns false when data was already there.
+    public static func loadDemoIfEmpty(_ app: Application) async throws -> Bool {
+        let loader = DemoLoader(db: app.db, hasher: app.passwordHasher)
+        if try await loader.hasData() { return false }
+        try await app.db.transaction { db in
+            try await DemoLoader(db: db, hasher: app.passwordHasher).load()
+        }
+        return true
+    }
+
+    public static func ensureInitialAdmin(_ app: Application) async throws -> InitialAdmin.Created? {
+        try await InitialAdmin.ensure(on: app.db, hasher: app.passwordHasher,
+                                      regionName: ProcessInfo.processInfo.environment["MINSHENG_REGION"].flatMap { $0.isEmpty ? nil : $0 } ?? "本级行政区")
+    }
+}

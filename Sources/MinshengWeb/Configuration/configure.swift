@@ -1,0 +1,72 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import MinshengCore
+import MinshengData
+import Vapor
+
+extension Application {
+    private struct ConfigKey: StorageKey { typealias Value = AppConfig }
+
+    public var minsheng: AppConfig {
+        get { storage[ConfigKey.self] ?? AppConfig(store: .sqliteMemory, dataDirectory: "./data", publicURL: "http://127.0.0.1:8080") }
+        set { storage[ConfigKey.self] = newValue }
+    }
+
+    /// The password hasher with the configured cost.
+    public var passwordHasher: any PasswordHashing { BcryptHasher(cost: minsheng.bcryptCost) }
+}
+
+/// The migrations, in order. Shipped ones are never edited.
+public func addMigrations(to app: Application) {
+    app.migrations.add(M001CreateFoundation())
+    app.migrations.add(M002AddIndexes())
+    app.migrations.add(SessionRecord.migration)
+}
+
+/// Configures databases, sessions, middleware and routes.
+public func configure(_ app: Application, _ config: AppConfig) async throws {
+    app.minsheng = config
+    switch config.store {
+    case .sqliteFile(let path):
+        let directory = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        app.databases.use(.sqlite(.file(path)), as: .sqlite)
+    case .sqliteMemory:
+        app.databases.use(.sqlite(.memory), as: .sqlite)
+    case .postgres(let url):
+        app.databases.use(.postgres(configuration: try SQLPostgresConfiguration(url: url)), as: .psql)
+    }
+    addMigrations(to: app)
+
+    app.routes.defaultMaxBodySize = ByteCount(stringLiteral: config.maxBodySize)
+    app.sessions.use(.fluent)
+    app.sessions.configuration.cookieName = "minsheng_session"
+    app.sessions.configuration.cookieFactory = { id in
+        HTTPCookies.Value(string: id.string, expires: Date(timeIntervalSinceNow: 60 * 60 * 12), maxAge: nil,
+                          domain: nil, path: "/", isSecure: config.secureCookies, isHTTPOnly: true, sameSite: .lax)
+    }
+
+    // Order matters: errors wrap everything; sessions before the account loader and CSRF.
+    app.middleware = Middlewares()
+    app.middleware.use(ChineseErrorMiddleware(environment: app.environment))
+    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(app.sessions.middleware)
+    app.middleware.use(PrincipalMiddleware())
+    app.middleware.use(CSRFMiddleware())
+
+    try routes(app)
+}
+
+/// Registers every route. Each controller composes the access policies it needs.
+func routes(_ app: Application) throws {
+    try app.register(collection: SystemController())
+    try app.register(collection: SessionController())
+    try app.register(collection: HomeController())
+    try app.register(collection: PlanController())
+    try app.register(collection: AccountSettingsController())
+    try app.register(collection: RegionAdminController())
+    try app.register(collection: AccountAdminController())
+    try app.register(collection: APIController())
+}

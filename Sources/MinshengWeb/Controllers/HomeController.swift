@@ -1,0 +1,26 @@
+import MinshengCore
+import MinshengData
+import Vapor
+
+/// The home page: the account's programme at a glance.
+struct HomeController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.grouped(RequireSignIn()).get(use: home)
+    }
+
+    func home(req: Request) async throws -> Response {
+        let principal = try AccessPolicy.signedIn.check(req)
+        let service = PlanService(db: req.db)
+        var summaries: [PlanService.Summary] = []
+        for plan in try await service.visiblePlans(scopeRegionID: principal.regionID, tree: principal.tree) {
+            if let browser = try await service.browse(planID: try plan.requireID(), scopeRegionID: principal.regionID, tree: principal.tree) {
+                summaries.append(browser.summary)
+            }
+        }
+        let childRegions = principal.tree.children(of: principal.regionID)
+        let accounts = principal.has(.admin) ? try await AccountService(db: req.db, hasher: req.application.passwordHasher)
+            .accounts(inRegions: principal.scope).count : nil
+        let page = HomePage(principal: principal, plans: summaries, childRegions: childRegions.map(\.name), accountCount: accounts)
+        return req.page(page.render(in: PageContext(request: req)))
+    }
+}

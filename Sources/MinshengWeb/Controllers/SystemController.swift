@@ -1,0 +1,29 @@
+import Fluent
+import MinshengData
+import SQLKit
+import Vapor
+
+/// Health check and the stylesheet.
+struct SystemController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("healthz", use: health)
+        routes.get("assets", "app.css", use: stylesheet)
+    }
+
+    /// 200 only while the database answers a query.
+    func health(req: Request) async throws -> Response {
+        do {
+            _ = try await (try req.db.sql).raw("SELECT 1").all()
+            return Response(status: .ok, body: .init(string: "ok"))
+        } catch {
+            return Response(status: .serviceUnavailable, body: .init(string: "database unavailable"))
+        }
+    }
+
+    func stylesheet(req: Request) async throws -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"])
+        headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")
+        return Response(status: .ok, headers: headers, body: .init(string: Stylesheet.css))
+    }
+}

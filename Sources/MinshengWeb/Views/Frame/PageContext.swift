@@ -1,0 +1,42 @@
+import Vapor
+
+/// What every page needs from the request: who is signed in, the CSRF token, the current
+/// path for navigation, and a one-time notice left by the previous request.
+struct PageContext {
+    enum Notice {
+        case success(String)
+        case failure(String)
+    }
+
+    let principal: Principal?
+    let csrf: String
+    let path: String
+    let notice: Notice?
+
+    init(request: Request) {
+        principal = request.principal
+        csrf = request.csrfToken()
+        path = request.url.path
+        if let raw = request.session.data["notice"] {
+            request.session.data["notice"] = nil
+            notice = raw.hasPrefix("ok:") ? .success(String(raw.dropFirst(3))) : .failure(String(raw.dropFirst(4)))
+        } else {
+            notice = nil
+        }
+    }
+}
+
+extension Request {
+    /// Leaves a notice for the next page (after a redirect).
+    func notify(_ message: String, success: Bool = true) {
+        session.data["notice"] = (success ? "ok:" : "err:") + message
+    }
+
+    /// A page rendered as an HTML response.
+    func page(_ html: String, status: HTTPResponseStatus = .ok) -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = .html
+        headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return Response(status: status, headers: headers, body: .init(string: html))
+    }
+}

@@ -1,0 +1,118 @@
+import MinshengCore
+import Plot
+
+/// The shared frame every signed-in page renders inside: header, navigation showing only what
+/// the account may use, the notice, the content, the footer.
+enum PageFrame {
+    struct NavItem {
+        let title: String
+        let url: SiteURL
+        let prefix: String
+    }
+
+    static func navigation(for principal: Principal?) -> [NavItem] {
+        guard let principal else { return [] }
+        var items = [
+            NavItem(title: "首页", url: .home, prefix: "/"),
+            NavItem(title: "计划与任务分解", url: .plans, prefix: "/plans"),
+        ]
+        if principal.has(.admin) {
+            items.append(NavItem(title: "行政区划与单位", url: .regions, prefix: "/admin/regions"))
+            items.append(NavItem(title: "账号管理", url: .accounts, prefix: "/admin/accounts"))
+        }
+        return items
+    }
+
+    static func render(title: String, context: PageContext, body: Node<HTML.BodyContext>) -> String {
+        let principal = context.principal
+        let html = HTML(
+            .lang(.chinese),
+            .head(
+                .meta(.charset(.utf8)),
+                .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
+                .title(title + " · 民生实事管理平台"),
+                .link(.rel(.stylesheet), .attr("href", SiteURL.stylesheet.path))
+            ),
+            .body(
+                .header(.class("site-header"),
+                    .div(.class("bar"),
+                        .a(.class("brand"), .attr("href", SiteURL.home.path),
+                           .span(.class("brand-mark"), .text("民")),
+                           .span(.class("brand-name"), .text("民生实事管理平台"))),
+                        .unwrap(principal) { principal in
+                            .div(.class("user"),
+                                 .span(.class("user-name"), .text(principal.displayName)),
+                                 .span(.class("user-region"), .text(principal.regionName + " · " + principal.roles.sorted { $0.rawValue < $1.rawValue }.map(\.label).joined(separator: "、"))),
+                                 .a(.attr("href", SiteURL.password.path), .text("修改密码")),
+                                 .form(.class("inline"), .method(.post), .action(SiteURL.logout.path),
+                                       csrfField(context.csrf),
+                                       .button(.type(.submit), .class("link"), .text("退出"))))
+                        }
+                    ),
+                    .if(principal != nil,
+                        .nav(.class("site-nav"), .attr("aria-label", "主导航"),
+                             .ul(.forEach(navigation(for: principal)) { item in
+                                 .li(.a(.attr("href", item.url.path),
+                                        .if(isCurrent(item, path: context.path), .class("current")),
+                                        .text(item.title)))
+                             })))
+                ),
+                .main(.class("content"),
+                      .unwrap(context.notice) { notice in
+                          switch notice {
+                          case .success(let message): return .div(.class("notice ok"), .attr("role", "status"), .text(message))
+                          case .failure(let message): return .div(.class("notice error"), .attr("role", "alert"), .text(message))
+                          }
+                      },
+                      body),
+                .footer(.class("site-footer"),
+                        .p(.text("民生实事管理平台 · 让每一件民生实事可感可及")))
+            )
+        )
+        return html.render()
+    }
+
+    static func isCurrent(_ item: NavItem, path: String) -> Bool {
+        item.prefix == "/" ? path == "/" : path.hasPrefix(item.prefix)
+    }
+
+    static func csrfField(_ token: String) -> Node<HTML.FormContext> {
+        .input(.type(.hidden), .name(CSRFMiddleware.field), .attr("value", token))
+    }
+}
+
+/// Small building blocks shared by the pages.
+enum Fragments {
+    static func pageHeader(_ title: String, subtitle: String? = nil, trail: [(String, String?)] = []) -> Node<HTML.BodyContext> {
+        .div(.class("page-header"),
+             .if(!trail.isEmpty, .nav(.class("breadcrumb"), .attr("aria-label", "位置"),
+                                      .forEach(trail.enumerated()) { index, crumb in
+                                          .group(
+                                              .if(index > 0, .span(.class("sep"), .text("›"))),
+                                              crumb.1.map { .a(.attr("href", $0), .text(crumb.0)) } ?? .span(.text(crumb.0)))
+                                      })),
+             .h1(.text(title)),
+             .unwrap(subtitle) { .p(.class("subtitle"), .text($0)) })
+    }
+
+    static func stat(_ label: String, _ value: String, tone: String = "") -> Node<HTML.BodyContext> {
+        .div(.class("stat " + tone), .div(.class("stat-value"), .text(value)), .div(.class("stat-label"), .text(label)))
+    }
+
+    /// An `<option>` with visible text (Plot's own writes a self-closed element with a label).
+    static func option(value: String, label: String, selected: Bool = false) -> Node<HTML.SelectContext> {
+        var nodes: [Node<HTML.OptionContext>] = [.attr("value", value)]
+        if selected { nodes.append(.attr("selected", "selected")) }
+        nodes.append(.text(label))
+        return .element(named: "option", nodes: nodes)
+    }
+
+    static func empty(_ text: String) -> Node<HTML.BodyContext> {
+        .p(.class("empty"), .text(text))
+    }
+
+    static func statusBadge(_ status: ProgressStatus?) -> Node<HTML.BodyContext> {
+        guard let status else { return .span(.class("badge none"), .text("未填报")) }
+        return .span(.class("badge " + status.rawValue), .text(status.label))
+    }
+}

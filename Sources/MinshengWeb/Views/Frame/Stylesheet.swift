@@ -1,0 +1,108 @@
+/// The one stylesheet, served from /assets/app.css. Desktop at 1366 px and phones at 360 px.
+enum Stylesheet {
+    static let css = """
+    :root{--ink:#1d2433;--muted:#5d6779;--line:#dfe3ea;--bg:#f4f6f9;--card:#fff;--brand:#b4262b;--brand-dark:#8e1c20;
+    --blue:#2f6fd0;--green:#1f8a4c;--red:#d2452f;--amber:#b7791f;}
+    *{box-sizing:border-box}
+    html{-webkit-text-size-adjust:100%}
+    body{margin:0;font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei","Source Han Sans SC",system-ui,sans-serif;
+    color:var(--ink);background:var(--bg);font-size:15px;line-height:1.6}
+    a{color:var(--blue);text-decoration:none}a:hover{text-decoration:underline}
+    h1{font-size:1.5rem;margin:.2rem 0 .3rem}h2{font-size:1.15rem;margin:1.4rem 0 .6rem}h3{font-size:1rem;margin:1rem 0 .4rem}
+    .site-header{background:var(--brand);color:#fff}
+    .bar{display:flex;align-items:center;justify-content:space-between;gap:1rem;padding:.55rem 1.25rem;flex-wrap:wrap}
+    .brand{display:flex;align-items:center;gap:.55rem;color:#fff;font-weight:700;font-size:1.1rem}
+    .brand:hover{text-decoration:none}
+    .brand-mark{display:inline-grid;place-items:center;width:1.9rem;height:1.9rem;border-radius:.45rem;background:#fff;color:var(--brand);font-size:1.05rem}
+    .user{display:flex;align-items:center;gap:.8rem;font-size:.88rem;flex-wrap:wrap}
+    .user a,.user .link{color:#fff;opacity:.92}
+    .user-region{opacity:.8}
+    .site-nav{background:var(--brand-dark)}
+    .site-nav ul{list-style:none;margin:0;padding:0 1rem;display:flex;gap:.25rem;overflow-x:auto;white-space:nowrap}
+    .site-nav a{display:block;color:#fff;opacity:.85;padding:.55rem .85rem;border-bottom:3px solid transparent}
+    .site-nav a.current{opacity:1;border-bottom-color:#ffd36b;font-weight:600}
+    .content{max-width:1320px;margin:0 auto;padding:1.2rem 1.25rem 2rem}
+    .site-footer{color:var(--muted);font-size:.82rem;text-align:center;padding:1rem}
+    .page-header{margin-bottom:1rem}.subtitle{color:var(--muted);margin:.1rem 0}
+    .breadcrumb{font-size:.85rem;color:var(--muted)}.breadcrumb .sep{margin:0 .4rem}
+    .notice{padding:.7rem 1rem;border-radius:.5rem;margin:0 0 1rem}
+    .notice.ok{background:#e7f5ec;color:#135c32;border:1px solid #b9e2c7}
+    .notice.error{background:#fdecea;color:#8c2616;border:1px solid #f3c2b9}
+    .stats{display:grid;grid-template-columns:repeat(auto-fill,minmax(120px,1fr));gap:.75rem;margin:1rem 0}
+    .stat{background:var(--card);border:1px solid var(--line);border-radius:.6rem;padding:.7rem .9rem}
+    .stat-value{font-size:1.6rem;font-weight:700;line-height:1.2}.stat-label{color:var(--muted);font-size:.85rem}
+    .stat.completed .stat-value{color:var(--green)}.stat.on_schedule .stat-value{color:var(--blue)}.stat.lagging .stat-value{color:var(--red)}
+    .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:1rem}
+    .card{background:var(--card);border:1px solid var(--line);border-radius:.7rem;padding:1rem 1.1rem}
+    .card-head{display:flex;gap:.6rem;align-items:flex-start}.card h3{margin:0;font-size:1.05rem}
+    .counts{margin:.3rem 0 .6rem}.muted{color:var(--muted)}.small{font-size:.8rem}
+    .meter{border-radius:5px;overflow:hidden;background:#eef0f4;height:10px;margin:.3rem 0}.meter svg{display:block}
+    .legend{font-size:.82rem;color:var(--muted);margin:.4rem 0}
+    .dot{display:inline-block;width:.65rem;height:.65rem;border-radius:50%;margin-right:.25rem;vertical-align:-.05rem}
+    .dot.completed{background:var(--green)}.dot.on_schedule{background:var(--blue)}.dot.lagging{background:var(--red)}
+    .more{font-size:.9rem}
+    .level{display:inline-block;font-size:.75rem;padding:.05rem .45rem;border-radius:.3rem;white-space:nowrap;border:1px solid}
+    .level-province{color:#8e1c20;border-color:#e9b8ba;background:#fdf1f1}.level-city{color:#1d4f9c;border-color:#b8cdee;background:#eef4fd}
+    .level-county{color:#6b4a0f;border-color:#e8d3a8;background:#fbf5e8}
+    .chips{display:flex;flex-wrap:wrap;gap:.4rem}.chip{background:#fff;border:1px solid var(--line);border-radius:1rem;padding:.1rem .7rem;font-size:.88rem}
+    .table-wrap{overflow-x:auto;background:var(--card);border:1px solid var(--line);border-radius:.6rem;-webkit-overflow-scrolling:touch}
+    table{border-collapse:collapse;width:100%}
+    th,td{padding:.5rem .65rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
+    th{background:#f7f8fb;font-weight:600;font-size:.88rem;white-space:nowrap}
+    .num{text-align:right;font-variant-numeric:tabular-nums}
+    table.plan{font-size:.85rem}
+    table.plan th.region,table.plan td.cell{text-align:center;min-width:5.6rem}
+    table.plan .aggregate{background:#fff8e6}
+    table.plan th.name,table.plan td.name{min-width:15rem}
+    table.plan .seq{width:2.5rem;text-align:center}
+    .item-row td{background:#f1f3f7;font-weight:700}
+    .project-row td{background:#fbfbfd}.project-row .content{font-size:.8rem}
+    td.cell .target{font-weight:600}td.cell .target.note{font-weight:400;font-size:.75rem;color:var(--muted);max-width:9rem;margin:0 auto}
+    td.cell .figure{font-variant-numeric:tabular-nums;font-size:.8rem;display:flex;justify-content:center;gap:.35rem}
+    td.cell .qty{color:var(--muted)}td.cell svg{display:block;margin-top:.15rem;border-radius:2px}
+    .figure.completed .pct{color:var(--green)}.figure.on_schedule .pct{color:var(--blue)}.figure.lagging .pct{color:var(--red);font-weight:700}
+    td.cell.none{color:#a0a7b4}
+    .badge{display:inline-block;font-size:.75rem;padding:.05rem .5rem;border-radius:1rem;white-space:nowrap}
+    .badge.completed{background:#e7f5ec;color:var(--green)}.badge.on_schedule{background:#eaf1fc;color:var(--blue)}
+    .badge.lagging{background:#fdecea;color:var(--red)}.badge.none{background:#eef0f4;color:var(--muted)}
+    .months{display:flex;flex-wrap:wrap;gap:.3rem;align-items:center;margin:0 0 .8rem;font-size:.88rem}
+    .month{padding:.15rem .6rem;border-radius:1rem;border:1px solid var(--line);background:#fff}
+    .month.current{background:var(--brand);border-color:var(--brand);color:#fff}
+    .note{color:var(--muted);font-size:.82rem;margin-top:.8rem}
+    .panel{background:var(--card);border:1px solid var(--line);border-radius:.7rem;padding:1rem 1.2rem;margin:1rem 0}
+    .panel h2:first-child{margin-top:0}.narrow{max-width:34rem}
+    .columns{display:grid;grid-template-columns:1fr 1fr;gap:1rem}.columns .panel{margin:0}
+    label{display:block;font-weight:600;font-size:.9rem;margin:.8rem 0 .3rem}
+    input[type=text],input[type=password],select,textarea{width:100%;padding:.55rem .7rem;border:1px solid #c9ced6;border-radius:.45rem;font:inherit;background:#fff}
+    input:focus,select:focus{outline:2px solid #9ec1f5;border-color:var(--blue)}
+    fieldset{border:1px solid var(--line);border-radius:.5rem;margin:1rem 0;padding:.4rem .9rem .8rem}
+    legend{font-weight:600;font-size:.9rem;padding:0 .3rem}
+    label.check{display:inline-flex;align-items:center;gap:.3rem;font-weight:400;margin:.4rem 1rem 0 0}
+    .hint{color:var(--muted);font-size:.8rem;margin:.25rem 0 0}
+    button,.button{display:inline-block;font:inherit;padding:.5rem 1.1rem;border-radius:.45rem;border:1px solid #c9ced6;background:#fff;color:var(--ink);cursor:pointer;margin-top:1rem}
+    button:hover,.button:hover{text-decoration:none;border-color:#9aa3af}
+    .primary{background:var(--brand);border-color:var(--brand);color:#fff}.primary:hover{background:var(--brand-dark)}
+    .danger{color:var(--red);border-color:#f0b4aa}
+    .wide{width:100%}
+    button.link{background:none;border:0;padding:0;margin:0;color:inherit;cursor:pointer;font-size:inherit}
+    form.inline{display:inline}
+    .grid-form{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:0 1rem;align-items:end}
+    .grid-form .actions button{width:100%}
+    .row-form{display:flex;gap:.5rem;align-items:center}.row-form input{flex:1}.row-form button{margin:0;white-space:nowrap}
+    .plain{list-style:none;padding:0;margin:0}.plain li{padding:.3rem 0;border-bottom:1px dashed var(--line)}
+    .facts{display:grid;grid-template-columns:6rem 1fr;gap:.4rem .8rem;margin:0}.facts dt{color:var(--muted)}.facts dd{margin:0}
+    .indent-1{padding-left:1.8rem}.indent-2{padding-left:3.2rem}.indent-3{padding-left:4.6rem}.indent-4{padding-left:6rem}
+    .empty{color:var(--muted);background:#fff;border:1px dashed var(--line);border-radius:.6rem;padding:1rem;text-align:center}
+    .login{display:grid;place-items:center;min-height:60vh}
+    .login-card{width:100%;max-width:24rem;background:#fff;border:1px solid var(--line);border-radius:.8rem;padding:1.6rem 1.6rem 1.8rem;box-shadow:0 6px 24px rgba(20,30,60,.06)}
+    .error-page{text-align:center;padding:3rem 1rem}.error-code{font-size:3rem;font-weight:800;color:var(--brand);margin:0}
+    .problems{text-align:left;max-width:46rem;margin:1rem auto;color:#8c2616}
+    @media (max-width:760px){
+      body{font-size:14px}.bar{padding:.5rem .8rem}.content{padding:.9rem .8rem 1.5rem}
+      .user-region{display:none}.columns{grid-template-columns:1fr}.cards{grid-template-columns:1fr}
+      .stats{grid-template-columns:repeat(3,1fr);gap:.5rem}.stat{padding:.5rem .6rem}.stat-value{font-size:1.25rem}
+      h1{font-size:1.25rem}.site-nav ul{padding:0 .4rem}
+      table.plan th.name,table.plan td.name{min-width:11rem}
+    }
+    """
+}

@@ -1,0 +1,129 @@
+import Foundation
+import MinshengCore
+import MinshengData
+import Plot
+
+/// One plan: its items, projects and indicators, with each indicator's target in the aggregate
+/// column and in every child region that has a share ("/" where it has none), and the latest
+/// reported progress beneath each target.
+struct PlanShowPage {
+    let browser: PlanService.Browser
+
+    private static let numerals = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五", "十六", "十七", "十八", "十九", "二十"]
+
+    func render(in context: PageContext) -> String {
+        let summary = browser.summary
+        let columns = browser.columns
+        let trail: [(String, String?)] = [("计划与任务分解", SiteURL.plans.path)] + browser.trail.map { column in
+            (column.name, column.regionID == browser.focus.regionID ? nil : SiteURL.plan(id: summary.id, region: column.regionID, month: summary.month).path)
+        }
+        let body: Node<HTML.BodyContext> = .group(
+            Fragments.pageHeader(summary.title, subtitle: subtitle(summary), trail: trail),
+            .div(.class("stats"),
+                 Fragments.stat("实事", "\(summary.items)"),
+                 Fragments.stat("项目", "\(summary.projects)"),
+                 Fragments.stat("指标", "\(summary.indicators)"),
+                 Fragments.stat("已完成", "\(summary.counts.completed)", tone: "completed"),
+                 Fragments.stat("按序时推进", "\(summary.counts.onSchedule)", tone: "on_schedule"),
+                 Fragments.stat("未达序时", "\(summary.counts.lagging)", tone: "lagging")),
+            monthPicker(summary),
+            .if(browser.items.isEmpty, Fragments.empty("该计划在本行政区划没有分解任务。")),
+            .if(!browser.items.isEmpty, .div(.class("table-wrap"), .table(.class("plan"),
+                .thead(.tr(
+                    .th(.class("seq"), .text("序号")),
+                    .th(.class("name"), .text("项目 / 指标任务")),
+                    .th(.text("单位")),
+                    .th(.text("进度类型")),
+                    .th(.text("牵头单位")),
+                    .forEach(columns) { column in
+                        .th(.class(column.isAggregate ? "region aggregate" : "region"),
+                            column.hasChildren && !column.isAggregate
+                                ? .a(.attr("href", SiteURL.plan(id: summary.id, region: column.regionID, month: summary.month).path),
+                                     .attr("title", "查看\(column.name)的下级分解"), .text(column.name + " ›"))
+                                : .text(column.name))
+                    })),
+                .tbody(.forEach(browser.items.enumerated()) { index, item in
+                    .group(
+                        .tr(.class("item-row"), .td(.attr("colspan", "\(5 + columns.count)"),
+                            .text("\(index < Self.numerals.count ? Self.numerals[index] : String(index + 1))、\(item.name)"))),
+                        .forEach(item.projects) { project in
+                            .group(
+                                .tr(.class("project-row"),
+                                    .td(.class("seq"), .text(Self.circled(project.seq))),
+                                    .td(.attr("colspan", "\(4 + columns.count)"),
+                                        .strong(.text(project.name)),
+                                        .unwrap(project.content) { .span(.class("muted content"), .text("　" + $0)) })),
+                                .forEach(project.indicators) { indicator in indicatorRow(indicator, columns: columns) })
+                        })
+                })
+            ))),
+            .p(.class("note"), .text("表中每格上方为目标任务，下方为截至所选月份的完成数量与进度；“/”表示该区划无此项任务。汇总列按指标的汇总方式计算：求和为下级完成数量之和除以本级目标任务，平均为下级进度的算术平均。"))
+        )
+        return PageFrame.render(title: summary.title, context: context, body: body)
+    }
+
+    private func subtitle(_ summary: PlanService.Summary) -> String {
+        var parts = ["\(summary.year) 年", summary.level.label, "制定：\(summary.ownerName)"]
+        if summary.isShare { parts.append("显示\(summary.focusName)承担的任务") }
+        if let month = summary.month, let schedule = browser.schedule {
+            parts.append("截至 \(month) 月底，序时进度 \(Figures.percent(schedule))")
+        }
+        return parts.joined(separator: " · ")
+    }
+
+    private func monthPicker(_ summary: PlanService.Summary) -> Node<HTML.BodyContext> {
+        guard !browser.months.isEmpty else { return .p(.class("muted"), .text("尚无已报送的进度数据，表中仅显示目标任务。")) }
+        return .nav(.class("months"), .attr("aria-label", "调度月份"),
+                    .span(.class("label"), .text("调度月份：")),
+                    .forEach(browser.months) { month in
+                        month == summary.month
+                            ? .span(.class("month current"), .text("\(month) 月"))
+                            : .a(.class("month"), .attr("href", SiteURL.plan(id: summary.id, region: browser.focus.regionID, month: month).path), .text("\(month) 月"))
+                    })
+    }
+
+    private func indicatorRow(_ indicator: PlanService.IndicatorRow, columns: [PlanService.Column]) -> Node<HTML.TableContext> {
+        .tr(.class("indicator-row"),
+            .td(.class("seq")),
+            .td(.class("name"), .text(indicator.name),
+                .unwrap(indicator.acceptanceStandard) { .div(.class("muted small"), .text("验收标准：" + $0)) }),
+            .td(.text(indicator.unitLabel)),
+            .td(.text(indicator.kind.label + (indicator.rule == indicator.kind.defaultAggregation ? "" : "（\(indicator.rule.label)）"))),
+            .td(.text(indicator.leadUnit ?? "")),
+            .forEach(columns) { column in cell(indicator.cells[column.regionID], kind: indicator.kind, aggregate: column.isAggregate) })
+    }
+
+    private func cell(_ cell: PlanService.Cell?, kind: ProgressType, aggregate: Bool) -> Node<HTML.TableRowContext> {
+        guard let cell else { return .td(.class("cell none" + (aggregate ? " aggregate" : "")), .text("/")) }
+        let target: String = cell.target.map(Figures.quantity) ?? cell.targetNote ?? "—"
+        let progress = cell.figure?.progress
+        let quantity = cell.figure?.quantity
+        return .td(.class("cell" + (aggregate ? " aggregate" : "")),
+                   .unwrap(cell.responsibleUnit) { .attr("title", "责任单位：" + $0) },
+                   .div(.class(cell.target == nil && cell.targetNote != nil ? "target note" : "target"), .text(target)),
+                   .unwrap(progress) { value in
+                       .group(
+                           .div(.class("figure " + (cell.status?.rawValue ?? "")),
+                                .if(kind == .quantity && quantity != nil,
+                                    .span(.class("qty"), .text(quantity.map { NSDecimalNumber(decimal: Exact.rounded($0, scale: 4)).stringValue } ?? "") )),
+                                .span(.class("pct"), .text(Figures.percent(value)))),
+                           .raw(Charts.progressBar(percent: NSDecimalNumber(decimal: value).doubleValue, colour: Self.colour(cell.status))))
+                   })
+    }
+
+    static func colour(_ status: ProgressStatus?) -> String {
+        switch status {
+        case .completed?: return "#1f8a4c"
+        case .onSchedule?: return "#2f6fd0"
+        case .lagging?: return "#d2452f"
+        case nil: return "#9aa3af"
+        }
+    }
+
+    /// ①②③ … as the bulletins number projects.
+    static func circled(_ n: Int) -> String {
+        if (1...20).contains(n), let scalar = Unicode.Scalar(0x2460 + n - 1) { return String(Character(scalar)) }
+        if (21...35).contains(n), let scalar = Unicode.Scalar(0x3251 + n - 21) { return String(Character(scalar)) }
+        return "\(n)"
+    }
+}

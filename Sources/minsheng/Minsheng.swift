@@ -1,0 +1,201 @@
+import ArgumentParser
+import Foundation
+import MinshengCore
+import MinshengData
+import MinshengWeb
+import Vapor
+
+@main
+struct Minsheng: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "minsheng",
+        abstract: "民生实事管理平台 (Minsheng): the key livelihood projects platform.",
+        subcommands: [Serve.self, Migrate.self, Demo.self, User.self]
+    )
+}
+
+/// Options every command shares: where the data lives.
+struct StoreOptions: ParsableArguments {
+    @ArgumentParser.Option(name: .customLong("data-dir"), help: "Data directory for the embedded SQLite file (env MINSHENG_DATA_DIR, default ./data).")
+    var dataDir: String?
+
+    func config(hostname: String = "127.0.0.1", port: Int = 8080) -> AppConfig {
+        AppConfig.fromEnvironment(dataDirectory: dataDir, hostname: hostname, port: port)
+    }
+}
+
+func describe(_ config: AppConfig) -> String {
+    switch config.store {
+    case .sqliteFile(let path): return "SQLite \(path)"
+    case .sqliteMemory: return "SQLite (memory)"
+    case .postgres: return "PostgreSQL (DATABASE_URL)"
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve the web application.")
+
+    @OptionGroup var store: StoreOptions
+    @ArgumentParser.Option(help: "Address to listen on.") var hostname = "127.0.0.1"
+    @ArgumentParser.Option(help: "Port to listen on.") var port = 8080
+    @ArgumentParser.Flag(help: "Load the demo programme into an empty database.") var demo = false
+
+    func run() async throws {
+        let config = store.config(hostname: hostname, port: port)
+        let app = try await Bootstrap.application(config, arguments: ["minsheng", "serve", "--hostname", hostname, "--port", "\(port)"])
+        do {
+            if demo {
+                if try await Bootstrap.loadDemoIfEmpty(app) { print("已载入演示数据：邵阳市 2024 年省定、市定重点民生实事及 1-10 月进度，邵东市 2023 年计划。") }
+                Bootstrap.demoAccountLines().forEach { print($0) }
+            }
+            if let admin = try await Bootstrap.ensureInitialAdmin(app) {
+                print("已创建管理员账号 \(admin.username)（\(admin.regionName)），一次性密码：\(admin.password)")
+                print("请登录后立即修改密码；此密码不会再次显示。")
+            }
+            print("民生实事管理平台已启动：\(config.publicURL)　数据库：\(describe(config))")
+            try await app.execute()
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the database migrations and exit.")
+    @OptionGroup var store: StoreOptions
+
+    func run() async throws {
+        let config = store.config()
+        let app = try await Bootstrap.application(config)
+        try await app.asyncShutdown()
+        print("数据库迁移已完成：\(describe(config))")
+    }
+}
+
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Load the demo programme into an empty database.")
+    @OptionGroup var store: StoreOptions
+
+    func run() async throws {
+        let app = try await Bootstrap.application(store.config())
+        do {
+            if try await Bootstrap.loadDemoIfEmpty(app) {
+                print("已载入演示数据。")
+                Bootstrap.demoAccountLines().forEach { print($0) }
+            } else {
+                print("数据库中已有数据，未载入演示数据。演示数据只能载入空数据库。")
+                try? await app.asyncShutdown()
+                throw ExitCode(1)
+            }
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+    }
+}
+
+struct User: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Manage accounts.", subcommands: [Add.self, List.self, Passwd.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add an account.")
+        @OptionGroup var store: StoreOptions
+        @ArgumentParser.Argument(help: "Username.") var username: String
+        @ArgumentParser.Option(help: "Region name (e.g. 邵阳市).") var region: String
+        @ArgumentParser.Option(name: .customLong("role"), help: "Role: admin, reporter, reviewer, leader, observer, supervisor, evaluator (or the Chinese name). Repeatable.")
+        var roles: [String]
+        @ArgumentParser.Option(help: "Unit (department) name in the region; required for reporters and reviewers.") var unit: String?
+        @ArgumentParser.Option(help: "Display name.") var name: String?
+        @ArgumentParser.Option(help: "Password; a random one is generated and printed when omitted.") var password: String?
+
+        func run() async throws {
+            let app = try await Bootstrap.application(store.config())
+            do {
+                guard let region = try await RegionService(db: app.db).find(named: region) else {
+                    throw ValidationError("行政区划“\(region)”不存在。")
+                }
+                var roleSet: Set<Role> = []
+                for token in roles {
+                    guard let role = Role(token: token) else { throw ValidationError("未知角色“\(token)”。") }
+                    roleSet.insert(role)
+                }
+                var unitID: Int? = nil
+                if let unit {
+                    let regionID = try region.requireID()
+                    guard let found = try await UnitService(db: app.db).units(inRegions: [regionID]).first(where: { $0.name == unit }) else {
+                        throw ValidationError("单位“\(unit)”不在\(region.name)。")
+                    }
+                    unitID = found.id
+                }
+                let chosen = password ?? AccountService.randomPassword()
+                try await AccountService(db: app.db, hasher: app.passwordHasher).create(.init(
+                    username: username, displayName: name ?? username, password: chosen, regionID: try region.requireID(),
+                    unitID: unitID, roles: roleSet, mustChangePassword: password == nil), by: nil)
+                print("已创建账号 \(username)。" + (password == nil ? "初始密码：\(chosen)（首次登录须修改）" : ""))
+            } catch let error as ServiceError {
+                try? await app.asyncShutdown()
+                throw ValidationError(error.message)
+            } catch {
+                try? await app.asyncShutdown()
+                throw error
+            }
+            try await app.asyncShutdown()
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List accounts.")
+        @OptionGroup var store: StoreOptions
+        @ArgumentParser.Option(help: "Only accounts in this region and below.") var region: String?
+
+        func run() async throws {
+            let app = try await Bootstrap.application(store.config())
+            do {
+                let tree = try await RegionService(db: app.db).tree()
+                var scope = Set(tree.nodes.keys)
+                if let region {
+                    guard let node = tree.nodes.values.first(where: { $0.name == region }) else { throw ValidationError("行政区划“\(region)”不存在。") }
+                    scope = tree.subtreeIDs(of: node.id)
+                }
+                let accounts = try await AccountService(db: app.db, hasher: app.passwordHasher).accounts(inRegions: scope)
+                print("用户名\t姓名\t行政区划\t角色\t状态")
+                for account in accounts {
+                    let roles = Role.allCases.filter(account.roleSet.contains).map(\.label).joined(separator: "、")
+                    print("\(account.username)\t\(account.displayName)\t\(tree[account.$region.id]?.name ?? "")\t\(roles)\t\(account.active ? "正常" : "已停用")")
+                }
+            } catch {
+                try? await app.asyncShutdown()
+                throw error
+            }
+            try await app.asyncShutdown()
+        }
+    }
+
+    struct Passwd: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Reset an account's password (and unlock it).")
+        @OptionGroup var store: StoreOptions
+        @ArgumentParser.Argument(help: "Username.") var username: String
+        @ArgumentParser.Option(help: "New password; a random one is generated and printed when omitted.") var password: String?
+
+        func run() async throws {
+            let app = try await Bootstrap.application(store.config())
+            do {
+                let service = AccountService(db: app.db, hasher: app.passwordHasher)
+                guard let account = try await service.find(username: username) else { throw ValidationError("账号“\(username)”不存在。") }
+                let chosen = password ?? AccountService.randomPassword()
+                try await service.resetPassword(account, to: chosen, by: nil)
+                print("已重置 \(username) 的密码并解除锁定。新密码：\(chosen)（下次登录须修改）")
+            } catch let error as ServiceError {
+                try? await app.asyncShutdown()
+                throw ValidationError(error.message)
+            } catch {
+                try? await app.asyncShutdown()
+                throw error
+            }
+            try await app.asyncShutdown()
+        }
+    }
+}
