@@ -24,6 +24,12 @@ struct StoreOptions: ParsableArguments {
     }
 }
 
+/// Writes a line to standard output at once (no buffering), so start-up lines such as a
+/// one-time password appear immediately even when output goes to a file or a pipe.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
 func describe(_ config: AppConfig) -> String {
     switch config.store {
     case .sqliteFile(let path): return "SQLite \(path)"
@@ -45,14 +51,14 @@ struct Serve: AsyncParsableCommand {
         let app = try await Bootstrap.application(config, arguments: ["minsheng", "serve", "--hostname", hostname, "--port", "\(port)"])
         do {
             if demo {
-                if try await Bootstrap.loadDemoIfEmpty(app) { print("已载入演示数据：邵阳市 2024 年省定、市定重点民生实事及 1-10 月进度，邵东市 2023 年计划。") }
-                Bootstrap.demoAccountLines().forEach { print($0) }
+                if try await Bootstrap.loadDemoIfEmpty(app) { say("已载入演示数据：邵阳市 2024 年省定、市定重点民生实事及 1-10 月进度，邵东市 2023 年计划。") }
+                Bootstrap.demoAccountLines().forEach { say($0) }
             }
             if let admin = try await Bootstrap.ensureInitialAdmin(app) {
-                print("已创建管理员账号 \(admin.username)（\(admin.regionName)），一次性密码：\(admin.password)")
-                print("请登录后立即修改密码；此密码不会再次显示。")
+                say("已创建管理员账号 \(admin.username)（\(admin.regionName)），一次性密码：\(admin.password)")
+                say("请登录后立即修改密码；此密码不会再次显示。")
             }
-            print("民生实事管理平台已启动：\(config.publicURL)　数据库：\(describe(config))")
+            say("民生实事管理平台已启动：\(config.publicURL)　数据库：\(describe(config))")
             try await app.execute()
         } catch {
             try? await app.asyncShutdown()
@@ -70,7 +76,7 @@ struct Migrate: AsyncParsableCommand {
         let config = store.config()
         let app = try await Bootstrap.application(config)
         try await app.asyncShutdown()
-        print("数据库迁移已完成：\(describe(config))")
+        say("数据库迁移已完成：\(describe(config))")
     }
 }
 
@@ -82,10 +88,10 @@ struct Demo: AsyncParsableCommand {
         let app = try await Bootstrap.application(store.config())
         do {
             if try await Bootstrap.loadDemoIfEmpty(app) {
-                print("已载入演示数据。")
-                Bootstrap.demoAccountLines().forEach { print($0) }
+                say("已载入演示数据。")
+                Bootstrap.demoAccountLines().forEach { say($0) }
             } else {
-                print("数据库中已有数据，未载入演示数据。演示数据只能载入空数据库。")
+                say("数据库中已有数据，未载入演示数据。演示数据只能载入空数据库。")
                 try? await app.asyncShutdown()
                 throw ExitCode(1)
             }
@@ -134,7 +140,7 @@ struct User: AsyncParsableCommand {
                 try await AccountService(db: app.db, hasher: app.passwordHasher).create(.init(
                     username: username, displayName: name ?? username, password: chosen, regionID: try region.requireID(),
                     unitID: unitID, roles: roleSet, mustChangePassword: password == nil), by: nil)
-                print("已创建账号 \(username)。" + (password == nil ? "初始密码：\(chosen)（首次登录须修改）" : ""))
+                say("已创建账号 \(username)。" + (password == nil ? "初始密码：\(chosen)（首次登录须修改）" : ""))
             } catch let error as ServiceError {
                 try? await app.asyncShutdown()
                 throw ValidationError(error.message)
@@ -161,10 +167,10 @@ struct User: AsyncParsableCommand {
                     scope = tree.subtreeIDs(of: node.id)
                 }
                 let accounts = try await AccountService(db: app.db, hasher: app.passwordHasher).accounts(inRegions: scope)
-                print("用户名\t姓名\t行政区划\t角色\t状态")
+                say("用户名\t姓名\t行政区划\t角色\t状态")
                 for account in accounts {
                     let roles = Role.allCases.filter(account.roleSet.contains).map(\.label).joined(separator: "、")
-                    print("\(account.username)\t\(account.displayName)\t\(tree[account.$region.id]?.name ?? "")\t\(roles)\t\(account.active ? "正常" : "已停用")")
+                    say("\(account.username)\t\(account.displayName)\t\(tree[account.$region.id]?.name ?? "")\t\(roles)\t\(account.active ? "正常" : "已停用")")
                 }
             } catch {
                 try? await app.asyncShutdown()
@@ -187,7 +193,7 @@ struct User: AsyncParsableCommand {
                 guard let account = try await service.find(username: username) else { throw ValidationError("账号“\(username)”不存在。") }
                 let chosen = password ?? AccountService.randomPassword()
                 try await service.resetPassword(account, to: chosen, by: nil)
-                print("已重置 \(username) 的密码并解除锁定。新密码：\(chosen)（下次登录须修改）")
+                say("已重置 \(username) 的密码并解除锁定。新密码：\(chosen)（下次登录须修改）")
             } catch let error as ServiceError {
                 try? await app.asyncShutdown()
                 throw ValidationError(error.message)

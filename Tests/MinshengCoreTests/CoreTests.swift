@@ -188,3 +188,16 @@ final class SecurityRuleTests: XCTestCase {
         XCTAssertNil(UsernameRules.problem(with: "张三_01"))
     }
 }
+
+final class ColumnOrderTests: XCTestCase {
+    func testIndicatorsThatSkipRegionsStillGiveThePlansColumnOrder() {
+        // reference 000 附件1: ① lists 邵东市 … (no 双清区, 大祥区, 北塔区); ② lists all from 双清区
+        let first = ["全市", "邵东市", "新邵县", "武冈市"]
+        let second = ["全市", "双清区", "大祥区", "北塔区", "邵东市", "新邵县", "武冈市", "市本级"]
+        XCTAssertEqual(ColumnOrder.merge([first, second]), ["全市", "双清区", "大祥区", "北塔区", "邵东市", "新邵县", "武冈市", "市本级"])
+        // reference 000 附件3 puts 市本级 first and 经开区 last
+        XCTAssertEqual(ColumnOrder.merge([["全市", "双清区", "经开区"], ["全市", "市本级", "双清区"]]), ["全市", "市本级", "双清区", "经开区"])
+        // contradictions do not lose regions
+        XCTAssertEqual(Set(ColumnOrder.merge([["a", "b"], ["b", "a"]])), ["a", "b"])
+    }
+}

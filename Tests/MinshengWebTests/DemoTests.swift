@@ -79,3 +79,25 @@ final class DemoTests: XCTestCase {
         }
     }
 }
+
+extension DemoTests {
+    func testDemoTablesUseTheReferencesColumnOrder() async throws {
+        try await TestApp.run { app in
+            _ = try await Bootstrap.loadDemoIfEmpty(app)
+            let tree = try await RegionService(db: app.db).tree()
+            guard let city = tree.nodes.values.first(where: { $0.name == "邵阳市" }) else { return XCTFail("邵阳市 missing") }
+            let plans = try await PlanService(db: app.db).visiblePlans(scopeRegionID: city.id, tree: tree)
+            func columns(_ level: PlanLevel) async throws -> [String] {
+                guard let plan = plans.first(where: { $0.planLevel == level && $0.year.year == 2024 }) else { return [] }
+                return try await PlanService(db: app.db).browse(planID: try plan.requireID(), scopeRegionID: city.id, tree: tree)?
+                    .columns.map(\.name) ?? []
+            }
+            // reference 000 附件1 header
+            try await XCTAssertEqualAsync(try await columns(.province), ["全市", "双清区", "大祥区", "北塔区", "邵东市", "新邵县", "邵阳县", "隆回县",
+                                                                         "洞口县", "绥宁县", "新宁县", "城步苗族自治县", "经开区", "武冈市", "市本级"])
+            // reference 000 附件3 header (市本级 first, 经开区 last)
+            try await XCTAssertEqualAsync(try await columns(.city), ["全市", "市本级", "双清区", "大祥区", "北塔区", "邵东市", "新邵县", "邵阳县",
+                                                                     "隆回县", "洞口县", "绥宁县", "新宁县", "城步苗族自治县", "武冈市", "经开区"])
+        }
+    }
+}

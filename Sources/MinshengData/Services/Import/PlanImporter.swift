@@ -45,8 +45,6 @@ public struct PlanImporter: Sendable {
         // Regions: the aggregate or the root itself, else a region in the root's subtree by name.
         var regionIDs: [String: Int] = [:]
         var created: [String] = []
-        var nextOrder = 0
-        var columnOrder: [Int: Int] = [:]
         for row in rows {
             let name = row.region
             if regionIDs[name] == nil {
@@ -62,11 +60,17 @@ public struct PlanImporter: Sendable {
                     tree = try await regions.tree()
                 }
             }
-            if let id = regionIDs[name], columnOrder[id] == nil {
-                columnOrder[id] = nextOrder
-                nextOrder += 1
-            }
         }
+        // Column order: every indicator's sequence of regions, merged.
+        var sequences: [String: [Int]] = [:]
+        var keys: [String] = []
+        for row in rows {
+            let key = row.projectName + "\u{1}" + row.indicatorName
+            if sequences[key] == nil { keys.append(key) }
+            if let id = regionIDs[row.region] { sequences[key, default: []].append(id) }
+        }
+        var columnOrder: [Int: Int] = [:]
+        for (rank, id) in ColumnOrder.merge(keys.compactMap { sequences[$0] }).enumerated() { columnOrder[id] = rank }
 
         let yearRow: Year
         if let existing = try await Year.query(on: db).filter(\.$year == year).first() {
