@@ -30,6 +30,27 @@ func say(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
 
+/// A refusal printed as "Error: …" with exit code 1, without the usage text.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Runs `body` against a configured, migrated application and shuts it down exactly once.
+func withApp(_ config: AppConfig, _ body: (Application) async throws -> Void) async throws {
+    let app = try await Bootstrap.application(config)
+    do {
+        try await body(app)
+    } catch let error as ServiceError {
+        try? await app.asyncShutdown()
+        throw CLIError(error.message)
+    } catch {
+        try? await app.asyncShutdown()
+        throw error
+    }
+    try await app.asyncShutdown()
+}
+
 func describe(_ config: AppConfig) -> String {
     switch config.store {
     case .sqliteFile(let path): return "SQLite \(path)"
@@ -74,8 +95,7 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         let config = store.config()
-        let app = try await Bootstrap.application(config)
-        try await app.asyncShutdown()
+        try await withApp(config) { _ in }
         say("数据库迁移已完成：\(describe(config))")
     }
 }
@@ -85,21 +105,13 @@ struct Demo: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        let app = try await Bootstrap.application(store.config())
-        do {
-            if try await Bootstrap.loadDemoIfEmpty(app) {
-                say("已载入演示数据。")
-                Bootstrap.demoAccountLines().forEach { say($0) }
-            } else {
-                say("数据库中已有数据，未载入演示数据。演示数据只能载入空数据库。")
-                try? await app.asyncShutdown()
-                throw ExitCode(1)
+        try await withApp(store.config()) { app in
+            guard try await Bootstrap.loadDemoIfEmpty(app) else {
+                throw CLIError("数据库中已有数据，未载入演示数据。演示数据只能载入空数据库。")
             }
-        } catch {
-            try? await app.asyncShutdown()
-            throw error
+            say("已载入演示数据。")
+            Bootstrap.demoAccountLines().forEach { say($0) }
         }
-        try await app.asyncShutdown()
     }
 }
 
@@ -118,21 +130,20 @@ struct User: AsyncParsableCommand {
         @ArgumentParser.Option(help: "Password; a random one is generated and printed when omitted.") var password: String?
 
         func run() async throws {
-            let app = try await Bootstrap.application(store.config())
-            do {
+            try await withApp(store.config()) { app in
                 guard let region = try await RegionService(db: app.db).find(named: region) else {
-                    throw ValidationError("行政区划“\(region)”不存在。")
+                    throw CLIError("行政区划“\(region)”不存在。")
                 }
                 var roleSet: Set<Role> = []
                 for token in roles {
-                    guard let role = Role(token: token) else { throw ValidationError("未知角色“\(token)”。") }
+                    guard let role = Role(token: token) else { throw CLIError("未知角色“\(token)”。") }
                     roleSet.insert(role)
                 }
                 var unitID: Int? = nil
                 if let unit {
                     let regionID = try region.requireID()
                     guard let found = try await UnitService(db: app.db).units(inRegions: [regionID]).first(where: { $0.name == unit }) else {
-                        throw ValidationError("单位“\(unit)”不在\(region.name)。")
+                        throw CLIError("单位“\(unit)”不在\(region.name)。")
                     }
                     unitID = found.id
                 }
@@ -141,14 +152,7 @@ struct User: AsyncParsableCommand {
                     username: username, displayName: name ?? username, password: chosen, regionID: try region.requireID(),
                     unitID: unitID, roles: roleSet, mustChangePassword: password == nil), by: nil)
                 say("已创建账号 \(username)。" + (password == nil ? "初始密码：\(chosen)（首次登录须修改）" : ""))
-            } catch let error as ServiceError {
-                try? await app.asyncShutdown()
-                throw ValidationError(error.message)
-            } catch {
-                try? await app.asyncShutdown()
-                throw error
             }
-            try await app.asyncShutdown()
         }
     }
 
@@ -158,12 +162,11 @@ struct User: AsyncParsableCommand {
         @ArgumentParser.Option(help: "Only accounts in this region and below.") var region: String?
 
         func run() async throws {
-            let app = try await Bootstrap.application(store.config())
-            do {
+            try await withApp(store.config()) { app in
                 let tree = try await RegionService(db: app.db).tree()
                 var scope = Set(tree.nodes.keys)
                 if let region {
-                    guard let node = tree.nodes.values.first(where: { $0.name == region }) else { throw ValidationError("行政区划“\(region)”不存在。") }
+                    guard let node = tree.nodes.values.first(where: { $0.name == region }) else { throw CLIError("行政区划“\(region)”不存在。") }
                     scope = tree.subtreeIDs(of: node.id)
                 }
                 let accounts = try await AccountService(db: app.db, hasher: app.passwordHasher).accounts(inRegions: scope)
@@ -172,11 +175,7 @@ struct User: AsyncParsableCommand {
                     let roles = Role.allCases.filter(account.roleSet.contains).map(\.label).joined(separator: "、")
                     say("\(account.username)\t\(account.displayName)\t\(tree[account.$region.id]?.name ?? "")\t\(roles)\t\(account.active ? "正常" : "已停用")")
                 }
-            } catch {
-                try? await app.asyncShutdown()
-                throw error
             }
-            try await app.asyncShutdown()
         }
     }
 
@@ -187,21 +186,13 @@ struct User: AsyncParsableCommand {
         @ArgumentParser.Option(help: "New password; a random one is generated and printed when omitted.") var password: String?
 
         func run() async throws {
-            let app = try await Bootstrap.application(store.config())
-            do {
+            try await withApp(store.config()) { app in
                 let service = AccountService(db: app.db, hasher: app.passwordHasher)
-                guard let account = try await service.find(username: username) else { throw ValidationError("账号“\(username)”不存在。") }
+                guard let account = try await service.find(username: username) else { throw CLIError("账号“\(username)”不存在。") }
                 let chosen = password ?? AccountService.randomPassword()
                 try await service.resetPassword(account, to: chosen, by: nil)
                 say("已重置 \(username) 的密码并解除锁定。新密码：\(chosen)（下次登录须修改）")
-            } catch let error as ServiceError {
-                try? await app.asyncShutdown()
-                throw ValidationError(error.message)
-            } catch {
-                try? await app.asyncShutdown()
-                throw error
             }
-            try await app.asyncShutdown()
         }
     }
 }

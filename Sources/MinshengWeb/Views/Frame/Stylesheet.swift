@@ -55,6 +55,7 @@ enum Stylesheet {
     table.plan .aggregate{background:#fff8e6}
     table.plan th.name,table.plan td.name{min-width:15rem}
     table.plan .seq{width:2.5rem;text-align:center}
+    .unit-inline{display:none;color:var(--muted);font-size:.8rem}
     .item-row td{background:#f1f3f7;font-weight:700}
     .project-row td{background:#fbfbfd}.project-row .content{font-size:.8rem}
     td.cell .target{font-weight:600}td.cell .target.note{font-weight:400;font-size:.75rem;color:var(--muted);max-width:9rem;margin:0 auto}
@@ -102,7 +103,13 @@ enum Stylesheet {
       .user-region{display:none}.columns{grid-template-columns:1fr}.cards{grid-template-columns:1fr}
       .stats{grid-template-columns:repeat(3,1fr);gap:.5rem}.stat{padding:.5rem .6rem}.stat-value{font-size:1.25rem}
       h1{font-size:1.25rem}.site-nav ul{padding:0 .4rem}
-      table.plan th.name,table.plan td.name{min-width:11rem}
+      table.plan .meta{display:none}.unit-inline{display:inline}
+      table.plan th.seq,table.plan td.seq{display:none}
+      table.plan th.name,table.plan td.name{min-width:8.5rem;max-width:8.5rem;position:sticky;left:0;background:#fff;z-index:1;
+        box-shadow:1px 0 0 var(--line)}
+      table.plan thead th.name{background:#f7f8fb}
+      .item-row td,.project-row td{position:sticky;left:0}
+      table.plan th.region,table.plan td.cell{min-width:5rem}
     }
     """
 }

@@ -32,9 +32,9 @@ struct PlanShowPage {
                 .thead(.tr(
                     .th(.class("seq"), .text("序号")),
                     .th(.class("name"), .text("项目 / 指标任务")),
-                    .th(.text("单位")),
-                    .th(.text("进度类型")),
-                    .th(.text("牵头单位")),
+                    .th(.class("meta"), .text("单位")),
+                    .th(.class("meta"), .text("进度类型")),
+                    .th(.class("meta"), .text("牵头单位")),
                     .forEach(columns) { column in
                         .th(.class(column.isAggregate ? "region aggregate" : "region"),
                             column.hasChildren && !column.isAggregate
@@ -47,13 +47,17 @@ struct PlanShowPage {
                         .tr(.class("item-row"), .td(.attr("colspan", "\(5 + columns.count)"),
                             .text("\(index < Self.numerals.count ? Self.numerals[index] : String(index + 1))、\(item.name)"))),
                         .forEach(item.projects) { project in
-                            .group(
-                                .tr(.class("project-row"),
+                            // A project that only repeats its item's name needs no header row of its own.
+                            let header = project.name != item.name || project.content != nil
+                            return .group(
+                                .if(header, .tr(.class("project-row"),
                                     .td(.class("seq"), .text(Self.circled(project.seq))),
                                     .td(.attr("colspan", "\(4 + columns.count)"),
                                         .strong(.text(project.name)),
-                                        .unwrap(project.content) { .span(.class("muted content"), .text("　" + $0)) })),
-                                .forEach(project.indicators) { indicator in indicatorRow(indicator, columns: columns) })
+                                        .unwrap(project.content) { .span(.class("muted content"), .text("　" + $0)) }))),
+                                .forEach(project.indicators.enumerated()) { index, indicator in
+                                    indicatorRow(indicator, columns: columns, seq: !header && index == 0 ? Self.circled(project.seq) : nil)
+                                })
                         })
                 })
             ))),
@@ -82,14 +86,15 @@ struct PlanShowPage {
                     })
     }
 
-    private func indicatorRow(_ indicator: PlanService.IndicatorRow, columns: [PlanService.Column]) -> Node<HTML.TableContext> {
+    private func indicatorRow(_ indicator: PlanService.IndicatorRow, columns: [PlanService.Column], seq: String?) -> Node<HTML.TableContext> {
         .tr(.class("indicator-row"),
-            .td(.class("seq")),
+            .td(.class("seq"), .text(seq ?? "")),
             .td(.class("name"), .text(indicator.name),
+                .span(.class("unit-inline"), .text("（\(indicator.unitLabel)）")),
                 .unwrap(indicator.acceptanceStandard) { .div(.class("muted small"), .text("验收标准：" + $0)) }),
-            .td(.text(indicator.unitLabel)),
-            .td(.text(indicator.kind.label + (indicator.rule == indicator.kind.defaultAggregation ? "" : "（\(indicator.rule.label)）"))),
-            .td(.text(indicator.leadUnit ?? "")),
+            .td(.class("meta"), .text(indicator.unitLabel)),
+            .td(.class("meta"), .text(indicator.kind.label + (indicator.rule == indicator.kind.defaultAggregation ? "" : "（\(indicator.rule.label)）"))),
+            .td(.class("meta"), .text(indicator.leadUnit ?? "")),
             .forEach(columns) { column in cell(indicator.cells[column.regionID], kind: indicator.kind, aggregate: column.isAggregate) })
     }
 
