@@ -18,6 +18,8 @@ final class MigrationTests: XCTestCase {
             let rows = try await sql.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)").all()
             XCTAssertEqual(try rows.first?.decode(column: "n", as: Int.self), 0, table)
         }
+        // and it is the database the run asked for (so the PostgreSQL run in .ci/run is real)
+        XCTAssertEqual(sql.dialect.name, TestApp.usesPostgres ? "postgresql" : "sqlite")
         let health = try await TestBrowser(app).get("/healthz")
         XCTAssertEqual(health.status, .ok)
         }
@@ -38,6 +40,13 @@ final class MigrationTests: XCTestCase {
         let browser = TestBrowser(app)
         let signIn = try await browser.signIn("admin", created?.password ?? "")
         XCTAssertEqual(signIn.location, "/account/password", "first sign-in leads to the password change")
+        // nothing else opens until the password is changed
+        let home = try await browser.get("/")
+        XCTAssertEqual(home.location, "/account/password")
+        try await XCTAssertEqualAsync(try await browser.get("/api/me").status, .forbidden)
+        let changed = try await browser.post("/account/password", [("current", created?.password ?? ""), ("new", "Chosen1pass"), ("confirmation", "Chosen1pass")])
+        XCTAssertEqual(changed.status, .seeOther)
+        try await XCTAssertEqualAsync(try await browser.get("/").status, .ok)
         }
     }
 }

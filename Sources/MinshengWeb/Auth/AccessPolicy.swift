@@ -32,10 +32,19 @@ enum AccessPolicy: Sendable {
     }
 }
 
-/// Route groups that refuse anonymous requests before any handler runs.
+/// Route groups that refuse anonymous requests before any handler runs. An account whose
+/// password was set by someone else (first start, admin reset) can use nothing but the
+/// password page until it chooses its own.
 struct RequireSignIn: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        try AccessPolicy.signedIn.check(request)
+        let principal = try AccessPolicy.signedIn.check(request)
+        if principal.mustChangePassword && request.url.path != SiteURL.password.path {
+            if request.method == .GET && !request.wantsJSON {
+                request.notify("请先设置新密码后再继续使用。", success: false)
+                return request.redirect(to: SiteURL.password.path)
+            }
+            throw Abort(.forbidden, reason: "请先修改初始密码。")
+        }
         return try await next.respond(to: request)
     }
 }

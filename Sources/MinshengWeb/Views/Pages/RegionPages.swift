@@ -33,7 +33,7 @@ struct RegionIndexPage {
                          .input(.type(.text), .name("name"), .id("name"), .required(true), .attr("maxlength", "50"))),
                     .div(.label(.for("kind"), .text("类型")),
                          .select(.attr("name", "kind"), .id("kind"), .forEach(RegionKind.allCases.filter { $0 != .province }) { kind in
-                             Fragments.option(value: kind.rawValue, label: kind.label)
+                             Fragments.option(value: kind.rawValue, label: kind.label, selected: kind == .county)
                          })),
                     .div(.label(.for("code"), .text("行政区划代码（可选）")),
                          .input(.type(.text), .name("code"), .id("code"), .attr("inputmode", "numeric"), .attr("maxlength", "12"))),
