@@ -120,6 +120,17 @@ public struct PlanService: Sendable {
         }
     }
 
+    /// The summary of every plan visible from the scope, as the home page and lists show them.
+    public func summaries(scopeRegionID: Int, tree: RegionTree) async throws -> [Summary] {
+        var result: [Summary] = []
+        for plan in try await visiblePlans(scopeRegionID: scopeRegionID, tree: tree) {
+            if let browser = try await browse(planID: try plan.requireID(), scopeRegionID: scopeRegionID, tree: tree) {
+                result.append(browser.summary)
+            }
+        }
+        return result
+    }
+
     private func hasShare(planID: Int, in regions: Set<Int>) async throws -> Bool {
         try await Target.query(on: db)
             .join(Indicator.self, on: \Target.$indicator.$id == \Indicator.$id)

@@ -53,13 +53,9 @@ struct APIController: RouteCollection {
 
     func plans(req: Request) async throws -> [PlanDTO] {
         let p = try AccessPolicy.signedIn.check(req)
-        let service = PlanService(db: req.db)
-        var result: [PlanDTO] = []
-        for plan in try await service.visiblePlans(scopeRegionID: p.regionID, tree: p.tree) {
-            guard let summary = try await service.browse(planID: try plan.requireID(), scopeRegionID: p.regionID, tree: p.tree)?.summary else { continue }
-            result.append(PlanDTO(id: summary.id, year: summary.year, level: summary.level.label, title: summary.title, owner: summary.ownerName,
-                                  items: summary.items, projects: summary.projects, indicators: summary.indicators))
+        return try await PlanService(db: req.db).summaries(scopeRegionID: p.regionID, tree: p.tree).map { summary in
+            PlanDTO(id: summary.id, year: summary.year, level: summary.level.label, title: summary.title, owner: summary.ownerName,
+                    items: summary.items, projects: summary.projects, indicators: summary.indicators)
         }
-        return result
     }
 }

@@ -10,13 +10,7 @@ struct HomeController: RouteCollection {
 
     func home(req: Request) async throws -> Response {
         let principal = try AccessPolicy.signedIn.check(req)
-        let service = PlanService(db: req.db)
-        var summaries: [PlanService.Summary] = []
-        for plan in try await service.visiblePlans(scopeRegionID: principal.regionID, tree: principal.tree) {
-            if let browser = try await service.browse(planID: try plan.requireID(), scopeRegionID: principal.regionID, tree: principal.tree) {
-                summaries.append(browser.summary)
-            }
-        }
+        let summaries = try await PlanService(db: req.db).summaries(scopeRegionID: principal.regionID, tree: principal.tree)
         let childRegions = principal.tree.children(of: principal.regionID)
         let accounts = principal.has(.admin) ? try await AccountService(db: req.db, hasher: req.application.passwordHasher)
             .accounts(inRegions: principal.scope).count : nil

@@ -12,13 +12,7 @@ struct PlanController: RouteCollection {
 
     func index(req: Request) async throws -> Response {
         let principal = try AccessPolicy.signedIn.check(req)
-        let service = PlanService(db: req.db)
-        var summaries: [PlanService.Summary] = []
-        for plan in try await service.visiblePlans(scopeRegionID: principal.regionID, tree: principal.tree) {
-            if let browser = try await service.browse(planID: try plan.requireID(), scopeRegionID: principal.regionID, tree: principal.tree) {
-                summaries.append(browser.summary)
-            }
-        }
+        let summaries = try await PlanService(db: req.db).summaries(scopeRegionID: principal.regionID, tree: principal.tree)
         return req.page(PlanIndexPage(plans: summaries).render(in: PageContext(request: req)))
     }
 
