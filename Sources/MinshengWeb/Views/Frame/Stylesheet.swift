@@ -103,6 +103,7 @@ enum Stylesheet {
       .user-region{display:none}.columns{grid-template-columns:1fr}.cards{grid-template-columns:1fr}
       .stats{grid-template-columns:repeat(3,1fr);gap:.5rem}.stat{padding:.5rem .6rem}.stat-value{font-size:1.25rem}
       h1{font-size:1.25rem}.site-nav ul{padding:0 .4rem}
+      .hide-phone{display:none}table.list th.title,table.list td.title{min-width:10rem}
       table.plan .meta{display:none}.unit-inline{display:inline}
       table.plan th.seq,table.plan td.seq{display:none}
       table.plan th.name,table.plan td.name{min-width:8.5rem;max-width:8.5rem;position:sticky;left:0;background:#fff;z-index:1;

@@ -13,14 +13,14 @@ struct AccountIndexPage {
             Fragments.pageHeader("账号管理", subtitle: "\(principal.regionName)及下辖行政区划的账号，共 \(accounts.count) 个。"),
             .p(.a(.class("button primary"), .attr("href", SiteURL.newAccount.path), .text("新建账号"))),
             .div(.class("table-wrap"), .table(.class("list"),
-                .thead(.tr(.th(.text("用户名")), .th(.text("姓名")), .th(.text("行政区划")), .th(.text("单位")), .th(.text("角色")), .th(.text("状态")))),
+                .thead(.tr(.th(.text("用户名")), .th(.text("姓名")), .th(.text("行政区划")), .th(.class("hide-phone"), .text("单位")), .th(.text("角色")), .th(.class("hide-phone"), .text("状态")))),
                 .tbody(.forEach(accounts) { account in
                     .tr(.td(.a(.attr("href", SiteURL.account(id: account.id ?? 0).path), .text(account.username))),
                         .td(.text(account.displayName)),
                         .td(.text(principal.tree[account.$region.id]?.name ?? "")),
-                        .td(.text(account.$unit.id.flatMap { unitNames[$0] } ?? "—")),
+                        .td(.class("hide-phone"), .text(account.$unit.id.flatMap { unitNames[$0] } ?? "—")),
                         .td(.text(Role.allCases.filter(account.roleSet.contains).map(\.label).joined(separator: "、"))),
-                        .td(AccountShowPage.state(account)))
+                        .td(.class("hide-phone"), AccountShowPage.state(account)))
                 })))
         )
         return PageFrame.render(title: "账号管理", context: context, body: body)
