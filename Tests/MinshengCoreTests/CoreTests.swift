@@ -98,6 +98,10 @@ final class RegionTreeTests: XCTestCase {
         XCTAssertEqual(RegionKind.guess(fromName: "市本级", parent: .city), .own)
         XCTAssertEqual(RegionKind.guess(fromName: "经开区", parent: .city), .zone)
         XCTAssertEqual(RegionKind.guess(fromName: "城步苗族自治县", parent: .city), .county)
+        XCTAssertEqual(RegionKind.aggregateLabel(name: "邵阳市", kind: .city), "全市")
+        XCTAssertEqual(RegionKind.aggregateLabel(name: "邵东市", kind: .county), "全市")
+        XCTAssertEqual(RegionKind.aggregateLabel(name: "双清区", kind: .district), "全区")
+        XCTAssertEqual(RegionKind.aggregateLabel(name: "新邵县", kind: .county), "全县")
     }
 }
 

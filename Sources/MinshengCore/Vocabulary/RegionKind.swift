@@ -33,6 +33,21 @@ public enum RegionKind: String, CaseIterable, Codable, Sendable {
         }
     }
 
+    /// The aggregate column's word for a named region: 全省, 全市 (also a county-level city such
+    /// as 邵东市), 全区, 全县.
+    public static func aggregateLabel(name: String, kind: RegionKind) -> String {
+        switch kind {
+        case .province: return "全省"
+        case .city: return "全市"
+        case .county, .district, .zone:
+            if name.hasSuffix("市") { return "全市" }
+            if name.hasSuffix("区") { return "全区" }
+            if name.hasSuffix("县") { return "全县" }
+            return kind.aggregateLabel
+        case .own, .township: return "合计"
+        }
+    }
+
     public init?(token: String) {
         let trimmed = token.trimmingCharacters(in: .whitespaces)
         if let kind = RegionKind(rawValue: trimmed.lowercased()) { self = kind; return }

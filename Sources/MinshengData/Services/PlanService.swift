@@ -190,7 +190,7 @@ public struct PlanService: Sendable {
         let childIDs = childOrder.keys.sorted { (childOrder[$0] ?? 0, $0) < (childOrder[$1] ?? 0, $1) }
         func column(_ id: Int, aggregate: Bool) -> Column {
             let node = tree[id]
-            let label = aggregate ? (node?.kind.aggregateLabel ?? "合计") : (node?.name ?? "")
+            let label = aggregate ? node.map { RegionKind.aggregateLabel(name: $0.name, kind: $0.kind) } ?? "合计" : (node?.name ?? "")
             let hasChildren = tree.children(of: id).contains { regionsWithShares.contains($0.id) }
             return Column(regionID: id, name: label, isAggregate: aggregate, hasChildren: hasChildren)
         }
