@@ -101,3 +101,54 @@ extension DemoTests {
         }
     }
 }
+
+/// A region's share decomposed again among its own children (hand-made figures).
+final class DecompositionTests: XCTestCase {
+    func testADistrictsShareDecomposedToItsTownsAggregatesAndCanBeDrilledInto() async throws {
+        try await TestApp.run { app in
+            let f = try await Fixture.load(into: app)
+            // given 双清区's share (4) decomposed to two towns (2 + 3 — need not add up), each reporting in October
+            let regions = RegionService(db: app.db)
+            let townA = try await regions.create(name: "东风路街道", kind: .township, code: nil, parentID: f.shuangqing, by: nil).requireID()
+            let townB = try await regions.create(name: "渡头桥镇", kind: .township, code: nil, parentID: f.shuangqing, by: nil).requireID()
+            guard let indicator = try await Indicator.query(on: app.db).join(Project.self, on: \Indicator.$project.$id == \Project.$id)
+                .join(Item.self, on: \Project.$item.$id == \Item.$id).filter(Item.self, \.$plan.$id == f.cityPlan).first() else {
+                return XCTFail("indicator missing")
+            }
+            let indicatorID = try indicator.requireID()
+            try await Target(indicatorID: indicatorID, regionID: townA, target: 2, sortOrder: 10).create(on: app.db)
+            try await Target(indicatorID: indicatorID, regionID: townB, target: 3, sortOrder: 11).create(on: app.db)
+            for (town, quantity, month) in [(townA, 2.0, 10), (townB, 1.0, 10)] {
+                try await ProgressReport(indicatorID: indicatorID, regionID: town, month: month, quantity: quantity, progress: nil, note: nil,
+                                         state: .submitted, reportedBy: nil, submittedAt: Date()).create(on: app.db)
+            }
+            // 大祥区 reports 6 of 6 directly
+            try await ProgressReport(indicatorID: indicatorID, regionID: f.daxiang, month: 10, quantity: 6, progress: nil, note: nil,
+                                     state: .submitted, reportedBy: nil, submittedAt: Date()).create(on: app.db)
+            let tree = try await regions.tree()
+            let service = PlanService(db: app.db)
+            // when the city views its plan: 双清区 = (2 + 1) / 4 = 75%; 全市 = (3 + 6) / 10 = 90% (hand calculation)
+            guard let city = try await service.browse(planID: f.cityPlan, scopeRegionID: f.city, tree: tree) else { return XCTFail("no plan") }
+            let row = city.items.first?.projects.first?.indicators.first
+            XCTAssertEqual(row?.cells[f.shuangqing]?.figure?.progress, 75)
+            XCTAssertEqual(row?.cells[f.city]?.figure?.progress, 90)
+            XCTAssertEqual(city.columns.first { $0.regionID == f.shuangqing }?.hasChildren, true)
+            XCTAssertEqual(city.columns.first { $0.regionID == f.daxiang }?.hasChildren, false)
+            // then drilling into 双清区 shows its towns: 2/2 = 100%, 1/3 = 33.33%
+            guard let drill = try await service.browse(planID: f.cityPlan, scopeRegionID: f.city, tree: tree, focusRegionID: f.shuangqing) else {
+                return XCTFail("no drill-down")
+            }
+            XCTAssertEqual(drill.columns.map(\.name), ["全区", "东风路街道", "渡头桥镇"])
+            let towns = drill.items.first?.projects.first?.indicators.first
+            XCTAssertEqual(towns?.cells[townA]?.figure?.progress.map(Figures.percent), "100.00%")
+            XCTAssertEqual(towns?.cells[townB]?.figure?.progress.map(Figures.percent), "33.33%")
+            XCTAssertEqual(towns?.cells[townB]?.status, .lagging)
+            // and 双清区's own admin sees the same drill-down from its plan page
+            let browser = TestBrowser(app)
+            try await browser.signIn("sq_admin")
+            let page = try await browser.get("/plans/\(f.cityPlan)")
+            XCTAssertTrue(page.body.contains("东风路街道") && page.body.contains("75.00%"))
+            XCTAssertFalse(page.body.contains("大祥区"))
+        }
+    }
+}
