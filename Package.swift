@@ -16,10 +16,14 @@ let package = Package(
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
         .package(url: "https://github.com/JohnSundell/Plot.git", from: "0.14.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         // The domain without I/O: rules, calculations and file formats.
-        .target(name: "MinshengCore"),
+        .target(
+            name: "MinshengCore",
+            dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
         // FluentKit models, migrations and feature services; no Vapor.
         .target(
             name: "MinshengData",

@@ -10,7 +10,7 @@ struct Minsheng: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "minsheng",
         abstract: "民生实事管理平台 (Minsheng): the key livelihood projects platform.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, User.self]
+        subcommands: [Serve.self, Migrate.self, Demo.self, User.self, Import.self, Report.self]
     )
 }
 
@@ -44,6 +44,11 @@ func withApp(_ config: AppConfig, _ body: (Application) async throws -> Void) as
     } catch let error as ServiceError {
         try? await app.asyncShutdown()
         throw CLIError(error.message)
+    } catch let refusal as ImportRefusal {
+        try? await app.asyncShutdown()
+        let shown = refusal.problems.prefix(50).map { "  " + $0.description }
+        let more = refusal.problems.count > 50 ? ["  ……另有 \(refusal.problems.count - 50) 处问题"] : []
+        throw CLIError((["导入被拒绝，未写入任何数据（共 \(refusal.problems.count) 处问题）："] + shown + more).joined(separator: "\n"))
     } catch {
         try? await app.asyncShutdown()
         throw error
@@ -192,6 +197,110 @@ struct User: AsyncParsableCommand {
                 let chosen = password ?? AccountService.randomPassword()
                 try await service.resetPassword(account, to: chosen, by: nil)
                 say("已重置 \(username) 的密码并解除锁定。新密码：\(chosen)（下次登录须修改）")
+            }
+        }
+    }
+}
+
+/// `minsheng import plan|progress FILE --region NAME --year YYYY`
+struct Import: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Import a plan or monthly progress (CSV in UTF-8 or GB18030, or XLSX).",
+                                                    subcommands: [PlanCommand.self, ProgressCommand.self])
+
+    struct Target: ParsableArguments {
+        @ArgumentParser.Argument(help: "The file: .csv or .xlsx.") var file: String
+        @ArgumentParser.Option(help: "The region the plan belongs to (e.g. 邵阳市).") var region: String
+        @ArgumentParser.Option(help: "The year (e.g. 2024).") var year: Int
+
+        func rows() throws -> [[String]] {
+            let url = URL(fileURLWithPath: file)
+            let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
+            guard let size = attributes?[.size] as? Int else { throw CLIError("无法读取文件“\(file)”。") }
+            if size > TableFile.maxBytes { throw ImportRefusal([ImportProblem(row: nil, column: nil, reason: "文件大小超过 \(TableFile.maxBytes / 1024 / 1024) MB，请拆分后分批导入。")]) }
+            guard let data = FileManager.default.contents(atPath: url.path) else { throw CLIError("无法读取文件“\(file)”。") }
+            return try TableFile.rows(data, fileName: url.lastPathComponent)
+        }
+    }
+
+    struct PlanCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "plan", abstract: "Import a plan and its decomposition.")
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var target: Target
+
+        func run() async throws {
+            try await withApp(store.config()) { app in
+                let rows = try PlanFile.parse(rows: try target.rows())
+                let summary = try await PlanImporter(db: app.db).importPlan(rows, regionName: target.region, year: target.year, by: nil)
+                say("已导入计划：\(summary.plans) 个计划，新增 \(summary.items) 个实事、\(summary.projects) 个项目、\(summary.indicators) 个指标，写入 \(summary.targets) 条任务分解。")
+                if !summary.regionsCreated.isEmpty { say("新建行政区划：" + summary.regionsCreated.joined(separator: "、")) }
+            }
+        }
+    }
+
+    struct ProgressCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "progress", abstract: "Import monthly progress figures.")
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var target: Target
+
+        func run() async throws {
+            try await withApp(store.config()) { app in
+                let rows = try ProgressFile.parse(rows: try target.rows())
+                let summary = try await PlanImporter(db: app.db).importProgress(rows, regionName: target.region, year: target.year, by: nil)
+                say("已导入进度：新增 \(summary.written) 条，更新 \(summary.replaced) 条，未变 \(summary.unchanged) 条，忽略汇总行 \(summary.aggregateRowsIgnored) 条。")
+            }
+        }
+    }
+}
+
+/// `minsheng report progress --region NAME --year YYYY --month YYYY-MM --format json|csv|xlsx [--output PATH]`
+struct Report: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Produce reports.", subcommands: [ProgressCommand.self])
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case json, csv, xlsx
+    }
+
+    struct ProgressCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "progress", abstract: "The progress table of a region for a month.")
+        @OptionGroup var store: StoreOptions
+        @ArgumentParser.Option(help: "Region name (e.g. 邵阳市).") var region: String
+        @ArgumentParser.Option(help: "The plan's year.") var year: Int
+        @ArgumentParser.Option(help: "The month, YYYY-MM.") var month: String
+        @ArgumentParser.Option(help: "json, csv or xlsx.") var format: Format = .json
+        @ArgumentParser.Option(help: "Plan level when the region has several plans: 省定, 市定 or 县定 (default: the highest).") var level: String?
+        @ArgumentParser.Option(help: "Write to this file instead of standard output.") var output: String?
+
+        func run() async throws {
+            let parts = month.split(separator: "-")
+            guard parts.count == 2, let y = Int(parts[0]), let m = Int(parts[1]), (1...12).contains(m) else {
+                throw CLIError("月份应为 YYYY-MM 格式，如 2024-10。")
+            }
+            guard y == year else { throw CLIError("月份 \(month) 不在 \(year) 年内。") }
+            var planLevel: PlanLevel? = nil
+            if let level {
+                guard let parsed = PlanLevel(label: level) ?? PlanLevel(rawValue: level) else { throw CLIError("级别应为 省定、市定 或 县定。") }
+                planLevel = parsed
+            }
+            try await withApp(store.config()) { app in
+                let service = ProgressReportService(db: app.db)
+                let resolved = try await service.resolve(regionName: region, year: year, level: planLevel)
+                let root = resolved.tree.ancestors(of: resolved.regionID).first?.id ?? resolved.regionID
+                guard let table = try await service.table(planID: resolved.planID, scopeRegionID: root, tree: resolved.tree,
+                                                          focusRegionID: resolved.regionID, month: m) else {
+                    throw CLIError("\(region) 在该计划中没有任务。")
+                }
+                let data: Data
+                switch format {
+                case .json: data = ProgressExport.json(table) + Data("\n".utf8)
+                case .csv: data = Data(ProgressExport.csv(table).utf8)
+                case .xlsx: data = try ProgressExport.xlsx(table)
+                }
+                if let output {
+                    guard FileManager.default.createFile(atPath: output, contents: data) else { throw CLIError("无法写入“\(output)”。") }
+                    FileHandle.standardError.write(Data("已写入 \(output)：\(table.title)，\(table.rows.count) 个指标。\n".utf8))
+                } else {
+                    FileHandle.standardOutput.write(data)
+                }
             }
         }
     }

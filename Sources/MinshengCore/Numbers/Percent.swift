@@ -18,7 +18,13 @@ public enum Exact {
 
     /// The decimal rounded half-up and returned as a Double, for JSON output.
     public static func roundedDouble(_ value: Decimal, scale: Int = 2) -> Double {
-        NSDecimalNumber(decimal: rounded(value, scale: scale)).doubleValue
+        double(rounded(value, scale: scale))
+    }
+
+    /// The double nearest to the decimal (NSDecimalNumber's doubleValue can be one step off,
+    /// which would print 103.73 as 103.72999999999999).
+    public static func double(_ value: Decimal) -> Double {
+        Double(NSDecimalNumber(decimal: value).stringValue) ?? NSDecimalNumber(decimal: value).doubleValue
     }
 }
 

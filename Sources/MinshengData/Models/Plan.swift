@@ -16,6 +16,8 @@ public final class Plan: Model, @unchecked Sendable {
     @Field(key: "title") public var title: String
     @OptionalField(key: "source") public var source: String?
     @Field(key: "sort_order") public var sortOrder: Int
+    /// The plan's own 序时进度 for some months, "3:20,6:50" (month:percent); m/12 elsewhere.
+    @OptionalField(key: "schedule") public var schedule: String?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
 
     public init() {}
@@ -30,4 +32,12 @@ public final class Plan: Model, @unchecked Sendable {
     }
 
     public var planLevel: PlanLevel { PlanLevel(rawValue: level) ?? .county }
+
+    /// The plan's own schedule by month; empty when it follows m/12.
+    public var customSchedule: [Int: Decimal] { schedule.flatMap(Schedule.parse) ?? [:] }
+
+    /// 序时进度 at the end of a month for this plan.
+    public func scheduleShare(endOfMonth month: Int) -> Decimal {
+        Schedule.share(endOfMonth: month, custom: customSchedule)
+    }
 }

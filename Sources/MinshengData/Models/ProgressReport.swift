@@ -24,8 +24,12 @@ public final class ProgressReport: Model, @unchecked Sendable {
     @OptionalParent(key: "reported_by") public var reportedBy: Account?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
     @OptionalField(key: "submitted_at") public var submittedAt: Date?
+    /// Why the office one level up returned the submission.
+    @OptionalField(key: "return_reason") public var returnReason: String?
 
     public init() {}
+
+    public var reportState: State { State(rawValue: state) ?? .draft }
 
     public init(indicatorID: Int, regionID: Int, month: Int, quantity: Double?, progress: Double?, note: String?,
                 state: State, reportedBy: Int?, submittedAt: Date?) {

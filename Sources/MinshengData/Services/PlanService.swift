@@ -19,6 +19,8 @@ public struct PlanService: Sendable {
         public var figure: ComputedFigure?
         public var status: ProgressStatus?
         public var note: String?
+        /// The month the figure was reported for, when earlier than the month shown.
+        public var carriedFrom: Int?
     }
 
     public struct IndicatorRow: Sendable {
@@ -170,15 +172,14 @@ public struct PlanService: Sendable {
         let focus = focusRegionID.flatMap { id in visibleTargets.contains { $0.$region.id == id } || id == top ? id : nil } ?? top
 
         let months = indicatorIDs.isEmpty ? [] : try await submittedMonths(indicatorIDs: indicatorIDs, regions: Set(visibleTargets.map { $0.$region.id }))
-        let shownMonth = month.flatMap { months.contains($0) ? $0 : nil } ?? months.last
+        let shownMonth = month.flatMap { (1...12).contains($0) ? $0 : nil } ?? months.last
         let reports: [ProgressReport]
         if let shownMonth, !indicatorIDs.isEmpty {
-            reports = try await ProgressReport.query(on: db).filter(\.$indicator.$id ~~ indicatorIDs)
-                .filter(\.$month == shownMonth).filter(\.$state == ProgressReport.State.submitted.rawValue).all()
+            reports = try await latestSubmitted(indicatorIDs: indicatorIDs, targets: visibleTargets, month: shownMonth)
         } else {
             reports = []
         }
-        let schedule = shownMonth.map { Schedule.share(endOfMonth: $0) }
+        let schedule = shownMonth.map { plan.scheduleShare(endOfMonth: $0) }
 
         // Columns: the focus, then its children with a share, in the plan's order.
         let regionsWithShares = Set(visibleTargets.map { $0.$region.id })
@@ -224,7 +225,8 @@ public struct PlanService: Sendable {
                 let status = figure?.progress.flatMap { progress in schedule.map { ProgressStatus.judge(progress: progress, schedule: $0) } }
                 cells[regionID] = Cell(target: share.target, targetNote: share.targetNote,
                                        responsibleUnit: share.responsibleUnit?.name, figure: figure, status: status,
-                                       note: byRegion[regionID]?.note)
+                                       note: byRegion[regionID]?.note,
+                                       carriedFrom: byRegion[regionID].flatMap { $0.month < (shownMonth ?? 0) ? $0.month : nil })
             }
             if let cell = cells[focus] {
                 switch cell.status {
@@ -262,6 +264,29 @@ public struct PlanService: Sendable {
             childRegions: childIDs.count, month: shownMonth, counts: counts)
         return Browser(summary: summary, focus: focusColumn, columns: columns, items: itemRows, months: months,
                        schedule: schedule, trail: trailIDs.map { Column(regionID: $0, name: tree[$0]?.name ?? "", isAggregate: false, hasChildren: true) })
+    }
+
+    /// Each share's submitted figure at the end of `month`: the month's own report, or, where a
+    /// region has not reported that month, its latest earlier one (figures are cumulative).
+    func latestSubmitted(indicatorIDs: [Int], targets: [Target], month: Int) async throws -> [ProgressReport] {
+        let submitted = ProgressReport.State.submitted.rawValue
+        var reports = try await ProgressReport.query(on: db).filter(\.$indicator.$id ~~ indicatorIDs)
+            .filter(\.$month == month).filter(\.$state == submitted).all()
+        guard month > 1 else { return reports }
+        let have = Set(reports.map { "\($0.$indicator.id):\($0.$region.id)" })
+        let missing = targets.filter { !have.contains("\($0.$indicator.id):\($0.$region.id)") }
+        guard !missing.isEmpty else { return reports }
+        let wanted = Set(missing.map { "\($0.$indicator.id):\($0.$region.id)" })
+        let earlier = try await ProgressReport.query(on: db).filter(\.$indicator.$id ~~ Array(Set(missing.map { $0.$indicator.id })))
+            .filter(\.$month < month).filter(\.$state == submitted).all()
+        var latest: [String: ProgressReport] = [:]
+        for report in earlier {
+            let key = "\(report.$indicator.id):\(report.$region.id)"
+            guard wanted.contains(key) else { continue }
+            if (latest[key]?.month ?? 0) < report.month { latest[key] = report }
+        }
+        reports.append(contentsOf: latest.values)
+        return reports
     }
 
     private func submittedMonths(indicatorIDs: [Int], regions: Set<Int>) async throws -> [Int] {

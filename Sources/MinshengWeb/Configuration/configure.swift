@@ -22,6 +22,7 @@ extension Application {
 public func addMigrations(to app: Application) {
     app.migrations.add(M001CreateFoundation())
     app.migrations.add(M002AddIndexes())
+    app.migrations.add(M003Reporting())
     app.migrations.add(SessionRecord.migration)
 }
 

@@ -20,6 +20,8 @@ public struct PlanImporter: Sendable {
     public struct ProgressSummary: Sendable, Equatable {
         public var written: Int
         public var replaced: Int
+        /// Rows identical to what is stored; nothing was written for them.
+        public var unchanged: Int
         /// Rows for the aggregate column (全市 …), which are computed, not stored.
         public var aggregateRowsIgnored: Int
     }
@@ -80,6 +82,7 @@ public struct PlanImporter: Sendable {
             try await yearRow.create(on: db)
         }
         let units = UnitService(db: db)
+        var leadUnits: [String: Int] = [:]
         var summary = PlanSummary(plans: 0, items: 0, projects: 0, indicators: 0, targets: 0, regionsCreated: created)
 
         let levels = PlanLevel.allCases.filter { level in rows.contains { $0.level == level } }
@@ -115,6 +118,8 @@ public struct PlanImporter: Sendable {
             }
 
             var projectSeq = projects.count
+            var existingTargets: [String: Target]? = indicators.isEmpty ? [:] : nil
+            var freshTargets: [Target] = []
             for row in levelRows {
                 let item: Item
                 if let existing = items[row.itemSeq] {
@@ -138,15 +143,25 @@ public struct PlanImporter: Sendable {
                 }
                 let key = row.projectName + "\u{1}" + row.indicatorName
                 var leadUnitID: Int? = nil
-                if let lead = row.leadUnit { leadUnitID = try await units.findOrCreate(name: lead, regionID: rootID).requireID() }
+                if let lead = row.leadUnit {
+                    if let known = leadUnits[lead] {
+                        leadUnitID = known
+                    } else {
+                        leadUnitID = try await units.findOrCreate(name: lead, regionID: rootID).requireID()
+                        leadUnits[lead] = leadUnitID
+                    }
+                }
                 let indicator: Indicator
                 if let existing = indicators[key] {
                     indicator = existing
-                    indicator.unitLabel = row.unitLabel
-                    indicator.progressKind = row.kind.rawValue
-                    indicator.aggregation = row.rule.rawValue
-                    indicator.$leadUnit.id = leadUnitID
-                    try await indicator.save(on: db)
+                    if indicator.unitLabel != row.unitLabel || indicator.progressKind != row.kind.rawValue
+                        || indicator.aggregation != row.rule.rawValue || indicator.$leadUnit.id != leadUnitID {
+                        indicator.unitLabel = row.unitLabel
+                        indicator.progressKind = row.kind.rawValue
+                        indicator.aggregation = row.rule.rawValue
+                        indicator.$leadUnit.id = leadUnitID
+                        try await indicator.save(on: db)
+                    }
                 } else {
                     let seq = indicators.count + 1
                     indicator = Indicator(projectID: try project.requireID(), seq: seq, name: row.indicatorName, unitLabel: row.unitLabel,
@@ -157,17 +172,29 @@ public struct PlanImporter: Sendable {
                 }
                 guard let regionID = regionIDs[row.region] else { continue }
                 let indicatorID = try indicator.requireID()
-                if let target = try await Target.query(on: db).filter(\.$indicator.$id == indicatorID).filter(\.$region.$id == regionID).first() {
+                if existingTargets == nil {
+                    // Loaded once per plan: a province-sized plan has thousands of rows.
+                    let ids = try indicators.values.compactMap(\.id)
+                    var byKey: [String: Target] = [:]
+                    if !ids.isEmpty {
+                        for target in try await Target.query(on: db).filter(\.$indicator.$id ~~ ids).all() {
+                            byKey["\(target.$indicator.id):\(target.$region.id)"] = target
+                        }
+                    }
+                    existingTargets = byKey
+                }
+                if let target = existingTargets?["\(indicatorID):\(regionID)"] {
                     target.target = row.target
                     target.targetNote = row.targetNote
                     target.sortOrder = columnOrder[regionID] ?? 0
                     try await target.save(on: db)
                 } else {
-                    try await Target(indicatorID: indicatorID, regionID: regionID, target: row.target, targetNote: row.targetNote,
-                                     sortOrder: columnOrder[regionID] ?? 0).create(on: db)
+                    freshTargets.append(Target(indicatorID: indicatorID, regionID: regionID, target: row.target, targetNote: row.targetNote,
+                                               sortOrder: columnOrder[regionID] ?? 0))
                 }
                 summary.targets += 1
             }
+            try await Self.createInBatches(freshTargets, on: db)
             try await AuditLog.record("plan.import", subject: plan.title,
                                       detail: "导入 \(levelRows.count) 行", by: accountID, on: db)
         }
@@ -207,7 +234,15 @@ public struct PlanImporter: Sendable {
         let indicatorIDs = try indicators.map { try $0.requireID() }
         let targets = indicatorIDs.isEmpty ? [] : try await Target.query(on: db).filter(\.$indicator.$id ~~ indicatorIDs).all()
         var shares: Set<String> = []
-        for target in targets { shares.insert("\(target.$indicator.id):\(target.$region.id)") }
+        var decomposed: Set<Int> = []
+        for target in targets {
+            shares.insert("\(target.$indicator.id):\(target.$region.id)")
+            if target.$region.id != rootID, tree.isWithin(target.$region.id, of: rootID) { decomposed.insert(target.$indicator.id) }
+        }
+        let planOfItem = Dictionary(uniqueKeysWithValues: try items.map { (try $0.requireID(), $0.$plan.id) })
+        let planOfProject = Dictionary(uniqueKeysWithValues: try projects.map { (try $0.requireID(), planOfItem[$0.$item.id] ?? 0) })
+        let closed = planIDs.isEmpty ? [] : try await PlanMonth.query(on: db).filter(\.$plan.$id ~~ planIDs).filter(\.$closedAt != nil).all()
+        let closedKeys = Set(closed.map { "\($0.$plan.id):\($0.month)" })
 
         var problems: [ImportProblem] = []
         var ignored = 0
@@ -217,15 +252,22 @@ public struct PlanImporter: Sendable {
                 problems.append(ImportProblem(row: row.line, column: "月份", reason: "月份不在 \(year) 年内。"))
                 continue
             }
-            if PlanFile.aggregateNames.contains(row.region) || row.region == regionName {
-                ignored += 1
-                continue
-            }
             guard let indicator = indicatorByKey[row.projectName + "\u{1}" + row.indicatorName], let indicatorID = indicator.id else {
                 problems.append(ImportProblem(row: row.line, column: "指标任务", reason: "计划中没有项目“\(row.projectName)”的指标“\(row.indicatorName)”。"))
                 continue
             }
-            guard let regionID = regionByName[row.region] else {
+            let isAggregateRow = PlanFile.aggregateNames.contains(row.region) || row.region == regionName
+            // The aggregate is computed from the regions below; where the indicator is not
+            // decomposed, the region's own row is the figure itself.
+            if isAggregateRow && decomposed.contains(indicatorID) {
+                ignored += 1
+                continue
+            }
+            if closedKeys.contains("\(planOfProject[indicator.$project.id] ?? 0):\(row.month)") {
+                problems.append(ImportProblem(row: row.line, column: "月份", reason: "\(row.month) 月已关账，数据已锁定；如需更正，请专班办公室先重新开放该月。"))
+                continue
+            }
+            guard let regionID = isAggregateRow ? rootID : regionByName[row.region] else {
                 problems.append(ImportProblem(row: row.line, column: "行政区划", reason: "“\(row.region)”不是\(regionName)的下级行政区划。"))
                 continue
             }
@@ -245,36 +287,61 @@ public struct PlanImporter: Sendable {
         }
         if !problems.isEmpty { throw ImportRefusal(problems) }
 
-        let existing = indicatorIDs.isEmpty ? [] : try await ProgressReport.query(on: db).filter(\.$indicator.$id ~~ indicatorIDs).all()
+        let months = Array(Set(accepted.map(\.row.month)))
+        let existing = indicatorIDs.isEmpty || months.isEmpty ? [] : try await ProgressReport.query(on: db)
+            .filter(\.$indicator.$id ~~ indicatorIDs).filter(\.$month ~~ months).all()
         var existingByKey: [String: ProgressReport] = [:]
         for report in existing { existingByKey["\(report.$indicator.id):\(report.$region.id):\(report.month)"] = report }
         var fresh: [ProgressReport] = []
+        var history: [ProgressHistory] = []
         var replaced = 0
+        var unchanged = 0
         for entry in accepted {
             let key = "\(entry.indicatorID):\(entry.regionID):\(entry.row.month)"
             if let report = existingByKey[key] {
+                let before = ProgressReport(indicatorID: entry.indicatorID, regionID: entry.regionID, month: entry.row.month,
+                                            quantity: report.quantity, progress: report.progress, note: report.note,
+                                            state: report.reportState, reportedBy: nil, submittedAt: nil)
+                if report.quantity == entry.row.quantity && report.progress == entry.row.progress && report.note == entry.row.note
+                    && report.reportState == .submitted {
+                    unchanged += 1
+                    continue
+                }
                 report.quantity = entry.row.quantity
                 report.progress = entry.row.progress
                 report.note = entry.row.note
                 report.state = ProgressReport.State.submitted.rawValue
                 report.$reportedBy.id = accountID
                 report.submittedAt = now
+                report.returnReason = nil
                 try await report.save(on: db)
+                history.append(ProgressHistory(indicatorID: entry.indicatorID, regionID: entry.regionID, month: entry.row.month,
+                                               action: .imported, old: before, new: report, accountID: accountID, at: now))
                 replaced += 1
             } else {
-                fresh.append(ProgressReport(indicatorID: entry.indicatorID, regionID: entry.regionID, month: entry.row.month,
+                let report = ProgressReport(indicatorID: entry.indicatorID, regionID: entry.regionID, month: entry.row.month,
                                             quantity: entry.row.quantity, progress: entry.row.progress, note: entry.row.note,
-                                            state: .submitted, reportedBy: accountID, submittedAt: now))
+                                            state: .submitted, reportedBy: accountID, submittedAt: now)
+                fresh.append(report)
+                history.append(ProgressHistory(indicatorID: entry.indicatorID, regionID: entry.regionID, month: entry.row.month,
+                                               action: .imported, old: nil, new: report, accountID: accountID, at: now))
             }
         }
+        try await Self.createInBatches(fresh, on: db)
+        try await Self.createInBatches(history, on: db)
+        try await AuditLog.record("progress.import", subject: "\(regionName) \(year) 年进度",
+                                  detail: "新增 \(fresh.count) 条，更新 \(replaced) 条，未变 \(unchanged) 条，忽略汇总行 \(ignored) 条", by: accountID, on: db)
+        return ProgressSummary(written: fresh.count, replaced: replaced, unchanged: unchanged, aggregateRowsIgnored: ignored)
+    }
+
+    /// Inserts models in multi-row statements of a few hundred, within the parameter limits of
+    /// both databases.
+    static func createInBatches<M: Model>(_ models: [M], on db: any Database) async throws {
         var start = 0
-        while start < fresh.count {
-            let end = min(start + 200, fresh.count)
-            try await Array(fresh[start..<end]).create(on: db)
+        while start < models.count {
+            let end = min(start + 200, models.count)
+            try await Array(models[start..<end]).create(on: db)
             start = end
         }
-        try await AuditLog.record("progress.import", subject: "\(regionName) \(year) 年进度",
-                                  detail: "新增 \(fresh.count) 条，替换 \(replaced) 条，忽略汇总行 \(ignored) 条", by: accountID, on: db)
-        return ProgressSummary(written: fresh.count, replaced: replaced, aggregateRowsIgnored: ignored)
     }
 }

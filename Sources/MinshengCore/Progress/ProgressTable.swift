@@ -1,0 +1,185 @@
+import Foundation
+
+/// One region's progress table for one month, as the bulletins' attachments print it: every
+/// indicator with its aggregate figure (全市 …) and each child region's figure.
+public struct ProgressTable: Sendable {
+    public struct Figure: Sendable, Equatable {
+        public var target: Decimal?
+        /// A target given as text ("待另行发文确定").
+        public var targetNote: String?
+        public var quantity: Decimal?
+        /// Unrounded percent.
+        public var progress: Decimal?
+        public var status: ProgressStatus?
+        public var responsibleUnit: String?
+        public var note: String?
+
+        public init(target: Decimal?, targetNote: String? = nil, quantity: Decimal?, progress: Decimal?, status: ProgressStatus?,
+                    responsibleUnit: String? = nil, note: String? = nil) {
+            self.target = target
+            self.targetNote = targetNote
+            self.quantity = quantity
+            self.progress = progress
+            self.status = status
+            self.responsibleUnit = responsibleUnit
+            self.note = note
+        }
+    }
+
+    public struct Row: Sendable {
+        public var indicatorID: Int
+        public var itemSeq: Int
+        public var itemName: String
+        public var projectSeq: Int
+        public var projectName: String
+        public var indicator: String
+        public var unit: String
+        public var kind: ProgressType
+        public var rule: Aggregation
+        public var leadUnit: String?
+        /// The table region's own figure; nil when it has no share.
+        public var aggregate: Figure?
+        /// Aligned with `columns`; nil where the region has no share ("/").
+        public var regions: [Figure?]
+
+        public init(indicatorID: Int, itemSeq: Int, itemName: String, projectSeq: Int, projectName: String, indicator: String, unit: String,
+                    kind: ProgressType, rule: Aggregation, leadUnit: String?, aggregate: Figure?, regions: [Figure?]) {
+            self.indicatorID = indicatorID
+            self.itemSeq = itemSeq
+            self.itemName = itemName
+            self.projectSeq = projectSeq
+            self.projectName = projectName
+            self.indicator = indicator
+            self.unit = unit
+            self.kind = kind
+            self.rule = rule
+            self.leadUnit = leadUnit
+            self.aggregate = aggregate
+            self.regions = regions
+        }
+
+        /// The regions below the schedule, named.
+        public func laggingRegions(columns: [String]) -> [String] {
+            zip(columns, regions).compactMap { name, figure in figure?.status == .lagging ? name : nil }
+        }
+    }
+
+    public struct Summary: Sendable, Equatable {
+        public var items = 0
+        public var projects = 0
+        public var indicators = 0
+        public var completed = 0
+        public var onSchedule = 0
+        public var lagging = 0
+        /// Indicators without a figure for the month.
+        public var unreported = 0
+        /// Among those not completed: progress ≥ 75% and below it (reference 002's bands).
+        public var atLeast75 = 0
+        public var below75 = 0
+        public init() {}
+    }
+
+    public var title: String
+    public var region: String
+    /// The aggregate column's heading: 全省, 全市, 全县 …
+    public var aggregateLabel: String
+    public var year: Int
+    public var month: Int?
+    /// 序时进度 at the end of the month, unrounded percent.
+    public var schedule: Decimal?
+    public var columns: [String]
+    public var rows: [Row]
+
+    public init(title: String, region: String, aggregateLabel: String, year: Int, month: Int?, schedule: Decimal?, columns: [String], rows: [Row]) {
+        self.title = title
+        self.region = region
+        self.aggregateLabel = aggregateLabel
+        self.year = year
+        self.month = month
+        self.schedule = schedule
+        self.columns = columns
+        self.rows = rows
+    }
+
+    public var summary: Summary {
+        var summary = Summary()
+        summary.items = Set(rows.map(\.itemSeq)).count
+        summary.projects = Set(rows.map { "\($0.itemSeq)\u{1}\($0.projectName)" }).count
+        summary.indicators = rows.count
+        for row in rows {
+            switch row.aggregate?.status {
+            case .completed?: summary.completed += 1
+            case .onSchedule?: summary.onSchedule += 1
+            case .lagging?: summary.lagging += 1
+            case nil: summary.unreported += 1
+            }
+            if let progress = row.aggregate?.progress, progress < 100 {
+                if progress >= 75 { summary.atLeast75 += 1 } else { summary.below75 += 1 }
+            }
+        }
+        return summary
+    }
+
+    /// The rows by standing, each list in the plan's order.
+    public func rows(with status: ProgressStatus?) -> [Row] {
+        rows.filter { $0.aggregate?.status == status }
+    }
+
+    /// Not completed, progress in [75%, 100%) or below 75% — reference 002's second and third lists.
+    public func rows(atLeast75: Bool) -> [Row] {
+        rows.filter { row in
+            guard let progress = row.aggregate?.progress, progress < 100 else { return false }
+            return atLeast75 ? progress >= 75 : progress < 75
+        }
+    }
+
+    /// "1-10 月" for the period the table covers.
+    public var periodLabel: String {
+        guard let month else { return "" }
+        return month == 1 ? "1 月" : "1-\(month) 月"
+    }
+
+    /// The sentence a bulletin opens its progress section with.
+    public var bulletinSentence: String {
+        let s = summary
+        var text = "\(region)共承担 \(s.items) 个实事 \(s.projects) 个项目 \(s.indicators) 个指标"
+        guard let month, let schedule else { return text + "，尚无已报送的进度。" }
+        text += "。截至 \(month) 月底（序时进度 \(Figures.percent(schedule))），\(s.completed) 个指标已完成目标任务，"
+        text += "\(s.onSchedule) 个指标按序时进度推进"
+        if s.lagging > 0 {
+            let names = rows(with: .lagging).map { "“\($0.indicator)”" }.joined(separator: "、")
+            text += "，\(s.lagging) 个指标未达序时进度：\(names)"
+        } else {
+            text += "，没有未达序时进度的指标"
+        }
+        if s.unreported > 0 { text += "；另有 \(s.unreported) 个指标尚无进度数据" }
+        return text + "。"
+    }
+}
+
+extension Schedule {
+    /// 序时进度 at the end of a month, from a plan's own schedule when it sets one for that
+    /// month, else m/12.
+    public static func share(endOfMonth month: Int, custom: [Int: Decimal]) -> Decimal {
+        custom[month] ?? share(endOfMonth: month)
+    }
+
+    /// Parses a plan's schedule as written in its settings: "3:20, 6:50, 9:75" (month:percent).
+    public static func parse(_ text: String) -> [Int: Decimal]? {
+        var result: [Int: Decimal] = [:]
+        let parts = text.split(whereSeparator: { $0 == "," || $0 == "，" || $0 == ";" || $0 == "\n" })
+        for part in parts {
+            let pair = part.split(whereSeparator: { $0 == ":" || $0 == "：" || $0 == "=" })
+            guard pair.count == 2,
+                  let month = Int(pair[0].trimmingCharacters(in: .whitespaces)), (1...12).contains(month),
+                  let percent = Decimal(string: pair[1].trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "%", with: ""), locale: Locale(identifier: "en_US_POSIX")),
+                  percent >= 0, percent <= 100, result[month] == nil else { return nil }
+            result[month] = percent
+        }
+        return result
+    }
+
+    public static func format(_ schedule: [Int: Decimal]) -> String {
+        schedule.keys.sorted().map { "\($0):\(NSDecimalNumber(decimal: schedule[$0] ?? 0).stringValue)" }.joined(separator: ",")
+    }
+}

@@ -1,0 +1,329 @@
+import FluentKit
+import Foundation
+import MinshengCore
+
+/// Monthly reporting in the browser: a reporter's grid of shares, drafts and submissions, the
+/// office's returns, deadlines, closing and reopening of months. Every change to a figure is
+/// written to the history.
+public struct ReportingService: Sendable {
+    public let db: any Database
+
+    public init(db: any Database) { self.db = db }
+
+    /// Who acts, as the service needs to know it.
+    public struct Actor: Sendable {
+        public var accountID: Int
+        public var regionID: Int
+        public var unitID: Int?
+        public var isAdmin: Bool
+        public var isReporter: Bool
+        public init(accountID: Int, regionID: Int, unitID: Int?, isAdmin: Bool, isReporter: Bool) {
+            self.accountID = accountID
+            self.regionID = regionID
+            self.unitID = unitID
+            self.isAdmin = isAdmin
+            self.isReporter = isReporter
+        }
+    }
+
+    public struct Row: Sendable {
+        public var indicatorID: Int
+        public var regionID: Int
+        public var regionName: String
+        public var itemName: String
+        public var projectName: String
+        public var indicatorName: String
+        public var unitLabel: String
+        public var kind: ProgressType
+        public var target: Double?
+        public var targetNote: String?
+        public var responsibleUnitID: Int?
+        public var responsibleUnit: String?
+        /// This month's report, in whatever state.
+        public var report: ProgressReport?
+        /// The latest submitted figure of an earlier month.
+        public var previous: ProgressReport?
+
+        public var state: ProgressReport.State? { report?.reportState }
+    }
+
+    public struct Grid: Sendable {
+        public var planID: Int
+        public var planTitle: String
+        public var year: Int
+        public var month: Int
+        public var ownerRegionID: Int
+        public var deadline: String?
+        public var closed: Bool
+        public var rows: [Row]
+        /// 序时进度 at the end of the month.
+        public var schedule: Decimal
+
+        public var submitted: Int { rows.filter { $0.state == .submitted }.count }
+        public var missing: [Row] { rows.filter { $0.state != .submitted } }
+    }
+
+    public struct Entry: Sendable {
+        public var indicatorID: Int
+        public var regionID: Int
+        public var quantity: String
+        public var progress: String
+        public var note: String
+        public init(indicatorID: Int, regionID: Int, quantity: String, progress: String, note: String) {
+            self.indicatorID = indicatorID
+            self.regionID = regionID
+            self.quantity = quantity
+            self.progress = progress
+            self.note = note
+        }
+    }
+
+    // MARK: - The grid
+
+    /// The shares reported in `scopeRegionID`'s subtree for a plan and month: the leaves of each
+    /// indicator's decomposition (aggregates are computed), restricted to `unitID` when given.
+    public func grid(planID: Int, month: Int, scopeRegionID: Int, unitID: Int?, tree: RegionTree) async throws -> Grid {
+        guard (1...12).contains(month) else { throw ServiceError.invalid("月份应在 1 至 12 之间。") }
+        guard let plan = try await Plan.query(on: db).filter(\.$id == planID).with(\.$year).first() else { throw ServiceError.notFound("未找到该计划。") }
+        let owner = plan.$owner.id
+        guard tree.isWithin(scopeRegionID, of: owner) || tree.isWithin(owner, of: scopeRegionID) else { throw ServiceError.notFound("未找到该计划，或您无权查看。") }
+        let items = try await Item.query(on: db).filter(\.$plan.$id == planID).sort(\.$seq).all()
+        let projects = items.isEmpty ? [] : try await Project.query(on: db).filter(\.$item.$id ~~ items.compactMap(\.id)).sort(\.$seq).all()
+        let indicators = projects.isEmpty ? [] : try await Indicator.query(on: db).filter(\.$project.$id ~~ projects.compactMap(\.id)).sort(\.$seq).all()
+        let indicatorIDs = indicators.compactMap(\.id)
+        let targets = indicatorIDs.isEmpty ? [] : try await Target.query(on: db).filter(\.$indicator.$id ~~ indicatorIDs).with(\.$responsibleUnit).all()
+        let reports = indicatorIDs.isEmpty ? [] : try await ProgressReport.query(on: db).filter(\.$indicator.$id ~~ indicatorIDs).filter(\.$month <= month).all()
+
+        var sharesByIndicator: [Int: Set<Int>] = [:]
+        for target in targets { sharesByIndicator[target.$indicator.id, default: []].insert(target.$region.id) }
+        var current: [String: ProgressReport] = [:]
+        var previous: [String: ProgressReport] = [:]
+        for report in reports {
+            let key = "\(report.$indicator.id):\(report.$region.id)"
+            if report.month == month { current[key] = report }
+            else if report.reportState == .submitted, (previous[key]?.month ?? 0) < report.month { previous[key] = report }
+        }
+        let itemByID = Dictionary(uniqueKeysWithValues: items.compactMap { item in item.id.map { ($0, item) } })
+        let projectByID = Dictionary(uniqueKeysWithValues: projects.compactMap { project in project.id.map { ($0, project) } })
+        let indicatorOrder = Dictionary(uniqueKeysWithValues: indicators.enumerated().compactMap { index, indicator in indicator.id.map { ($0, index) } })
+        let indicatorByID = Dictionary(uniqueKeysWithValues: indicators.compactMap { indicator in indicator.id.map { ($0, indicator) } })
+
+        var rows: [Row] = []
+        for target in targets {
+            let regionID = target.$region.id
+            guard tree.isWithin(regionID, of: scopeRegionID), let indicator = indicatorByID[target.$indicator.id] else { continue }
+            // A share decomposed further is computed from its children, not reported.
+            let shares = sharesByIndicator[target.$indicator.id] ?? []
+            if tree.children(of: regionID).contains(where: { shares.contains($0.id) }) { continue }
+            if let unitID, target.$responsibleUnit.id != unitID { continue }
+            let project = projectByID[indicator.$project.id]
+            let key = "\(target.$indicator.id):\(regionID)"
+            rows.append(Row(indicatorID: target.$indicator.id, regionID: regionID, regionName: tree[regionID]?.name ?? "",
+                            itemName: project.flatMap { itemByID[$0.$item.id]?.name } ?? "", projectName: project?.name ?? "",
+                            indicatorName: indicator.name, unitLabel: indicator.unitLabel, kind: indicator.kind,
+                            target: target.target, targetNote: target.targetNote, responsibleUnitID: target.$responsibleUnit.id,
+                            responsibleUnit: target.responsibleUnit?.name, report: current[key], previous: previous[key]))
+        }
+        rows.sort { a, b in
+            let ia = indicatorOrder[a.indicatorID] ?? 0, ib = indicatorOrder[b.indicatorID] ?? 0
+            if ia != ib { return ia < ib }
+            return (tree.path(of: a.regionID)) < (tree.path(of: b.regionID))
+        }
+        let planMonth = try await PlanMonth.query(on: db).filter(\.$plan.$id == planID).filter(\.$month == month).first()
+        return Grid(planID: planID, planTitle: plan.title, year: plan.year.year, month: month, ownerRegionID: owner,
+                    deadline: planMonth?.deadline, closed: planMonth?.isClosed ?? false, rows: rows,
+                    schedule: plan.scheduleShare(endOfMonth: month))
+    }
+
+    // MARK: - Saving and submitting
+
+    /// Saves the reporter's entries as drafts, or submits them. All or nothing: a bad entry
+    /// refuses the whole form with every problem named.
+    public func save(planID: Int, month: Int, entries: [Entry], submit: Bool, actor: Actor, tree: RegionTree, now: Date = Date()) async throws -> Int {
+        guard actor.isReporter || actor.isAdmin else { throw ServiceError.forbidden("只有填报员或专班办公室管理员可以填报进度。") }
+        let grid = try await grid(planID: planID, month: month, scopeRegionID: actor.regionID, unitID: actor.isAdmin ? nil : actor.unitID, tree: tree)
+        if grid.closed { throw ServiceError.conflict("\(month) 月已关账，数据已锁定；如需更正，请联系专班办公室重新开放该月。") }
+        let rows = Dictionary(grid.rows.map { ("\($0.indicatorID):\($0.regionID)", $0) }, uniquingKeysWith: { a, _ in a })
+        var problems: [String] = []
+        var accepted: [(Row, Double?, Double?, String?)] = []
+        for entry in entries {
+            guard let row = rows["\(entry.indicatorID):\(entry.regionID)"] else {
+                throw ServiceError.notFound("表单中有不属于您填报范围的指标，未保存任何数据。")
+            }
+            let where_ = "“\(row.indicatorName)”（\(row.regionName)）"
+            let q = entry.quantity.trimmingCharacters(in: .whitespaces)
+            let p = entry.progress.trimmingCharacters(in: .whitespaces)
+            let note = entry.note.trimmingCharacters(in: .whitespacesAndNewlines)
+            if q.isEmpty && p.isEmpty && note.isEmpty && row.report == nil { continue }
+            var quantity: Double? = nil
+            var progress: Double? = nil
+            if !q.isEmpty {
+                guard row.kind == .quantity else { problems.append("\(where_)是\(row.kind.label)指标，不填完成数量。"); continue }
+                guard let value = Double(q), value.isFinite else { problems.append("\(where_)的完成数量应为数字。"); continue }
+                guard value >= 0 else { problems.append("\(where_)的完成数量不能为负数。"); continue }
+                quantity = value
+            }
+            if !p.isEmpty {
+                guard let value = ProgressFile.percent(p) else { problems.append("\(where_)的进度应为百分比，如 92.79。"); continue }
+                guard value >= 0 else { problems.append("\(where_)的进度不能为负数。"); continue }
+                guard value <= 1000 else { problems.append("\(where_)的进度超过 1000%，请核对。"); continue }
+                progress = value
+            }
+            if note.count > 500 { problems.append("\(where_)的进度情况超过 500 字。"); continue }
+            if submit {
+                if row.kind == .quantity && quantity == nil && progress == nil { problems.append("\(where_)需填写完成数量。"); continue }
+                if row.kind != .quantity && progress == nil { problems.append("\(where_)需填写\(row.kind.label)。"); continue }
+            }
+            accepted.append((row, quantity, progress, note.isEmpty ? nil : note))
+        }
+        if !problems.isEmpty { throw ServiceError.invalid("未保存任何数据：" + problems.joined(separator: "；")) }
+
+        let state: ProgressReport.State = submit ? .submitted : .draft
+        let writes = accepted
+        return try await db.transaction { db in
+            var changed = 0
+            var history: [ProgressHistory] = []
+            for (row, quantity, progress, note) in writes {
+                let report: ProgressReport
+                let before: ProgressReport?
+                if let existing = try await ProgressReport.query(on: db).filter(\.$indicator.$id == row.indicatorID)
+                    .filter(\.$region.$id == row.regionID).filter(\.$month == month).first() {
+                    if existing.quantity == quantity && existing.progress == progress && existing.note == note && existing.reportState == state { continue }
+                    before = ProgressReport(indicatorID: row.indicatorID, regionID: row.regionID, month: month, quantity: existing.quantity,
+                                            progress: existing.progress, note: existing.note, state: existing.reportState, reportedBy: nil, submittedAt: nil)
+                    report = existing
+                } else {
+                    before = nil
+                    report = ProgressReport(indicatorID: row.indicatorID, regionID: row.regionID, month: month, quantity: nil, progress: nil,
+                                            note: nil, state: state, reportedBy: actor.accountID, submittedAt: nil)
+                }
+                report.quantity = quantity
+                report.progress = progress
+                report.note = note
+                report.state = state.rawValue
+                report.$reportedBy.id = actor.accountID
+                if submit { report.submittedAt = now; report.returnReason = nil }
+                try await report.save(on: db)
+                history.append(ProgressHistory(indicatorID: row.indicatorID, regionID: row.regionID, month: month,
+                                               action: submit ? .submitted : .saved, old: before, new: report, accountID: actor.accountID, at: now))
+                changed += 1
+            }
+            try await PlanImporter.createInBatches(history, on: db)
+            if changed > 0 {
+                try await AuditLog.record(submit ? "progress.submit" : "progress.save", subject: "\(grid.planTitle) \(month) 月",
+                                          detail: "\(changed) 条", by: actor.accountID, on: db)
+            }
+            return changed
+        }
+    }
+
+    // MARK: - The office
+
+    /// Returns a submitted figure to its reporter with a reason. Only an admin of a region
+    /// above the figure's region may do so, while the month is open.
+    public func returnReport(indicatorID: Int, regionID: Int, month: Int, reason: String, actor: Actor, tree: RegionTree, now: Date = Date()) async throws {
+        guard actor.isAdmin else { throw ServiceError.forbidden("只有上级专班办公室管理员可以退回报送。") }
+        guard tree.isWithin(regionID, of: actor.regionID) else { throw ServiceError.notFound() }
+        guard regionID != actor.regionID else { throw ServiceError.forbidden("不能退回本级报送的数据，应由上级专班办公室退回。") }
+        let text = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw ServiceError.invalid("请填写退回原因。") }
+        guard text.count <= 500 else { throw ServiceError.invalid("退回原因不能超过 500 字。") }
+        guard let report = try await ProgressReport.query(on: db).filter(\.$indicator.$id == indicatorID).filter(\.$region.$id == regionID)
+            .filter(\.$month == month).first() else { throw ServiceError.notFound("该月尚无报送数据。") }
+        guard report.reportState == .submitted else { throw ServiceError.conflict("该数据尚未报送，无需退回。") }
+        let planID = try await planID(ofIndicator: indicatorID)
+        if try await isClosed(planID: planID, month: month) { throw ServiceError.conflict("\(month) 月已关账，请先重新开放该月。") }
+        try await db.transaction { db in
+            let before = ProgressReport(indicatorID: indicatorID, regionID: regionID, month: month, quantity: report.quantity, progress: report.progress,
+                                        note: report.note, state: .submitted, reportedBy: nil, submittedAt: nil)
+            report.state = ProgressReport.State.returned.rawValue
+            report.returnReason = text
+            try await report.save(on: db)
+            try await ProgressHistory(indicatorID: indicatorID, regionID: regionID, month: month, action: .returned, old: before, new: report,
+                                      reason: text, accountID: actor.accountID, at: now).create(on: db)
+            try await AuditLog.record("progress.return", subject: "\(tree[regionID]?.name ?? "") \(month) 月", detail: text, by: actor.accountID, on: db)
+        }
+    }
+
+    /// Sets the reporting deadline of a plan's month ("YYYY-MM-DD", or empty to clear).
+    public func setDeadline(planID: Int, month: Int, deadline: String, actor: Actor, tree: RegionTree) async throws {
+        try await requireOffice(planID: planID, actor: actor, tree: tree)
+        let text = deadline.trimmingCharacters(in: .whitespaces)
+        if !text.isEmpty {
+            let parts = text.split(separator: "-").compactMap { Int($0) }
+            guard parts.count == 3, (2000...2100).contains(parts[0]), (1...12).contains(parts[1]), (1...31).contains(parts[2]) else {
+                throw ServiceError.invalid("截止日期应为 YYYY-MM-DD 格式。")
+            }
+        }
+        let row = try await planMonth(planID: planID, month: month)
+        row.deadline = text.isEmpty ? nil : text
+        try await row.save(on: db)
+        try await AuditLog.record("month.deadline", subject: "计划 \(planID) \(month) 月", detail: text.isEmpty ? "清除截止日期" : "截止日期 \(text)", by: actor.accountID, on: db)
+    }
+
+    /// Closes a month: its figures are locked.
+    public func close(planID: Int, month: Int, actor: Actor, tree: RegionTree, now: Date = Date()) async throws {
+        try await requireOffice(planID: planID, actor: actor, tree: tree)
+        let row = try await planMonth(planID: planID, month: month)
+        guard !row.isClosed else { throw ServiceError.conflict("\(month) 月已关账。") }
+        row.closedAt = now
+        row.$closedBy.id = actor.accountID
+        try await row.save(on: db)
+        try await AuditLog.record("month.close", subject: "计划 \(planID) \(month) 月", detail: "关账", by: actor.accountID, on: db)
+    }
+
+    /// Reopens a closed month for a correction; the reason is recorded.
+    public func reopen(planID: Int, month: Int, reason: String, actor: Actor, tree: RegionTree) async throws {
+        try await requireOffice(planID: planID, actor: actor, tree: tree)
+        let text = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw ServiceError.invalid("请填写重新开放的原因。") }
+        guard text.count <= 500 else { throw ServiceError.invalid("原因不能超过 500 字。") }
+        let row = try await planMonth(planID: planID, month: month)
+        guard row.isClosed else { throw ServiceError.conflict("\(month) 月未关账。") }
+        row.closedAt = nil
+        row.$closedBy.id = nil
+        try await row.save(on: db)
+        try await AuditLog.record("month.reopen", subject: "计划 \(planID) \(month) 月", detail: "重新开放：\(text)", by: actor.accountID, on: db)
+    }
+
+    /// The history of one figure, newest first.
+    public func history(indicatorID: Int, regionID: Int, month: Int? = nil) async throws -> [ProgressHistory] {
+        var query = ProgressHistory.query(on: db).filter(\.$indicator.$id == indicatorID).filter(\.$region.$id == regionID).with(\.$account)
+        if let month { query = query.filter(\.$month == month) }
+        return try await query.sort(\.$id, .descending).all()
+    }
+
+    /// The months of a plan with their deadline and closing.
+    public func months(planID: Int) async throws -> [Int: PlanMonth] {
+        var result: [Int: PlanMonth] = [:]
+        for row in try await PlanMonth.query(on: db).filter(\.$plan.$id == planID).all() { result[row.month] = row }
+        return result
+    }
+
+    // MARK: - Helpers
+
+    private func requireOffice(planID: Int, actor: Actor, tree: RegionTree) async throws {
+        guard let plan = try await Plan.find(planID, on: db) else { throw ServiceError.notFound("未找到该计划。") }
+        guard tree.isWithin(plan.$owner.id, of: actor.regionID) else { throw ServiceError.notFound("未找到该计划，或您无权管理。") }
+        guard actor.isAdmin else { throw ServiceError.forbidden("只有专班办公室管理员可以设置截止日期、关账或重新开放。") }
+    }
+
+    private func planMonth(planID: Int, month: Int) async throws -> PlanMonth {
+        guard (1...12).contains(month) else { throw ServiceError.invalid("月份应在 1 至 12 之间。") }
+        if let row = try await PlanMonth.query(on: db).filter(\.$plan.$id == planID).filter(\.$month == month).first() { return row }
+        let row = PlanMonth(planID: planID, month: month)
+        try await row.create(on: db)
+        return row
+    }
+
+    private func isClosed(planID: Int, month: Int) async throws -> Bool {
+        try await PlanMonth.query(on: db).filter(\.$plan.$id == planID).filter(\.$month == month).filter(\.$closedAt != nil).count() > 0
+    }
+
+    private func planID(ofIndicator id: Int) async throws -> Int {
+        guard let indicator = try await Indicator.query(on: db).filter(\.$id == id).with(\.$project, { $0.with(\.$item) }).first() else {
+            throw ServiceError.notFound()
+        }
+        return indicator.project.item.$plan.id
+    }
+}
