@@ -47,18 +47,15 @@ public enum ProgressExport {
 
     static func targetText(_ figure: ProgressTable.Figure?) -> String {
         guard let figure else { return "/" }
-        if let target = figure.target { return quantityText(target) }
+        if let target = figure.target { return Figures.quantity(target) }
         return figure.targetNote ?? ""
     }
 
-    static func quantityText(_ value: Decimal) -> String {
-        NSDecimalNumber(decimal: Exact.rounded(value, scale: 4)).stringValue
-    }
 
     static func quantityCell(_ figure: ProgressTable.Figure?, kind: ProgressType) -> String {
         guard let figure else { return "/" }
         guard kind == .quantity, let quantity = figure.quantity else { return "" }
-        return quantityText(quantity)
+        return Figures.quantity(quantity)
     }
 
     static func progressCell(_ figure: ProgressTable.Figure?) -> String {

@@ -41,6 +41,11 @@ public enum Figures {
         return NSDecimalNumber(decimal: decimal).stringValue
     }
 
+    /// A computed quantity, to at most 4 decimals, without trailing zeros.
+    public static func quantity(_ value: Decimal) -> String {
+        NSDecimalNumber(decimal: Exact.rounded(value, scale: 4)).stringValue
+    }
+
     /// A decimal printed with exactly `scale` places after rounding half-up.
     public static func fixed(_ value: Decimal, scale: Int) -> String {
         let rounded = Exact.rounded(value, scale: scale)

@@ -1,4 +1,5 @@
 import Foundation
+import MinshengCore
 import Vapor
 
 /// Cross-site request forgery protection: every state-changing request must carry the
@@ -15,7 +16,7 @@ struct CSRFMiddleware: AsyncMiddleware {
             // Collect the body first, within the size limit, so an oversized request is answered
             // 413 rather than mistaken for a missing token.
             if request.headers.first(name: Self.header) == nil {
-                _ = try await request.body.collect(max: request.application.routes.defaultMaxBodySize.value).get()
+                _ = try await request.body.collect(max: Self.bodyLimit(for: request)).get()
             }
             guard let expected = request.session.data["csrf"], !expected.isEmpty else {
                 throw Abort(.forbidden, reason: "页面已过期，请刷新页面后重试。")
@@ -26,6 +27,14 @@ struct CSRFMiddleware: AsyncMiddleware {
             }
             return try await next.respond(to: request)
         }
+    }
+
+    /// Upload routes take files up to the import limit (plus the form's own fields).
+    static let uploadLimit = TableFile.maxBytes + 1024 * 1024
+
+    static func bodyLimit(for request: Request) -> Int {
+        request.url.path.hasPrefix("/imports/") || request.url.path.hasPrefix("/api/imports/")
+            ? uploadLimit : request.application.routes.defaultMaxBodySize.value
     }
 
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {

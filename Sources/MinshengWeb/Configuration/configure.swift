@@ -70,4 +70,6 @@ func routes(_ app: Application) throws {
     try app.register(collection: RegionAdminController())
     try app.register(collection: AccountAdminController())
     try app.register(collection: APIController())
+    try app.register(collection: ImportController())
+    try app.register(collection: ReportingController())
 }

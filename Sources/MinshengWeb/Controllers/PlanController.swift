@@ -2,12 +2,18 @@ import MinshengCore
 import MinshengData
 import Vapor
 
-/// The plan browser: 实事 → 项目 → 指标, each indicator with its decomposition by region.
+/// The plan browser: 实事 → 项目 → 指标, each indicator with its decomposition by region; its
+/// exports, the bulletin's lists, and one indicator month by month.
 struct PlanController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let signedIn = routes.grouped(RequireSignIn())
         signedIn.get("plans", use: index)
         signedIn.get(SiteURL.Route.plan.map { PathComponent(stringLiteral: $0) }, use: show)
+        signedIn.get("plans", ":id", "export.csv", use: exportCSV)
+        signedIn.get("plans", ":id", "export.xlsx", use: exportXLSX)
+        signedIn.get("plans", ":id", "lists", use: lists)
+        signedIn.get("plans", ":id", "indicators", ":indicator", use: trend)
+        signedIn.get("api", "reports", "progress", use: apiReport)
     }
 
     func index(req: Request) async throws -> Response {
@@ -18,14 +24,101 @@ struct PlanController: RouteCollection {
 
     func show(req: Request) async throws -> Response {
         let principal = try AccessPolicy.signedIn.check(req)
-        guard let id = req.parameters.get("id", as: Int.self) else { throw Abort(.notFound, reason: "未找到该计划，或您无权查看。") }
-        let region = try? req.query.get(Int.self, at: "region")
-        let month = try? req.query.get(Int.self, at: "month")
-        if let region { try AccessPolicy.withinScope(region).check(req) }
+        let (id, region, month) = try Self.parameters(req)
         guard let browser = try await PlanService(db: req.db).browse(planID: id, scopeRegionID: principal.regionID, tree: principal.tree,
                                                                      focusRegionID: region, month: month) else {
             throw Abort(.notFound, reason: "未找到该计划，或您无权查看。")
         }
         return req.page(PlanShowPage(browser: browser).render(in: PageContext(request: req)))
+    }
+
+    /// The plan id, and the region and month asked for (the region checked against the scope).
+    static func parameters(_ req: Request) throws -> (Int, Int?, Int?) {
+        guard let id = req.parameters.get("id", as: Int.self) else { throw Abort(.notFound, reason: "未找到该计划，或您无权查看。") }
+        let region = try? req.query.get(Int.self, at: "region")
+        let month = try? req.query.get(Int.self, at: "month")
+        if let region { try AccessPolicy.withinScope(region).check(req) }
+        return (id, region, month)
+    }
+
+    private func table(_ req: Request) async throws -> ProgressTable {
+        let principal = try AccessPolicy.signedIn.check(req)
+        let (id, region, month) = try Self.parameters(req)
+        guard let table = try await ProgressReportService(db: req.db).table(planID: id, scopeRegionID: principal.regionID, tree: principal.tree,
+                                                                            focusRegionID: region, month: month) else {
+            throw Abort(.notFound, reason: "未找到该计划，或您无权查看。")
+        }
+        return table
+    }
+
+    static func fileName(_ table: ProgressTable, _ ext: String) -> String {
+        let period = table.month.map { "\(table.year)年1-\($0)月" } ?? "\(table.year)年"
+        return "\(table.region)\(period)重点民生实事进度表.\(ext)"
+    }
+
+    func exportCSV(req: Request) async throws -> Response {
+        let table = try await table(req)
+        return Download.response(Data(ProgressExport.csv(table).utf8), fileName: Self.fileName(table, "csv"), type: .csv)
+    }
+
+    func exportXLSX(req: Request) async throws -> Response {
+        let table = try await table(req)
+        return Download.response(try ProgressExport.xlsx(table), fileName: Self.fileName(table, "xlsx"), type: .xlsx)
+    }
+
+    func lists(req: Request) async throws -> Response {
+        let table = try await table(req)
+        let (id, region, _) = try Self.parameters(req)
+        return req.page(PlanListsPage(planID: id, regionID: region, table: table).render(in: PageContext(request: req)))
+    }
+
+    func trend(req: Request) async throws -> Response {
+        let principal = try AccessPolicy.signedIn.check(req)
+        guard let indicatorID = req.parameters.get("indicator", as: Int.self), let region = try? req.query.get(Int.self, at: "region") else {
+            throw Abort(.notFound, reason: "未找到该指标，或您无权查看。")
+        }
+        try AccessPolicy.withinScope(region).check(req)
+        guard let trend = try await ProgressReportService(db: req.db).trend(indicatorID: indicatorID, regionID: region,
+                                                                            scopeRegionID: principal.regionID, tree: principal.tree),
+              trend.planID == req.parameters.get("id", as: Int.self) else {
+            throw Abort(.notFound, reason: "未找到该指标，或您无权查看。")
+        }
+        let history = try await ReportingService(db: req.db).history(indicatorID: indicatorID, regionID: region)
+        return req.page(IndicatorTrendPage(trend: trend, history: history, tree: principal.tree).render(in: PageContext(request: req)))
+    }
+
+    /// `GET /api/reports/progress?region=NAME&year=YYYY&month=YYYY-MM&format=json|csv|xlsx[&level=省定]`:
+    /// the same report as `minsheng report progress`, for the signed-in account's scope.
+    func apiReport(req: Request) async throws -> Response {
+        let principal = try AccessPolicy.signedIn.check(req)
+        guard let regionName = try? req.query.get(String.self, at: "region"), let year = try? req.query.get(Int.self, at: "year"),
+              let monthText = try? req.query.get(String.self, at: "month") else {
+            throw Abort(.badRequest, reason: "请给出 region（行政区划名称）、year（年度）和 month（YYYY-MM）。")
+        }
+        let parts = monthText.split(separator: "-")
+        guard parts.count == 2, Int(parts[0]) == year, let month = Int(parts[1]), (1...12).contains(month) else {
+            throw Abort(.badRequest, reason: "month 应为所选年度内的 YYYY-MM，如 \(year)-10。")
+        }
+        var level: PlanLevel? = nil
+        if let text = try? req.query.get(String.self, at: "level") {
+            guard let parsed = PlanLevel(label: text) ?? PlanLevel(rawValue: text) else { throw Abort(.badRequest, reason: "level 应为 省定、市定 或 县定。") }
+            level = parsed
+        }
+        let format = (try? req.query.get(String.self, at: "format")) ?? "json"
+        let service = ProgressReportService(db: req.db)
+        let resolved = try await service.resolve(regionName: regionName, year: year, level: level, scopeRegionID: principal.regionID)
+        guard let table = try await service.table(planID: resolved.planID, scopeRegionID: principal.regionID, tree: principal.tree,
+                                                  focusRegionID: resolved.regionID, month: month) else {
+            throw Abort(.notFound, reason: "\(regionName) 在该计划中没有任务。")
+        }
+        switch format {
+        case "json":
+            var headers = HTTPHeaders()
+            headers.contentType = .json
+            return Response(status: .ok, headers: headers, body: .init(data: ProgressExport.json(table)))
+        case "csv": return Download.response(Data(ProgressExport.csv(table).utf8), fileName: Self.fileName(table, "csv"), type: .csv)
+        case "xlsx": return Download.response(try ProgressExport.xlsx(table), fileName: Self.fileName(table, "xlsx"), type: .xlsx)
+        default: throw Abort(.badRequest, reason: "format 应为 json、csv 或 xlsx。")
+        }
     }
 }

@@ -16,7 +16,11 @@ enum PageFrame {
             NavItem(title: "首页", url: .home, prefix: "/"),
             NavItem(title: "计划与任务分解", url: .plans, prefix: "/plans"),
         ]
+        if principal.has(.reporter) || principal.has(.admin) {
+            items.append(NavItem(title: "月度填报", url: .reporting(), prefix: "/reporting"))
+        }
         if principal.has(.admin) {
+            items.append(NavItem(title: "导入", url: .imports, prefix: "/imports"))
             items.append(NavItem(title: "行政区划与单位", url: .regions, prefix: "/admin/regions"))
             items.append(NavItem(title: "账号管理", url: .accounts, prefix: "/admin/accounts"))
         }

@@ -20,6 +20,20 @@ enum SiteURL: Sendable {
     case accountActive(id: Int)
     case stylesheet
     case healthz
+    case imports
+    case importPlan
+    case importProgress
+    case template(name: String)
+    case planExport(id: Int, region: Int?, month: Int?, format: String)
+    case planLists(id: Int, region: Int?, month: Int?)
+    case indicatorTrend(plan: Int, indicator: Int, region: Int)
+    case reporting(plan: Int? = nil, month: Int? = nil)
+    case reportingSave(plan: Int, month: Int)
+    case reportingStatus(plan: Int, month: Int)
+    case reportingReturn(plan: Int, month: Int)
+    case monthDeadline(plan: Int, month: Int)
+    case monthClose(plan: Int, month: Int)
+    case monthReopen(plan: Int, month: Int)
 
     var path: String {
         switch self {
@@ -46,7 +60,30 @@ enum SiteURL: Sendable {
         case .accountActive(let id): return "/admin/accounts/\(id)/active"
         case .stylesheet: return "/assets/app.css"
         case .healthz: return "/healthz"
+        case .imports: return "/imports"
+        case .importPlan: return "/imports/plan"
+        case .importProgress: return "/imports/progress"
+        case .template(let name): return "/imports/templates/\(name)"
+        case .planExport(let id, let region, let month, let format):
+            return "/plans/\(id)/export.\(format)" + Self.query(["region": region, "month": month])
+        case .planLists(let id, let region, let month):
+            return "/plans/\(id)/lists" + Self.query(["region": region, "month": month])
+        case .indicatorTrend(let plan, let indicator, let region):
+            return "/plans/\(plan)/indicators/\(indicator)?region=\(region)"
+        case .reporting(let plan, let month):
+            return "/reporting" + Self.query(["plan": plan, "month": month])
+        case .reportingSave(let plan, let month): return "/reporting/\(plan)/\(month)"
+        case .reportingStatus(let plan, let month): return "/reporting/\(plan)/\(month)/status"
+        case .reportingReturn(let plan, let month): return "/reporting/\(plan)/\(month)/return"
+        case .monthDeadline(let plan, let month): return "/reporting/\(plan)/\(month)/deadline"
+        case .monthClose(let plan, let month): return "/reporting/\(plan)/\(month)/close"
+        case .monthReopen(let plan, let month): return "/reporting/\(plan)/\(month)/reopen"
         }
+    }
+
+    private static func query(_ pairs: KeyValuePairs<String, Int?>) -> String {
+        let parts = pairs.compactMap { key, value in value.map { "\(key)=\($0)" } }
+        return parts.isEmpty ? "" : "?" + parts.joined(separator: "&")
     }
 
     /// Route path components for registration (parameters as `:id`).

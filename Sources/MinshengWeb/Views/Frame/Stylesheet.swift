@@ -98,6 +98,17 @@ enum Stylesheet {
     .login-card{width:100%;max-width:24rem;background:#fff;border:1px solid var(--line);border-radius:.8rem;padding:1.6rem 1.6rem 1.8rem;box-shadow:0 6px 24px rgba(20,30,60,.06)}
     .error-page{text-align:center;padding:3rem 1rem}.error-code{font-size:3rem;font-weight:800;color:var(--brand);margin:0}
     .problems{text-align:left;max-width:46rem;margin:1rem auto;color:#8c2616}
+    .cards.two{grid-template-columns:repeat(auto-fit,minmax(320px,1fr))}.cards.two .panel{margin:0}
+    .actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}.actions .button,.actions button{margin-top:.5rem}
+    .filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:.5rem 0 1rem}.filters select{width:auto;max-width:100%}.filters button{margin:0}
+    input[type=number],input[type=date],input[type=file]{padding:.45rem .6rem;border:1px solid #c9ced6;border-radius:.45rem;font:inherit;background:#fff;max-width:100%}
+    table.grid td.inputs{min-width:9rem}table.grid td.inputs input{margin:.15rem 0}table.grid textarea{min-width:10rem}
+    table.grid input[readonly],table.grid textarea[readonly]{background:#f3f4f6;color:#6b7280}
+    .bulletin-text{line-height:1.9;font-size:1.02rem}.list-section h2{margin-top:1.6rem}
+    .inline-return{display:flex;gap:.4rem;align-items:center}.inline-return input{min-width:8rem}.inline-return button{margin:0;white-space:nowrap}
+    .button.small,button.small{padding:.3rem .7rem;font-size:.9rem}
+    .chart svg{display:block;max-width:760px}
+    .muted.small,.small{font-size:.85rem}.nowrap{white-space:nowrap}
     @media (max-width:760px){
       body{font-size:14px}.bar{padding:.5rem .8rem}.content{padding:.9rem .8rem 1.5rem}
       .user-region{display:none}.columns{grid-template-columns:1fr}.cards{grid-template-columns:1fr}
@@ -111,6 +122,7 @@ enum Stylesheet {
       table.plan thead th.name{background:#f7f8fb}
       .item-row td,.project-row td{position:sticky;left:0}
       table.plan th.region,table.plan td.cell{min-width:5rem}
+      table.grid td.inputs{min-width:7rem}.inline-return{flex-wrap:wrap}
     }
     """
 }

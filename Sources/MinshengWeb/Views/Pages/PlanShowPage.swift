@@ -27,6 +27,10 @@ struct PlanShowPage {
                  Fragments.stat("按序时推进", "\(summary.counts.onSchedule)", tone: "on_schedule"),
                  Fragments.stat("未达序时", "\(summary.counts.lagging)", tone: "lagging")),
             monthPicker(summary),
+            .p(.class("actions"),
+               .a(.class("button"), .attr("href", SiteURL.planLists(id: summary.id, region: browser.focus.regionID, month: summary.month).path), .text("完成情况清单")),
+               .a(.class("button"), .attr("href", SiteURL.planExport(id: summary.id, region: browser.focus.regionID, month: summary.month, format: "xlsx").path), .text("导出 Excel")),
+               .a(.class("button"), .attr("href", SiteURL.planExport(id: summary.id, region: browser.focus.regionID, month: summary.month, format: "csv").path), .text("导出 CSV"))),
             .if(browser.items.isEmpty, Fragments.empty("该计划在本行政区划没有分解任务。")),
             .if(!browser.items.isEmpty, .div(.class("table-wrap"), .table(.class("plan"),
                 .thead(.tr(
@@ -89,7 +93,8 @@ struct PlanShowPage {
     private func indicatorRow(_ indicator: PlanService.IndicatorRow, columns: [PlanService.Column], seq: String?) -> Node<HTML.TableContext> {
         .tr(.class("indicator-row"),
             .td(.class("seq"), .text(seq ?? "")),
-            .td(.class("name"), .text(indicator.name),
+            .td(.class("name"), .a(.attr("href", SiteURL.indicatorTrend(plan: browser.summary.id, indicator: indicator.id, region: browser.focus.regionID).path),
+                                   .attr("title", "逐月进度"), .text(indicator.name)),
                 .span(.class("unit-inline"), .text("（\(indicator.unitLabel)）")),
                 .unwrap(indicator.acceptanceStandard) { .div(.class("muted small"), .text("验收标准：" + $0)) }),
             .td(.class("meta"), .text(indicator.unitLabel)),
@@ -109,8 +114,9 @@ struct PlanShowPage {
                    .unwrap(progress) { value in
                        .group(
                            .div(.class("figure " + (cell.status?.rawValue ?? "")),
+                                .unwrap(cell.carriedFrom) { .attr("title", "本月未报送，沿用 \($0) 月数据") },
                                 .if(kind == .quantity && quantity != nil,
-                                    .span(.class("qty"), .text(quantity.map { NSDecimalNumber(decimal: Exact.rounded($0, scale: 4)).stringValue } ?? "") )),
+                                    .span(.class("qty"), .text(quantity.map { Figures.quantity($0) } ?? "") )),
                                 .span(.class("pct"), .text(Figures.percent(value)))),
                            .raw(Charts.progressBar(percent: NSDecimalNumber(decimal: value).doubleValue, colour: Self.colour(cell.status))))
                    })

@@ -1,0 +1,156 @@
+import Fluent
+import MinshengCore
+import MinshengData
+import Vapor
+
+/// Monthly reporting: the reporter's grid, the office's view of what is missing, returns,
+/// deadlines, closing and reopening.
+struct ReportingController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let signedIn = routes.grouped(RequireSignIn())
+        signedIn.get("reporting", use: grid)
+        signedIn.post("reporting", ":plan", ":month", use: save)
+        signedIn.get("reporting", ":plan", ":month", "status", use: status)
+        signedIn.post("reporting", ":plan", ":month", "return", use: returnReport)
+        signedIn.post("reporting", ":plan", ":month", "deadline", use: deadline)
+        signedIn.post("reporting", ":plan", ":month", "close", use: close)
+        signedIn.post("reporting", ":plan", ":month", "reopen", use: reopen)
+    }
+
+    static func actor(_ principal: Principal) -> ReportingService.Actor {
+        .init(accountID: principal.accountID, regionID: principal.regionID, unitID: principal.unitID,
+              isAdmin: principal.has(.admin), isReporter: principal.has(.reporter))
+    }
+
+    private func requireReporting(_ req: Request) throws -> Principal {
+        let principal = try AccessPolicy.signedIn.check(req)
+        guard principal.has(.reporter) || principal.has(.admin) else { throw Abort(.forbidden, reason: "此功能仅限填报员和专班办公室管理员使用。") }
+        return principal
+    }
+
+    private func planAndMonth(_ req: Request) throws -> (Int, Int) {
+        guard let plan = req.parameters.get("plan", as: Int.self), let month = req.parameters.get("month", as: Int.self), (1...12).contains(month) else {
+            throw Abort(.notFound, reason: "未找到该计划或月份。")
+        }
+        return (plan, month)
+    }
+
+    func grid(req: Request) async throws -> Response {
+        let principal = try requireReporting(req)
+        let plans = try await PlanService(db: req.db).visiblePlans(scopeRegionID: principal.regionID, tree: principal.tree)
+        guard !plans.isEmpty else {
+            return req.page(ReportingPage(principal: principal, plans: [], grid: nil, message: nil).render(in: PageContext(request: req)))
+        }
+        let chosen = (try? req.query.get(Int.self, at: "plan")).flatMap { id in plans.first { $0.id == id } } ?? plans[0]
+        let planID = try chosen.requireID()
+        let month: Int
+        if let asked = try? req.query.get(Int.self, at: "month"), (1...12).contains(asked) {
+            month = asked
+        } else {
+            month = try await Self.defaultMonth(planID: planID, db: req.db)
+        }
+        let unit = principal.has(.admin) ? nil : principal.unitID
+        let grid = try await ReportingService(db: req.db).grid(planID: planID, month: month, scopeRegionID: principal.regionID, unitID: unit, tree: principal.tree)
+        return req.page(ReportingPage(principal: principal, plans: plans, grid: grid, message: nil).render(in: PageContext(request: req)))
+    }
+
+    /// The first month that is not closed, after the latest closed one; January when none is.
+    static func defaultMonth(planID: Int, db: any Database) async throws -> Int {
+        let months = try await ReportingService(db: db).months(planID: planID)
+        let lastClosed = months.values.filter(\.isClosed).map(\.month).max() ?? 0
+        if lastClosed > 0 { return min(lastClosed + 1, 12) }
+        let latest = try await ProgressReport.query(on: db)
+            .join(Indicator.self, on: \ProgressReport.$indicator.$id == \Indicator.$id)
+            .join(Project.self, on: \Indicator.$project.$id == \Project.$id)
+            .join(Item.self, on: \Project.$item.$id == \Item.$id)
+            .filter(Item.self, \.$plan.$id == planID)
+            .max(\.$month) ?? 0
+        return min(max(latest, 1), 12)
+    }
+
+    func save(req: Request) async throws -> Response {
+        let principal = try requireReporting(req)
+        let (planID, month) = try planAndMonth(req)
+        let fields = (try? req.content.decode([String: String].self)) ?? [:]
+        var entries: [ReportingService.Entry] = []
+        for (key, _) in fields where key.hasPrefix("q_") {
+            let parts = key.dropFirst(2).split(separator: "_")
+            guard parts.count == 2, let indicator = Int(parts[0]), let region = Int(parts[1]) else { continue }
+            let suffix = "\(indicator)_\(region)"
+            entries.append(.init(indicatorID: indicator, regionID: region, quantity: fields["q_" + suffix] ?? "",
+                                 progress: fields["p_" + suffix] ?? "", note: fields["n_" + suffix] ?? ""))
+        }
+        guard entries.count <= 5000 else { throw Abort(.payloadTooLarge, reason: "一次提交的条目过多。") }
+        let submit = fields["action"] == "submit"
+        let service = ReportingService(db: req.db)
+        do {
+            let changed = try await service.save(planID: planID, month: month, entries: entries, submit: submit, actor: Self.actor(principal), tree: principal.tree)
+            req.notify(submit ? "已报送 \(changed) 条进度数据。" : "已保存 \(changed) 条草稿；草稿不计入进度，请在核对后报送。")
+            return req.redirect(to: SiteURL.reporting(plan: planID, month: month).path)
+        } catch let error as ServiceError where error.kind == .invalid || error.kind == .conflict {
+            let plans = try await PlanService(db: req.db).visiblePlans(scopeRegionID: principal.regionID, tree: principal.tree)
+            let grid = try await service.grid(planID: planID, month: month, scopeRegionID: principal.regionID,
+                                              unitID: principal.has(.admin) ? nil : principal.unitID, tree: principal.tree)
+            let status: HTTPResponseStatus = error.kind == .conflict ? .conflict : .unprocessableEntity
+            return req.page(ReportingPage(principal: principal, plans: plans, grid: grid, message: error.message, typed: fields)
+                .render(in: PageContext(request: req)), status: status)
+        }
+    }
+
+    func status(req: Request) async throws -> Response {
+        let principal = try AccessPolicy.admin.check(req)
+        let (planID, month) = try planAndMonth(req)
+        let service = ReportingService(db: req.db)
+        let grid = try await service.grid(planID: planID, month: month, scopeRegionID: principal.regionID, unitID: nil, tree: principal.tree)
+        let unitIDs = Array(Set(grid.missing.compactMap(\.responsibleUnitID)))
+        let reporters = unitIDs.isEmpty ? [] : try await Account.query(on: req.db).filter(\.$unit.$id ~~ unitIDs).filter(\.$active == true).all()
+            .filter { $0.roleSet.contains(.reporter) }
+        return req.page(ReportingStatusPage(principal: principal, grid: grid, reporters: reporters).render(in: PageContext(request: req)))
+    }
+
+    struct ReturnForm: Content {
+        var indicator: Int
+        var region: Int
+        var reason: String
+    }
+
+    func returnReport(req: Request) async throws -> Response {
+        let principal = try AccessPolicy.admin.check(req)
+        let (planID, month) = try planAndMonth(req)
+        let form = try req.content.decode(ReturnForm.self)
+        try AccessPolicy.withinScope(form.region).check(req)
+        try await ReportingService(db: req.db).returnReport(indicatorID: form.indicator, regionID: form.region, month: month, reason: form.reason,
+                                                            actor: Self.actor(principal), tree: principal.tree)
+        req.notify("已退回，填报单位将看到退回原因。")
+        return req.redirect(to: SiteURL.reportingStatus(plan: planID, month: month).path)
+    }
+
+    struct DeadlineForm: Content { var deadline: String }
+    struct ReasonForm: Content { var reason: String }
+
+    func deadline(req: Request) async throws -> Response {
+        let principal = try AccessPolicy.admin.check(req)
+        let (planID, month) = try planAndMonth(req)
+        let form = try req.content.decode(DeadlineForm.self)
+        try await ReportingService(db: req.db).setDeadline(planID: planID, month: month, deadline: form.deadline, actor: Self.actor(principal), tree: principal.tree)
+        req.notify("已设置 \(month) 月的填报截止日期。")
+        return req.redirect(to: SiteURL.reportingStatus(plan: planID, month: month).path)
+    }
+
+    func close(req: Request) async throws -> Response {
+        let principal = try AccessPolicy.admin.check(req)
+        let (planID, month) = try planAndMonth(req)
+        try await ReportingService(db: req.db).close(planID: planID, month: month, actor: Self.actor(principal), tree: principal.tree)
+        req.notify("\(month) 月已关账，数据已锁定。")
+        return req.redirect(to: SiteURL.reportingStatus(plan: planID, month: month).path)
+    }
+
+    func reopen(req: Request) async throws -> Response {
+        let principal = try AccessPolicy.admin.check(req)
+        let (planID, month) = try planAndMonth(req)
+        let form = try req.content.decode(ReasonForm.self)
+        try await ReportingService(db: req.db).reopen(planID: planID, month: month, reason: form.reason, actor: Self.actor(principal), tree: principal.tree)
+        req.notify("\(month) 月已重新开放，可更正数据；此操作已记录。")
+        return req.redirect(to: SiteURL.reportingStatus(plan: planID, month: month).path)
+    }
+}

@@ -1,0 +1,175 @@
+import Foundation
+import MinshengCore
+import MinshengData
+import Plot
+
+/// The reporter's grid: its unit's shares for the month, with last month's figure beside each,
+/// to save as a draft or submit.
+struct ReportingPage {
+    let principal: Principal
+    let plans: [Plan]
+    let grid: ReportingService.Grid?
+    let message: String?
+    var typed: [String: String] = [:]
+
+    func render(in context: PageContext) -> String {
+        guard let grid else {
+            return PageFrame.render(title: "月度填报", context: context, body: .group(
+                Fragments.pageHeader("月度填报"), Fragments.empty("暂无需要填报的计划。")))
+        }
+        let locked = grid.closed
+        let body: Node<HTML.BodyContext> = .group(
+            Fragments.pageHeader("月度填报", subtitle: "\(grid.planTitle) · \(grid.month) 月 · 序时进度 \(Figures.percent(grid.schedule))"
+                                 + (grid.deadline.map { " · 截止 \($0)" } ?? "")),
+            .form(.class("filters"), .method(.get), .action("/reporting"),
+                  .label(.for("plan"), .text("计划")),
+                  .select(.attr("name", "plan"), .id("plan"), .forEach(plans) { plan in
+                      Fragments.option(value: "\(plan.id ?? 0)", label: plan.title, selected: plan.id == grid.planID)
+                  }),
+                  .label(.for("month"), .text("月份")),
+                  .select(.attr("name", "month"), .id("month"), .forEach(1...12) { month in
+                      Fragments.option(value: "\(month)", label: "\(month) 月", selected: month == grid.month)
+                  }),
+                  .button(.type(.submit), .class("button"), .text("切换"))),
+            .div(.class("stats"),
+                 Fragments.stat("应填报", "\(grid.rows.count)"),
+                 Fragments.stat("已报送", "\(grid.submitted)", tone: "completed"),
+                 Fragments.stat("草稿", "\(grid.rows.filter { $0.state == .draft }.count)"),
+                 Fragments.stat("被退回", "\(grid.rows.filter { $0.state == .returned }.count)", tone: "lagging"),
+                 Fragments.stat("未填报", "\(grid.rows.filter { $0.report == nil }.count)")),
+            .if(locked, .div(.class("notice error"), .attr("role", "status"), .text("\(grid.month) 月已关账，数据已锁定。如需更正，请联系专班办公室重新开放该月。"))),
+            .unwrap(message) { .div(.class("notice error"), .attr("role", "alert"), .text($0)) },
+            .if(principal.has(.admin), .p(.a(.class("button"), .attr("href", SiteURL.reportingStatus(plan: grid.planID, month: grid.month).path), .text("查看报送情况、退回与关账")))),
+            grid.rows.isEmpty ? Fragments.empty("本月没有需要您填报的指标。") :
+            .form(.method(.post), .action(SiteURL.reportingSave(plan: grid.planID, month: grid.month).path),
+                PageFrame.csrfField(context.csrf),
+                .div(.class("table-wrap"), .table(.class("list grid"),
+                    .thead(.tr(.th(.text("指标")), .th(.text("区划")), .th(.class("num hide-phone"), .text("目标任务")),
+                               .th(.class("num hide-phone"), .text("上月")), .th(.text("完成数量 / 进度(%)")), .th(.text("进度情况")), .th(.text("状态")))),
+                    .tbody(.forEach(grid.rows) { row in gridRow(row, locked: locked) }))),
+                .if(!locked, .p(.class("actions"),
+                    .button(.type(.submit), .attr("name", "action"), .attr("value", "save"), .class("button"), .text("保存草稿")),
+                    .button(.type(.submit), .attr("name", "action"), .attr("value", "submit"), .class("button primary"), .text("报送")))),
+                .p(.class("hint"), .text("进度类指标填写截至本月底的累计完成数量，系统按目标任务计算进度；形象进度和达标类指标填写百分比（达标可填“是”或“否”）。草稿不计入进度表，报送后上级可见。")))
+        )
+        return PageFrame.render(title: "月度填报", context: context, body: body)
+    }
+
+    private func gridRow(_ row: ReportingService.Row, locked: Bool) -> Node<HTML.TableContext> {
+        let key = "\(row.indicatorID)_\(row.regionID)"
+        let report = row.report
+        let quantity: String = typed["q_" + key] ?? report?.quantity.map(Figures.quantity) ?? ""
+        let progress: String = typed["p_" + key] ?? (row.kind == .quantity && report?.quantity != nil ? "" : report?.progress.map { Figures.quantity($0) } ?? "")
+        let note: String = typed["n_" + key] ?? report?.note ?? ""
+        let target: String = row.target.map(Figures.quantity) ?? row.targetNote ?? "—"
+        let previous: String = row.previous.map { Self.previousText($0) } ?? "—"
+        let label: String = row.indicatorName + "（" + row.regionName + "）"
+        let kindNote: String = "（" + row.unitLabel + "，" + row.kind.label + "）"
+        let nameCell: Node<HTML.TableRowContext> = .td(.text(row.indicatorName), .span(.class("muted"), .text(kindNote)),
+                                                      .div(.class("muted small"), .text(row.projectName)))
+        let quantityInput: Node<HTML.BodyContext> = row.kind != .quantity ? .input(.type(.hidden), .attr("name", "q_" + key), .attr("value", "")) :
+                                                    .input(.type(.text), .attr("name", "q_" + key), .attr("value", quantity), .attr("inputmode", "decimal"),
+                                                           .attr("placeholder", row.kind == .quantity ? "完成数量" : "—"), .attr("aria-label", label + "完成数量"),
+                                                           .attr(locked ? "readonly" : "data-editable", "readonly"))
+        let progressInput: Node<HTML.BodyContext> = .input(.type(.text), .attr("name", "p_" + key), .attr("value", progress), .attr("inputmode", "decimal"),
+                                                           .attr("placeholder", row.kind == .quantity ? "或进度%" : "进度%"), .attr("aria-label", label + "进度"),
+                                                           .attr(locked ? "readonly" : "data-editable", "readonly"))
+        let noteInput: Node<HTML.BodyContext> = .textarea(.attr("name", "n_" + key), .attr("rows", "2"), .attr("maxlength", "500"), .attr("aria-label", label + "进度情况"),
+                                                         .if(locked, .attr("readonly", "readonly")), .text(note))
+        let reason: String? = row.state == .returned ? report?.returnReason : nil
+        let stateCell: Node<HTML.TableRowContext> = .td(Self.badge(row.state), .unwrap(reason) { .div(.class("muted small"), .text("退回原因：" + $0)) })
+        return .tr(nameCell, .td(.class("nowrap"), .text(row.regionName)), .td(.class("num hide-phone"), .text(target)), .td(.class("num hide-phone"), .text(previous)),
+                   .td(.class("inputs"), quantityInput, progressInput), .td(noteInput), stateCell)
+    }
+
+    static func previousText(_ report: ProgressReport) -> String {
+        let value: String = IndicatorTrendPage.value(report.quantity, report.quantity == nil ? report.progress : nil)
+        return value + "（\(report.month) 月）"
+    }
+
+    static func badge(_ state: ProgressReport.State?) -> Node<HTML.BodyContext> {
+        switch state {
+        case .submitted?: return .span(.class("badge completed"), .text("已报送"))
+        case .draft?: return .span(.class("badge none"), .text("草稿"))
+        case .returned?: return .span(.class("badge lagging"), .text("被退回"))
+        case nil: return .span(.class("badge none"), .text("未填报"))
+        }
+    }
+}
+
+/// The office's view of a month: who has not submitted, what is missing, returns, the
+/// deadline, closing and reopening.
+struct ReportingStatusPage {
+    let principal: Principal
+    let grid: ReportingService.Grid
+    let reporters: [Account]
+
+    func render(in context: PageContext) -> String {
+        let missing = grid.missing
+        let byUnit = Dictionary(grouping: missing, by: { $0.responsibleUnit ?? "（未指定责任单位）" })
+        let units = byUnit.keys.sorted()
+        let submitted = grid.rows.filter { $0.state == .submitted }
+        let body: Node<HTML.BodyContext> = .group(
+            Fragments.pageHeader("\(grid.month) 月报送情况", subtitle: grid.planTitle + (grid.deadline.map { " · 截止 \($0)" } ?? "") + (grid.closed ? " · 已关账" : ""),
+                                 trail: [("月度填报", SiteURL.reporting(plan: grid.planID, month: grid.month).path), ("报送情况", nil)]),
+            .div(.class("stats"),
+                 Fragments.stat("应报送", "\(grid.rows.count)"),
+                 Fragments.stat("已报送", "\(grid.submitted)", tone: "completed"),
+                 Fragments.stat("未报送", "\(missing.count)", tone: missing.isEmpty ? "" : "lagging"),
+                 Fragments.stat("未报送单位", "\(units.count)")),
+            .div(.class("cards two"),
+                .section(.class("panel"), .h2(.text("截止日期")),
+                    .form(.method(.post), .action(SiteURL.monthDeadline(plan: grid.planID, month: grid.month).path),
+                          PageFrame.csrfField(context.csrf),
+                          .label(.for("deadline"), .text("\(grid.month) 月填报截止日期")),
+                          .input(.type(.date), .attr("name", "deadline"), .id("deadline"), .attr("value", grid.deadline ?? "")),
+                          .button(.type(.submit), .class("button"), .text("保存")))),
+                .section(.class("panel"), .h2(.text(grid.closed ? "已关账" : "关账")),
+                    grid.closed
+                    ? .form(.method(.post), .action(SiteURL.monthReopen(plan: grid.planID, month: grid.month).path),
+                            PageFrame.csrfField(context.csrf),
+                            .p(.class("hint"), .text("重新开放后可更正本月数据，操作与原因将被记录。")),
+                            .label(.for("reopen-reason"), .text("重新开放的原因")),
+                            .textarea(.attr("name", "reason"), .id("reopen-reason"), .attr("rows", "2"), .attr("maxlength", "500"), .required(true)),
+                            .button(.type(.submit), .class("button"), .text("重新开放")))
+                    : .form(.method(.post), .action(SiteURL.monthClose(plan: grid.planID, month: grid.month).path),
+                            PageFrame.csrfField(context.csrf),
+                            .p(.class("hint"), .text("关账后本月数据锁定，填报、导入和退回均不可再进行。")),
+                            .button(.type(.submit), .class("button primary"), .text("关账"))))),
+            .h2(.text("尚未报送的单位（\(units.count) 个）")),
+            units.isEmpty ? Fragments.empty("全部已报送。") :
+            .div(.class("table-wrap"), .table(.class("list"),
+                .thead(.tr(.th(.text("责任单位")), .th(.class("num"), .text("未报送")), .th(.text("指标与区划")), .th(.class("hide-phone"), .text("填报员")))),
+                .tbody(.forEach(units) { unit in unitRow(unit, rows: byUnit[unit] ?? []) }))),
+            .h2(.text("已报送（\(submitted.count) 条）")),
+            submitted.isEmpty ? Fragments.empty("尚无报送。") :
+            .div(.class("table-wrap"), .table(.class("list"),
+                .thead(.tr(.th(.text("指标")), .th(.text("区划")), .th(.class("num"), .text("报送值")), .th(.class("hide-phone"), .text("进度情况")), .th(.text("退回")))),
+                .tbody(.forEach(submitted) { row in submittedRow(row, context: context) })))
+        )
+        return PageFrame.render(title: "\(grid.month) 月报送情况", context: context, body: body)
+    }
+
+    private func unitRow(_ unit: String, rows: [ReportingService.Row]) -> Node<HTML.TableContext> {
+        let unitID = rows.first?.responsibleUnitID
+        let names = reporters.filter { $0.$unit.id == unitID && unitID != nil }.map(\.displayName).joined(separator: "、")
+        let items = rows.prefix(6).map { "\($0.indicatorName)（\($0.regionName)）" + ($0.state == .returned ? "［被退回］" : $0.state == .draft ? "［草稿］" : "") }
+        return .tr(.td(.text(unit)), .td(.class("num"), .text("\(rows.count)")),
+                   .td(.text(items.joined(separator: "；") + (rows.count > 6 ? " 等" : ""))),
+                   .td(.class("hide-phone"), .text(names.isEmpty ? "未设填报员" : names)))
+    }
+
+    private func submittedRow(_ row: ReportingService.Row, context: PageContext) -> Node<HTML.TableContext> {
+        let value = IndicatorTrendPage.value(row.report?.quantity, row.report?.quantity == nil ? row.report?.progress : nil)
+        let own = row.regionID == principal.regionID
+        return .tr(.td(.text(row.indicatorName)), .td(.text(row.regionName)), .td(.class("num"), .text(value)),
+                   .td(.class("hide-phone"), .text(row.report?.note ?? "")),
+                   .td(grid.closed || own ? .span(.class("muted"), .text(own ? "本级数据" : "已关账")) :
+                       .form(.class("inline-return"), .method(.post), .action(SiteURL.reportingReturn(plan: grid.planID, month: grid.month).path),
+                             PageFrame.csrfField(context.csrf),
+                             .input(.type(.hidden), .attr("name", "indicator"), .attr("value", "\(row.indicatorID)")),
+                             .input(.type(.hidden), .attr("name", "region"), .attr("value", "\(row.regionID)")),
+                             .input(.type(.text), .attr("name", "reason"), .attr("placeholder", "退回原因"), .attr("aria-label", "退回原因"), .attr("maxlength", "500"), .required(true)),
+                             .button(.type(.submit), .class("button small"), .text("退回")))))
+    }
+}
