@@ -54,7 +54,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "MinshengCoreTests", dependencies: ["MinshengCore"]),
+        .testTarget(
+            name: "MinshengCoreTests",
+            dependencies: ["MinshengCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
         .testTarget(
             name: "MinshengWebTests",
             dependencies: [

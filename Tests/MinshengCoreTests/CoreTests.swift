@@ -11,7 +11,8 @@ final class FiguresTests: XCTestCase {
         XCTAssertEqual(Figures.percent(100), "100.00%")
         XCTAssertEqual(Figures.percent(Decimal(string: "254.57")!), "254.57%")
         XCTAssertEqual(Figures.quantity(20.49), "20.49")
-        XCTAssertEqual(Figures.quantity(3900), "3900")
+        XCTAssertEqual(Figures.quantity(Double(3900)), "3900")
+        XCTAssertEqual(Figures.quantity(Decimal(string: "3172.7799999")!), "3172.78")
     }
 
     func testDoublesBecomeTheDecimalsThatWereTyped() {

@@ -151,10 +151,41 @@ final class TestBrowser {
     }
 
     func send(_ method: HTTPMethod, _ path: String, body: String?, contentType: String?, headers extra: HTTPHeaders) async throws -> Page {
+        try await send(method, path, data: body.map { Data($0.utf8) }, contentType: contentType, headers: extra)
+    }
+
+    /// Posts raw bytes, as an API client does, with the session's CSRF token in the header.
+    @discardableResult
+    func post(_ path: String, data: Data, contentType: String, headers extra: HTTPHeaders = [:]) async throws -> Page {
+        if csrf == nil { try await get("/login") }
+        var headers = extra
+        if let csrf { headers.replaceOrAdd(name: CSRFMiddleware.header, value: csrf) }
+        headers.replaceOrAdd(name: .accept, value: "application/json")
+        return try await send(.POST, path, data: data, contentType: contentType, headers: headers)
+    }
+
+    /// Posts a multipart form with one file, as the upload page does.
+    @discardableResult
+    func upload(_ path: String, fields: [(String, String)], file: Data, fileName: String, csrf includeToken: Bool = true) async throws -> Page {
+        if includeToken && csrf == nil { try await get("/login") }
+        let boundary = "----minsheng-test-boundary"
+        var body = Data()
+        var all = fields
+        if includeToken, let csrf { all.append((CSRFMiddleware.field, csrf)) }
+        for (name, value) in all {
+            body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8))
+        }
+        body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(fileName)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8))
+        body.append(file)
+        body.append(Data("\r\n--\(boundary)--\r\n".utf8))
+        return try await send(.POST, path, data: body, contentType: "multipart/form-data; boundary=\(boundary)", headers: [:])
+    }
+
+    func send(_ method: HTTPMethod, _ path: String, data: Data?, contentType: String?, headers extra: HTTPHeaders) async throws -> Page {
         var headers = extra
         if let cookie { headers.replaceOrAdd(name: .cookie, value: cookie) }
         if let contentType { headers.replaceOrAdd(name: .contentType, value: contentType) }
-        let buffer = body.map { ByteBuffer(string: $0) }
+        let buffer = data.map { ByteBuffer(data: $0) }
         let response = try await app.testable().sendRequest(method, path, headers: headers, body: buffer)
         if let set = response.headers.setCookie?["minsheng_session"] {
             cookie = "minsheng_session=\(set.string)"
