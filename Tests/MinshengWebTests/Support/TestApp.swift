@@ -132,6 +132,8 @@ final class TestBrowser {
         var status: HTTPStatus
         var headers: HTTPHeaders
         var body: String
+        /// The body's bytes, for downloads that are not text.
+        var data = Data()
         var location: String? { headers.first(name: .location) }
     }
 
@@ -195,7 +197,7 @@ final class TestBrowser {
             let rest = text[range.upperBound...]
             if let end = rest.firstIndex(of: "\"") { csrf = String(rest[..<end]) }
         }
-        return Page(status: response.status, headers: response.headers, body: text)
+        return Page(status: response.status, headers: response.headers, body: text, data: Data(buffer: response.body))
     }
 
     @discardableResult
