@@ -315,6 +315,11 @@ final class BadInputTests: XCTestCase {
                 .POST, "/login", headers: ["Content-Type": "application/x-www-form-urlencoded"], body: body)
             XCTAssertEqual(response.status, .payloadTooLarge)
             XCTAssertTrue(response.body.string.contains("提交的内容过大"))
+            // an upload over the import limit (20 MB and the form's own 1 MB): 25 MB is refused
+            let upload = try await app.testable(method: .running(port: 0)).sendRequest(
+                .POST, "/imports/plan", headers: ["Content-Type": "multipart/form-data; boundary=x"], body: ByteBuffer(repeating: 0x41, count: 25 * 1024 * 1024))
+            XCTAssertEqual(upload.status, .payloadTooLarge)
+            XCTAssertTrue(upload.body.string.contains("提交的内容过大"))
         }
     }
 

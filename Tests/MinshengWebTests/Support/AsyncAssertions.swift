@@ -26,3 +26,9 @@ func XCTAssertFalseAsync(_ expression: @autoclosure () async throws -> Bool, _ m
     let value = try await expression()
     XCTAssertFalse(value, message, file: file, line: line)
 }
+
+func XCTUnwrapAsync<T>(_ expression: @autoclosure () async throws -> T?, _ message: String = "",
+                       file: StaticString = #filePath, line: UInt = #line) async throws -> T {
+    let value = try await expression()
+    return try XCTUnwrap(value, message, file: file, line: line)
+}
