@@ -1,24 +1,10 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 @testable import MinshengCore
 import XCTest
 import ZIPFoundation
 
-/// Encodes UTF-8 text as GB18030 with the C library, as WPS and Excel on Chinese Windows save it.
-func gb18030(_ text: String) -> Data {
-    let converter = iconv_open("GB18030", "UTF-8")
-    defer { iconv_close(converter) }
-    var input = Array(text.utf8).map { CChar(bitPattern: $0) }
-    var output = [CChar](repeating: 0, count: input.count * 2 + 8)
-    var inLeft = input.count, outLeft = output.count
-    input.withUnsafeMutableBufferPointer { i in output.withUnsafeMutableBufferPointer { o in
-        var ip = i.baseAddress, op = o.baseAddress
-        _ = iconv(converter, &ip, &inLeft, &op, &outLeft)
-    } }
-    return Data(output[0..<(output.count - outLeft)].map { UInt8(bitPattern: $0) })
-}
+/// UTF-8 text as GB18030 bytes.
+func gb18030(_ text: String) -> Data { TextDecoding.encodeGB18030(text) ?? Data() }
 
 /// Builds an .xlsx by hand, part by part, the way Excel lays one out (shared strings, numeric
 /// cells with binary noise), so the reader is tested on something other than its own writer.

@@ -1,7 +1,4 @@
 import Fluent
-#if canImport(Glibc)
-import Glibc
-#endif
 import MinshengCore
 import MinshengData
 @testable import MinshengWeb
@@ -11,19 +8,8 @@ import XCTVapor
 
 /// Imports are all or nothing, every problem named by row and column, in Chinese.
 final class ImportTests: XCTestCase {
-    /// The plan text as GB18030 bytes, as WPS and Excel save CSV on Chinese Windows.
-    static func gb18030(_ text: String) -> Data {
-        let converter = iconv_open("GB18030", "UTF-8")
-        defer { iconv_close(converter) }
-        var input = Array(text.utf8).map { CChar(bitPattern: $0) }
-        var output = [CChar](repeating: 0, count: input.count * 2 + 8)
-        var inLeft = input.count, outLeft = output.count
-        input.withUnsafeMutableBufferPointer { i in output.withUnsafeMutableBufferPointer { o in
-            var ip = i.baseAddress, op = o.baseAddress
-            _ = iconv(converter, &ip, &inLeft, &op, &outLeft)
-        } }
-        return Data(output[0..<(output.count - outLeft)].map { UInt8(bitPattern: $0) })
-    }
+    /// The text as GB18030 bytes, as WPS and Excel save CSV on Chinese Windows.
+    static func gb18030(_ text: String) -> Data { TextDecoding.encodeGB18030(text) ?? Data() }
 
     static let city = "%E9%82%B5%E9%98%B3%E5%B8%82"  // 邵阳市
 
@@ -241,6 +227,27 @@ final class ReportingTests: XCTestCase {
             XCTAssertNotNil(history[1].$account.id)
             XCTAssertEqual(history.first?.oldProgress, 95)
             XCTAssertEqual(history.first?.progress, 96)
+        }
+    }
+
+    func testAPlansOwnScheduleChangesTheStatuses() async throws {
+        try await TestApp.run { app in
+            _ = try await Bootstrap.loadDemoIfEmpty(app)
+            let resolved = try await ProgressReportService(db: app.db).resolve(regionName: "邵阳市", year: 2024, level: .province)
+            let office = TestBrowser(app)
+            try await office.signIn("admin", "minsheng2024")
+            let bad = try await office.post("/reporting/\(resolved.planID)/10/schedule", [("schedule", "13:50")])
+            XCTAssertEqual(bad.status, .unprocessableEntity)
+            try await XCTAssertEqualAsync(try await office.post("/reporting/\(resolved.planID)/10/schedule", [("schedule", "10:90")]).status, .seeOther)
+            let table = try await ProgressReportService(db: app.db).table(planID: resolved.planID, scopeRegionID: resolved.regionID, tree: resolved.tree, month: 10)
+            XCTAssertEqual(table?.schedule.map(Figures.percent), "90.00%")
+            // reference 000 附件1: 新增普惠性托位 95.13% stays on schedule; 基层防灾 县市区级 85% falls behind 90%
+            XCTAssertEqual(table?.rows.first { $0.indicator == "新增普惠性托位" }?.aggregate?.status, .onSchedule)
+            XCTAssertEqual(table?.rows.first { $0.indicator == "县市区级" }?.aggregate?.status, .lagging)
+            let reporter = TestBrowser(app)
+            try await reporter.signIn("reporter", "minsheng2024")
+            try await XCTAssertEqualAsync(try await reporter.post("/reporting/\(resolved.planID)/10/schedule", [("schedule", "10:50")]).status, .forbidden)
+            try await XCTAssertEqualAsync(try await AuditEvent.query(on: app.db).filter(\.$action == "plan.schedule").count(), 1)
         }
     }
 }

@@ -24,15 +24,24 @@ public enum TextDecoding {
 
     /// Converts GB18030 bytes with the C library's iconv; nil when the bytes are not valid GB18030.
     static func gb18030(_ data: Data) -> String? {
-        let converter = iconv_open("UTF-8", "GB18030")
+        convert(data, from: "GB18030", to: "UTF-8").flatMap { String(validatingUTF8Bytes: $0) }
+    }
+
+    /// The text encoded as GB18030, as WPS and Excel save CSV on Chinese Windows.
+    public static func encodeGB18030(_ text: String) -> Data? {
+        convert(Data(text.utf8), from: "UTF-8", to: "GB18030")
+    }
+
+    /// Converts bytes between encodings with iconv; nil when the input is invalid in `from`.
+    static func convert(_ data: Data, from: String, to: String) -> Data? {
+        let converter = iconv_open(to, from)
         if converter == iconv_t(bitPattern: -1) { return nil }
         defer { iconv_close(converter) }
         var input = [CChar](repeating: 0, count: data.count)
         data.withUnsafeBytes { raw in
             for (i, byte) in raw.enumerated() { input[i] = CChar(bitPattern: byte) }
         }
-        // GB18030 uses at most 4 bytes for a character whose UTF-8 form takes at most 4, and
-        // 2-byte characters become 3: 2× the input always suffices.
+        // Between UTF-8 and GB18030 a character never grows beyond twice its bytes.
         var output = [CChar](repeating: 0, count: data.count * 2 + 4)
         var inLeft = input.count
         var outLeft = output.count
@@ -44,8 +53,7 @@ public enum TextDecoding {
             }
         }
         guard status != -1, inLeft == 0 else { return nil }
-        let produced = output[0..<(output.count - outLeft)].map { UInt8(bitPattern: $0) }
-        return String(validatingUTF8Bytes: Data(produced))
+        return Data(output[0..<(output.count - outLeft)].map { UInt8(bitPattern: $0) })
     }
 }
 

@@ -248,17 +248,35 @@ public struct ReportingService: Sendable {
     /// Sets the reporting deadline of a plan's month ("YYYY-MM-DD", or empty to clear).
     public func setDeadline(planID: Int, month: Int, deadline: String, actor: Actor, tree: RegionTree) async throws {
         try await requireOffice(planID: planID, actor: actor, tree: tree)
-        let text = deadline.trimmingCharacters(in: .whitespaces)
+        var text = deadline.trimmingCharacters(in: .whitespaces)
         if !text.isEmpty {
             let parts = text.split(separator: "-").compactMap { Int($0) }
             guard parts.count == 3, (2000...2100).contains(parts[0]), (1...12).contains(parts[1]), (1...31).contains(parts[2]) else {
                 throw ServiceError.invalid("截止日期应为 YYYY-MM-DD 格式。")
             }
+            text = String(format: "%04d-%02d-%02d", parts[0], parts[1], parts[2])
         }
         let row = try await planMonth(planID: planID, month: month)
         row.deadline = text.isEmpty ? nil : text
         try await row.save(on: db)
         try await AuditLog.record("month.deadline", subject: "计划 \(planID) \(month) 月", detail: text.isEmpty ? "清除截止日期" : "截止日期 \(text)", by: actor.accountID, on: db)
+    }
+
+    /// Sets the plan's own 序时进度 ("3:20,6:50", month:percent; empty for m/12 throughout).
+    public func setSchedule(planID: Int, text: String, actor: Actor, tree: RegionTree) async throws {
+        try await requireOffice(planID: planID, actor: actor, tree: tree)
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        var stored: String? = nil
+        if !trimmed.isEmpty {
+            guard trimmed.count <= 200, let parsed = Schedule.parse(trimmed), !parsed.isEmpty else {
+                throw ServiceError.invalid("序时进度应写成“月份:百分比”，以逗号分隔，如 3:20,6:50,9:75；月份 1-12，百分比 0-100，每月只写一次。")
+            }
+            stored = Schedule.format(parsed)
+        }
+        guard let plan = try await Plan.find(planID, on: db) else { throw ServiceError.notFound("未找到该计划。") }
+        plan.schedule = stored
+        try await plan.save(on: db)
+        try await AuditLog.record("plan.schedule", subject: plan.title, detail: stored.map { "序时进度 \($0)" } ?? "恢复按月平均（m/12）", by: actor.accountID, on: db)
     }
 
     /// Closes a month: its figures are locked.

@@ -32,7 +32,7 @@ struct ImportController: RouteCollection {
 
     func page(req: Request) async throws -> Response {
         let principal = try AccessPolicy.admin.check(req)
-        return req.page(ImportPage(principal: principal, outcome: nil).render(in: PageContext(request: req)))
+        return req.page(ImportPage(principal: principal, outcome: nil, year: try await Self.latestYear(req.db)).render(in: PageContext(request: req)))
     }
 
     func uploadPlan(req: Request) async throws -> Response { try await upload(req, kind: .plan) }
@@ -44,7 +44,7 @@ struct ImportController: RouteCollection {
         do {
             form = try req.content.decode(UploadForm.self)
         } catch {
-            return req.page(ImportPage(principal: principal, outcome: .failure(kind, ["请选择行政区划、年度和要导入的文件。"]))
+            return req.page(ImportPage(principal: principal, outcome: .failure(kind, ["请选择行政区划、年度和要导入的文件。"]), year: try await Self.latestYear(req.db))
                 .render(in: PageContext(request: req)), status: .badRequest)
         }
         try AccessPolicy.adminOfRegion(form.region).check(req)
@@ -55,9 +55,14 @@ struct ImportController: RouteCollection {
             req.notify(message)
             return req.redirect(to: SiteURL.imports.path)
         } catch let refusal as ImportRefusal {
-            return req.page(ImportPage(principal: principal, outcome: .failure(kind, refusal.problems.map(\.description)))
+            return req.page(ImportPage(principal: principal, outcome: .failure(kind, refusal.problems.map(\.description)), year: form.year)
                 .render(in: PageContext(request: req)), status: .unprocessableEntity)
         }
+    }
+
+    /// The year the forms start with: the latest year with a plan, else this year.
+    static func latestYear(_ db: any Database) async throws -> Int {
+        try await Year.query(on: db).max(\.$year) ?? Calendar(identifier: .gregorian).component(.year, from: Date())
     }
 
     /// Reads, checks and writes a file; the message says what was written.

@@ -15,6 +15,7 @@ struct ReportingController: RouteCollection {
         signedIn.post("reporting", ":plan", ":month", "deadline", use: deadline)
         signedIn.post("reporting", ":plan", ":month", "close", use: close)
         signedIn.post("reporting", ":plan", ":month", "reopen", use: reopen)
+        signedIn.post("reporting", ":plan", ":month", "schedule", use: schedule)
     }
 
     static func actor(_ principal: Principal) -> ReportingService.Actor {
@@ -105,7 +106,9 @@ struct ReportingController: RouteCollection {
         let unitIDs = Array(Set(grid.missing.compactMap(\.responsibleUnitID)))
         let reporters = unitIDs.isEmpty ? [] : try await Account.query(on: req.db).filter(\.$unit.$id ~~ unitIDs).filter(\.$active == true).all()
             .filter { $0.roleSet.contains(.reporter) }
-        return req.page(ReportingStatusPage(principal: principal, grid: grid, reporters: reporters).render(in: PageContext(request: req)))
+        let plan = try await Plan.find(planID, on: req.db)
+        return req.page(ReportingStatusPage(principal: principal, grid: grid, reporters: reporters, schedule: plan?.schedule ?? "")
+            .render(in: PageContext(request: req)))
     }
 
     struct ReturnForm: Content {
@@ -134,6 +137,17 @@ struct ReportingController: RouteCollection {
         let form = try req.content.decode(DeadlineForm.self)
         try await ReportingService(db: req.db).setDeadline(planID: planID, month: month, deadline: form.deadline, actor: Self.actor(principal), tree: principal.tree)
         req.notify("已设置 \(month) 月的填报截止日期。")
+        return req.redirect(to: SiteURL.reportingStatus(plan: planID, month: month).path)
+    }
+
+    struct ScheduleForm: Content { var schedule: String }
+
+    func schedule(req: Request) async throws -> Response {
+        let principal = try AccessPolicy.admin.check(req)
+        let (planID, month) = try planAndMonth(req)
+        let form = try req.content.decode(ScheduleForm.self)
+        try await ReportingService(db: req.db).setSchedule(planID: planID, text: form.schedule, actor: Self.actor(principal), tree: principal.tree)
+        req.notify(form.schedule.trimmingCharacters(in: .whitespaces).isEmpty ? "序时进度已恢复为按月平均（m/12）。" : "已设置该计划的序时进度。")
         return req.redirect(to: SiteURL.reportingStatus(plan: planID, month: month).path)
     }
 

@@ -34,6 +34,7 @@ enum SiteURL: Sendable {
     case monthDeadline(plan: Int, month: Int)
     case monthClose(plan: Int, month: Int)
     case monthReopen(plan: Int, month: Int)
+    case planSchedule(plan: Int, month: Int)
 
     var path: String {
         switch self {
@@ -78,6 +79,7 @@ enum SiteURL: Sendable {
         case .monthDeadline(let plan, let month): return "/reporting/\(plan)/\(month)/deadline"
         case .monthClose(let plan, let month): return "/reporting/\(plan)/\(month)/close"
         case .monthReopen(let plan, let month): return "/reporting/\(plan)/\(month)/reopen"
+        case .planSchedule(let plan, let month): return "/reporting/\(plan)/\(month)/schedule"
         }
     }
 

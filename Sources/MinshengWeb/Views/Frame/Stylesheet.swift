@@ -122,7 +122,10 @@ enum Stylesheet {
       table.plan thead th.name{background:#f7f8fb}
       .item-row td,.project-row td{position:sticky;left:0}
       table.plan th.region,table.plan td.cell{min-width:5rem}
-      table.grid td.inputs{min-width:7rem}.inline-return{flex-wrap:wrap}
+      .inline-return{flex-wrap:wrap}
+      table.grid thead{display:none}table.grid,table.grid tbody,table.grid tr,table.grid td{display:block;width:auto}
+      table.grid tr{padding:.6rem .2rem;border-bottom:1px solid var(--line)}table.grid td{border:0;padding:.2rem .4rem}
+      table.grid td.inputs{display:flex;gap:.4rem;min-width:0}table.grid td.inputs input{flex:1}table.grid textarea{min-width:0}
     }
     """
 }

@@ -10,9 +10,9 @@ struct ImportPage {
 
     let principal: Principal
     let outcome: Outcome?
+    let year: Int
 
     func render(in context: PageContext) -> String {
-        let year = Calendar(identifier: .gregorian).component(.year, from: Date())
         let body: Node<HTML.BodyContext> = .group(
             Fragments.pageHeader("导入计划与进度", subtitle: "上传 CSV（UTF-8 或 GB18030/GBK 编码）或 Excel .xlsx 文件（读取第一个工作表）。文件中任一行有误则全部不导入，并逐行列出问题。"),
             .unwrap(outcome) { outcome in

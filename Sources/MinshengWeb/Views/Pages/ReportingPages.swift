@@ -103,6 +103,7 @@ struct ReportingStatusPage {
     let principal: Principal
     let grid: ReportingService.Grid
     let reporters: [Account]
+    let schedule: String
 
     func render(in context: PageContext) -> String {
         let missing = grid.missing
@@ -136,6 +137,15 @@ struct ReportingStatusPage {
                             PageFrame.csrfField(context.csrf),
                             .p(.class("hint"), .text("关账后本月数据锁定，填报、导入和退回均不可再进行。")),
                             .button(.type(.submit), .class("button primary"), .text("关账"))))),
+            .if(overdue(missing: missing.count), .div(.class("notice error"), .attr("role", "status"),
+                .text("已过填报截止日期（\(grid.deadline ?? "")），仍有 \(missing.count) 条未报送。"))),
+            .section(.class("panel"), .h2(.text("序时进度")),
+                .form(.method(.post), .action(SiteURL.planSchedule(plan: grid.planID, month: grid.month).path),
+                      PageFrame.csrfField(context.csrf),
+                      .p(.class("hint"), .text("默认第 m 月底为 m/12。若本计划另有规定，按“月份:百分比”填写，如 3:20,6:50,9:75；未写的月份仍按 m/12。本月序时进度：\(Figures.percent(grid.schedule))。")),
+                      .label(.for("schedule"), .text("本计划的序时进度")),
+                      .input(.type(.text), .attr("name", "schedule"), .id("schedule"), .attr("value", schedule), .attr("maxlength", "200"), .attr("placeholder", "留空为按月平均")),
+                      .button(.type(.submit), .class("button"), .text("保存")))),
             .h2(.text("尚未报送的单位（\(units.count) 个）")),
             units.isEmpty ? Fragments.empty("全部已报送。") :
             .div(.class("table-wrap"), .table(.class("list"),
@@ -148,6 +158,17 @@ struct ReportingStatusPage {
                 .tbody(.forEach(submitted) { row in submittedRow(row, context: context) })))
         )
         return PageFrame.render(title: "\(grid.month) 月报送情况", context: context, body: body)
+    }
+
+    /// Past the deadline with figures still missing (the deadline is a calendar day, inclusive).
+    private func overdue(missing: Int) -> Bool {
+        guard missing > 0, let deadline = grid.deadline else { return false }
+        let formatter = DateFormatter()
+        formatter.calendar = Calendar(identifier: .gregorian)
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
+        formatter.dateFormat = "yyyy-MM-dd"
+        return formatter.string(from: Date()) > deadline
     }
 
     private func unitRow(_ unit: String, rows: [ReportingService.Row]) -> Node<HTML.TableContext> {
