@@ -1,4 +1,5 @@
 import FluentKit
+import SQLKit
 import Foundation
 import MinshengCore
 
@@ -164,28 +165,27 @@ public struct PlanService: Sendable {
         let indicators = projectIDs.isEmpty ? [] : try await Indicator.query(on: db).filter(\.$project.$id ~~ projectIDs)
             .with(\.$leadUnit).sort(\.$seq).sort(\.$id).all()
         let indicatorIDs = try indicators.map { try $0.requireID() }
-        let targets = indicatorIDs.isEmpty ? [] : try await Target.query(on: db).filter(\.$indicator.$id ~~ indicatorIDs)
-            .with(\.$responsibleUnit).sort(\.$sortOrder).all()
-        let visibleTargets = targets.filter { scope.contains($0.$region.id) && tree.isWithin($0.$region.id, of: top) }
+        let targets = try await shares(indicatorIDs: indicatorIDs)
+        let visibleTargets = targets.filter { scope.contains($0.regionID) && tree.isWithin($0.regionID, of: top) }
         if !ownerInScope && visibleTargets.isEmpty { return nil }
 
-        let focus = focusRegionID.flatMap { id in visibleTargets.contains { $0.$region.id == id } || id == top ? id : nil } ?? top
+        let focus = focusRegionID.flatMap { id in visibleTargets.contains { $0.regionID == id } || id == top ? id : nil } ?? top
 
-        let months = indicatorIDs.isEmpty ? [] : try await submittedMonths(indicatorIDs: indicatorIDs, regions: Set(visibleTargets.map { $0.$region.id }))
+        let months = indicatorIDs.isEmpty ? [] : try await submittedMonths(indicatorIDs: indicatorIDs, regions: Set(visibleTargets.map(\.regionID)))
         let shownMonth = month.flatMap { (1...12).contains($0) ? $0 : nil } ?? months.last
-        let reports: [ProgressReport]
+        let reports: [ReportedFigure]
         if let shownMonth, !indicatorIDs.isEmpty {
-            reports = try await latestSubmitted(indicatorIDs: indicatorIDs, targets: visibleTargets, month: shownMonth)
+            reports = try await latestSubmitted(indicatorIDs: indicatorIDs, shares: targets, tree: tree, month: shownMonth)
         } else {
             reports = []
         }
         let schedule = shownMonth.map { plan.scheduleShare(endOfMonth: $0) }
 
         // Columns: the focus, then its children with a share, in the plan's order.
-        let regionsWithShares = Set(visibleTargets.map { $0.$region.id })
+        let regionsWithShares = Set(visibleTargets.map(\.regionID))
         var childOrder: [Int: Int] = [:]
-        for target in visibleTargets where tree[target.$region.id]?.parentID == focus {
-            let id = target.$region.id
+        for target in visibleTargets where tree[target.regionID]?.parentID == focus {
+            let id = target.regionID
             childOrder[id] = min(childOrder[id] ?? Int.max, target.sortOrder)
         }
         let childIDs = childOrder.keys.sorted { (childOrder[$0] ?? 0, $0) < (childOrder[$1] ?? 0, $1) }
@@ -198,18 +198,19 @@ public struct PlanService: Sendable {
         let focusColumn = column(focus, aggregate: true)
         let columns = [focusColumn] + childIDs.map { column($0, aggregate: false) }
 
-        let targetsByIndicator = Dictionary(grouping: targets, by: { $0.$indicator.id })
-        let reportsByIndicator = Dictionary(grouping: reports, by: { $0.$indicator.id })
+        let targetsByIndicator = Dictionary(grouping: targets, by: \.indicatorID)
+        let reportsByIndicator = Dictionary(grouping: reports, by: \.indicatorID)
+        let columnIDs = Set(columns.map(\.regionID))
         var counts = StatusCounts()
 
         var indicatorRows: [Int: [IndicatorRow]] = [:]
         for indicator in indicators {
             let id = try indicator.requireID()
             let shares = targetsByIndicator[id] ?? []
-            let byRegion = Dictionary((reportsByIndicator[id] ?? []).map { ($0.$region.id, $0) }, uniquingKeysWith: { a, _ in a })
-            let shareRegions = Set(shares.map { $0.$region.id })
+            let byRegion = Dictionary((reportsByIndicator[id] ?? []).map { ($0.regionID, $0) }, uniquingKeysWith: { a, _ in a })
+            let shareRegions = Set(shares.map(\.regionID))
             let figures = IndicatorComputation(kind: indicator.kind, rule: indicator.rule, shares: shares.map { share in
-                let regionID = share.$region.id
+                let regionID = share.regionID
                 let report = byRegion[regionID]
                 // The parent within this indicator's decomposition: the nearest ancestor with a share.
                 let parent = tree.ancestors(of: regionID).reversed().first { shareRegions.contains($0.id) }?.id
@@ -219,12 +220,12 @@ public struct PlanService: Sendable {
                                    reportedProgress: report?.progress.map(Exact.decimal))
             }).allFigures()
             var cells: [Int: Cell] = [:]
-            for share in shares where columns.contains(where: { $0.regionID == share.$region.id }) {
-                let regionID = share.$region.id
+            for share in shares where columnIDs.contains(share.regionID) {
+                let regionID = share.regionID
                 let figure = figures[regionID]
                 let status = figure?.progress.flatMap { progress in schedule.map { ProgressStatus.judge(progress: progress, schedule: $0) } }
                 cells[regionID] = Cell(target: share.target, targetNote: share.targetNote,
-                                       responsibleUnit: share.responsibleUnit?.name, figure: figure, status: status,
+                                       responsibleUnit: share.responsibleUnit, figure: figure, status: status,
                                        note: byRegion[regionID]?.note,
                                        carriedFrom: byRegion[regionID].flatMap { $0.month < (shownMonth ?? 0) ? $0.month : nil })
             }
@@ -266,22 +267,81 @@ public struct PlanService: Sendable {
                        schedule: schedule, trail: trailIDs.map { Column(regionID: $0, name: tree[$0]?.name ?? "", isAggregate: false, hasChildren: true) })
     }
 
+    /// One region's share of an indicator, read for the tables (without model overhead: a
+    /// province's plan has thousands).
+    public struct Share: Sendable {
+        public var indicatorID: Int
+        public var regionID: Int
+        public var target: Double?
+        public var targetNote: String?
+        public var responsibleUnit: String?
+        public var sortOrder: Int
+    }
+
+    /// A submitted figure as the tables read it.
+    public struct ReportedFigure: Sendable {
+        public var indicatorID: Int
+        public var regionID: Int
+        public var month: Int
+        public var quantity: Double?
+        public var progress: Double?
+        public var note: String?
+    }
+
+    func shares(indicatorIDs: [Int]) async throws -> [Share] {
+        guard !indicatorIDs.isEmpty else { return [] }
+        let rows = try await db.sql.select()
+            .column(SQLColumn("indicator_id", table: "t")).column(SQLColumn("region_id", table: "t"))
+            .column(SQLColumn("target", table: "t")).column(SQLColumn("target_note", table: "t"))
+            .column(SQLColumn("sort_order", table: "t")).column(SQLAlias(SQLColumn("name", table: "u"), as: SQLIdentifier("unit_name")))
+            .from(SQLAlias(SQLIdentifier(Target.schema), as: SQLIdentifier("t")))
+            .join(SQLAlias(SQLIdentifier(Department.schema), as: SQLIdentifier("u")), method: SQLJoinMethod.left,
+                  on: SQLColumn("responsible_unit_id", table: "t"), .equal, SQLColumn("id", table: "u"))
+            .where(SQLColumn("indicator_id", table: "t"), .in, SQLBind.group(indicatorIDs))
+            .orderBy(SQLColumn("sort_order", table: "t")).orderBy(SQLColumn("id", table: "t"))
+            .all()
+        return try rows.map { row in
+            Share(indicatorID: try row.decode(column: "indicator_id", as: Int.self), regionID: try row.decode(column: "region_id", as: Int.self),
+                  target: try row.decode(column: "target", as: Double?.self), targetNote: try row.decode(column: "target_note", as: String?.self),
+                  responsibleUnit: try row.decode(column: "unit_name", as: String?.self), sortOrder: try row.decode(column: "sort_order", as: Int.self))
+        }
+    }
+
+    func figures(indicatorIDs: [Int], month: Int, comparison: SQLBinaryOperator) async throws -> [ReportedFigure] {
+        let rows = try await db.sql.select()
+            .columns("indicator_id", "region_id", "month", "quantity", "progress", "note")
+            .from(ProgressReport.schema)
+            .where("indicator_id", .in, SQLBind.group(indicatorIDs))
+            .where("month", comparison, SQLBind(month))
+            .where("state", .equal, SQLBind(ProgressReport.State.submitted.rawValue))
+            .all()
+        return try rows.map { row in
+            ReportedFigure(indicatorID: try row.decode(column: "indicator_id", as: Int.self), regionID: try row.decode(column: "region_id", as: Int.self),
+                           month: try row.decode(column: "month", as: Int.self), quantity: try row.decode(column: "quantity", as: Double?.self),
+                           progress: try row.decode(column: "progress", as: Double?.self), note: try row.decode(column: "note", as: String?.self))
+        }
+    }
+
     /// Each share's submitted figure at the end of `month`: the month's own report, or, where a
-    /// region has not reported that month, its latest earlier one (figures are cumulative).
-    func latestSubmitted(indicatorIDs: [Int], targets: [Target], month: Int) async throws -> [ProgressReport] {
-        let submitted = ProgressReport.State.submitted.rawValue
-        var reports = try await ProgressReport.query(on: db).filter(\.$indicator.$id ~~ indicatorIDs)
-            .filter(\.$month == month).filter(\.$state == submitted).all()
+    /// region reporting at the bottom of the decomposition has not reported that month, its
+    /// latest earlier one (figures are cumulative). Aggregates are computed, never carried.
+    func latestSubmitted(indicatorIDs: [Int], shares: [Share], tree: RegionTree, month: Int) async throws -> [ReportedFigure] {
+        var reports = try await figures(indicatorIDs: indicatorIDs, month: month, comparison: .equal)
         guard month > 1 else { return reports }
-        let have = Set(reports.map { "\($0.$indicator.id):\($0.$region.id)" })
-        let missing = targets.filter { !have.contains("\($0.$indicator.id):\($0.$region.id)") }
+        let have = Set(reports.map { "\($0.indicatorID):\($0.regionID)" })
+        var regionsByIndicator: [Int: Set<Int>] = [:]
+        for share in shares { regionsByIndicator[share.indicatorID, default: []].insert(share.regionID) }
+        let missing = shares.filter { share in
+            guard !have.contains("\(share.indicatorID):\(share.regionID)") else { return false }
+            let others = regionsByIndicator[share.indicatorID] ?? []
+            return !tree.children(of: share.regionID).contains { others.contains($0.id) }
+        }
         guard !missing.isEmpty else { return reports }
-        let wanted = Set(missing.map { "\($0.$indicator.id):\($0.$region.id)" })
-        let earlier = try await ProgressReport.query(on: db).filter(\.$indicator.$id ~~ Array(Set(missing.map { $0.$indicator.id })))
-            .filter(\.$month < month).filter(\.$state == submitted).all()
-        var latest: [String: ProgressReport] = [:]
+        let wanted = Set(missing.map { "\($0.indicatorID):\($0.regionID)" })
+        let earlier = try await figures(indicatorIDs: Array(Set(missing.map(\.indicatorID))), month: month, comparison: .lessThan)
+        var latest: [String: ReportedFigure] = [:]
         for report in earlier {
-            let key = "\(report.$indicator.id):\(report.$region.id)"
+            let key = "\(report.indicatorID):\(report.regionID)"
             guard wanted.contains(key) else { continue }
             if (latest[key]?.month ?? 0) < report.month { latest[key] = report }
         }

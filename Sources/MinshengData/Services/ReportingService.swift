@@ -41,8 +41,8 @@ public struct ReportingService: Sendable {
         public var responsibleUnit: String?
         /// This month's report, in whatever state.
         public var report: ProgressReport?
-        /// The latest submitted figure of an earlier month.
-        public var previous: ProgressReport?
+        /// Last month's submitted figure.
+        public var previous: PlanService.ReportedFigure?
 
         public var state: ProgressReport.State? { report?.reportState }
     }
@@ -92,17 +92,15 @@ public struct ReportingService: Sendable {
         let indicators = projects.isEmpty ? [] : try await Indicator.query(on: db).filter(\.$project.$id ~~ projects.compactMap(\.id)).sort(\.$seq).all()
         let indicatorIDs = indicators.compactMap(\.id)
         let targets = indicatorIDs.isEmpty ? [] : try await Target.query(on: db).filter(\.$indicator.$id ~~ indicatorIDs).with(\.$responsibleUnit).all()
-        let reports = indicatorIDs.isEmpty ? [] : try await ProgressReport.query(on: db).filter(\.$indicator.$id ~~ indicatorIDs).filter(\.$month <= month).all()
+        let reports = indicatorIDs.isEmpty ? [] : try await ProgressReport.query(on: db).filter(\.$indicator.$id ~~ indicatorIDs).filter(\.$month == month).all()
+        let lastMonth = indicatorIDs.isEmpty || month == 1 ? [] : try await PlanService(db: db).figures(indicatorIDs: indicatorIDs, month: month - 1, comparison: .equal)
 
         var sharesByIndicator: [Int: Set<Int>] = [:]
         for target in targets { sharesByIndicator[target.$indicator.id, default: []].insert(target.$region.id) }
         var current: [String: ProgressReport] = [:]
-        var previous: [String: ProgressReport] = [:]
-        for report in reports {
-            let key = "\(report.$indicator.id):\(report.$region.id)"
-            if report.month == month { current[key] = report }
-            else if report.reportState == .submitted, (previous[key]?.month ?? 0) < report.month { previous[key] = report }
-        }
+        var previous: [String: PlanService.ReportedFigure] = [:]
+        for report in reports { current["\(report.$indicator.id):\(report.$region.id)"] = report }
+        for figure in lastMonth { previous["\(figure.indicatorID):\(figure.regionID)"] = figure }
         let itemByID = Dictionary(uniqueKeysWithValues: items.compactMap { item in item.id.map { ($0, item) } })
         let projectByID = Dictionary(uniqueKeysWithValues: projects.compactMap { project in project.id.map { ($0, project) } })
         let indicatorOrder = Dictionary(uniqueKeysWithValues: indicators.enumerated().compactMap { index, indicator in indicator.id.map { ($0, index) } })
@@ -208,7 +206,7 @@ public struct ReportingService: Sendable {
                                                action: submit ? .submitted : .saved, old: before, new: report, accountID: actor.accountID, at: now))
                 changed += 1
             }
-            try await PlanImporter.createInBatches(history, on: db)
+            try await PlanImporter.insertHistory(history, on: db)
             if changed > 0 {
                 try await AuditLog.record(submit ? "progress.submit" : "progress.save", subject: "\(grid.planTitle) \(month) 月",
                                           detail: "\(changed) 条", by: actor.accountID, on: db)

@@ -1,4 +1,5 @@
 import FluentKit
+import SQLKit
 import Foundation
 import MinshengCore
 
@@ -327,8 +328,8 @@ public struct PlanImporter: Sendable {
                                                action: .imported, old: nil, new: report, accountID: accountID, at: now))
             }
         }
-        try await Self.createInBatches(fresh, on: db)
-        try await Self.createInBatches(history, on: db)
+        try await Self.insertReports(fresh, on: db, now: now)
+        try await Self.insertHistory(history, on: db)
         try await AuditLog.record("progress.import", subject: "\(regionName) \(year) 年进度",
                                   detail: "新增 \(fresh.count) 条，更新 \(replaced) 条，未变 \(unchanged) 条，忽略汇总行 \(ignored) 条", by: accountID, on: db)
         return ProgressSummary(written: fresh.count, replaced: replaced, unchanged: unchanged, aggregateRowsIgnored: ignored)
@@ -341,6 +342,43 @@ public struct PlanImporter: Sendable {
         while start < models.count {
             let end = min(start + 200, models.count)
             try await Array(models[start..<end]).create(on: db)
+            start = end
+        }
+    }
+
+    /// Inserts reports with plain multi-row statements: a year of a province's figures is tens of
+    /// thousands of rows, and model encoding would dominate the import.
+    static func insertReports(_ reports: [ProgressReport], on db: any Database, now: Date) async throws {
+        let sql = try db.sql
+        var start = 0
+        while start < reports.count {
+            let end = min(start + 500, reports.count)
+            var insert = sql.insert(into: ProgressReport.schema)
+                .columns("indicator_id", "region_id", "month", "quantity", "progress", "note", "state", "reported_by", "updated_at", "submitted_at")
+            for report in reports[start..<end] {
+                insert = insert.values(SQLBind(report.$indicator.id), SQLBind(report.$region.id), SQLBind(report.month), SQLBind(report.quantity),
+                                       SQLBind(report.progress), SQLBind(report.note), SQLBind(report.state), SQLBind(report.$reportedBy.id),
+                                       SQLBind(now), SQLBind(report.submittedAt))
+            }
+            try await insert.run()
+            start = end
+        }
+    }
+
+    /// Inserts history rows the same way.
+    static func insertHistory(_ entries: [ProgressHistory], on db: any Database) async throws {
+        let sql = try db.sql
+        var start = 0
+        while start < entries.count {
+            let end = min(start + 400, entries.count)
+            var insert = sql.insert(into: ProgressHistory.schema)
+                .columns("indicator_id", "region_id", "month", "action", "old_quantity", "old_progress", "quantity", "progress", "note", "state", "reason", "account_id", "at")
+            for entry in entries[start..<end] {
+                insert = insert.values(SQLBind(entry.$indicator.id), SQLBind(entry.$region.id), SQLBind(entry.month), SQLBind(entry.action),
+                                       SQLBind(entry.oldQuantity), SQLBind(entry.oldProgress), SQLBind(entry.quantity), SQLBind(entry.progress),
+                                       SQLBind(entry.note), SQLBind(entry.state), SQLBind(entry.reason), SQLBind(entry.$account.id), SQLBind(entry.at))
+            }
+            try await insert.run()
             start = end
         }
     }

@@ -82,7 +82,7 @@ struct ReportingPage {
                    .td(.class("inputs"), quantityInput, progressInput), .td(noteInput), stateCell)
     }
 
-    static func previousText(_ report: ProgressReport) -> String {
+    static func previousText(_ report: PlanService.ReportedFigure) -> String {
         let value: String = IndicatorTrendPage.value(report.quantity, report.quantity == nil ? report.progress : nil)
         return value + "（\(report.month) 月）"
     }
