@@ -5,8 +5,22 @@ public enum Exact {
     /// Converts a stored binary double to the decimal a person typed: Swift prints the shortest
     /// representation that round-trips, so 20.49 stays 20.49 rather than 20.489999….
     public static func decimal(_ value: Double) -> Decimal {
-        Decimal(string: "\(value)", locale: Locale(identifier: "en_US_POSIX")) ?? Decimal(value)
+        // Fast path: a value with at most six decimals that round-trips as n / 10^k (what people
+        // type); otherwise the shortest printed form.
+        if value.isFinite, abs(value) < 1e12 {
+            var scale = 1.0
+            for k in 0...6 {
+                let scaled = (value * scale).rounded()
+                if scaled / scale == value {
+                    return Decimal(sign: scaled < 0 ? .minus : .plus, exponent: -k, significand: Decimal(UInt64(abs(scaled))))
+                }
+                scale *= 10
+            }
+        }
+        return Decimal(string: "\(value)", locale: posix) ?? Decimal(value)
     }
+
+    private static let posix = Locale(identifier: "en_US_POSIX")
 
     /// Rounds half away from zero (for the non-negative figures here: half-up), to `scale` places.
     public static func rounded(_ value: Decimal, scale: Int = 2) -> Decimal {

@@ -165,17 +165,21 @@ public struct PlanService: Sendable {
         let indicators = projectIDs.isEmpty ? [] : try await Indicator.query(on: db).filter(\.$project.$id ~~ projectIDs)
             .with(\.$leadUnit).sort(\.$seq).sort(\.$id).all()
         let indicatorIDs = try indicators.map { try $0.requireID() }
-        let targets = try await shares(indicatorIDs: indicatorIDs)
-        let visibleTargets = targets.filter { scope.contains($0.regionID) && tree.isWithin($0.regionID, of: top) }
+        let months = indicatorIDs.isEmpty ? [] : try await submittedMonths(indicatorIDs: indicatorIDs)
+        let shownMonth = month.flatMap { (1...12).contains($0) ? $0 : nil } ?? months.last
+        // Shares and the month's figures in one read; a province's plan has thousands of each.
+        let (targets, monthFigures) = try await sharesAndFigures(indicatorIDs: indicatorIDs, month: shownMonth)
+        let topSubtree = tree.subtreeIDs(of: top)
+        let visibleTargets = targets.filter { scope.contains($0.regionID) && topSubtree.contains($0.regionID) }
         if !ownerInScope && visibleTargets.isEmpty { return nil }
 
         let focus = focusRegionID.flatMap { id in visibleTargets.contains { $0.regionID == id } || id == top ? id : nil } ?? top
+        let focusSubtree = tree.subtreeIDs(of: focus)
+        let focusTargets = targets.filter { focusSubtree.contains($0.regionID) }
 
-        let months = indicatorIDs.isEmpty ? [] : try await submittedMonths(indicatorIDs: indicatorIDs, regions: Set(visibleTargets.map(\.regionID)))
-        let shownMonth = month.flatMap { (1...12).contains($0) ? $0 : nil } ?? months.last
         let reports: [ReportedFigure]
         if let shownMonth, !indicatorIDs.isEmpty {
-            reports = try await latestSubmitted(indicatorIDs: indicatorIDs, shares: targets, tree: tree, month: shownMonth)
+            reports = try await withCarriedFigures(monthFigures, shares: focusTargets, tree: tree, month: shownMonth)
         } else {
             reports = []
         }
@@ -198,7 +202,7 @@ public struct PlanService: Sendable {
         let focusColumn = column(focus, aggregate: true)
         let columns = [focusColumn] + childIDs.map { column($0, aggregate: false) }
 
-        let targetsByIndicator = Dictionary(grouping: targets, by: \.indicatorID)
+        let targetsByIndicator = Dictionary(grouping: focusTargets, by: \.indicatorID)
         let reportsByIndicator = Dictionary(grouping: reports, by: \.indicatorID)
         let columnIDs = Set(columns.map(\.regionID))
         var counts = StatusCounts()
@@ -213,7 +217,8 @@ public struct PlanService: Sendable {
                 let regionID = share.regionID
                 let report = byRegion[regionID]
                 // The parent within this indicator's decomposition: the nearest ancestor with a share.
-                let parent = tree.ancestors(of: regionID).reversed().first { shareRegions.contains($0.id) }?.id
+                var parent = tree[regionID]?.parentID
+                while let candidate = parent, !shareRegions.contains(candidate) { parent = tree[candidate]?.parentID }
                 return ShareFigure(regionID: regionID, parentID: parent,
                                    target: share.target.map(Exact.decimal),
                                    quantity: report?.quantity.map(Exact.decimal),
@@ -288,23 +293,38 @@ public struct PlanService: Sendable {
         public var note: String?
     }
 
-    func shares(indicatorIDs: [Int]) async throws -> [Share] {
-        guard !indicatorIDs.isEmpty else { return [] }
-        let rows = try await db.sql.select()
-            .column(SQLColumn("indicator_id", table: "t")).column(SQLColumn("region_id", table: "t"))
-            .column(SQLColumn("target", table: "t")).column(SQLColumn("target_note", table: "t"))
-            .column(SQLColumn("sort_order", table: "t")).column(SQLAlias(SQLColumn("name", table: "u"), as: SQLIdentifier("unit_name")))
-            .from(SQLAlias(SQLIdentifier(Target.schema), as: SQLIdentifier("t")))
-            .join(SQLAlias(SQLIdentifier(Department.schema), as: SQLIdentifier("u")), method: SQLJoinMethod.left,
-                  on: SQLColumn("responsible_unit_id", table: "t"), .equal, SQLColumn("id", table: "u"))
-            .where(SQLColumn("indicator_id", table: "t"), .in, SQLBind.group(indicatorIDs))
-            .orderBy(SQLColumn("sort_order", table: "t")).orderBy(SQLColumn("id", table: "t"))
-            .all()
-        return try rows.map { row in
-            Share(indicatorID: try row.decode(column: "indicator_id", as: Int.self), regionID: try row.decode(column: "region_id", as: Int.self),
-                  target: try row.decode(column: "target", as: Double?.self), targetNote: try row.decode(column: "target_note", as: String?.self),
-                  responsibleUnit: try row.decode(column: "unit_name", as: String?.self), sortOrder: try row.decode(column: "sort_order", as: Int.self))
+    /// The shares of the indicators with each one's submitted figure for `month` (nil figures
+    /// where there is none, or no month).
+    func sharesAndFigures(indicatorIDs: [Int], month: Int?) async throws -> ([Share], [ReportedFigure]) {
+        guard !indicatorIDs.isEmpty else { return ([], []) }
+        let rows = try await db.sql.raw("""
+            SELECT t.indicator_id, t.region_id, t.target, t.target_note, t.sort_order, u.name AS unit_name,
+                   r.id AS report_id, r.quantity, r.progress, r.note
+            FROM targets t
+            LEFT JOIN units u ON u.id = t.responsible_unit_id
+            LEFT JOIN progress_reports r ON r.indicator_id = t.indicator_id AND r.region_id = t.region_id
+                 AND r.month = \(bind: month ?? 0) AND r.state = \(bind: ProgressReport.State.submitted.rawValue)
+            WHERE t.indicator_id IN (\(binds: indicatorIDs))
+            ORDER BY t.sort_order, t.id
+            """).all()
+        var shares: [Share] = []
+        var figures: [ReportedFigure] = []
+        shares.reserveCapacity(rows.count)
+        for row in rows {
+            let indicatorID = try row.decode(column: "indicator_id", as: Int.self)
+            let regionID = try row.decode(column: "region_id", as: Int.self)
+            shares.append(Share(indicatorID: indicatorID, regionID: regionID, target: try row.decode(column: "target", as: Double?.self),
+                                targetNote: try row.decode(column: "target_note", as: String?.self),
+                                responsibleUnit: try row.decode(column: "unit_name", as: String?.self),
+                                sortOrder: try row.decode(column: "sort_order", as: Int.self)))
+            if let month, try row.decode(column: "report_id", as: Int?.self) != nil {
+                figures.append(ReportedFigure(indicatorID: indicatorID, regionID: regionID, month: month,
+                                              quantity: try row.decode(column: "quantity", as: Double?.self),
+                                              progress: try row.decode(column: "progress", as: Double?.self),
+                                              note: try row.decode(column: "note", as: String?.self)))
+            }
         }
+        return (shares, figures)
     }
 
     func figures(indicatorIDs: [Int], month: Int, comparison: SQLBinaryOperator) async throws -> [ReportedFigure] {
@@ -322,11 +342,11 @@ public struct PlanService: Sendable {
         }
     }
 
-    /// Each share's submitted figure at the end of `month`: the month's own report, or, where a
-    /// region reporting at the bottom of the decomposition has not reported that month, its
-    /// latest earlier one (figures are cumulative). Aggregates are computed, never carried.
-    func latestSubmitted(indicatorIDs: [Int], shares: [Share], tree: RegionTree, month: Int) async throws -> [ReportedFigure] {
-        var reports = try await figures(indicatorIDs: indicatorIDs, month: month, comparison: .equal)
+    /// The month's figures, and for each region reporting at the bottom of the decomposition
+    /// that has not reported the month, its latest earlier figure (figures are cumulative).
+    /// Aggregates are computed, never carried.
+    func withCarriedFigures(_ monthFigures: [ReportedFigure], shares: [Share], tree: RegionTree, month: Int) async throws -> [ReportedFigure] {
+        var reports = monthFigures
         guard month > 1 else { return reports }
         let have = Set(reports.map { "\($0.indicatorID):\($0.regionID)" })
         var regionsByIndicator: [Int: Set<Int>] = [:]
@@ -349,13 +369,10 @@ public struct PlanService: Sendable {
         return reports
     }
 
-    private func submittedMonths(indicatorIDs: [Int], regions: Set<Int>) async throws -> [Int] {
-        guard !regions.isEmpty else { return [] }
-        let sql = try db.sql
-        let rows = try await sql.select().distinct().column("month").from(ProgressReport.schema)
-            .where("indicator_id", .in, indicatorIDs)
-            .where("region_id", .in, Array(regions))
-            .where("state", .equal, ProgressReport.State.submitted.rawValue)
+    private func submittedMonths(indicatorIDs: [Int]) async throws -> [Int] {
+        let rows = try await db.sql.select().distinct().column("month").from(ProgressReport.schema)
+            .where("indicator_id", .in, SQLBind.group(indicatorIDs))
+            .where("state", .equal, SQLBind(ProgressReport.State.submitted.rawValue))
             .all()
         return try rows.map { try $0.decode(column: "month", as: Int.self) }.sorted()
     }
