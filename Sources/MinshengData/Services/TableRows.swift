@@ -1,0 +1,78 @@
+import FluentKit
+import SQLiteNIO
+import SQLKit
+
+/// Reads the rows the progress tables are built from. On SQLite the rows are read straight from
+/// the driver (a province's plan is thousands of rows, and generic row decoding would cost more
+/// than the query); elsewhere through SQLKit.
+enum TableRows {
+    struct Share {
+        var indicatorID: Int
+        var regionID: Int
+        var target: Double?
+        var targetNote: String?
+        var sortOrder: Int
+        var unitID: Int?
+    }
+
+    struct Figure {
+        var indicatorID: Int
+        var regionID: Int
+        var month: Int
+        var quantity: Double?
+        var progress: Double?
+        var note: String?
+    }
+
+    static func shares(indicatorIDs: [Int], on db: any Database) async throws -> [Share] {
+        if let sqlite = db as? any SQLiteDatabase {
+            let marks = Array(repeating: "?", count: indicatorIDs.count).joined(separator: ",")
+            let rows = try await sqlite.query(
+                "SELECT indicator_id, region_id, target, target_note, sort_order, responsible_unit_id FROM targets WHERE indicator_id IN (\(marks))",
+                indicatorIDs.map { .integer($0) })
+            return rows.map { row in
+                Share(indicatorID: row.column("indicator_id")?.integer ?? 0, regionID: row.column("region_id")?.integer ?? 0,
+                      target: row.column("target")?.double, targetNote: row.column("target_note")?.string,
+                      sortOrder: row.column("sort_order")?.integer ?? 0, unitID: row.column("responsible_unit_id")?.integer)
+            }
+        }
+        let rows = try await db.sql.select()
+            .columns("indicator_id", "region_id", "target", "target_note", "sort_order", "responsible_unit_id")
+            .from(Target.schema)
+            .where("indicator_id", .in, SQLBind.group(indicatorIDs))
+            .all()
+        return try rows.map { row in
+            Share(indicatorID: try row.decode(column: "indicator_id", as: Int.self), regionID: try row.decode(column: "region_id", as: Int.self),
+                  target: try row.decode(column: "target", as: Double?.self), targetNote: try row.decode(column: "target_note", as: String?.self),
+                  sortOrder: try row.decode(column: "sort_order", as: Int.self), unitID: try row.decode(column: "responsible_unit_id", as: Int?.self))
+        }
+    }
+
+    /// Submitted figures of the indicators for the month (`before`: for every earlier month).
+    static func figures(indicatorIDs: [Int], month: Int, before: Bool, on db: any Database) async throws -> [Figure] {
+        let submitted = ProgressReport.State.submitted.rawValue
+        if let sqlite = db as? any SQLiteDatabase {
+            let marks = Array(repeating: "?", count: indicatorIDs.count).joined(separator: ",")
+            let rows = try await sqlite.query(
+                "SELECT indicator_id, region_id, month, quantity, progress, note FROM progress_reports WHERE indicator_id IN (\(marks)) AND month \(before ? "<" : "=") ? AND state = ?",
+                indicatorIDs.map { .integer($0) } + [.integer(month), .text(submitted)])
+            return rows.map { row in
+                Figure(indicatorID: row.column("indicator_id")?.integer ?? 0, regionID: row.column("region_id")?.integer ?? 0,
+                       month: row.column("month")?.integer ?? 0, quantity: row.column("quantity")?.double,
+                       progress: row.column("progress")?.double, note: row.column("note")?.string)
+            }
+        }
+        let rows = try await db.sql.select()
+            .columns("indicator_id", "region_id", "month", "quantity", "progress", "note")
+            .from(ProgressReport.schema)
+            .where("indicator_id", .in, SQLBind.group(indicatorIDs))
+            .where("month", before ? .lessThan : .equal, SQLBind(month))
+            .where("state", .equal, SQLBind(submitted))
+            .all()
+        return try rows.map { row in
+            Figure(indicatorID: try row.decode(column: "indicator_id", as: Int.self), regionID: try row.decode(column: "region_id", as: Int.self),
+                   month: try row.decode(column: "month", as: Int.self), quantity: try row.decode(column: "quantity", as: Double?.self),
+                   progress: try row.decode(column: "progress", as: Double?.self), note: try row.decode(column: "note", as: String?.self))
+        }
+    }
+}
