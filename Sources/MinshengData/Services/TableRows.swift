@@ -1,4 +1,5 @@
 import FluentKit
+import Foundation
 import SQLiteNIO
 import SQLKit
 
@@ -24,10 +25,28 @@ enum TableRows {
         var note: String?
     }
 
+    /// Runs a query on one connection, collecting the rows where the driver produces them (the
+    /// database-level call hands each row to the event loop separately, which costs more than
+    /// reading it).
+    static func rowsOnConnection(_ sqlite: any SQLiteDatabase, _ sql: String, _ binds: [SQLiteData]) async throws -> [SQLiteRow] {
+        try await sqlite.withConnection { connection in
+            let collector = RowCollector()
+            try await connection.query(sql, binds) { row in collector.append(row) }
+            return collector.rows
+        }
+    }
+
+    private final class RowCollector: @unchecked Sendable {
+        private let lock = NSLock()
+        private var collected: [SQLiteRow] = []
+        func append(_ row: SQLiteRow) { lock.lock(); collected.append(row); lock.unlock() }
+        var rows: [SQLiteRow] { lock.lock(); defer { lock.unlock() }; return collected }
+    }
+
     static func shares(indicatorIDs: [Int], on db: any Database) async throws -> [Share] {
         if let sqlite = db as? any SQLiteDatabase {
             let marks = Array(repeating: "?", count: indicatorIDs.count).joined(separator: ",")
-            let rows = try await sqlite.query(
+            let rows = try await rowsOnConnection(sqlite,
                 "SELECT indicator_id, region_id, target, target_note, sort_order, responsible_unit_id FROM targets WHERE indicator_id IN (\(marks))",
                 indicatorIDs.map { .integer($0) })
             return rows.map { row in
@@ -53,7 +72,7 @@ enum TableRows {
         let submitted = ProgressReport.State.submitted.rawValue
         if let sqlite = db as? any SQLiteDatabase {
             let marks = Array(repeating: "?", count: indicatorIDs.count).joined(separator: ",")
-            let rows = try await sqlite.query(
+            let rows = try await rowsOnConnection(sqlite,
                 "SELECT indicator_id, region_id, month, quantity, progress, note FROM progress_reports WHERE indicator_id IN (\(marks)) AND month \(before ? "<" : "=") ? AND state = ?",
                 indicatorIDs.map { .integer($0) } + [.integer(month), .text(submitted)])
             return rows.map { row in
