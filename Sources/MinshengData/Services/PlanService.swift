@@ -158,13 +158,8 @@ public struct PlanService: Sendable {
         guard ownerInScope || tree.isWithin(scopeRegionID, of: owner) else { return nil }
         let top = ownerInScope ? owner : scopeRegionID
 
-        let items = try await Item.query(on: db).filter(\.$plan.$id == planID).sort(\.$seq).all()
-        let itemIDs = try items.map { try $0.requireID() }
-        let projects = itemIDs.isEmpty ? [] : try await Project.query(on: db).filter(\.$item.$id ~~ itemIDs).sort(\.$seq).sort(\.$id).all()
-        let projectIDs = try projects.map { try $0.requireID() }
-        let indicators = projectIDs.isEmpty ? [] : try await Indicator.query(on: db).filter(\.$project.$id ~~ projectIDs)
-            .with(\.$leadUnit).sort(\.$seq).sort(\.$id).all()
-        let indicatorIDs = try indicators.map { try $0.requireID() }
+        let (items, projects, indicators) = try await TableRows.outline(planID: planID, on: db)
+        let indicatorIDs = indicators.map(\.id)
         let months = indicatorIDs.isEmpty ? [] : try await submittedMonths(indicatorIDs: indicatorIDs)
         let shownMonth = month.flatMap { (1...12).contains($0) ? $0 : nil } ?? months.last
         // Shares and the month's figures in one read; a province's plan has thousands of each.
@@ -209,7 +204,7 @@ public struct PlanService: Sendable {
 
         var indicatorRows: [Int: [IndicatorRow]] = [:]
         for indicator in indicators {
-            let id = try indicator.requireID()
+            let id = indicator.id
             let shares = targetsByIndicator[id] ?? []
             let byRegion = Dictionary((reportsByIndicator[id] ?? []).map { ($0.regionID, $0) }, uniquingKeysWith: { a, _ in a })
             let shareRegions = Set(shares.map(\.regionID))
@@ -242,21 +237,21 @@ public struct PlanService: Sendable {
                 case nil: counts.unreported += 1
                 }
             }
-            indicatorRows[indicator.$project.id, default: []].append(IndicatorRow(
+            indicatorRows[indicator.projectID, default: []].append(IndicatorRow(
                 id: id, name: indicator.name, unitLabel: indicator.unitLabel, kind: indicator.kind, rule: indicator.rule,
-                leadUnit: indicator.leadUnit?.name, acceptanceStandard: indicator.acceptanceStandard, cells: cells))
+                leadUnit: indicator.leadUnit, acceptanceStandard: indicator.acceptanceStandard, cells: cells))
         }
 
         // Only the projects and items with a share in the focus remain for a restricted view.
-        let projectsByItem = Dictionary(grouping: projects, by: { $0.$item.id })
+        let projectsByItem = Dictionary(grouping: projects, by: \.itemID)
         var itemRows: [ItemRow] = []
         for item in items {
-            let itemID = try item.requireID()
+            let itemID = item.id
             var projectRows: [ProjectRow] = []
             for project in projectsByItem[itemID] ?? [] {
-                let rows = (indicatorRows[try project.requireID()] ?? []).filter { ownerInScope && focus == owner || $0.cells[focus] != nil }
+                let rows = (indicatorRows[project.id] ?? []).filter { ownerInScope && focus == owner || $0.cells[focus] != nil }
                 if rows.isEmpty { continue }
-                projectRows.append(ProjectRow(id: try project.requireID(), seq: project.seq, name: project.name, content: project.content, indicators: rows))
+                projectRows.append(ProjectRow(id: project.id, seq: project.seq, name: project.name, content: project.content, indicators: rows))
             }
             if !projectRows.isEmpty { itemRows.append(ItemRow(id: itemID, seq: item.seq, name: item.name, projects: projectRows)) }
         }
@@ -326,25 +321,34 @@ public struct PlanService: Sendable {
     func withCarriedFigures(_ monthFigures: [ReportedFigure], shares: [Share], tree: RegionTree, month: Int) async throws -> [ReportedFigure] {
         var reports = monthFigures
         guard month > 1 else { return reports }
-        let have = Set(reports.map { "\($0.indicatorID):\($0.regionID)" })
-        var regionsByIndicator: [Int: Set<Int>] = [:]
-        for share in shares { regionsByIndicator[share.indicatorID, default: []].insert(share.regionID) }
-        let missing = shares.filter { share in
-            guard !have.contains("\(share.indicatorID):\(share.regionID)") else { return false }
-            let others = regionsByIndicator[share.indicatorID] ?? []
-            return !tree.children(of: share.regionID).contains { others.contains($0.id) }
-        }
+        let have = Set(reports.map { ShareKey($0.indicatorID, $0.regionID) })
+        var missing: [Share] = []
+        for share in shares where !have.contains(ShareKey(share.indicatorID, share.regionID)) { missing.append(share) }
         guard !missing.isEmpty else { return reports }
-        let wanted = Set(missing.map { "\($0.indicatorID):\($0.regionID)" })
+        // Only regions at the bottom of an indicator's decomposition report; the rest are computed.
+        let all = Set(shares.map { ShareKey($0.indicatorID, $0.regionID) })
+        missing = missing.filter { share in !tree.children(of: share.regionID).contains { all.contains(ShareKey(share.indicatorID, $0.id)) } }
+        guard !missing.isEmpty else { return reports }
+        let wanted = Set(missing.map { ShareKey($0.indicatorID, $0.regionID) })
         let earlier = try await figures(indicatorIDs: Array(Set(missing.map(\.indicatorID))), month: month, comparison: .lessThan)
-        var latest: [String: ReportedFigure] = [:]
+        var latest: [ShareKey: ReportedFigure] = [:]
         for report in earlier {
-            let key = "\(report.indicatorID):\(report.regionID)"
+            let key = ShareKey(report.indicatorID, report.regionID)
             guard wanted.contains(key) else { continue }
             if (latest[key]?.month ?? 0) < report.month { latest[key] = report }
         }
         reports.append(contentsOf: latest.values)
         return reports
+    }
+
+    /// An indicator and a region, as a key.
+    struct ShareKey: Hashable {
+        let indicator: Int
+        let region: Int
+        init(_ indicator: Int, _ region: Int) {
+            self.indicator = indicator
+            self.region = region
+        }
     }
 
     /// The months with any submitted figure: twelve existence checks on the (indicator, month)

@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import MinshengCore
 import SQLiteNIO
 import SQLKit
 
@@ -93,5 +94,51 @@ enum TableRows {
                    month: try row.decode(column: "month", as: Int.self), quantity: try row.decode(column: "quantity", as: Double?.self),
                    progress: try row.decode(column: "progress", as: Double?.self), note: try row.decode(column: "note", as: String?.self))
         }
+    }
+}
+
+extension TableRows {
+    struct OutlineItem { var id: Int; var seq: Int; var name: String }
+    struct OutlineProject { var id: Int; var itemID: Int; var seq: Int; var name: String; var content: String? }
+    struct OutlineIndicator {
+        var id: Int
+        var projectID: Int
+        var name: String
+        var unitLabel: String
+        var kind: ProgressType
+        var rule: Aggregation
+        var leadUnit: String?
+        var acceptanceStandard: String?
+    }
+
+    /// A plan's items, projects and indicators, in the plan's order, as plain rows.
+    static func outline(planID: Int, on db: any Database) async throws -> ([OutlineItem], [OutlineProject], [OutlineIndicator]) {
+        let sql = try db.sql
+        let items = try await sql.raw("SELECT id, seq, name FROM items WHERE plan_id = \(bind: planID) ORDER BY seq, id").all().map { row in
+            OutlineItem(id: try row.decode(column: "id", as: Int.self), seq: try row.decode(column: "seq", as: Int.self), name: try row.decode(column: "name", as: String.self))
+        }
+        guard !items.isEmpty else { return ([], [], []) }
+        let projects = try await sql.raw("""
+            SELECT p.id, p.item_id, p.seq, p.name, p.content FROM projects p JOIN items i ON i.id = p.item_id
+            WHERE i.plan_id = \(bind: planID) ORDER BY p.seq, p.id
+            """).all().map { row in
+            OutlineProject(id: try row.decode(column: "id", as: Int.self), itemID: try row.decode(column: "item_id", as: Int.self),
+                           seq: try row.decode(column: "seq", as: Int.self), name: try row.decode(column: "name", as: String.self),
+                           content: try row.decode(column: "content", as: String?.self))
+        }
+        let indicators = try await sql.raw("""
+            SELECT n.id, n.project_id, n.name, n.unit_label, n.progress_kind, n.aggregation, n.acceptance_standard, u.name AS lead_unit
+            FROM indicators n JOIN projects p ON p.id = n.project_id JOIN items i ON i.id = p.item_id
+            LEFT JOIN units u ON u.id = n.lead_unit_id
+            WHERE i.plan_id = \(bind: planID) ORDER BY n.seq, n.id
+            """).all().map { row in
+            let kind = ProgressType(rawValue: try row.decode(column: "progress_kind", as: String.self)) ?? .quantity
+            return OutlineIndicator(id: try row.decode(column: "id", as: Int.self), projectID: try row.decode(column: "project_id", as: Int.self),
+                                    name: try row.decode(column: "name", as: String.self), unitLabel: try row.decode(column: "unit_label", as: String.self),
+                                    kind: kind, rule: Aggregation(rawValue: try row.decode(column: "aggregation", as: String.self)) ?? kind.defaultAggregation,
+                                    leadUnit: try row.decode(column: "lead_unit", as: String?.self),
+                                    acceptanceStandard: try row.decode(column: "acceptance_standard", as: String?.self))
+        }
+        return (items, projects, indicators)
     }
 }
