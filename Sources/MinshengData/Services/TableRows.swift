@@ -142,3 +142,43 @@ extension TableRows {
         return (items, projects, indicators)
     }
 }
+
+extension TableRows {
+    /// A value for a bulk insert on SQLite, stored as the SQLite driver stores it for Fluent.
+    enum Value {
+        case int(Int?)
+        case double(Double?)
+        case text(String?)
+        case date(Date?)
+
+        var sqlite: SQLiteData {
+            switch self {
+            case .int(let v): return v.map { .integer($0) } ?? .null
+            case .double(let v): return v.map { .float($0) } ?? .null
+            case .text(let v): return v.map { .text($0) } ?? .null
+            // SQLiteNIO stores a Date as its seconds since 1970, as a float.
+            case .date(let v): return v.map { .float($0.timeIntervalSince1970) } ?? .null
+            }
+        }
+    }
+
+    /// Multi-row inserts on one connection, straight to the driver.
+    static func insert(into table: String, columns: [String], rows: [[Value]], on sqlite: any SQLiteDatabase) async throws {
+        guard !rows.isEmpty else { return }
+        let perStatement = max(1, 30_000 / columns.count)
+        let rowMarks = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
+        let head = "INSERT INTO \(table) (" + columns.map { "\"\($0)\"" }.joined(separator: ",") + ") VALUES "
+        try await sqlite.withConnection { connection in
+            var start = 0
+            while start < rows.count {
+                let end = min(start + perStatement, rows.count)
+                var binds: [SQLiteData] = []
+                binds.reserveCapacity((end - start) * columns.count)
+                for row in rows[start..<end] { for value in row { binds.append(value.sqlite) } }
+                let statement = head + Array(repeating: rowMarks, count: end - start).joined(separator: ",")
+                try await connection.query(statement, binds) { _ in }
+                start = end
+            }
+        }
+    }
+}

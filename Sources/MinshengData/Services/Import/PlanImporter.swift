@@ -1,5 +1,6 @@
 import FluentKit
 import SQLKit
+import SQLiteNIO
 import Foundation
 import MinshengCore
 
@@ -349,6 +350,15 @@ public struct PlanImporter: Sendable {
     /// Inserts reports with plain multi-row statements: a year of a province's figures is tens of
     /// thousands of rows, and model encoding would dominate the import.
     static func insertReports(_ reports: [ProgressReport], on db: any Database, now: Date) async throws {
+        if let sqlite = db as? any SQLiteDatabase {
+            try await TableRows.insert(into: ProgressReport.schema,
+                                       columns: ["indicator_id", "region_id", "month", "quantity", "progress", "note", "state", "reported_by", "updated_at", "submitted_at"],
+                                       rows: reports.map { r in
+                                           [.int(r.$indicator.id), .int(r.$region.id), .int(r.month), .double(r.quantity), .double(r.progress), .text(r.note),
+                                            .text(r.state), .int(r.$reportedBy.id), .date(now), .date(r.submittedAt)]
+                                       }, on: sqlite)
+            return
+        }
         let sql = try db.sql
         var start = 0
         while start < reports.count {
@@ -367,6 +377,15 @@ public struct PlanImporter: Sendable {
 
     /// Inserts history rows the same way.
     static func insertHistory(_ entries: [ProgressHistory], on db: any Database) async throws {
+        if let sqlite = db as? any SQLiteDatabase {
+            try await TableRows.insert(into: ProgressHistory.schema,
+                                       columns: ["indicator_id", "region_id", "month", "action", "old_quantity", "old_progress", "quantity", "progress", "note", "state", "reason", "account_id", "at"],
+                                       rows: entries.map { e in
+                                           [.int(e.$indicator.id), .int(e.$region.id), .int(e.month), .text(e.action), .double(e.oldQuantity), .double(e.oldProgress),
+                                            .double(e.quantity), .double(e.progress), .text(e.note), .text(e.state), .text(e.reason), .int(e.$account.id), .date(e.at)]
+                                       }, on: sqlite)
+            return
+        }
         let sql = try db.sql
         var start = 0
         while start < entries.count {
