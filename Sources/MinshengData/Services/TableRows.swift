@@ -1,6 +1,7 @@
 import FluentKit
 import Foundation
 import MinshengCore
+import PostgresNIO
 import SQLiteNIO
 import SQLKit
 
@@ -37,6 +38,13 @@ enum TableRows {
         }
     }
 
+    /// Runs `body` on one PostgreSQL connection of the database (inside a transaction: its own).
+    static func onPostgres<T: Sendable>(_ postgres: any PostgresDatabase, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        try await postgres.withConnection { connection in
+            connection.eventLoop.makeFutureWithTask { try await body(connection) }
+        }.get()
+    }
+
     private final class RowCollector: @unchecked Sendable {
         private let lock = NSLock()
         private var collected: [SQLiteRow] = []
@@ -54,6 +62,20 @@ enum TableRows {
                 Share(indicatorID: row.column("indicator_id")?.integer ?? 0, regionID: row.column("region_id")?.integer ?? 0,
                       target: row.column("target")?.double, targetNote: row.column("target_note")?.string,
                       sortOrder: row.column("sort_order")?.integer ?? 0, unitID: row.column("responsible_unit_id")?.integer)
+            }
+        }
+        if let postgres = db as? any PostgresDatabase {
+            var binds = PostgresBindings()
+            for id in indicatorIDs { binds.append(id) }
+            let marks = (1...indicatorIDs.count).map { "$\($0)" }.joined(separator: ",")
+            let query = PostgresQuery(unsafeSQL: "SELECT indicator_id, region_id, target, target_note, sort_order, responsible_unit_id FROM targets WHERE indicator_id IN (\(marks))", binds: binds)
+            return try await onPostgres(postgres) { connection in
+                var result: [Share] = []
+                for try await (indicator, region, target, note, order, unit) in try await connection.query(query, logger: connection.logger)
+                    .decode((Int, Int, Double?, String?, Int, Int?).self) {
+                    result.append(Share(indicatorID: indicator, regionID: region, target: target, targetNote: note, sortOrder: order, unitID: unit))
+                }
+                return result
             }
         }
         let rows = try await db.sql.select()
@@ -80,6 +102,22 @@ enum TableRows {
                 Figure(indicatorID: row.column("indicator_id")?.integer ?? 0, regionID: row.column("region_id")?.integer ?? 0,
                        month: row.column("month")?.integer ?? 0, quantity: row.column("quantity")?.double,
                        progress: row.column("progress")?.double, note: row.column("note")?.string)
+            }
+        }
+        if let postgres = db as? any PostgresDatabase {
+            var binds = PostgresBindings()
+            for id in indicatorIDs { binds.append(id) }
+            binds.append(month)
+            binds.append(submitted)
+            let marks = (1...indicatorIDs.count).map { "$\($0)" }.joined(separator: ",")
+            let query = PostgresQuery(unsafeSQL: "SELECT indicator_id, region_id, month, quantity, progress, note FROM progress_reports WHERE indicator_id IN (\(marks)) AND month \(before ? "<" : "=") $\(indicatorIDs.count + 1) AND state = $\(indicatorIDs.count + 2)", binds: binds)
+            return try await onPostgres(postgres) { connection in
+                var result: [Figure] = []
+                for try await (indicator, region, month, quantity, progress, note) in try await connection.query(query, logger: connection.logger)
+                    .decode((Int, Int, Int, Double?, Double?, String?).self) {
+                    result.append(Figure(indicatorID: indicator, regionID: region, month: month, quantity: quantity, progress: progress, note: note))
+                }
+                return result
             }
         }
         let rows = try await db.sql.select()
@@ -159,6 +197,40 @@ extension TableRows {
             // SQLiteNIO stores a Date as its seconds since 1970, as a float.
             case .date(let v): return v.map { .float($0.timeIntervalSince1970) } ?? .null
             }
+        }
+    }
+
+    /// Multi-row inserts on one PostgreSQL connection, binds encoded by the driver.
+    static func insert(into table: String, columns: [String], rows: [[Value]], on postgres: any PostgresDatabase) async throws {
+        guard !rows.isEmpty else { return }
+        let perStatement = max(1, 60_000 / columns.count)
+        let head = "INSERT INTO \(table) (" + columns.map { "\"\($0)\"" }.joined(separator: ",") + ") VALUES "
+        var start = 0
+        while start < rows.count {
+            let end = min(start + perStatement, rows.count)
+            var binds = PostgresBindings(capacity: (end - start) * columns.count)
+            var groups: [String] = []
+            var n = 0
+            for row in rows[start..<end] {
+                var marks: [String] = []
+                for value in row {
+                    n += 1
+                    marks.append("$\(n)")
+                    switch value {
+                    case .int(let v): binds.append(v)
+                    case .double(let v): binds.append(v)
+                    case .text(let v): binds.append(v)
+                    case .date(let v): binds.append(v)
+                    }
+                }
+                groups.append("(" + marks.joined(separator: ",") + ")")
+            }
+            let query = PostgresQuery(unsafeSQL: head + groups.joined(separator: ","), binds: binds)
+            try await onPostgres(postgres) { connection in
+                try await connection.query(query, logger: connection.logger)
+                return true
+            }
+            start = end
         }
     }
 

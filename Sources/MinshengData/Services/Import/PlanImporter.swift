@@ -1,5 +1,6 @@
 import FluentKit
 import SQLKit
+import PostgresNIO
 import SQLiteNIO
 import Foundation
 import MinshengCore
@@ -347,16 +348,30 @@ public struct PlanImporter: Sendable {
         }
     }
 
+    static let reportColumns = ["indicator_id", "region_id", "month", "quantity", "progress", "note", "state", "reported_by", "updated_at", "submitted_at"]
+
+    static func reportRow(_ r: ProgressReport, now: Date) -> [TableRows.Value] {
+        [.int(r.$indicator.id), .int(r.$region.id), .int(r.month), .double(r.quantity), .double(r.progress), .text(r.note),
+         .text(r.state), .int(r.$reportedBy.id), .date(now), .date(r.submittedAt)]
+    }
+
+    static let historyColumns = ["indicator_id", "region_id", "month", "action", "old_quantity", "old_progress", "quantity", "progress", "note",
+                                 "state", "reason", "account_id", "at"]
+
+    static func historyRow(_ e: ProgressHistory) -> [TableRows.Value] {
+        [.int(e.$indicator.id), .int(e.$region.id), .int(e.month), .text(e.action), .double(e.oldQuantity), .double(e.oldProgress),
+         .double(e.quantity), .double(e.progress), .text(e.note), .text(e.state), .text(e.reason), .int(e.$account.id), .date(e.at)]
+    }
+
     /// Inserts reports with plain multi-row statements: a year of a province's figures is tens of
     /// thousands of rows, and model encoding would dominate the import.
     static func insertReports(_ reports: [ProgressReport], on db: any Database, now: Date) async throws {
         if let sqlite = db as? any SQLiteDatabase {
-            try await TableRows.insert(into: ProgressReport.schema,
-                                       columns: ["indicator_id", "region_id", "month", "quantity", "progress", "note", "state", "reported_by", "updated_at", "submitted_at"],
-                                       rows: reports.map { r in
-                                           [.int(r.$indicator.id), .int(r.$region.id), .int(r.month), .double(r.quantity), .double(r.progress), .text(r.note),
-                                            .text(r.state), .int(r.$reportedBy.id), .date(now), .date(r.submittedAt)]
-                                       }, on: sqlite)
+            try await TableRows.insert(into: ProgressReport.schema, columns: reportColumns, rows: reports.map { reportRow($0, now: now) }, on: sqlite)
+            return
+        }
+        if let postgres = db as? any PostgresDatabase {
+            try await TableRows.insert(into: ProgressReport.schema, columns: reportColumns, rows: reports.map { reportRow($0, now: now) }, on: postgres)
             return
         }
         let sql = try db.sql
@@ -378,12 +393,11 @@ public struct PlanImporter: Sendable {
     /// Inserts history rows the same way.
     static func insertHistory(_ entries: [ProgressHistory], on db: any Database) async throws {
         if let sqlite = db as? any SQLiteDatabase {
-            try await TableRows.insert(into: ProgressHistory.schema,
-                                       columns: ["indicator_id", "region_id", "month", "action", "old_quantity", "old_progress", "quantity", "progress", "note", "state", "reason", "account_id", "at"],
-                                       rows: entries.map { e in
-                                           [.int(e.$indicator.id), .int(e.$region.id), .int(e.month), .text(e.action), .double(e.oldQuantity), .double(e.oldProgress),
-                                            .double(e.quantity), .double(e.progress), .text(e.note), .text(e.state), .text(e.reason), .int(e.$account.id), .date(e.at)]
-                                       }, on: sqlite)
+            try await TableRows.insert(into: ProgressHistory.schema, columns: historyColumns, rows: entries.map(historyRow), on: sqlite)
+            return
+        }
+        if let postgres = db as? any PostgresDatabase {
+            try await TableRows.insert(into: ProgressHistory.schema, columns: historyColumns, rows: entries.map(historyRow), on: postgres)
             return
         }
         let sql = try db.sql
