@@ -244,8 +244,8 @@ struct Import: AsyncParsableCommand {
 
         func run() async throws {
             try await withApp(store.config()) { app in
-                let rows = try ProgressFile.parse(rows: try target.rows())
-                let summary = try await PlanImporter(db: app.db).importProgress(rows, regionName: target.region, year: target.year, by: nil)
+                let parsed = try ProgressFile.parseCollecting(rows: try target.rows())
+                let summary = try await PlanImporter(db: app.db).importProgress(parsed, regionName: target.region, year: target.year, by: nil)
                 say("已导入进度：新增 \(summary.written) 条，更新 \(summary.replaced) 条，未变 \(summary.unchanged) 条，忽略汇总行 \(summary.aggregateRowsIgnored) 条。")
             }
         }

@@ -106,6 +106,15 @@ public enum ProgressFile {
     }
 
     public static func parse(rows: [[String]]) throws -> [Row] {
+        let (result, problems) = try parseCollecting(rows: rows)
+        if !problems.isEmpty { throw ImportRefusal(problems) }
+        return result
+    }
+
+    /// The rows that are well formed and the problems of the others, so that an importer can
+    /// check the good rows against the plan too and name every problem at once. Throws only
+    /// when the file as a whole is unusable (empty, wrong header, no data rows).
+    public static func parseCollecting(rows: [[String]]) throws -> (rows: [Row], problems: [ImportProblem]) {
         guard let first = rows.first else { throw ImportRefusal([ImportProblem(row: nil, column: nil, reason: "文件为空。")]) }
         let head = first.map { $0.trimmingCharacters(in: .whitespaces) }
         guard head == header else {
@@ -150,9 +159,8 @@ public enum ProgressFile {
             result.append(Row(line: line, year: year, month: month, projectName: f[1], indicatorName: f[2], region: f[3],
                               quantity: quantity, progress: progress, note: f[6].isEmpty ? nil : f[6]))
         }
-        if !problems.isEmpty { throw ImportRefusal(problems) }
-        if result.isEmpty { throw ImportRefusal([ImportProblem(row: nil, column: nil, reason: "文件中没有数据行。")]) }
-        return result
+        if result.isEmpty && problems.isEmpty { throw ImportRefusal([ImportProblem(row: nil, column: nil, reason: "文件中没有数据行。")]) }
+        return (result, problems)
     }
 }
 

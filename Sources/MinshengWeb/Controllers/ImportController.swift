@@ -77,7 +77,7 @@ struct ImportController: RouteCollection {
             if !summary.regionsCreated.isEmpty { text += "新建行政区划：" + summary.regionsCreated.joined(separator: "、") + "。" }
             return text
         case .progress:
-            let summary = try await importer.importProgress(try ProgressFile.parse(rows: rows), regionName: regionName, year: year, by: accountID)
+            let summary = try await importer.importProgress(try ProgressFile.parseCollecting(rows: rows), regionName: regionName, year: year, by: accountID)
             return "已导入\(regionName) \(year) 年进度：新增 \(summary.written) 条，更新 \(summary.replaced) 条，未变 \(summary.unchanged) 条，忽略汇总行 \(summary.aggregateRowsIgnored) 条。"
         }
     }

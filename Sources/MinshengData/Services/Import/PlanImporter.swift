@@ -207,12 +207,19 @@ public struct PlanImporter: Sendable {
     /// Imports monthly figures for the plans of `regionName` in `year`. Existing figures for the
     /// same indicator, region and month are replaced.
     public func importProgress(_ rows: [ProgressFile.Row], regionName: String, year: Int, by accountID: Int?, now: Date = Date()) async throws -> ProgressSummary {
+        try await importProgress((rows, []), regionName: regionName, year: year, by: accountID, now: now)
+    }
+
+    /// Imports parsed rows, checking the well-formed ones against the plan and reporting their
+    /// problems together with the file's own (`parsed.problems`), in row order.
+    public func importProgress(_ parsed: (rows: [ProgressFile.Row], problems: [ImportProblem]), regionName: String, year: Int, by accountID: Int?,
+                               now: Date = Date()) async throws -> ProgressSummary {
         try await db.transaction { db in
-            try await Self.writeProgress(rows, regionName: regionName, year: year, accountID: accountID, now: now, on: db)
+            try await Self.writeProgress(parsed.rows, formatProblems: parsed.problems, regionName: regionName, year: year, accountID: accountID, now: now, on: db)
         }
     }
 
-    private static func writeProgress(_ rows: [ProgressFile.Row], regionName: String, year: Int, accountID: Int?, now: Date, on db: any Database) async throws -> ProgressSummary {
+    private static func writeProgress(_ rows: [ProgressFile.Row], formatProblems: [ImportProblem], regionName: String, year: Int, accountID: Int?, now: Date, on db: any Database) async throws -> ProgressSummary {
         guard let root = try await RegionService(db: db).find(named: regionName) else {
             throw ImportRefusal([ImportProblem(row: nil, column: nil, reason: "行政区划“\(regionName)”不存在，请先导入计划。")])
         }
@@ -288,7 +295,9 @@ public struct PlanImporter: Sendable {
             }
             accepted.append((row, indicatorID, regionID))
         }
-        if !problems.isEmpty { throw ImportRefusal(problems) }
+        if !problems.isEmpty || !formatProblems.isEmpty {
+            throw ImportRefusal((formatProblems + problems).sorted { ($0.row ?? 0) < ($1.row ?? 0) })
+        }
 
         let months = Array(Set(accepted.map(\.row.month)))
         let existing = indicatorIDs.isEmpty || months.isEmpty ? [] : try await ProgressReport.query(on: db)

@@ -97,7 +97,7 @@ enum Stylesheet {
     .login{display:grid;place-items:center;min-height:60vh}
     .login-card{width:100%;max-width:24rem;background:#fff;border:1px solid var(--line);border-radius:.8rem;padding:1.6rem 1.6rem 1.8rem;box-shadow:0 6px 24px rgba(20,30,60,.06)}
     .error-page{text-align:center;padding:3rem 1rem}.error-code{font-size:3rem;font-weight:800;color:var(--brand);margin:0}
-    .problems{text-align:left;max-width:46rem;margin:1rem auto;color:#8c2616}
+    .problems{text-align:left;max-width:46rem;margin:1rem auto;color:#8c2616}.notice .problems{margin:.4rem 0 0;padding-left:1.4rem;max-width:none}
     .cards.two{grid-template-columns:repeat(auto-fit,minmax(320px,1fr))}.cards.two .panel{margin:0}
     .actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}.actions .button,.actions button{margin-top:.5rem}
     .filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:.5rem 0 1rem}.filters select{width:auto;max-width:100%}.filters button{margin:0}
@@ -125,6 +125,7 @@ enum Stylesheet {
       .inline-return{flex-wrap:wrap}
       table.grid thead{display:none}table.grid,table.grid tbody,table.grid tr,table.grid td{display:block;width:auto}
       table.grid tr{padding:.6rem .2rem;border-bottom:1px solid var(--line)}table.grid td{border:0;padding:.2rem .4rem}
+      table.grid td.num{text-align:left}table.grid td[data-label]::before{content:attr(data-label) "：";color:#6b7280}
       table.grid td.inputs{display:flex;gap:.4rem;min-width:0}table.grid td.inputs input{flex:1}table.grid textarea{min-width:0}
     }
     """

@@ -44,8 +44,8 @@ struct ReportingPage {
             .form(.method(.post), .action(SiteURL.reportingSave(plan: grid.planID, month: grid.month).path),
                 PageFrame.csrfField(context.csrf),
                 .div(.class("table-wrap"), .table(.class("list grid"),
-                    .thead(.tr(.th(.text("指标")), .th(.text("区划")), .th(.class("num hide-phone"), .text("目标任务")),
-                               .th(.class("num hide-phone"), .text("上月")), .th(.text("完成数量 / 进度(%)")), .th(.text("进度情况")), .th(.text("状态")))),
+                    .thead(.tr(.th(.text("指标")), .th(.text("区划")), .th(.class("num"), .text("目标任务")),
+                               .th(.class("num"), .text("上月")), .th(.text("完成数量 / 进度(%)")), .th(.text("进度情况")), .th(.text("状态")))),
                     .tbody(.forEach(grid.rows) { row in gridRow(row, locked: locked) }))),
                 .if(!locked, .p(.class("actions"),
                     .button(.type(.submit), .attr("name", "action"), .attr("value", "save"), .class("button"), .text("保存草稿")),
@@ -78,7 +78,8 @@ struct ReportingPage {
                                                          .if(locked, .attr("readonly", "readonly")), .text(note))
         let reason: String? = row.state == .returned ? report?.returnReason : nil
         let stateCell: Node<HTML.TableRowContext> = .td(Self.badge(row.state), .unwrap(reason) { .div(.class("muted small"), .text("退回原因：" + $0)) })
-        return .tr(nameCell, .td(.class("nowrap"), .text(row.regionName)), .td(.class("num hide-phone"), .text(target)), .td(.class("num hide-phone"), .text(previous)),
+        return .tr(nameCell, .td(.class("nowrap"), .text(row.regionName)), .td(.class("num"), .attr("data-label", "目标任务"), .text(target)),
+                   .td(.class("num"), .attr("data-label", "上月"), .text(previous)),
                    .td(.class("inputs"), quantityInput, progressInput), .td(noteInput), stateCell)
     }
 
