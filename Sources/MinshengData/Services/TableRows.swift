@@ -200,6 +200,30 @@ extension TableRows {
         }
     }
 
+    /// Multi-row inserts through the driver of the database (SQLite, PostgreSQL), or SQLKit.
+    static func insert(into table: String, columns: [String], rows: [[Value]], on db: any Database) async throws {
+        if let sqlite = db as? any SQLiteDatabase { return try await insert(into: table, columns: columns, rows: rows, on: sqlite) }
+        if let postgres = db as? any PostgresDatabase { return try await insert(into: table, columns: columns, rows: rows, on: postgres) }
+        let sql = try db.sql
+        var start = 0
+        while start < rows.count {
+            let end = min(start + max(1, 5_000 / columns.count), rows.count)
+            var insert = sql.insert(into: table).columns(columns)
+            for row in rows[start..<end] {
+                insert = insert.values(row.map { value -> any SQLExpression in
+                    switch value {
+                    case .int(let v): return SQLBind(v)
+                    case .double(let v): return SQLBind(v)
+                    case .text(let v): return SQLBind(v)
+                    case .date(let v): return SQLBind(v)
+                    }
+                })
+            }
+            try await insert.run()
+            start = end
+        }
+    }
+
     /// Multi-row inserts on one PostgreSQL connection, binds encoded by the driver.
     static func insert(into table: String, columns: [String], rows: [[Value]], on postgres: any PostgresDatabase) async throws {
         guard !rows.isEmpty else { return }

@@ -1,7 +1,5 @@
 import FluentKit
 import SQLKit
-import PostgresNIO
-import SQLiteNIO
 import Foundation
 import MinshengCore
 
@@ -375,53 +373,11 @@ public struct PlanImporter: Sendable {
     /// Inserts reports with plain multi-row statements: a year of a province's figures is tens of
     /// thousands of rows, and model encoding would dominate the import.
     static func insertReports(_ reports: [ProgressReport], on db: any Database, now: Date) async throws {
-        if let sqlite = db as? any SQLiteDatabase {
-            try await TableRows.insert(into: ProgressReport.schema, columns: reportColumns, rows: reports.map { reportRow($0, now: now) }, on: sqlite)
-            return
-        }
-        if let postgres = db as? any PostgresDatabase {
-            try await TableRows.insert(into: ProgressReport.schema, columns: reportColumns, rows: reports.map { reportRow($0, now: now) }, on: postgres)
-            return
-        }
-        let sql = try db.sql
-        var start = 0
-        while start < reports.count {
-            let end = min(start + 500, reports.count)
-            var insert = sql.insert(into: ProgressReport.schema)
-                .columns("indicator_id", "region_id", "month", "quantity", "progress", "note", "state", "reported_by", "updated_at", "submitted_at")
-            for report in reports[start..<end] {
-                insert = insert.values(SQLBind(report.$indicator.id), SQLBind(report.$region.id), SQLBind(report.month), SQLBind(report.quantity),
-                                       SQLBind(report.progress), SQLBind(report.note), SQLBind(report.state), SQLBind(report.$reportedBy.id),
-                                       SQLBind(now), SQLBind(report.submittedAt))
-            }
-            try await insert.run()
-            start = end
-        }
+        try await TableRows.insert(into: ProgressReport.schema, columns: reportColumns, rows: reports.map { reportRow($0, now: now) }, on: db)
     }
 
     /// Inserts history rows the same way.
     static func insertHistory(_ entries: [ProgressHistory], on db: any Database) async throws {
-        if let sqlite = db as? any SQLiteDatabase {
-            try await TableRows.insert(into: ProgressHistory.schema, columns: historyColumns, rows: entries.map(historyRow), on: sqlite)
-            return
-        }
-        if let postgres = db as? any PostgresDatabase {
-            try await TableRows.insert(into: ProgressHistory.schema, columns: historyColumns, rows: entries.map(historyRow), on: postgres)
-            return
-        }
-        let sql = try db.sql
-        var start = 0
-        while start < entries.count {
-            let end = min(start + 400, entries.count)
-            var insert = sql.insert(into: ProgressHistory.schema)
-                .columns("indicator_id", "region_id", "month", "action", "old_quantity", "old_progress", "quantity", "progress", "note", "state", "reason", "account_id", "at")
-            for entry in entries[start..<end] {
-                insert = insert.values(SQLBind(entry.$indicator.id), SQLBind(entry.$region.id), SQLBind(entry.month), SQLBind(entry.action),
-                                       SQLBind(entry.oldQuantity), SQLBind(entry.oldProgress), SQLBind(entry.quantity), SQLBind(entry.progress),
-                                       SQLBind(entry.note), SQLBind(entry.state), SQLBind(entry.reason), SQLBind(entry.$account.id), SQLBind(entry.at))
-            }
-            try await insert.run()
-            start = end
-        }
+        try await TableRows.insert(into: ProgressHistory.schema, columns: historyColumns, rows: entries.map(historyRow), on: db)
     }
 }
