@@ -309,10 +309,7 @@ public struct PlanService: Sendable {
     }
 
     func figures(indicatorIDs: [Int], month: Int, comparison: SQLBinaryOperator) async throws -> [ReportedFigure] {
-        try await TableRows.figures(indicatorIDs: indicatorIDs, month: month, before: comparison == .lessThan, on: db).map { row in
-            ReportedFigure(indicatorID: row.indicatorID, regionID: row.regionID, month: row.month, quantity: row.quantity,
-                           progress: row.progress, note: row.note)
-        }
+        try await TableRows.figures(indicatorIDs: indicatorIDs, month: month, before: comparison == .lessThan, on: db)
     }
 
     /// The month's figures, and for each region reporting at the bottom of the decomposition

@@ -18,14 +18,8 @@ enum TableRows {
         var unitID: Int?
     }
 
-    struct Figure {
-        var indicatorID: Int
-        var regionID: Int
-        var month: Int
-        var quantity: Double?
-        var progress: Double?
-        var note: String?
-    }
+    /// A submitted figure: the plan browser's own type, read here.
+    typealias Figure = PlanService.ReportedFigure
 
     /// Runs a query on one connection, collecting the rows where the driver produces them (the
     /// database-level call hands each row to the event loop separately, which costs more than
