@@ -48,6 +48,37 @@ final class AggregationTests: XCTestCase {
         XCTAssertEqual(result?.progress.map(Figures.percent), "97.78%")
     }
 
+    func testStoredFiguresAreRoundedForShowButJudgedUnrounded() {
+        // hand calculation: 74996 ÷ 100000 = 74.996% — shown as 75.00%, yet below 75% and below 83.33% (October)
+        let leaf = share(1, parent: nil, target: 100_000, quantity: 74_996)
+        let stored = IndicatorComputation(kind: .quantity, rule: .sum, shares: [leaf]).storedFigures(schedule: Schedule.exact(endOfMonth: 10))
+        XCTAssertEqual(stored[1]?.progress, 75.0)
+        XCTAssertEqual(stored[1]?.band, .below75)
+        XCTAssertEqual(stored[1]?.status, .lagging)
+        // 10 of 12 is exactly the October schedule (10/12): on schedule, not lagging; 83.33% shown
+        let exact = IndicatorComputation(kind: .quantity, rule: .sum, shares: [share(1, parent: nil, target: 12, quantity: 10)])
+            .storedFigures(schedule: Schedule.exact(endOfMonth: 10))
+        XCTAssertEqual(exact[1]?.status, .onSchedule)
+        XCTAssertEqual(exact[1]?.progress, 83.33)
+        // half-up at the half: 1 ÷ 800 = 0.125% → 0.13%
+        let half = IndicatorComputation(kind: .quantity, rule: .sum, shares: [share(1, parent: nil, target: 800, quantity: 1)])
+            .storedFigures(schedule: Schedule.exact(endOfMonth: 1))
+        XCTAssertEqual(half[1]?.progress, 0.13)
+    }
+
+    func testExactNumbersFallBackToDecimalsWithoutLosingTheResult() {
+        // 880 / 9 = 97.777…: the ratio rounds to 97.78 exactly as the Decimal does
+        let ratio = (ExactNumber(880) / ExactNumber(9))
+        XCTAssertEqual(ratio?.roundedPercent, Decimal(string: "97.78"))
+        XCTAssertEqual(ratio.map { Figures.percent($0.decimal) }, "97.78%")
+        // a value with more than six decimals is kept as a Decimal
+        let fine = ExactNumber(0.1234567)
+        if case .ratio = fine { XCTFail("expected a Decimal") }
+        XCTAssertEqual(fine.decimal, Decimal(string: "0.1234567"))
+        // 20.49 typed stays 20.49, and sums of such stay exact: 20.49 + 0.01 = 20.5
+        XCTAssertEqual((ExactNumber(20.49) + ExactNumber(0.01)).decimal, Decimal(string: "20.5"))
+    }
+
     func testSumDividesTheChildrensQuantitiesByTheParentsOwnTarget() {
         // reference 000 附件1 ⑫ 建设老年助餐服务点 40 个, 全市 130.00%: shares 3,3,3,4,4,4,4,4,2,3,2,4 (hand-chosen so each
         // county's printed % holds: 4/3 = 133.33%, 5/4 = 125.00%, 3/2 = 150.00%), quantities one more each: 52 / 40 = 130%

@@ -125,6 +125,8 @@ final class DecompositionTests: XCTestCase {
             // 大祥区 reports 6 of 6 directly
             try await ProgressReport(indicatorID: indicatorID, regionID: f.daxiang, month: 10, quantity: 6, progress: nil, note: nil,
                                      state: .submitted, reportedBy: nil, submittedAt: Date()).create(on: app.db)
+            // written past the services, so the stored figures are recomputed here
+            try await FigureStore.refresh(indicatorIDs: [indicatorID], on: app.db)
             let tree = try await regions.tree()
             let service = PlanService(db: app.db)
             // when the city views its plan: 双清区 = (2 + 1) / 4 = 75%; 全市 = (3 + 6) / 10 = 90% (hand calculation)

@@ -97,6 +97,24 @@ final class ImportTests: XCTestCase {
         }
     }
 
+    func testNotesKeepLineBreaksTabsAndBackslashesAsWritten() async throws {
+        try await TestApp.run { app in
+            _ = try await Bootstrap.loadDemoIfEmpty(app)
+            let browser = TestBrowser(app)
+            try await browser.signIn("admin", "minsheng2024")
+            // a quoted CSV cell over two lines, with a tab and a backslash (PostgreSQL's bulk load escapes all three)
+            let note = "已开工 3 处\n其中 1 处\t待验收\\C:\\资料"
+            let file = ProgressFile.header.joined(separator: ",") + "\n2024-11,普惠性托育“护蕾”行动,新增普惠性托位,双清区,270,,\"\(note)\""
+            let response = try await browser.post("/api/imports/progress?region=\(Self.city)&year=2024", data: Data(file.utf8), contentType: "text/csv")
+            XCTAssertEqual(response.status, .ok, response.body)
+            let shuangqing = try await XCTUnwrapAsync(try await Region.query(on: app.db).filter(\.$name == "双清区").first()?.id)
+            let report = try await ProgressReport.query(on: app.db).filter(\.$region.$id == shuangqing).filter(\.$month == 11).first()
+            XCTAssertEqual(report?.note, note)
+            let history = try await ProgressHistory.query(on: app.db).filter(\.$region.$id == shuangqing).filter(\.$month == 11).first()
+            XCTAssertEqual(history?.note, note)
+        }
+    }
+
     func testUploadPageTakesGB18030AndXLSXAndChecksWhoMayImport() async throws {
         try await TestApp.run { app in
             _ = try await Bootstrap.loadDemoIfEmpty(app)

@@ -27,6 +27,19 @@ public enum ProgressStatus: String, CaseIterable, Codable, Sendable {
     }
 }
 
+/// Reference 002's bands: completed, not completed at ≥ 75%, and below 75%, judged on the
+/// unrounded progress (74.996% is below 75% though it is shown as 75.00%).
+public enum ProgressBand: String, CaseIterable, Codable, Sendable {
+    case completed
+    case atLeast75 = "at_least_75"
+    case below75 = "below_75"
+
+    public static func judge(progress: Decimal) -> ProgressBand {
+        if progress >= 100 { return .completed }
+        return progress >= 75 ? .atLeast75 : .below75
+    }
+}
+
 /// 序时进度: the share of the year elapsed at the end of a month.
 public enum Schedule {
     /// m/12 as a percentage, unrounded (83.333… at the end of October).

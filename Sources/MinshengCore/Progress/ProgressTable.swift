@@ -8,19 +8,24 @@ public struct ProgressTable: Sendable {
         /// A target given as text ("待另行发文确定").
         public var targetNote: String?
         public var quantity: Decimal?
-        /// Unrounded percent.
+        /// Percent as shown: rounded half-up to two places where the figure comes from the
+        /// store. Standing is judged on the unrounded value: see `status` and `band`.
         public var progress: Decimal?
         public var status: ProgressStatus?
+        public var band: ProgressBand?
         public var responsibleUnit: String?
         public var note: String?
 
+        /// - Parameter band: judged on the unrounded progress; when not given, judged on `progress`
+        ///   (right only where `progress` is unrounded).
         public init(target: Decimal?, targetNote: String? = nil, quantity: Decimal?, progress: Decimal?, status: ProgressStatus?,
-                    responsibleUnit: String? = nil, note: String? = nil) {
+                    band: ProgressBand? = nil, responsibleUnit: String? = nil, note: String? = nil) {
             self.target = target
             self.targetNote = targetNote
             self.quantity = quantity
             self.progress = progress
             self.status = status
+            self.band = band ?? progress.map(ProgressBand.judge)
             self.responsibleUnit = responsibleUnit
             self.note = note
         }
@@ -113,8 +118,10 @@ public struct ProgressTable: Sendable {
             case .lagging?: summary.lagging += 1
             case nil: summary.unreported += 1
             }
-            if let progress = row.aggregate?.progress, progress < 100 {
-                if progress >= 75 { summary.atLeast75 += 1 } else { summary.below75 += 1 }
+            switch row.aggregate?.band {
+            case .atLeast75?: summary.atLeast75 += 1
+            case .below75?: summary.below75 += 1
+            default: break
             }
         }
         return summary
@@ -127,10 +134,7 @@ public struct ProgressTable: Sendable {
 
     /// Not completed, progress in [75%, 100%) or below 75% — reference 002's second and third lists.
     public func rows(atLeast75: Bool) -> [Row] {
-        rows.filter { row in
-            guard let progress = row.aggregate?.progress, progress < 100 else { return false }
-            return atLeast75 ? progress >= 75 : progress < 75
-        }
+        rows.filter { $0.aggregate?.band == (atLeast75 ? .atLeast75 : .below75) }
     }
 
     /// "1-10 月" for the period the table covers.
@@ -162,6 +166,14 @@ extension Schedule {
     /// month, else m/12.
     public static func share(endOfMonth month: Int, custom: [Int: Decimal]) -> Decimal {
         custom[month] ?? share(endOfMonth: month)
+    }
+
+    /// 序时进度 at the end of a month as an exact number, for judging: m/12 is the ratio 100m/12,
+    /// not its 38-digit decimal.
+    public static func exact(endOfMonth month: Int, custom: [Int: Decimal] = [:]) -> ExactNumber {
+        if let value = custom[month] { return ExactNumber(value) }
+        let clamped = min(max(month, 0), 12)
+        return ExactNumber.ratio(Int128(clamped * 100), 12).reduced
     }
 
     /// Parses a plan's schedule as written in its settings: "3:20, 6:50, 9:75" (month:percent).

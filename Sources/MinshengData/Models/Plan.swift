@@ -40,4 +40,9 @@ public final class Plan: Model, @unchecked Sendable {
     public func scheduleShare(endOfMonth month: Int) -> Decimal {
         Schedule.share(endOfMonth: month, custom: customSchedule)
     }
+
+    /// The same, exact, for judging.
+    public func exactSchedule(endOfMonth month: Int) -> ExactNumber {
+        Schedule.exact(endOfMonth: month, custom: customSchedule)
+    }
 }

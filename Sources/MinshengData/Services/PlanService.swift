@@ -19,6 +19,8 @@ public struct PlanService: Sendable {
         public var responsibleUnit: String?
         public var figure: ComputedFigure?
         public var status: ProgressStatus?
+        /// Reference 002's band, judged on the unrounded progress.
+        public var band: ProgressBand?
         public var note: String?
         /// The month the figure was reported for, when earlier than the month shown.
         public var carriedFrom: Int?
@@ -151,43 +153,34 @@ public struct PlanService: Sendable {
     ///     owner when it lies in scope, else the scope region itself.
     ///   - month: the month to show; defaults to the latest month with submitted figures.
     public func browse(planID: Int, scopeRegionID: Int, tree: RegionTree, focusRegionID: Int? = nil, month: Int? = nil) async throws -> Browser? {
-        guard let plan = try await Plan.query(on: db).filter(\.$id == planID).with(\.$year).with(\.$owner).first() else { return nil }
+        // One plain read: the model with its eager loads costs three queries and reflection.
+        guard let plan = try await TableRows.read({ "SELECT p.owner_region_id, p.level, p.title, p.schedule, y.year FROM plans p JOIN years y ON y.id = p.year_id WHERE p.id = \($0(1))" },
+                                                  [.int(planID)], on: db).first,
+              let owner = plan[0].int else { return nil }
+        let level = PlanLevel(rawValue: plan[1].string ?? "") ?? .county
+        let title = plan[2].string ?? ""
+        let customSchedule = plan[3].string.flatMap(Schedule.parse) ?? [:]
+        let year = plan[4].int ?? 0
         let scope = tree.subtreeIDs(of: scopeRegionID)
-        let owner = plan.$owner.id
         let ownerInScope = scope.contains(owner)
         guard ownerInScope || tree.isWithin(scopeRegionID, of: owner) else { return nil }
         let top = ownerInScope ? owner : scopeRegionID
 
         let (items, projects, indicators) = try await TableRows.outline(planID: planID, on: db)
         let indicatorIDs = indicators.map(\.id)
-        let months = indicatorIDs.isEmpty ? [] : try await submittedMonths(indicatorIDs: indicatorIDs)
-        let shownMonth = month.flatMap { (1...12).contains($0) ? $0 : nil } ?? months.last
-        // Shares and the month's figures in one read; a province's plan has thousands of each.
-        let (targets, monthFigures) = try await sharesAndFigures(indicatorIDs: indicatorIDs, month: shownMonth)
         let topSubtree = tree.subtreeIDs(of: top)
-        let visibleTargets = targets.filter { scope.contains($0.regionID) && topSubtree.contains($0.regionID) }
-        if !ownerInScope && visibleTargets.isEmpty { return nil }
-
-        let focus = focusRegionID.flatMap { id in visibleTargets.contains { $0.regionID == id } || id == top ? id : nil } ?? top
-        let focusSubtree = tree.subtreeIDs(of: focus)
-        let focusTargets = targets.filter { focusSubtree.contains($0.regionID) }
-
-        let reports: [ReportedFigure]
-        if let shownMonth, !indicatorIDs.isEmpty {
-            reports = try await withCarriedFigures(monthFigures, shares: focusTargets, tree: tree, month: shownMonth)
-        } else {
-            reports = []
-        }
-        let schedule = shownMonth.map { plan.scheduleShare(endOfMonth: $0) }
+        let planRegions = try await FigureStore.planRegions(planID: planID, on: db)
+        let visible = planRegions.filter { scope.contains($0.regionID) && topSubtree.contains($0.regionID) }
+        if !ownerInScope && visible.isEmpty { return nil }
+        let regionsWithShares = Set(visible.map(\.regionID))
+        let focus = focusRegionID.flatMap { id in regionsWithShares.contains(id) || id == top ? id : nil } ?? top
+        // The months in which the focus's figures take in something reported for that month.
+        let months = planRegions.first { $0.regionID == focus }?.months ?? []
+        let shownMonth = month.flatMap { (1...12).contains($0) ? $0 : nil } ?? months.last
 
         // Columns: the focus, then its children with a share, in the plan's order.
-        let regionsWithShares = Set(visibleTargets.map(\.regionID))
-        var childOrder: [Int: Int] = [:]
-        for target in visibleTargets where tree[target.regionID]?.parentID == focus {
-            let id = target.regionID
-            childOrder[id] = min(childOrder[id] ?? Int.max, target.sortOrder)
-        }
-        let childIDs = childOrder.keys.sorted { (childOrder[$0] ?? 0, $0) < (childOrder[$1] ?? 0, $1) }
+        let childIDs = visible.filter { tree[$0.regionID]?.parentID == focus }
+            .sorted { ($0.sortOrder, $0.regionID) < ($1.sortOrder, $1.regionID) }.map(\.regionID)
         func column(_ id: Int, aggregate: Bool) -> Column {
             let node = tree[id]
             let label = aggregate ? node.map { RegionKind.aggregateLabel(name: $0.name, kind: $0.kind) } ?? "合计" : (node?.name ?? "")
@@ -196,39 +189,26 @@ public struct PlanService: Sendable {
         }
         let focusColumn = column(focus, aggregate: true)
         let columns = [focusColumn] + childIDs.map { column($0, aggregate: false) }
+        let schedule = shownMonth.map { Schedule.share(endOfMonth: $0, custom: customSchedule) }
 
-        let targetsByIndicator = Dictionary(grouping: focusTargets, by: \.indicatorID)
-        let reportsByIndicator = Dictionary(grouping: reports, by: \.indicatorID)
-        let columnIDs = Set(columns.map(\.regionID))
+        // The columns' shares with their stored figures for the month (FigureStore).
+        let stored = try await TableRows.storedCells(indicatorIDs: indicatorIDs, regionIDs: columns.map(\.regionID), month: shownMonth ?? 0, on: db)
+        let unitNames = try await names(ofUnits: Set(stored.compactMap(\.unitID)))
+        var cellsByIndicator: [Int: [Int: Cell]] = [:]
+        for row in stored {
+            var figure: ComputedFigure? = nil
+            if row.quantity != nil || row.progress != nil {
+                figure = ComputedFigure(target: row.target.map(Exact.decimal), quantity: row.quantity.map(Exact.decimal), progress: row.progress.map(Exact.decimal))
+            }
+            cellsByIndicator[row.indicatorID, default: [:]][row.regionID] = Cell(
+                target: row.target, targetNote: row.targetNote, responsibleUnit: row.unitID.flatMap { unitNames[$0] }, figure: figure,
+                status: row.status.flatMap(ProgressStatus.init(rawValue:)), band: row.band.flatMap(ProgressBand.init(rawValue:)),
+                note: row.note, carriedFrom: row.carriedFrom)
+        }
         var counts = StatusCounts()
-
         var indicatorRows: [Int: [IndicatorRow]] = [:]
         for indicator in indicators {
-            let id = indicator.id
-            let shares = targetsByIndicator[id] ?? []
-            let byRegion = Dictionary((reportsByIndicator[id] ?? []).map { ($0.regionID, $0) }, uniquingKeysWith: { a, _ in a })
-            let shareRegions = Set(shares.map(\.regionID))
-            let figures = IndicatorComputation(kind: indicator.kind, rule: indicator.rule, shares: shares.map { share in
-                let regionID = share.regionID
-                let report = byRegion[regionID]
-                // The parent within this indicator's decomposition: the nearest ancestor with a share.
-                var parent = tree[regionID]?.parentID
-                while let candidate = parent, !shareRegions.contains(candidate) { parent = tree[candidate]?.parentID }
-                return ShareFigure(regionID: regionID, parentID: parent,
-                                   target: share.target.map(Exact.decimal),
-                                   quantity: report?.quantity.map(Exact.decimal),
-                                   reportedProgress: report?.progress.map(Exact.decimal))
-            }).allFigures()
-            var cells: [Int: Cell] = [:]
-            for share in shares where columnIDs.contains(share.regionID) {
-                let regionID = share.regionID
-                let figure = figures[regionID]
-                let status = figure?.progress.flatMap { progress in schedule.map { ProgressStatus.judge(progress: progress, schedule: $0) } }
-                cells[regionID] = Cell(target: share.target, targetNote: share.targetNote,
-                                       responsibleUnit: share.responsibleUnit, figure: figure, status: status,
-                                       note: byRegion[regionID]?.note,
-                                       carriedFrom: byRegion[regionID].flatMap { $0.month < (shownMonth ?? 0) ? $0.month : nil })
-            }
+            let cells = cellsByIndicator[indicator.id] ?? [:]
             if let cell = cells[focus] {
                 switch cell.status {
                 case .completed?: counts.completed += 1
@@ -238,7 +218,7 @@ public struct PlanService: Sendable {
                 }
             }
             indicatorRows[indicator.projectID, default: []].append(IndicatorRow(
-                id: id, name: indicator.name, unitLabel: indicator.unitLabel, kind: indicator.kind, rule: indicator.rule,
+                id: indicator.id, name: indicator.name, unitLabel: indicator.unitLabel, kind: indicator.kind, rule: indicator.rule,
                 leadUnit: indicator.leadUnit, acceptanceStandard: indicator.acceptanceStandard, cells: cells))
         }
 
@@ -258,24 +238,13 @@ public struct PlanService: Sendable {
 
         let trailIDs = (tree.ancestors(of: focus).map(\.id) + [focus]).filter { tree.isWithin($0, of: top) }
         let summary = Summary(
-            id: planID, year: plan.year.year, level: plan.planLevel, title: plan.title, ownerName: plan.owner.name,
+            id: planID, year: year, level: level, title: title, ownerName: tree[owner]?.name ?? "",
             focusName: tree[focus]?.name ?? "", isShare: !ownerInScope,
             items: itemRows.count, projects: itemRows.reduce(0) { $0 + $1.projects.count },
             indicators: itemRows.reduce(0) { $0 + $1.projects.reduce(0) { $0 + $1.indicators.count } },
             childRegions: childIDs.count, month: shownMonth, counts: counts)
         return Browser(summary: summary, focus: focusColumn, columns: columns, items: itemRows, months: months,
                        schedule: schedule, trail: trailIDs.map { Column(regionID: $0, name: tree[$0]?.name ?? "", isAggregate: false, hasChildren: true) })
-    }
-
-    /// One region's share of an indicator, read for the tables (without model overhead: a
-    /// province's plan has thousands).
-    public struct Share: Sendable {
-        public var indicatorID: Int
-        public var regionID: Int
-        public var target: Double?
-        public var targetNote: String?
-        public var responsibleUnit: String?
-        public var sortOrder: Int
     }
 
     /// A submitted figure as the tables read it.
@@ -288,80 +257,17 @@ public struct PlanService: Sendable {
         public var note: String?
     }
 
-    /// The shares of the indicators, and each one's submitted figure for `month` (none without a
-    /// month): two plain reads on their indexes, joined here; a province's plan has thousands.
-    func sharesAndFigures(indicatorIDs: [Int], month: Int?) async throws -> ([Share], [ReportedFigure]) {
-        guard !indicatorIDs.isEmpty else { return ([], []) }
-        let rows = try await TableRows.shares(indicatorIDs: indicatorIDs, on: db)
-        let unitIDs = Set(rows.compactMap(\.unitID))
+    /// The names of units by id.
+    private func names(ofUnits ids: Set<Int>) async throws -> [Int: String] {
+        guard !ids.isEmpty else { return [:] }
         var names: [Int: String] = [:]
-        if !unitIDs.isEmpty {
-            for row in try await db.sql.select().columns("id", "name").from(Department.schema).where("id", .in, SQLBind.group(Array(unitIDs))).all() {
-                names[try row.decode(column: "id", as: Int.self)] = try row.decode(column: "name", as: String.self)
-            }
+        for row in try await db.sql.select().columns("id", "name").from(Department.schema).where("id", .in, SQLBind.group(Array(ids))).all() {
+            names[try row.decode(column: "id", as: Int.self)] = try row.decode(column: "name", as: String.self)
         }
-        let shares = rows.map { row in
-            Share(indicatorID: row.indicatorID, regionID: row.regionID, target: row.target, targetNote: row.targetNote,
-                  responsibleUnit: row.unitID.flatMap { names[$0] }, sortOrder: row.sortOrder)
-        }
-        guard let month else { return (shares, []) }
-        return (shares, try await figures(indicatorIDs: indicatorIDs, month: month, comparison: .equal))
+        return names
     }
 
     func figures(indicatorIDs: [Int], month: Int, comparison: SQLBinaryOperator) async throws -> [ReportedFigure] {
         try await TableRows.figures(indicatorIDs: indicatorIDs, month: month, before: comparison == .lessThan, on: db)
-    }
-
-    /// The month's figures, and for each region reporting at the bottom of the decomposition
-    /// that has not reported the month, its latest earlier figure (figures are cumulative).
-    /// Aggregates are computed, never carried.
-    func withCarriedFigures(_ monthFigures: [ReportedFigure], shares: [Share], tree: RegionTree, month: Int) async throws -> [ReportedFigure] {
-        var reports = monthFigures
-        guard month > 1 else { return reports }
-        let have = Set(reports.map { ShareKey($0.indicatorID, $0.regionID) })
-        var missing: [Share] = []
-        for share in shares where !have.contains(ShareKey(share.indicatorID, share.regionID)) { missing.append(share) }
-        guard !missing.isEmpty else { return reports }
-        // Only regions at the bottom of an indicator's decomposition report; the rest are computed.
-        let all = Set(shares.map { ShareKey($0.indicatorID, $0.regionID) })
-        missing = missing.filter { share in !tree.children(of: share.regionID).contains { all.contains(ShareKey(share.indicatorID, $0.id)) } }
-        guard !missing.isEmpty else { return reports }
-        let wanted = Set(missing.map { ShareKey($0.indicatorID, $0.regionID) })
-        let earlier = try await figures(indicatorIDs: Array(Set(missing.map(\.indicatorID))), month: month, comparison: .lessThan)
-        var latest: [ShareKey: ReportedFigure] = [:]
-        for report in earlier {
-            let key = ShareKey(report.indicatorID, report.regionID)
-            guard wanted.contains(key) else { continue }
-            if (latest[key]?.month ?? 0) < report.month { latest[key] = report }
-        }
-        reports.append(contentsOf: latest.values)
-        return reports
-    }
-
-    /// An indicator and a region, as a key.
-    struct ShareKey: Hashable {
-        let indicator: Int
-        let region: Int
-        init(_ indicator: Int, _ region: Int) {
-            self.indicator = indicator
-            self.region = region
-        }
-    }
-
-    /// The months with any submitted figure: twelve existence checks on the (indicator, month)
-    /// index in one statement, rather than a scan of the year's rows.
-    private func submittedMonths(indicatorIDs: [Int]) async throws -> [Int] {
-        let submitted = ProgressReport.State.submitted.rawValue
-        var query = SQLQueryString("")
-        for month in 1...12 {
-            if month > 1 { query.appendLiteral(" UNION ALL ") }
-            query.appendInterpolation(unsafeRaw: "SELECT \(month) AS month WHERE EXISTS (SELECT 1 FROM progress_reports WHERE month = \(month) AND indicator_id IN (")
-            query.appendInterpolation(binds: indicatorIDs)
-            query.appendLiteral(") AND state = ")
-            query.appendInterpolation(bind: submitted)
-            query.appendLiteral(")")
-        }
-        let rows = try await db.sql.raw(query).all()
-        return try rows.map { try $0.decode(column: "month", as: Int.self) }.sorted()
     }
 }

@@ -45,7 +45,7 @@ public struct ProgressReportService: Sendable {
         func figure(_ cell: PlanService.Cell?) -> ProgressTable.Figure? {
             guard let cell else { return nil }
             return ProgressTable.Figure(target: cell.target.map(Exact.decimal), targetNote: cell.targetNote,
-                                        quantity: cell.figure?.quantity, progress: cell.figure?.progress, status: cell.status,
+                                        quantity: cell.figure?.quantity, progress: cell.figure?.progress, status: cell.status, band: cell.band,
                                         responsibleUnit: cell.responsibleUnit, note: cell.note)
         }
         var rows: [ProgressTable.Row] = []

@@ -208,6 +208,7 @@ public struct ReportingService: Sendable {
             }
             try await PlanImporter.insertHistory(history, on: db)
             if changed > 0 {
+                try await FigureStore.refresh(indicatorIDs: writes.map(\.0.indicatorID), fromMonth: month, on: db)
                 try await AuditLog.record(submit ? "progress.submit" : "progress.save", subject: "\(grid.planTitle) \(month) 月",
                                           detail: "\(changed) 条", by: actor.accountID, on: db)
             }
@@ -239,6 +240,7 @@ public struct ReportingService: Sendable {
             try await report.save(on: db)
             try await ProgressHistory(indicatorID: indicatorID, regionID: regionID, month: month, action: .returned, old: before, new: report,
                                       reason: text, accountID: actor.accountID, at: now).create(on: db)
+            try await FigureStore.refresh(indicatorIDs: [indicatorID], fromMonth: month, on: db)
             try await AuditLog.record("progress.return", subject: "\(tree[regionID]?.name ?? "") \(month) 月", detail: text, by: actor.accountID, on: db)
         }
     }
@@ -272,8 +274,12 @@ public struct ReportingService: Sendable {
             stored = Schedule.format(parsed)
         }
         guard let plan = try await Plan.find(planID, on: db) else { throw ServiceError.notFound("未找到该计划。") }
-        plan.schedule = stored
-        try await plan.save(on: db)
+        let schedule = stored
+        try await db.transaction { db in
+            plan.schedule = schedule
+            try await plan.save(on: db)
+            try await FigureStore.refresh(planID: planID, on: db)
+        }
         try await AuditLog.record("plan.schedule", subject: plan.title, detail: stored.map { "序时进度 \($0)" } ?? "恢复按月平均（m/12）", by: actor.accountID, on: db)
     }
 

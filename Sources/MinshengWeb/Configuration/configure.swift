@@ -23,6 +23,7 @@ public func addMigrations(to app: Application) {
     app.migrations.add(M001CreateFoundation())
     app.migrations.add(M002AddIndexes())
     app.migrations.add(M003Reporting())
+    app.migrations.add(M004FigureStore())
     app.migrations.add(SessionRecord.migration)
 }
 

@@ -120,7 +120,7 @@ public struct PlanImporter: Sendable {
 
             var projectSeq = projects.count
             var existingTargets: [String: Target]? = indicators.isEmpty ? [:] : nil
-            var freshTargets: [Target] = []
+            var freshTargets: [[TableRows.Value]] = []
             for row in levelRows {
                 let item: Item
                 if let existing = items[row.itemSeq] {
@@ -190,12 +190,12 @@ public struct PlanImporter: Sendable {
                     target.sortOrder = columnOrder[regionID] ?? 0
                     try await target.save(on: db)
                 } else {
-                    freshTargets.append(Target(indicatorID: indicatorID, regionID: regionID, target: row.target, targetNote: row.targetNote,
-                                               sortOrder: columnOrder[regionID] ?? 0))
+                    freshTargets.append([.int(indicatorID), .int(regionID), .double(row.target), .text(row.targetNote), .int(columnOrder[regionID] ?? 0)])
                 }
                 summary.targets += 1
             }
-            try await Self.createInBatches(freshTargets, on: db)
+            try await TableRows.insert(into: Target.schema, columns: ["indicator_id", "region_id", "target", "target_note", "sort_order"], rows: freshTargets, on: db)
+            try await FigureStore.refresh(indicatorIDs: indicators.values.compactMap(\.id), on: db)
             try await AuditLog.record("plan.import", subject: plan.title,
                                       detail: "导入 \(levelRows.count) 行", by: accountID, on: db)
         }
@@ -240,12 +240,11 @@ public struct PlanImporter: Sendable {
             indicatorByKey[(projectNames[indicator.$project.id] ?? "") + "\u{1}" + indicator.name] = indicator
         }
         let indicatorIDs = try indicators.map { try $0.requireID() }
-        let targets = indicatorIDs.isEmpty ? [] : try await Target.query(on: db).filter(\.$indicator.$id ~~ indicatorIDs).all()
         var shares: Set<String> = []
         var decomposed: Set<Int> = []
-        for target in targets {
-            shares.insert("\(target.$indicator.id):\(target.$region.id)")
-            if target.$region.id != rootID, tree.isWithin(target.$region.id, of: rootID) { decomposed.insert(target.$indicator.id) }
+        for share in try await TableRows.shares(indicatorIDs: indicatorIDs, on: db) {
+            shares.insert("\(share.indicatorID):\(share.regionID)")
+            if share.regionID != rootID, tree.isWithin(share.regionID, of: rootID) { decomposed.insert(share.indicatorID) }
         }
         let planOfItem = Dictionary(uniqueKeysWithValues: try items.map { (try $0.requireID(), $0.$plan.id) })
         let planOfProject = Dictionary(uniqueKeysWithValues: try projects.map { (try $0.requireID(), planOfItem[$0.$item.id] ?? 0) })
@@ -302,7 +301,8 @@ public struct PlanImporter: Sendable {
             .filter(\.$indicator.$id ~~ indicatorIDs).filter(\.$month ~~ months).all()
         var existingByKey: [String: ProgressReport] = [:]
         for report in existing { existingByKey["\(report.$indicator.id):\(report.$region.id):\(report.month)"] = report }
-        var fresh: [ProgressReport] = []
+        var freshRows: [[TableRows.Value]] = []
+        var historyRows: [[TableRows.Value]] = []
         var history: [ProgressHistory] = []
         var replaced = 0
         var unchanged = 0
@@ -329,38 +329,27 @@ public struct PlanImporter: Sendable {
                                                action: .imported, old: before, new: report, accountID: accountID, at: now))
                 replaced += 1
             } else {
-                let report = ProgressReport(indicatorID: entry.indicatorID, regionID: entry.regionID, month: entry.row.month,
-                                            quantity: entry.row.quantity, progress: entry.row.progress, note: entry.row.note,
-                                            state: .submitted, reportedBy: accountID, submittedAt: now)
-                fresh.append(report)
-                history.append(ProgressHistory(indicatorID: entry.indicatorID, regionID: entry.regionID, month: entry.row.month,
-                                               action: .imported, old: nil, new: report, accountID: accountID, at: now))
+                // New figures go straight to rows: a year of a province's figures is tens of
+                // thousands, and building models for them would dominate the import.
+                let (indicator, region, row) = (entry.indicatorID, entry.regionID, entry.row)
+                freshRows.append([.int(indicator), .int(region), .int(row.month), .double(row.quantity), .double(row.progress), .text(row.note),
+                                  .text(ProgressReport.State.submitted.rawValue), .int(accountID), .date(now), .date(now)])
+                historyRows.append([.int(indicator), .int(region), .int(row.month), .text(ProgressHistory.Action.imported.rawValue), .double(nil), .double(nil),
+                                    .double(row.quantity), .double(row.progress), .text(row.note), .text(ProgressReport.State.submitted.rawValue),
+                                    .text(nil), .int(accountID), .date(now)])
             }
         }
-        try await Self.insertReports(fresh, on: db, now: now)
-        try await Self.insertHistory(history, on: db)
-        try await AuditLog.record("progress.import", subject: "\(regionName) \(year) 年进度",
-                                  detail: "新增 \(fresh.count) 条，更新 \(replaced) 条，未变 \(unchanged) 条，忽略汇总行 \(ignored) 条", by: accountID, on: db)
-        return ProgressSummary(written: fresh.count, replaced: replaced, unchanged: unchanged, aggregateRowsIgnored: ignored)
-    }
-
-    /// Inserts models in multi-row statements of a few hundred, within the parameter limits of
-    /// both databases.
-    static func createInBatches<M: Model>(_ models: [M], on db: any Database) async throws {
-        var start = 0
-        while start < models.count {
-            let end = min(start + 200, models.count)
-            try await Array(models[start..<end]).create(on: db)
-            start = end
+        try await TableRows.insert(into: ProgressReport.schema, columns: reportColumns, rows: freshRows, on: db)
+        try await TableRows.insert(into: ProgressHistory.schema, columns: historyColumns, rows: historyRows + history.map(historyRow), on: db)
+        if let first = months.min() {
+            try await FigureStore.refresh(indicatorIDs: Array(Set(accepted.map(\.indicatorID))), fromMonth: first, on: db)
         }
+        try await AuditLog.record("progress.import", subject: "\(regionName) \(year) 年进度",
+                                  detail: "新增 \(freshRows.count) 条，更新 \(replaced) 条，未变 \(unchanged) 条，忽略汇总行 \(ignored) 条", by: accountID, on: db)
+        return ProgressSummary(written: freshRows.count, replaced: replaced, unchanged: unchanged, aggregateRowsIgnored: ignored)
     }
 
     static let reportColumns = ["indicator_id", "region_id", "month", "quantity", "progress", "note", "state", "reported_by", "updated_at", "submitted_at"]
-
-    static func reportRow(_ r: ProgressReport, now: Date) -> [TableRows.Value] {
-        [.int(r.$indicator.id), .int(r.$region.id), .int(r.month), .double(r.quantity), .double(r.progress), .text(r.note),
-         .text(r.state), .int(r.$reportedBy.id), .date(now), .date(r.submittedAt)]
-    }
 
     static let historyColumns = ["indicator_id", "region_id", "month", "action", "old_quantity", "old_progress", "quantity", "progress", "note",
                                  "state", "reason", "account_id", "at"]
@@ -370,13 +359,7 @@ public struct PlanImporter: Sendable {
          .double(e.quantity), .double(e.progress), .text(e.note), .text(e.state), .text(e.reason), .int(e.$account.id), .date(e.at)]
     }
 
-    /// Inserts reports with plain multi-row statements: a year of a province's figures is tens of
-    /// thousands of rows, and model encoding would dominate the import.
-    static func insertReports(_ reports: [ProgressReport], on db: any Database, now: Date) async throws {
-        try await TableRows.insert(into: ProgressReport.schema, columns: reportColumns, rows: reports.map { reportRow($0, now: now) }, on: db)
-    }
-
-    /// Inserts history rows the same way.
+    /// Inserts history rows with plain multi-row statements (see `TableRows.insert`).
     static func insertHistory(_ entries: [ProgressHistory], on db: any Database) async throws {
         try await TableRows.insert(into: ProgressHistory.schema, columns: historyColumns, rows: entries.map(historyRow), on: db)
     }

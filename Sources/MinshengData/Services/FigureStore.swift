@@ -1,0 +1,190 @@
+import FluentKit
+import Foundation
+import MinshengCore
+import SQLKit
+
+/// The computed figure of every share (indicator × region) at the end of every month, as the
+/// tables show it: the quantity, the progress rounded half-up, the status judged unrounded
+/// against the plan's 序时进度, the band, and where the figure was carried from an earlier month.
+///
+/// Derived data: every write of a figure, a target or a plan's schedule refreshes the months it
+/// affects inside the same transaction (`refresh`). A region at the bottom of an indicator's
+/// decomposition that has not reported a month keeps its latest earlier figure (figures are
+/// cumulative); every other region's figure is computed from its children (Core's rules).
+public enum FigureStore {
+    public static let schema = "progress_figures"
+    /// Each plan's regions with a share: the first column position and, as bits 1…12, the months
+    /// in which the region's figures take in something reported for that month.
+    public static let planRegionsSchema = "plan_regions"
+
+    static let columns = ["indicator_id", "month", "region_id", "quantity", "progress", "status", "band", "carried_from", "note", "fresh"]
+
+    /// Recomputes the indicators' figures for `fromMonth` through December. Call it inside the
+    /// transaction that changed their figures or targets, on that transaction's database.
+    public static func refresh(indicatorIDs: [Int], fromMonth: Int = 1, on db: any Database) async throws {
+        let ids = Array(Set(indicatorIDs)).sorted()
+        guard !ids.isEmpty else { return }
+        let from = min(max(fromMonth, 1), 12)
+        let sql = try db.sql
+        var query = SQLQueryString("""
+            SELECT n.id, n.progress_kind, n.aggregation, pl.schedule FROM indicators n
+            JOIN projects p ON p.id = n.project_id JOIN items i ON i.id = p.item_id JOIN plans pl ON pl.id = i.plan_id
+            WHERE n.id IN (
+            """)
+        query.appendInterpolation(binds: ids)
+        query.appendLiteral(")")
+        struct Info { var kind: ProgressType; var rule: Aggregation; var schedule: [Int: Decimal] }
+        var infos: [Int: Info] = [:]
+        for row in try await sql.raw(query).all() {
+            let kind = ProgressType(rawValue: try row.decode(column: "progress_kind", as: String.self)) ?? .quantity
+            let rule = Aggregation(rawValue: try row.decode(column: "aggregation", as: String.self)) ?? kind.defaultAggregation
+            let schedule = try row.decode(column: "schedule", as: String?.self).flatMap(Schedule.parse) ?? [:]
+            infos[try row.decode(column: "id", as: Int.self)] = Info(kind: kind, rule: rule, schedule: schedule)
+        }
+        let tree = try await RegionService(db: db).tree()
+        let shares = Dictionary(grouping: try await TableRows.shares(indicatorIDs: ids, on: db), by: \.indicatorID)
+        let reports = Dictionary(grouping: try await TableRows.figures(indicatorIDs: ids, month: 13, before: true, on: db), by: \.indicatorID)
+
+        var rows: [[TableRows.Value]] = []
+        for id in ids {
+            guard let info = infos[id], let indicatorShares = shares[id], !indicatorShares.isEmpty else { continue }
+            let schedules = (from...12).map { Schedule.exact(endOfMonth: $0, custom: info.schedule) }
+            rows += figures(indicatorID: id, kind: info.kind, rule: info.rule, shares: indicatorShares, reports: reports[id] ?? [],
+                            tree: tree, months: from...12, schedules: schedules)
+        }
+        var delete = SQLQueryString("DELETE FROM \(unsafeRaw: schema) WHERE month >= \(bind: from) AND indicator_id IN (")
+        delete.appendInterpolation(binds: ids)
+        delete.appendLiteral(")")
+        try await sql.raw(delete).run()
+        try await TableRows.insert(into: schema, columns: columns, rows: rows, on: db)
+        try await TableRows.analyzeAfterBulkWrite(rows: rows.count, tables: [schema, ProgressReport.schema], on: db)
+        try await refreshPlanRegions(indicatorIDs: ids, on: db)
+    }
+
+    /// Rewrites `plan_regions` for the plans of the indicators.
+    static func refreshPlanRegions(indicatorIDs: [Int], on db: any Database) async throws {
+        let sql = try db.sql
+        var query = SQLQueryString("SELECT DISTINCT i.plan_id FROM indicators n JOIN projects p ON p.id = n.project_id JOIN items i ON i.id = p.item_id WHERE n.id IN (")
+        query.appendInterpolation(binds: indicatorIDs)
+        query.appendLiteral(")")
+        for planRow in try await sql.raw(query).all() {
+            let planID = try planRow.decode(column: "plan_id", as: Int.self)
+            let planIndicators = try await sql.raw("""
+                SELECT n.id FROM indicators n JOIN projects p ON p.id = n.project_id JOIN items i ON i.id = p.item_id WHERE i.plan_id = \(bind: planID)
+                """).all().map { try $0.decode(column: "id", as: Int.self) }
+            var orders: [Int: Int] = [:]
+            var months: [Int: Int] = [:]
+            if !planIndicators.isEmpty {
+                var regions = SQLQueryString("SELECT region_id, MIN(sort_order) AS sort_order FROM targets WHERE indicator_id IN (")
+                regions.appendInterpolation(binds: planIndicators)
+                regions.appendLiteral(") GROUP BY region_id")
+                for row in try await sql.raw(regions).all() {
+                    orders[try row.decode(column: "region_id", as: Int.self)] = try row.decode(column: "sort_order", as: Int.self)
+                }
+                var fresh = SQLQueryString("SELECT region_id, month FROM \(unsafeRaw: schema) WHERE fresh = 1 AND indicator_id IN (")
+                fresh.appendInterpolation(binds: planIndicators)
+                fresh.appendLiteral(") GROUP BY region_id, month")
+                for row in try await sql.raw(fresh).all() {
+                    let region = try row.decode(column: "region_id", as: Int.self), month = try row.decode(column: "month", as: Int.self)
+                    months[region, default: 0] |= 1 << month
+                }
+            }
+            try await sql.raw("DELETE FROM \(unsafeRaw: planRegionsSchema) WHERE plan_id = \(bind: planID)").run()
+            let rows: [[TableRows.Value]] = orders.keys.sorted().map { region in
+                [.int(planID), .int(region), .int(orders[region] ?? 0), .int(months[region] ?? 0)]
+            }
+            try await TableRows.insert(into: planRegionsSchema, columns: ["plan_id", "region_id", "sort_order", "fresh_months"], rows: rows, on: db)
+        }
+    }
+
+    /// A plan's regions with a share: column position and fresh months (ascending).
+    static func planRegions(planID: Int, on db: any Database) async throws -> [(regionID: Int, sortOrder: Int, months: [Int])] {
+        try await TableRows.read({ "SELECT region_id, sort_order, fresh_months FROM \(planRegionsSchema) WHERE plan_id = \($0(1))" },
+                                 [.int(planID)], on: db).map { row in
+            let mask = row[2].int ?? 0
+            return (row[0].int ?? 0, row[1].int ?? 0, (1...12).filter { mask & (1 << $0) != 0 })
+        }
+    }
+
+    /// Recomputes every plan's figures (after a migration, or to repair).
+    public static func refreshAll(on db: any Database) async throws {
+        let sql = try db.sql
+        let rows = try await sql.raw("""
+            SELECT i.plan_id, n.id FROM indicators n JOIN projects p ON p.id = n.project_id JOIN items i ON i.id = p.item_id
+            """).all()
+        var byPlan: [Int: [Int]] = [:]
+        for row in rows { byPlan[try row.decode(column: "plan_id", as: Int.self), default: []].append(try row.decode(column: "id", as: Int.self)) }
+        for planID in byPlan.keys.sorted() { try await refresh(indicatorIDs: byPlan[planID] ?? [], on: db) }
+    }
+
+    /// Recomputes one plan's figures (after its schedule changed).
+    public static func refresh(planID: Int, on db: any Database) async throws {
+        let rows = try await db.sql.raw("""
+            SELECT n.id FROM indicators n JOIN projects p ON p.id = n.project_id JOIN items i ON i.id = p.item_id WHERE i.plan_id = \(bind: planID)
+            """).all()
+        try await refresh(indicatorIDs: try rows.map { try $0.decode(column: "id", as: Int.self) }, on: db)
+    }
+
+    /// One indicator's stored rows for the months, from its shares and every submitted figure.
+    static func figures(indicatorID: Int, kind: ProgressType, rule: Aggregation, shares: [TableRows.Share], reports: [TableRows.Figure],
+                        tree: RegionTree, months: ClosedRange<Int>, schedules: [ExactNumber]) -> [[TableRows.Value]] {
+        let shareRegions = Set(shares.map(\.regionID))
+        // The parent within this indicator's decomposition: the nearest ancestor with a share.
+        var parents: [Int: Int] = [:]
+        var hasChildren: Set<Int> = []
+        for share in shares {
+            var parent = tree[share.regionID]?.parentID
+            while let candidate = parent, !shareRegions.contains(candidate) { parent = tree[candidate]?.parentID }
+            if let parent {
+                parents[share.regionID] = parent
+                hasChildren.insert(parent)
+            }
+        }
+        // Each region's reports by month, read once as exact numbers.
+        struct Reported { var month: Int; var quantity: ExactNumber?; var progress: ExactNumber?; var note: String? }
+        var byRegion: [Int: [Int: Reported]] = [:]
+        for report in reports where shareRegions.contains(report.regionID) {
+            byRegion[report.regionID, default: [:]][report.month] = Reported(
+                month: report.month, quantity: report.quantity.map(ExactNumber.init), progress: report.progress.map(ExactNumber.init), note: report.note)
+        }
+        let targets = Dictionary(shares.map { ($0.regionID, $0.target.map(ExactNumber.init)) }, uniquingKeysWith: { a, _ in a })
+
+        var latest: [Int: Reported] = [:]
+        for month in 1..<months.lowerBound {
+            for (region, reported) in byRegion { if let r = reported[month] { latest[region] = r } }
+        }
+        var rows: [[TableRows.Value]] = []
+        for (index, month) in months.enumerated() {
+            var used: [Int: Reported] = [:]
+            var input: [ShareFigure] = []
+            input.reserveCapacity(shares.count)
+            for share in shares {
+                let region = share.regionID
+                if let r = byRegion[region]?[month] { latest[region] = r }
+                // Only regions at the bottom of the decomposition carry a figure forward.
+                let report = byRegion[region]?[month] ?? (hasChildren.contains(region) ? nil : latest[region])
+                if let report { used[region] = report }
+                input.append(ShareFigure(regionID: region, parentID: parents[region], exactTarget: targets[region] ?? nil,
+                                         quantity: report?.quantity, reportedProgress: report?.progress))
+            }
+            let stored = IndicatorComputation(kind: kind, rule: rule, shares: input).storedFigures(schedule: schedules[index])
+            // Fresh: the figure takes in something reported for this very month (a leaf's own
+            // report, or any below an aggregate); the month pickers offer these months.
+            var fresh: Set<Int> = []
+            for share in shares where !hasChildren.contains(share.regionID) && byRegion[share.regionID]?[month] != nil {
+                var region: Int? = share.regionID
+                while let current = region, fresh.insert(current).inserted { region = parents[current] }
+            }
+            for share in shares {
+                let region = share.regionID
+                let figure = stored[region]
+                let report = used[region]
+                guard figure?.progress != nil || figure?.quantity != nil || report?.note != nil else { continue }
+                rows.append([.int(indicatorID), .int(month), .int(region), .double(figure?.quantity), .double(figure?.progress),
+                             .text(figure?.status?.rawValue), .text(figure?.band?.rawValue),
+                             .int(report.flatMap { $0.month < month ? $0.month : nil }), .text(report?.note), .int(fresh.contains(region) ? 1 : 0)])
+            }
+        }
+        return rows
+    }
+}
