@@ -133,3 +133,37 @@ final class FileFormatTests: XCTestCase {
         XCTAssertNil(Schedule.parse("3:20,3:30"))
     }
 }
+
+final class UploadFileTests: XCTestCase {
+    func testTheKindIsJudgedByTheBytesNotTheName() {
+        // magic numbers from the formats' specifications
+        XCTAssertEqual(FileKind.sniff([0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10], name: "现场.pdf"), .jpeg)
+        XCTAssertEqual(FileKind.sniff([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], name: "a"), .png)
+        XCTAssertEqual(FileKind.sniff(Array("%PDF-1.7\n".utf8), name: "验收单.jpg"), .pdf)
+        XCTAssertEqual(FileKind.sniff([0x50, 0x4B, 0x03, 0x04, 0x14, 0], name: "台账.xlsx"), .officeOpenXML)
+        XCTAssertEqual(FileKind.sniff([0x50, 0x4B, 0x03, 0x04, 0x14, 0], name: "照片.zip"), .zip)
+        XCTAssertEqual(FileKind.sniff([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1], name: "报告.wps"), .compoundDocument)
+        XCTAssertEqual(FileKind.sniff(Array("RIFF\u{0}\u{0}\u{0}\u{0}WEBPVP8 ".utf8), name: "x.webp"), .webp)
+        // a Windows executable and a Linux one named as photos; a script; HTML (would run when previewed); empty
+        XCTAssertNil(FileKind.sniff(Array("MZ\u{90}\u{0}".utf8), name: "现场照片.jpg"))
+        XCTAssertNil(FileKind.sniff([0x7F, 0x45, 0x4C, 0x46, 2, 1], name: "photo.jpg"))
+        XCTAssertNil(FileKind.sniff(Array("#!/bin/sh\n".utf8), name: "a.pdf"))
+        XCTAssertNil(FileKind.sniff(Array("<html><script>".utf8), name: "a.png"))
+        XCTAssertNil(FileKind.sniff([], name: "a.jpg"))
+        XCTAssertTrue(FileKind.pdf.previews)
+        XCTAssertFalse(FileKind.officeOpenXML.previews)
+    }
+
+    func testNamesLoseDirectoriesAndControlCharactersButKeepChinese() {
+        XCTAssertEqual(SafeFileName.clean("../../etc/passwd"), "passwd")
+        XCTAssertEqual(SafeFileName.clean("C:\\fakepath\\双清区托育机构验收单.pdf"), "双清区托育机构验收单.pdf")
+        XCTAssertEqual(SafeFileName.clean("现场\u{0}照片\u{7}\r\n.jpg"), "现场照片.jpg")
+        XCTAssertEqual(SafeFileName.clean("\u{202E}gpj.exe"), "gpj.exe", "the right-to-left override is dropped")
+        XCTAssertEqual(SafeFileName.clean("..hidden.png"), "hidden.png")
+        XCTAssertNil(SafeFileName.clean("../.."))
+        XCTAssertNil(SafeFileName.clean("  "))
+        let long = String(repeating: "长", count: 300) + ".docx"
+        XCTAssertEqual(SafeFileName.clean(long)?.count, 120)
+        XCTAssertEqual(SafeFileName.clean(long)?.hasSuffix(".docx"), true)
+    }
+}

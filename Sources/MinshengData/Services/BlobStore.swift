@@ -1,0 +1,132 @@
+import Crypto
+import Foundation
+
+/// Where uploaded files live. The default keeps them under the data directory, named by the
+/// SHA-256 of their content; an object store can take its place behind this interface.
+public protocol BlobStore: Sendable {
+    /// Starts a new file; chunks are written as they arrive, never held whole in memory.
+    func begin() throws -> any BlobWriter
+    /// The stored file's location for streaming it back, or nil when it is missing.
+    func path(for key: String) -> String?
+    func remove(_ key: String) throws
+}
+
+public protocol BlobWriter: AnyObject, Sendable {
+    /// Appends a chunk. Throws `BlobError.tooLarge` once the file passes `limit` bytes.
+    func write(_ bytes: UnsafeRawBufferPointer) throws
+    /// The first bytes written, for judging the file's kind.
+    var prefix: [UInt8] { get }
+    var size: Int { get }
+    /// Completes the file and returns its key (the content's SHA-256, hex).
+    func finish() throws -> String
+    /// Discards everything written.
+    func abort()
+}
+
+public enum BlobError: Error, Equatable, Sendable {
+    case tooLarge(limit: Int)
+    case io(String)
+}
+
+/// Files under `root/aa/bb/<sha256>`: the same content uploaded twice is stored once.
+public struct LocalBlobStore: BlobStore {
+    public let root: String
+    /// The most bytes one file may have.
+    public let limit: Int
+
+    public init(root: String, limit: Int) {
+        self.root = root
+        self.limit = limit
+    }
+
+    public func begin() throws -> any BlobWriter {
+        let incoming = root + "/incoming"
+        try FileManager.default.createDirectory(atPath: incoming, withIntermediateDirectories: true)
+        return try LocalBlobWriter(store: self, temporary: incoming + "/" + UUID().uuidString)
+    }
+
+    func finalPath(_ key: String) -> String {
+        let a = key.prefix(2), b = key.dropFirst(2).prefix(2)
+        return "\(root)/\(a)/\(b)/\(key)"
+    }
+
+    public func path(for key: String) -> String? {
+        guard key.count == 64, key.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else { return nil }
+        let path = finalPath(key)
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }
+
+    public func remove(_ key: String) throws {
+        guard let path = path(for: key) else { return }
+        try FileManager.default.removeItem(atPath: path)
+    }
+}
+
+final class LocalBlobWriter: BlobWriter, @unchecked Sendable {
+    private let store: LocalBlobStore
+    private let temporary: String
+    private let handle: FileHandle
+    private var hasher = SHA256()
+    private var head: [UInt8] = []
+    private var written = 0
+    private var closed = false
+    private let lock = NSLock()
+
+    init(store: LocalBlobStore, temporary: String) throws {
+        self.store = store
+        self.temporary = temporary
+        guard FileManager.default.createFile(atPath: temporary, contents: nil),
+              let handle = FileHandle(forWritingAtPath: temporary) else { throw BlobError.io("无法创建临时文件。") }
+        self.handle = handle
+    }
+
+    var prefix: [UInt8] { lock.lock(); defer { lock.unlock() }; return head }
+    var size: Int { lock.lock(); defer { lock.unlock() }; return written }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        lock.lock(); defer { lock.unlock() }
+        guard !closed else { throw BlobError.io("文件已关闭。") }
+        guard written + bytes.count <= store.limit else { throw BlobError.tooLarge(limit: store.limit) }
+        if head.count < 64 { head.append(contentsOf: bytes.prefix(64 - head.count)) }
+        hasher.update(bufferPointer: bytes)
+        try handle.write(contentsOf: Data(bytes))
+        written += bytes.count
+    }
+
+    func finish() throws -> String {
+        lock.lock(); defer { lock.unlock() }
+        guard !closed else { throw BlobError.io("文件已关闭。") }
+        closed = true
+        try handle.close()
+        let key = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let destination = store.finalPath(key)
+        let manager = FileManager.default
+        do {
+            try manager.createDirectory(atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            if manager.fileExists(atPath: destination) {
+                try manager.removeItem(atPath: temporary)
+            } else {
+                try manager.moveItem(atPath: temporary, toPath: destination)
+            }
+        } catch {
+            try? manager.removeItem(atPath: temporary)
+            throw BlobError.io("保存文件失败。")
+        }
+        return key
+    }
+
+    func abort() {
+        lock.lock(); defer { lock.unlock() }
+        if !closed { try? handle.close() }
+        closed = true
+        try? FileManager.default.removeItem(atPath: temporary)
+    }
+
+    deinit {
+        // A writer dropped without finishing (a request cut off) leaves nothing behind.
+        if !closed {
+            try? handle.close()
+            try? FileManager.default.removeItem(atPath: temporary)
+        }
+    }
+}
