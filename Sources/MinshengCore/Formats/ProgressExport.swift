@@ -15,11 +15,18 @@ public enum ProgressExport {
 
     /// The report in the normative shape: region, month, schedule, summary, indicators (each
     /// with its aggregate figure and `regions`, every child with a share, in the plan's order).
-    public static func jsonValue(_ table: ProgressTable) -> JSONValue {
+    /// - Parameter acceptance: adds each figure's `acceptance` (验收率) and `gap` (进度 − 验收率),
+    ///   as `minsheng report acceptance` prints them.
+    public static func jsonValue(_ table: ProgressTable, acceptance: Bool = false) -> JSONValue {
         let s = table.summary
         func figure(_ f: ProgressTable.Figure?) -> [(String, JSONValue)] {
-            [("target", .optional(number(f?.target))), ("quantity", .optional(number(f?.quantity))),
-             ("progress", .optional(percent(f?.progress))), ("status", .optional(f?.status?.rawValue))]
+            var fields: [(String, JSONValue)] = [("target", .optional(number(f?.target))), ("quantity", .optional(number(f?.quantity))),
+                                                 ("progress", .optional(percent(f?.progress))), ("status", .optional(f?.status?.rawValue))]
+            if acceptance {
+                fields += [("acceptance", .optional(percent(f?.acceptance))), ("gap", .optional(percent(f?.gap))),
+                           ("over_limit", .bool(f?.overLimit ?? false))]
+            }
+            return fields
         }
         let indicators: [JSONValue] = table.rows.map { row in
             let regions: [JSONValue] = zip(table.columns, row.regions).compactMap { name, f in
@@ -33,14 +40,15 @@ public enum ProgressExport {
             ("region", .string(table.region)),
             ("month", .optional(table.month.map { String(format: "%04d-%02d", table.year, $0) })),
             ("schedule", .optional(percent(table.schedule))),
+        ] + (acceptance ? [("gap_limit", JSONValue.optional(percent(table.gapLimit)))] : []) + [
             ("summary", .object([("items", .int(s.items)), ("projects", .int(s.projects)), ("indicators", .int(s.indicators)),
                                  ("completed", .int(s.completed)), ("on_schedule", .int(s.onSchedule)), ("lagging", .int(s.lagging))])),
             ("indicators", .array(indicators)),
         ])
     }
 
-    public static func json(_ table: ProgressTable) -> Data {
-        Data(jsonValue(table).text().utf8)
+    public static func json(_ table: ProgressTable, acceptance: Bool = false) -> Data {
+        Data(jsonValue(table, acceptance: acceptance).text().utf8)
     }
 
     // MARK: - Cell texts shared by CSV and XLSX

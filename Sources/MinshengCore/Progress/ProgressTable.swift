@@ -15,6 +15,12 @@ public struct ProgressTable: Sendable {
         public var band: ProgressBand?
         public var responsibleUnit: String?
         public var note: String?
+        /// 验收率: the accepted share, in percent, unrounded; nil while nothing is accepted.
+        public var acceptance: Decimal?
+        /// 进度 − 验收率, in percentage points, unrounded.
+        public var gap: Decimal?
+        /// The gap is over the limit the office set for the month.
+        public var overLimit = false
 
         /// - Parameter band: judged on the unrounded progress; when not given, judged on `progress`
         ///   (right only where `progress` is unrounded).
@@ -92,6 +98,8 @@ public struct ProgressTable: Sendable {
     public var month: Int?
     /// 序时进度 at the end of the month, unrounded percent.
     public var schedule: Decimal?
+    /// The most 进度 may exceed 验收率 by this month, in percentage points, when the office set it.
+    public var gapLimit: Decimal?
     public var columns: [String]
     public var rows: [Row]
 

@@ -71,6 +71,8 @@ public final class PlanMonth: Model, @unchecked Sendable {
     @OptionalField(key: "deadline") public var deadline: String?
     @OptionalField(key: "closed_at") public var closedAt: Date?
     @OptionalParent(key: "closed_by") public var closedBy: Account?
+    /// The most 进度 may exceed 验收率 at the end of the month, in percentage points.
+    @OptionalField(key: "gap_limit") public var gapLimit: Double?
 
     public init() {}
 

@@ -128,18 +128,8 @@ public enum FigureStore {
     /// One indicator's stored rows for the months, from its shares and every submitted figure.
     static func figures(indicatorID: Int, kind: ProgressType, rule: Aggregation, shares: [TableRows.Share], reports: [TableRows.Figure],
                         tree: RegionTree, months: ClosedRange<Int>, schedules: [ExactNumber]) -> [[TableRows.Value]] {
-        let shareRegions = Set(shares.map(\.regionID))
-        // The parent within this indicator's decomposition: the nearest ancestor with a share.
-        var parents: [Int: Int] = [:]
-        var hasChildren: Set<Int> = []
-        for share in shares {
-            var parent = tree[share.regionID]?.parentID
-            while let candidate = parent, !shareRegions.contains(candidate) { parent = tree[candidate]?.parentID }
-            if let parent {
-                parents[share.regionID] = parent
-                hasChildren.insert(parent)
-            }
-        }
+        let decomposition = Decomposition(shares: shares, tree: tree)
+        let (shareRegions, parents, hasChildren, targets) = (decomposition.regions, decomposition.parents, decomposition.hasChildren, decomposition.targets)
         // Each region's reports by month, read once as exact numbers.
         struct Reported { var month: Int; var quantity: ExactNumber?; var progress: ExactNumber?; var note: String? }
         var byRegion: [Int: [Int: Reported]] = [:]
@@ -147,8 +137,6 @@ public enum FigureStore {
             byRegion[report.regionID, default: [:]][report.month] = Reported(
                 month: report.month, quantity: report.quantity.map(ExactNumber.init), progress: report.progress.map(ExactNumber.init), note: report.note)
         }
-        let targets = Dictionary(shares.map { ($0.regionID, $0.target.map(ExactNumber.init)) }, uniquingKeysWith: { a, _ in a })
-
         var latest: [Int: Reported] = [:]
         for month in 1..<months.lowerBound {
             for (region, reported) in byRegion { if let r = reported[month] { latest[region] = r } }
@@ -186,5 +174,36 @@ public enum FigureStore {
             }
         }
         return rows
+    }
+
+    /// One indicator's decomposition: each share's parent share (the nearest ancestor with one),
+    /// which shares are decomposed further, and the targets as exact numbers.
+    struct Decomposition {
+        var regions: Set<Int>
+        var parents: [Int: Int] = [:]
+        var hasChildren: Set<Int> = []
+        var targets: [Int: ExactNumber?]
+
+        init(shares: [TableRows.Share], tree: RegionTree) {
+            regions = Set(shares.map(\.regionID))
+            targets = Dictionary(shares.map { ($0.regionID, $0.target.map(ExactNumber.init)) }, uniquingKeysWith: { a, _ in a })
+            for share in shares {
+                var parent = tree[share.regionID]?.parentID
+                while let candidate = parent, !regions.contains(candidate) { parent = tree[candidate]?.parentID }
+                if let parent {
+                    parents[share.regionID] = parent
+                    hasChildren.insert(parent)
+                }
+            }
+        }
+
+        /// The computation over the shares with `leaf` giving each bottom share's (quantity, progress).
+        func computation(kind: ProgressType, rule: Aggregation, leaf: (Int) -> (ExactNumber?, ExactNumber?)) -> IndicatorComputation {
+            IndicatorComputation(kind: kind, rule: rule, shares: regions.map { region in
+                let (quantity, progress) = hasChildren.contains(region) ? (nil, nil) : leaf(region)
+                return ShareFigure(regionID: region, parentID: parents[region], exactTarget: targets[region] ?? nil,
+                                   quantity: quantity, reportedProgress: progress)
+            })
+        }
     }
 }

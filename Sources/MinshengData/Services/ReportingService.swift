@@ -17,12 +17,14 @@ public struct ReportingService: Sendable {
         public var unitID: Int?
         public var isAdmin: Bool
         public var isReporter: Bool
-        public init(accountID: Int, regionID: Int, unitID: Int?, isAdmin: Bool, isReporter: Bool) {
+        public var isReviewer: Bool
+        public init(accountID: Int, regionID: Int, unitID: Int?, isAdmin: Bool, isReporter: Bool, isReviewer: Bool = false) {
             self.accountID = accountID
             self.regionID = regionID
             self.unitID = unitID
             self.isAdmin = isAdmin
             self.isReporter = isReporter
+            self.isReviewer = isReviewer
         }
     }
 
@@ -207,6 +209,8 @@ public struct ReportingService: Sendable {
                 changed += 1
             }
             try await PlanImporter.insertHistory(history, on: db)
+            try await EvidenceService.reopen(figures: history.filter { $0.oldQuantity != nil || $0.oldProgress != nil }
+                .map { ($0.$indicator.id, $0.$region.id, $0.month) }, by: actor.accountID, at: now, on: db)
             if changed > 0 {
                 try await FigureStore.refresh(indicatorIDs: writes.map(\.0.indicatorID), fromMonth: month, on: db)
                 try await AuditLog.record(submit ? "progress.submit" : "progress.save", subject: "\(grid.planTitle) \(month) 月",
@@ -241,6 +245,7 @@ public struct ReportingService: Sendable {
             try await ProgressHistory(indicatorID: indicatorID, regionID: regionID, month: month, action: .returned, old: before, new: report,
                                       reason: text, accountID: actor.accountID, at: now).create(on: db)
             try await FigureStore.refresh(indicatorIDs: [indicatorID], fromMonth: month, on: db)
+            try await EvidenceService.reopen(figures: [(indicatorID, regionID, month)], by: actor.accountID, at: now, on: db)
             try await AuditLog.record("progress.return", subject: "\(tree[regionID]?.name ?? "") \(month) 月", detail: text, by: actor.accountID, on: db)
         }
     }

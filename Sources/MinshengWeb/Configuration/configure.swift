@@ -24,6 +24,7 @@ public func addMigrations(to app: Application) {
     app.migrations.add(M002AddIndexes())
     app.migrations.add(M003Reporting())
     app.migrations.add(M004FigureStore())
+    app.migrations.add(M005Evidence())
     app.migrations.add(SessionRecord.migration)
 }
 

@@ -20,7 +20,7 @@ struct ReportingController: RouteCollection {
 
     static func actor(_ principal: Principal) -> ReportingService.Actor {
         .init(accountID: principal.accountID, regionID: principal.regionID, unitID: principal.unitID,
-              isAdmin: principal.has(.admin), isReporter: principal.has(.reporter))
+              isAdmin: principal.has(.admin), isReporter: principal.has(.reporter), isReviewer: principal.has(.reviewer))
     }
 
     private func requireReporting(_ req: Request) throws -> Principal {

@@ -341,6 +341,7 @@ public struct PlanImporter: Sendable {
         }
         try await TableRows.insert(into: ProgressReport.schema, columns: reportColumns, rows: freshRows, on: db)
         try await TableRows.insert(into: ProgressHistory.schema, columns: historyColumns, rows: historyRows + history.map(historyRow), on: db)
+        try await EvidenceService.reopen(figures: history.map { ($0.$indicator.id, $0.$region.id, $0.month) }, by: accountID, at: now, on: db)
         if let first = months.min() {
             try await FigureStore.refresh(indicatorIDs: Array(Set(accepted.map(\.indicatorID))), fromMonth: first, on: db)
         }

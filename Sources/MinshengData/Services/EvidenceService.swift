@@ -1,0 +1,259 @@
+import FluentKit
+import Foundation
+import MinshengCore
+import SQLKit
+
+/// 佐证资料: evidence uploaded against a figure, reviewed one level up. Every action is written
+/// to `evidence_history` with who and when.
+///
+/// Who reviews an item: the unit responsible for the share one level up in the indicator's
+/// decomposition (for a share directly under the plan's owner, the indicator's lead unit), by
+/// its 审核员; and the programme office (admin) of any region above. Never the uploader, never
+/// anyone at the item's own level or outside the region above it.
+public struct EvidenceService: Sendable {
+    public typealias Actor = ReportingService.Actor
+
+    public let db: any Database
+
+    public init(db: any Database) { self.db = db }
+
+    /// A file already in the blob store, named and judged by its content.
+    public struct StoredFile: Sendable {
+        public var key: String
+        public var name: String
+        public var kind: FileKind
+        public var size: Int
+        public init(key: String, name: String, kind: FileKind, size: Int) {
+            self.key = key
+            self.name = name
+            self.kind = kind
+            self.size = size
+        }
+    }
+
+    /// The figure an upload is for, as the form shows it.
+    public struct Figure: Sendable {
+        public var planID: Int
+        public var indicatorID: Int
+        public var regionID: Int
+        public var regionName: String
+        public var month: Int
+        public var projectName: String
+        public var indicatorName: String
+        public var unitLabel: String
+        public var kind: ProgressType
+        public var acceptanceStandard: String?
+        public var target: Double?
+        public var reported: ProgressReport?
+        public var closed: Bool
+    }
+
+    // MARK: - Uploading
+
+    /// The figure `actor` may upload evidence for: a share its unit reports (an admin: any in
+    /// its subtree), in an open month. Throws a Chinese refusal otherwise.
+    public func figure(indicatorID: Int, regionID: Int, month: Int, actor: Actor, tree: RegionTree) async throws -> Figure {
+        guard (1...12).contains(month) else { throw ServiceError.invalid("月份应在 1 至 12 之间。") }
+        guard actor.isReporter || actor.isAdmin else { throw ServiceError.forbidden("只有填报员或专班办公室管理员可以上传佐证资料。") }
+        guard let planID = try await planID(ofIndicator: indicatorID) else { throw ServiceError.notFound("未找到该指标。") }
+        let grid = try await ReportingService(db: db).grid(planID: planID, month: month, scopeRegionID: actor.regionID,
+                                                          unitID: actor.isAdmin ? nil : actor.unitID, tree: tree)
+        guard let row = grid.rows.first(where: { $0.indicatorID == indicatorID && $0.regionID == regionID }) else {
+            throw ServiceError.notFound("该指标不在您的填报范围内，不能上传佐证资料。")
+        }
+        let indicator = try await Indicator.find(indicatorID, on: db)
+        return Figure(planID: planID, indicatorID: indicatorID, regionID: regionID, regionName: row.regionName, month: month,
+                      projectName: row.projectName, indicatorName: row.indicatorName, unitLabel: row.unitLabel, kind: row.kind,
+                      acceptanceStandard: indicator?.acceptanceStandard, target: row.target, reported: row.report, closed: grid.closed)
+    }
+
+    /// Records an evidence item for files already stored. Nothing is written when anything is wrong.
+    public func create(indicatorID: Int, regionID: Int, month: Int, quantity rawQuantity: String, description rawDescription: String,
+                       files: [StoredFile], actor: Actor, tree: RegionTree, now: Date = Date()) async throws -> Evidence {
+        let figure = try await figure(indicatorID: indicatorID, regionID: regionID, month: month, actor: actor, tree: tree)
+        if figure.closed { throw ServiceError.conflict("\(month) 月已关账，不能再上传佐证资料；如需补充，请联系专班办公室重新开放该月。") }
+        guard !files.isEmpty else { throw ServiceError.invalid("请至少选择一个文件。") }
+        guard files.count <= 20 else { throw ServiceError.invalid("一次最多上传 20 个文件。") }
+        let description = rawDescription.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !description.isEmpty else { throw ServiceError.invalid("请填写佐证说明。") }
+        guard description.count <= 1000 else { throw ServiceError.invalid("佐证说明不能超过 1000 字。") }
+        let text = rawQuantity.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "%", with: "")
+        var quantity: Double? = nil
+        if !text.isEmpty {
+            guard let value = Double(text), value.isFinite else {
+                throw ServiceError.invalid(figure.kind == .quantity ? "佐证数量应为数字。" : "佐证的进度应为百分比数字，如 80。")
+            }
+            guard value >= 0 else { throw ServiceError.invalid("佐证数量不能为负数。") }
+            if figure.kind != .quantity && value > 100 { throw ServiceError.invalid("佐证的进度不能超过 100%。") }
+            if figure.kind == .quantity, let target = figure.target, value > target * 10 { throw ServiceError.invalid("佐证数量超过目标任务的 10 倍，请核对。") }
+            quantity = value
+        } else {
+            throw ServiceError.invalid(figure.kind == .quantity ? "请填写该佐证支撑的完成数量。" : "请填写该佐证支撑的进度（%）。")
+        }
+        let supported = quantity
+        return try await db.transaction { db in
+            let item = Evidence(indicatorID: indicatorID, regionID: regionID, month: month, unitID: actor.unitID, uploadedBy: actor.accountID,
+                                quantity: supported, description: description, at: now)
+            try await item.create(on: db)
+            let id = try item.requireID()
+            for file in files {
+                try await EvidenceFile(evidenceID: id, blobKey: file.key, name: file.name, kind: file.kind.rawValue, size: file.size).create(on: db)
+            }
+            try await EvidenceHistory(evidenceID: id, action: .upload, accountID: actor.accountID, at: now).create(on: db)
+            return item
+        }
+    }
+
+    /// The uploader withdraws a pending item.
+    public func withdraw(id: Int, actor: Actor, now: Date = Date()) async throws {
+        guard let item = try await Evidence.find(id, on: db), item.$uploader.id == actor.accountID else {
+            throw ServiceError.notFound("未找到该佐证资料，或您无权操作。")
+        }
+        guard item.evidenceState == .pending else { throw ServiceError.conflict("只有待审核的佐证资料可以撤回。") }
+        try await db.transaction { db in
+            item.state = Evidence.State.withdrawn.rawValue
+            try await item.save(on: db)
+            try await EvidenceHistory(evidenceID: id, action: .withdraw, accountID: actor.accountID, at: now).create(on: db)
+        }
+    }
+
+    // MARK: - Review
+
+    /// Whether `actor` may see and decide the item (see the type's comment).
+    public func mayReview(_ item: Evidence, actor: Actor, tree: RegionTree) async throws -> Bool {
+        let region = item.$region.id
+        guard item.$uploader.id != actor.accountID, region != actor.regionID, tree.isWithin(region, of: actor.regionID) else { return false }
+        if actor.isAdmin { return true }
+        guard actor.isReviewer, let unit = actor.unitID else { return false }
+        return try await reviewingUnit(indicatorID: item.$indicator.id, regionID: region, tree: tree) == unit
+    }
+
+    /// The unit that reviews evidence for a share: the responsible unit of the share one level up
+    /// in the decomposition, or the indicator's lead unit when that share is the plan owner's.
+    func reviewingUnit(indicatorID: Int, regionID: Int, tree: RegionTree) async throws -> Int? {
+        let shares = try await TableRows.shares(indicatorIDs: [indicatorID], on: db)
+        let regions = Set(shares.map(\.regionID))
+        var parent = tree[regionID]?.parentID
+        while let candidate = parent, !regions.contains(candidate) { parent = tree[candidate]?.parentID }
+        guard let parent else { return nil }
+        if let unit = shares.first(where: { $0.regionID == parent })?.unitID { return unit }
+        return try await Indicator.find(indicatorID, on: db)?.$leadUnit.id
+    }
+
+    /// Approves or returns items; a return needs a reason. All or nothing: an item the actor
+    /// may not decide, or one no longer pending, refuses the whole batch.
+    public func decide(ids: [Int], approve: Bool, reason rawReason: String, actor: Actor, tree: RegionTree, now: Date = Date()) async throws -> Int {
+        let unique = Array(Set(ids))
+        guard !unique.isEmpty else { throw ServiceError.invalid("请选择要审核的佐证资料。") }
+        guard unique.count <= 500 else { throw ServiceError.invalid("一次最多审核 500 条。") }
+        let reason = rawReason.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !approve && reason.isEmpty { throw ServiceError.invalid("退回时请填写原因。") }
+        guard reason.count <= 500 else { throw ServiceError.invalid("原因不能超过 500 字。") }
+        let items = try await Evidence.query(on: db).filter(\.$id ~~ unique).all()
+        guard items.count == unique.count else { throw ServiceError.notFound("有佐证资料不存在，或您无权审核。") }
+        for item in items {
+            guard try await mayReview(item, actor: actor, tree: tree) else { throw ServiceError.notFound("有佐证资料不存在，或您无权审核。") }
+            guard item.evidenceState == .pending else { throw ServiceError.conflict("“\(item.description.prefix(20))”已不是待审核状态，未做任何处理。") }
+        }
+        try await db.transaction { db in
+            for item in items {
+                item.state = (approve ? Evidence.State.approved : .returned).rawValue
+                item.$decider.id = actor.accountID
+                item.decidedAt = now
+                item.reason = approve ? (reason.isEmpty ? nil : reason) : reason
+                item.reopened = 0
+                try await item.save(on: db)
+                try await EvidenceHistory(evidenceID: try item.requireID(), action: approve ? .approve : .return,
+                                          reason: reason.isEmpty ? nil : reason, accountID: actor.accountID, at: now).create(on: db)
+            }
+        }
+        return items.count
+    }
+
+    /// An accepted item whose figure changed goes back for review. Called inside the
+    /// transaction that changed the figures.
+    static func reopen(figures: [(indicatorID: Int, regionID: Int, month: Int)], by accountID: Int?, at now: Date, on db: any Database) async throws {
+        for figure in figures {
+            let items = try await Evidence.query(on: db).filter(\.$indicator.$id == figure.indicatorID).filter(\.$region.$id == figure.regionID)
+                .filter(\.$month == figure.month).filter(\.$state == Evidence.State.approved.rawValue).all()
+            for item in items {
+                item.state = Evidence.State.pending.rawValue
+                item.reopened = 1
+                item.reason = "进度数据已变更，需重新审核。"
+                try await item.save(on: db)
+                try await EvidenceHistory(evidenceID: try item.requireID(), action: .reopen, reason: item.reason, accountID: accountID, at: now).create(on: db)
+            }
+        }
+    }
+
+    // MARK: - Lists
+
+    public struct Listed: Sendable {
+        public var item: Evidence
+        public var indicatorName: String
+        public var projectName: String
+        public var unitLabel: String
+        public var kind: ProgressType
+        public var regionName: String
+        public var uploaderName: String
+        public var unitName: String?
+        public var files: [EvidenceFile]
+        /// Days since upload.
+        public var ageDays: Int
+    }
+
+    /// Items `actor` may review, pending, oldest first.
+    public func queue(actor: Actor, tree: RegionTree, now: Date = Date()) async throws -> [Listed] {
+        let subtree = tree.subtreeIDs(of: actor.regionID).subtracting([actor.regionID])
+        guard !subtree.isEmpty, actor.isAdmin || actor.isReviewer else { return [] }
+        let items = try await Evidence.query(on: db).filter(\.$state == Evidence.State.pending.rawValue)
+            .filter(\.$region.$id ~~ Array(subtree)).sort(\.$createdAt).sort(\.$id).limit(2000).all()
+        var visible: [Evidence] = []
+        for item in items where try await mayReview(item, actor: actor, tree: tree) { visible.append(item) }
+        return try await listed(visible, tree: tree, now: now)
+    }
+
+    /// What the account uploaded, newest first.
+    public func uploads(by accountID: Int, tree: RegionTree, now: Date = Date()) async throws -> [Listed] {
+        let items = try await Evidence.query(on: db).filter(\.$uploader.$id == accountID).sort(\.$createdAt, .descending).sort(\.$id, .descending).limit(500).all()
+        return try await listed(items, tree: tree, now: now)
+    }
+
+    /// One item with its files, when `actor` uploaded it or may review it.
+    public func item(id: Int, actor: Actor, tree: RegionTree, now: Date = Date()) async throws -> Listed? {
+        guard let item = try await Evidence.find(id, on: db) else { return nil }
+        if item.$uploader.id != actor.accountID {
+            guard try await mayReview(item, actor: actor, tree: tree) else { return nil }
+        }
+        return try await listed([item], tree: tree, now: now).first
+    }
+
+    public func history(id: Int) async throws -> [EvidenceHistory] {
+        try await EvidenceHistory.query(on: db).filter(\.$evidenceID == id).sort(\.$id).all()
+    }
+
+    private func listed(_ items: [Evidence], tree: RegionTree, now: Date) async throws -> [Listed] {
+        guard !items.isEmpty else { return [] }
+        let ids = try items.map { try $0.requireID() }
+        let files = Dictionary(grouping: try await EvidenceFile.query(on: db).filter(\.$evidence.$id ~~ ids).sort(\.$id).all(), by: { $0.$evidence.id })
+        let indicators = Dictionary(uniqueKeysWithValues: try await Indicator.query(on: db).filter(\.$id ~~ Array(Set(items.map { $0.$indicator.id })))
+            .with(\.$project).all().compactMap { i in i.id.map { ($0, i) } })
+        let accounts = Dictionary(uniqueKeysWithValues: try await Account.query(on: db).filter(\.$id ~~ Array(Set(items.map { $0.$uploader.id }))).all()
+            .compactMap { a in a.id.map { ($0, a.displayName) } })
+        let unitIDs = Array(Set(items.compactMap { $0.$unit.id }))
+        let units = unitIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await Department.query(on: db).filter(\.$id ~~ unitIDs).all()
+            .compactMap { u in u.id.map { ($0, u.name) } })
+        return items.map { item in
+            let indicator = indicators[item.$indicator.id]
+            return Listed(item: item, indicatorName: indicator?.name ?? "", projectName: indicator?.project.name ?? "",
+                          unitLabel: indicator?.unitLabel ?? "", kind: indicator?.kind ?? .quantity, regionName: tree[item.$region.id]?.name ?? "",
+                          uploaderName: accounts[item.$uploader.id] ?? "", unitName: item.$unit.id.flatMap { units[$0] },
+                          files: files[item.id ?? 0] ?? [], ageDays: max(0, Int(now.timeIntervalSince(item.createdAt) / 86_400)))
+        }
+    }
+
+    private func planID(ofIndicator id: Int) async throws -> Int? {
+        try await TableRows.read({ "SELECT i.plan_id FROM indicators n JOIN projects p ON p.id = n.project_id JOIN items i ON i.id = p.item_id WHERE n.id = \($0(1))" },
+                                 [.int(id)], on: db).first?[0].int
+    }
+}
