@@ -202,3 +202,165 @@ final class EvidenceTests: XCTestCase {
         }
     }
 }
+
+/// Uploads over HTTP: streamed to the store, judged by content, refused whole and left without
+/// trace when anything is wrong.
+final class EvidenceUploadTests: XCTestCase {
+    static let jpeg = Data([0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10]) + Data("JFIF 现场照片".utf8) + Data(repeating: 7, count: 4000)
+
+    func files(_ app: Application) -> [String] {
+        let root = (app.minsheng.dataDirectory as NSString).appendingPathComponent("files")
+        let all = (FileManager.default.enumerator(atPath: root)?.allObjects as? [String]) ?? []
+        return all.filter { !$0.hasSuffix("incoming") && ($0 as NSString).lastPathComponent.count == 64 || $0.hasPrefix("incoming/") }
+    }
+
+    /// The demo, and 邵东市's reporter signed in; 邵东市 and its 徐特立项目 indicator.
+    func reporterAtTheSchoolFigure(_ app: Application) async throws -> (TestBrowser, Int, Int) {
+        _ = try await Bootstrap.loadDemoIfEmpty(app)
+        let shaodong = try await XCTUnwrapAsync(try await Region.query(on: app.db).filter(\.$name == "邵东市").first()?.id)
+        let school = try await XCTUnwrapAsync(try await Indicator.query(on: app.db).filter(\.$name == "建成县域普通高中“徐特立项目”").first()?.id)
+        let reporter = TestBrowser(app)
+        try await reporter.signIn("reporter", "minsheng2024")
+        return (reporter, shaodong, school)
+    }
+
+    func testUploadPreviewAndDownloadKeepTheChineseName() async throws {
+        try await TestApp.run { app in
+            let (reporter, shaodong, school) = try await reporterAtTheSchoolFigure(app)
+            let form = try await reporter.get("/evidence/new?indicator=\(school)&region=\(shaodong)&month=10")
+            XCTAssertEqual(form.status, .ok)
+            XCTAssertTrue(form.body.contains("验收标准"))
+            let fields = [("indicator", "\(school)"), ("region", "\(shaodong)"), ("month", "10"), ("quantity", "100"), ("description", "竣工验收报告与现场照片")]
+            let done = try await reporter.uploadFiles("/evidence/upload", fields: fields,
+                                                      files: [("现场照片.jpg", Self.jpeg), ("验收报告.pdf", Data("%PDF-1.4\n报告".utf8))])
+            XCTAssertEqual(done.status, .seeOther, done.body)
+            let item = try await XCTUnwrapAsync(try await Evidence.query(on: app.db).with(\.$files).first())
+            XCTAssertEqual(item.files.map(\.name).sorted(), ["现场照片.jpg", "验收报告.pdf"])
+            XCTAssertEqual(Set(item.files.map(\.kind)), ["jpeg", "pdf"])
+            // the photo previews inline, with its Chinese name; the reviewer sees it too
+            let photo = try XCTUnwrap(item.files.first { $0.kind == "jpeg" })
+            let preview = try await reporter.get("/evidence/files/\(photo.id ?? 0)")
+            XCTAssertEqual(preview.status, .ok)
+            XCTAssertEqual(preview.data, Self.jpeg)
+            XCTAssertEqual(preview.headers.contentType?.description, "image/jpeg")
+            XCTAssertTrue(preview.headers.first(name: .contentDisposition)?.contains("filename*=UTF-8''%E7%8E%B0%E5%9C%BA%E7%85%A7%E7%89%87.jpg") == true)
+            let reviewer = TestBrowser(app)
+            try await reviewer.signIn("reviewer", "minsheng2024")
+            let queue = try await reviewer.get("/evidence/review")
+            XCTAssertTrue(queue.body.contains("竣工验收报告与现场照片"))
+            try await XCTAssertEqualAsync(try await reviewer.get("/evidence/files/\(photo.id ?? 0)").status, .ok)
+            // another district's office sees neither the item nor its files
+            let other = TestBrowser(app)
+            try await other.signIn("shuangqing", "minsheng2024")
+            try await XCTAssertEqualAsync(try await other.get("/evidence/\(item.id ?? 0)").status, .notFound)
+            try await XCTAssertEqualAsync(try await other.get("/evidence/files/\(photo.id ?? 0)").status, .notFound)
+            // the reviewer approves from the queue
+            let decided = try await reviewer.post("/evidence/decide", [("ids[]", "\(item.id ?? 0)"), ("action", "approve"), ("reason", "")])
+            XCTAssertEqual(decided.status, .seeOther)
+            try await XCTAssertEqualAsync(try await Evidence.find(item.id, on: app.db)?.evidenceState, .approved)
+        }
+    }
+
+    func testBadUploadsAreRefusedInChineseAndLeaveNothing() async throws {
+        try await TestApp.run { app in
+            _ = try await Bootstrap.loadDemoIfEmpty(app)
+            app.minsheng.uploadLimit = 64 * 1024
+            let shaodong = try await XCTUnwrapAsync(try await Region.query(on: app.db).filter(\.$name == "邵东市").first()?.id)
+            let shuangqing = try await XCTUnwrapAsync(try await Region.query(on: app.db).filter(\.$name == "双清区").first()?.id)
+            let school = try await XCTUnwrapAsync(try await Indicator.query(on: app.db).filter(\.$name == "建成县域普通高中“徐特立项目”").first()?.id)
+            let nursery = try await XCTUnwrapAsync(try await Indicator.query(on: app.db).filter(\.$name == "新增普惠性托位").first()?.id)
+            let reporter = TestBrowser(app)
+            try await reporter.signIn("reporter", "minsheng2024")
+            _ = try await reporter.get("/evidence/new?indicator=\(school)&region=\(shaodong)&month=10")
+            func fields(_ indicator: Int = school, _ region: Int = shaodong, month: Int = 10) -> [(String, String)] {
+                [("indicator", "\(indicator)"), ("region", "\(region)"), ("month", "\(month)"), ("quantity", "100"), ("description", "照片")]
+            }
+            let cases: [(String, [(String, String)], [(name: String, data: Data)], HTTPStatus, String)] = [
+                ("executable named .jpg", fields(), [("现场照片.jpg", Data("MZ\u{90}\u{0}PE".utf8) + Data(repeating: 0, count: 100))], .unprocessableEntity, "不是可接受的文件类型"),
+                ("name that is only a path", fields(), [("../..", Self.jpeg)], .unprocessableEntity, "文件名无效"),
+                ("empty file", fields(), [("空.jpg", Data())], .unprocessableEntity, "是空文件"),
+                ("over the limit", fields(), [("大.jpg", Self.jpeg + Data(repeating: 1, count: 70 * 1024))], .payloadTooLarge, "超过 64 KB 的大小上限"),
+                ("someone else's figure", fields(nursery, shuangqing), [("托位.jpg", Self.jpeg)], .notFound, "不在您的填报范围内"),
+            ]
+            for (label, form, files, status, message) in cases {
+                let page = try await reporter.uploadFiles("/evidence/upload", fields: form, files: files)
+                XCTAssertEqual(page.status, status, label)
+                XCTAssertTrue(page.body.contains(message), "\(label): \(page.body.prefix(300))")
+            }
+            // without the token first: refused before anything is stored
+            let forged = try await reporter.uploadFiles("/evidence/upload", fields: fields(), files: [("a.jpg", Self.jpeg)], csrf: false)
+            XCTAssertEqual(forged.status, .forbidden)
+            // a name with ../ and control characters is cleaned, not refused
+            let cleaned = try await reporter.uploadFiles("/evidence/upload", fields: fields(), files: [("../../etc/现场\u{7}照片.jpg", Self.jpeg)])
+            XCTAssertEqual(cleaned.status, .seeOther, cleaned.body)
+            try await XCTAssertEqualAsync(try await EvidenceFile.query(on: app.db).all().map(\.name), ["现场照片.jpg"])
+            // a closed month
+            let office = EvidenceTests.Office(app)
+            try await office.close(month: 10)
+            let closed = try await reporter.uploadFiles("/evidence/upload", fields: fields(), files: [("b.jpg", Self.jpeg + Data([1]))])
+            XCTAssertEqual(closed.status, .conflict)
+            XCTAssertTrue(closed.body.contains("已关账"))
+            try await XCTAssertEqualAsync(try await Evidence.query(on: app.db).count(), 1)
+            XCTAssertEqual(files(app).filter { $0.hasPrefix("incoming/") }, [], "no temporary file left")
+            XCTAssertEqual(files(app).count, 1, "only the accepted upload's file is stored")
+        }
+    }
+
+    func testARequestCutOffHalfWayLeavesNothing() async throws {
+        try await TestApp.run { app in
+            let (reporter, shaodong, school) = try await reporterAtTheSchoolFigure(app)
+            _ = try await reporter.get("/evidence/new?indicator=\(school)&region=\(shaodong)&month=10")
+            app.http.server.configuration.port = 0
+            try await app.server.start()
+            let port = try XCTUnwrap(app.http.server.shared.localAddress?.port)
+            let boundary = "----cut-off"
+            let body = TestBrowser.multipart(token: reporter.csrf, fields: [("indicator", "\(school)"), ("region", "\(shaodong)"), ("month", "10"),
+                                                                            ("quantity", "100"), ("description", "照片")],
+                                             files: [("大照片.jpg", Self.jpeg + Data(repeating: 3, count: 400_000))], boundary: boundary)
+            let head = "POST /evidence/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: \(reporter.cookie ?? "")\r\n"
+                + "Content-Type: multipart/form-data; boundary=\(boundary)\r\nContent-Length: \(body.count)\r\n\r\n"
+            // send the head and about half the body, then hang up
+            try RawSocket.sendAndClose(port: port, Data(head.utf8) + body.prefix(body.count / 2))
+            try await Task.sleep(nanoseconds: 500_000_000)
+            let incoming = (app.minsheng.dataDirectory as NSString).appendingPathComponent("files/incoming")
+            XCTAssertTrue(FileManager.default.fileExists(atPath: incoming), "the upload had begun writing its file")
+            try await XCTAssertEqualAsync(try await Evidence.query(on: app.db).count(), 0)
+            try await XCTAssertEqualAsync(try await EvidenceFile.query(on: app.db).count(), 0)
+            XCTAssertEqual(files(app), [], "nothing of the cut-off upload is left in storage")
+            await app.server.shutdown()
+        }
+    }
+}
+
+/// A plain TCP client: enough to send part of a request and hang up.
+enum RawSocket {
+    static func sendAndClose(port: Int, _ data: Data) throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(.EBADF) }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+        _ = data.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+    }
+}
+
+extension EvidenceTests {
+    /// The city office, acting through its service.
+    struct Office {
+        let app: Application
+        init(_ app: Application) { self.app = app }
+        func close(month: Int) async throws {
+            let account = try await XCTUnwrapAsync(try await Account.query(on: app.db).filter(\.$username == "admin").first())
+            let resolved = try await ProgressReportService(db: app.db).resolve(regionName: "邵阳市", year: 2024, level: .province)
+            try await ReportingService(db: app.db).close(planID: resolved.planID, month: month,
+                                                         actor: .init(accountID: try account.requireID(), regionID: account.$region.id, unitID: nil, isAdmin: true, isReporter: false),
+                                                         tree: try await RegionService(db: app.db).tree())
+        }
+    }
+}

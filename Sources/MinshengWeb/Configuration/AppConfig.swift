@@ -21,6 +21,8 @@ public struct AppConfig: Sendable {
     public var maxBodySize: String
     /// Whether session cookies carry the Secure flag (set when the public URL is https).
     public var secureCookies: Bool
+    /// `MINSHENG_UPLOAD_LIMIT_MB`: the largest evidence file, in bytes (default 50 MB).
+    public var uploadLimit: Int = 50 * 1024 * 1024
 
     public init(store: Store, dataDirectory: String, publicURL: String, bcryptCost: Int = 12,
                 throttle: LoginThrottle = LoginThrottle(), maxBodySize: String = "1mb") {
@@ -45,6 +47,10 @@ public struct AppConfig: Sendable {
         }
         let host = hostname == "0.0.0.0" || hostname == "::" ? "127.0.0.1" : hostname
         let publicURL = environment["MINSHENG_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "http://\(host):\(port)"
-        return AppConfig(store: store, dataDirectory: directory, publicURL: publicURL)
+        var config = AppConfig(store: store, dataDirectory: directory, publicURL: publicURL)
+        if let megabytes = environment["MINSHENG_UPLOAD_LIMIT_MB"].flatMap(Int.init), (1...2048).contains(megabytes) {
+            config.uploadLimit = megabytes * 1024 * 1024
+        }
+        return config
     }
 }

@@ -14,6 +14,11 @@ extension Application {
         set { storage[ConfigKey.self] = newValue }
     }
 
+    /// Where evidence files are kept: under the data directory, named by their content.
+    public var blobStore: any BlobStore {
+        LocalBlobStore(root: (minsheng.dataDirectory as NSString).appendingPathComponent("files"), limit: minsheng.uploadLimit)
+    }
+
     /// The password hasher with the configured cost.
     public var passwordHasher: any PasswordHashing { BcryptHasher(cost: minsheng.bcryptCost) }
 }
@@ -74,4 +79,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: APIController())
     try app.register(collection: ImportController())
     try app.register(collection: ReportingController())
+    try app.register(collection: EvidenceController())
 }

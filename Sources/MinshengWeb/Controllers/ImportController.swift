@@ -141,13 +141,19 @@ enum Download {
         }
     }
 
-    static func response(_ data: Data, fileName: String, type: Kind) -> Response {
-        var headers = HTTPHeaders()
-        headers.contentType = type.mediaType
+    /// `attachment; filename="…"; filename*=UTF-8''…` (RFC 6266 / 5987): an ASCII fallback and the
+    /// Chinese name for browsers that read it.
+    static func disposition(_ type: String, fileName: String) -> String {
         let encoded = fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: ".-_"))) ?? "download"
         let ascii = String(fileName.unicodeScalars.filter { $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 0x20 }.map(Character.init))
         let fallback = ascii.trimmingCharacters(in: .whitespaces).isEmpty || ascii.hasPrefix(".") ? "download" + (fileName.split(separator: ".").last.map { "." + $0 } ?? "") : ascii
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(fallback)\"; filename*=UTF-8''\(encoded)")
+        return "\(type); filename=\"\(fallback)\"; filename*=UTF-8''\(encoded)"
+    }
+
+    static func response(_ data: Data, fileName: String, type: Kind) -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = type.mediaType
+        headers.replaceOrAdd(name: .contentDisposition, value: disposition("attachment", fileName: fileName))
         headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return Response(status: .ok, headers: headers, body: .init(data: data))
     }

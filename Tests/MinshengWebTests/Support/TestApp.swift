@@ -16,6 +16,8 @@ enum TestApp {
     /// Runs `body` with a fresh application and always shuts it down.
     static func run(_ body: (Application) async throws -> Void) async throws {
         let app = try await make()
+        let directory = app.minsheng.dataDirectory
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         do {
             try await body(app)
         } catch {
@@ -33,7 +35,9 @@ enum TestApp {
             store = .sqliteMemory
         }
         // The cheapest bcrypt cost and no slow-down keep the suite fast; the rules are the same.
-        var config = AppConfig(store: store, dataDirectory: NSTemporaryDirectory(), publicURL: "http://127.0.0.1:8080", bcryptCost: 4,
+        // Each test's files (evidence uploads) in a directory of its own, removed by `run`.
+        let directory = NSTemporaryDirectory() + "minsheng-test-\(UUID().uuidString)"
+        var config = AppConfig(store: store, dataDirectory: directory, publicURL: "http://127.0.0.1:8080", bcryptCost: 4,
                                throttle: LoginThrottle(freeFailures: 2, lockAfter: 5, lockDuration: 900, delayStep: 0))
         config.maxBodySize = "64kb"
         let app = try await Application.make(.testing)
@@ -180,6 +184,31 @@ final class TestBrowser {
         body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(fileName)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8))
         body.append(file)
         body.append(Data("\r\n--\(boundary)--\r\n".utf8))
+        return try await send(.POST, path, data: body, contentType: "multipart/form-data; boundary=\(boundary)", headers: [:])
+    }
+
+    /// A multipart form as a browser sends it: the CSRF token first, then the fields, then the files.
+    static func multipart(token: String?, fields: [(String, String)], files: [(name: String, data: Data)], boundary: String) -> Data {
+        var body = Data()
+        var all: [(String, String)] = []
+        if let token { all.append((CSRFMiddleware.field, token)) }
+        all += fields
+        for (name, value) in all {
+            body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8))
+        }
+        for file in files {
+            body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"files\"; filename=\"\(file.name)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8))
+            body.append(file.data)
+            body.append(Data("\r\n".utf8))
+        }
+        body.append(Data("--\(boundary)--\r\n".utf8))
+        return body
+    }
+
+    func uploadFiles(_ path: String, fields: [(String, String)], files: [(name: String, data: Data)], csrf includeToken: Bool = true) async throws -> Page {
+        if includeToken && csrf == nil { try await get("/login") }
+        let boundary = "----minsheng-evidence-boundary"
+        let body = Self.multipart(token: includeToken ? csrf : nil, fields: fields, files: files, boundary: boundary)
         return try await send(.POST, path, data: body, contentType: "multipart/form-data; boundary=\(boundary)", headers: [:])
     }
 

@@ -18,6 +18,10 @@ enum PageFrame {
         ]
         if principal.has(.reporter) || principal.has(.admin) {
             items.append(NavItem(title: "月度填报", url: .reporting(), prefix: "/reporting"))
+            items.append(NavItem(title: "佐证资料", url: .evidenceMine, prefix: "/evidence/mine"))
+        }
+        if principal.has(.reviewer) || principal.has(.admin) {
+            items.append(NavItem(title: "佐证审核", url: .evidenceReview, prefix: "/evidence/review"))
         }
         if principal.has(.admin) {
             items.append(NavItem(title: "导入", url: .imports, prefix: "/imports"))

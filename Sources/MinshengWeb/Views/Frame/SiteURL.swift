@@ -35,6 +35,12 @@ enum SiteURL: Sendable {
     case monthClose(plan: Int, month: Int)
     case monthReopen(plan: Int, month: Int)
     case planSchedule(plan: Int, month: Int)
+    case evidenceMine
+    case evidenceReview
+    case evidenceNew(indicator: Int, region: Int, month: Int)
+    case evidence(id: Int)
+    case evidenceFile(id: Int)
+    case acceptance(plan: Int, region: Int?, month: Int?)
 
     var path: String {
         switch self {
@@ -80,6 +86,12 @@ enum SiteURL: Sendable {
         case .monthClose(let plan, let month): return "/reporting/\(plan)/\(month)/close"
         case .monthReopen(let plan, let month): return "/reporting/\(plan)/\(month)/reopen"
         case .planSchedule(let plan, let month): return "/reporting/\(plan)/\(month)/schedule"
+        case .evidenceMine: return "/evidence/mine"
+        case .evidenceReview: return "/evidence/review"
+        case .evidenceNew(let indicator, let region, let month): return "/evidence/new?indicator=\(indicator)&region=\(region)&month=\(month)"
+        case .evidence(let id): return "/evidence/\(id)"
+        case .evidenceFile(let id): return "/evidence/files/\(id)"
+        case .acceptance(let plan, let region, let month): return "/plans/\(plan)/acceptance" + Self.query(["region": region, "month": month])
         }
     }
 

@@ -104,6 +104,11 @@ enum Stylesheet {
     input[type=number],input[type=date],input[type=file]{padding:.45rem .6rem;border:1px solid #c9ced6;border-radius:.45rem;font:inherit;background:#fff;max-width:100%}
     table.grid td.inputs{min-width:9rem}table.grid td.inputs input{margin:.15rem 0}table.grid textarea{min-width:10rem}
     table.grid input[readonly],table.grid textarea[readonly]{background:#f3f4f6;color:#6b7280}
+    .evidence-layout{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1.2fr);gap:1rem;align-items:start}.evidence-layout .panel{margin:0}
+    .standard{white-space:pre-wrap;background:#fffbea;border-left:3px solid #e0b400;padding:.6rem .8rem;border-radius:.3rem}
+    .files .file{margin:.6rem 0}.files img{display:block;max-width:100%;max-height:360px;border-radius:.4rem;border:1px solid var(--line);margin-bottom:.3rem}
+    ol.history{padding-left:1.2rem;margin:0}ol.history li{margin:.25rem 0}
+    .button.danger{color:#b42318;border-color:#f3b8b2}
     .bulletin-text{line-height:1.9;font-size:1.02rem}.list-section h2{margin-top:1.6rem}
     .inline-return{display:flex;gap:.4rem;align-items:center}.inline-return input{min-width:8rem}.inline-return button{margin:0;white-space:nowrap}
     .button.small,button.small{padding:.3rem .7rem;font-size:.9rem}
@@ -123,6 +128,10 @@ enum Stylesheet {
       .item-row td,.project-row td{position:sticky;left:0}
       table.plan th.region,table.plan td.cell{min-width:5rem}
       .inline-return{flex-wrap:wrap}
+      .evidence-layout{grid-template-columns:1fr}
+      table.stacked thead{display:none}table.stacked,table.stacked tbody,table.stacked tr,table.stacked td{display:block;width:auto}
+      table.stacked tr{padding:.6rem .2rem;border-bottom:1px solid var(--line)}table.stacked td{border:0;padding:.2rem .4rem}
+      table.stacked td.num{text-align:left}table.stacked td[data-label]::before{content:attr(data-label) "：";color:#6b7280}
       table.grid thead{display:none}table.grid,table.grid tbody,table.grid tr,table.grid td{display:block;width:auto}
       table.grid tr{padding:.6rem .2rem;border-bottom:1px solid var(--line)}table.grid td{border:0;padding:.2rem .4rem}
       table.grid td.num{text-align:left}table.grid td[data-label]::before{content:attr(data-label) "：";color:#6b7280}

@@ -77,7 +77,9 @@ struct ReportingPage {
         let noteInput: Node<HTML.BodyContext> = .textarea(.attr("name", "n_" + key), .attr("rows", "2"), .attr("maxlength", "500"), .attr("aria-label", label + "进度情况"),
                                                          .if(locked, .attr("readonly", "readonly")), .text(note))
         let reason: String? = row.state == .returned ? report?.returnReason : nil
-        let stateCell: Node<HTML.TableRowContext> = .td(Self.badge(row.state), .unwrap(reason) { .div(.class("muted small"), .text("退回原因：" + $0)) })
+        let evidence = SiteURL.evidenceNew(indicator: row.indicatorID, region: row.regionID, month: grid?.month ?? 1).path
+        let stateCell: Node<HTML.TableRowContext> = .td(Self.badge(row.state), .unwrap(reason) { .div(.class("muted small"), .text("退回原因：" + $0)) },
+                                                        .if(row.state == .submitted && !locked, .div(.a(.class("small"), .attr("href", evidence), .text("上传佐证")))))
         return .tr(nameCell, .td(.class("nowrap"), .text(row.regionName)), .td(.class("num"), .attr("data-label", "目标任务"), .text(target)),
                    .td(.class("num"), .attr("data-label", "上月"), .text(previous)),
                    .td(.class("inputs"), quantityInput, progressInput), .td(noteInput), stateCell)

@@ -1,0 +1,163 @@
+import Fluent
+import MinshengCore
+import MinshengData
+import Vapor
+
+/// 佐证资料: the upload form (files streamed to the store), the uploader's list, the review queue,
+/// an item's page with previews and history, and its files.
+struct EvidenceController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let signedIn = routes.grouped(RequireSignIn())
+        signedIn.get("evidence", "new", use: form)
+        signedIn.on(.POST, "evidence", "upload", body: .stream, use: upload)
+        signedIn.get("evidence", "mine", use: mine)
+        signedIn.get("evidence", "review", use: queue)
+        signedIn.post("evidence", "decide", use: decide)
+        signedIn.get("evidence", ":id", use: show)
+        signedIn.post("evidence", ":id", "withdraw", use: withdraw)
+        signedIn.get("evidence", "files", ":file", use: file)
+    }
+
+    static func actor(_ principal: Principal) -> EvidenceService.Actor { ReportingController.actor(principal) }
+
+    private func int(_ req: Request, _ name: String) throws -> Int {
+        guard let value = req.query[Int.self, at: name] ?? req.parameters.get(name, as: Int.self) else {
+            throw Abort(.badRequest, reason: "缺少参数。")
+        }
+        return value
+    }
+
+    // MARK: - Uploading
+
+    func form(req: Request) async throws -> Response {
+        let principal = try AccessPolicy.signedIn.check(req)
+        let figure = try await EvidenceService(db: req.db).figure(indicatorID: try int(req, "indicator"), regionID: try int(req, "region"),
+                                                                 month: try int(req, "month"), actor: Self.actor(principal), tree: principal.tree)
+        let existing = try await Evidence.query(on: req.db).filter(\.$indicator.$id == figure.indicatorID).filter(\.$region.$id == figure.regionID)
+            .filter(\.$month == figure.month).sort(\.$createdAt, .descending).all()
+        return req.page(EvidenceFormPage(figure: figure, existing: existing, message: nil, limitMB: req.application.minsheng.uploadLimit / 1024 / 1024)
+            .render(in: PageContext(request: req)))
+    }
+
+    func upload(req: Request) async throws -> Response {
+        let principal = try AccessPolicy.signedIn.check(req)
+        let store = req.application.blobStore
+        let reader = StreamedUpload(store: store, expectedToken: req.session.data["csrf"] ?? "")
+        let limitMB = req.application.minsheng.uploadLimit / 1024 / 1024
+        do {
+            try await reader.read(req)
+        } catch let refusal as StreamedUpload.Refusal {
+            return try await refuse(req, principal: principal, fields: reader.fields, message: refusal.message, status: refusal.status, limitMB: limitMB)
+        }
+        let fields = reader.fields
+        guard let indicator = fields["indicator"].flatMap({ Int($0) }), let region = fields["region"].flatMap({ Int($0) }),
+              let month = fields["month"].flatMap({ Int($0) }) else {
+            reader.discard()
+            throw Abort(.badRequest, reason: "表单不完整，请从填报页面进入上传。")
+        }
+        do {
+            let item = try await EvidenceService(db: req.db).create(indicatorID: indicator, regionID: region, month: month,
+                                                                   quantity: fields["quantity"] ?? "", description: fields["description"] ?? "",
+                                                                   files: reader.files, actor: Self.actor(principal), tree: principal.tree)
+            req.notify("已上传佐证资料（\(reader.files.count) 个文件），等待上级审核。")
+            return req.redirect(to: "/evidence/\(item.id ?? 0)")
+        } catch let error as ServiceError {
+            // Files another item already uses stay; this request's own go.
+            let keys = reader.files.map(\.key)
+            let used = try await EvidenceFile.query(on: req.db).filter(\.$blobKey ~~ keys).all().map(\.blobKey)
+            reader.discard(keeping: Set(used))
+            if error.kind == .notFound || error.kind == .forbidden { throw error }
+            return try await refuse(req, principal: principal, fields: fields, message: error.message,
+                                    status: error.kind == .conflict ? .conflict : .unprocessableEntity, limitMB: limitMB)
+        }
+    }
+
+    private func refuse(_ req: Request, principal: Principal, fields: [String: String], message: String, status: HTTPResponseStatus, limitMB: Int) async throws -> Response {
+        guard let indicator = fields["indicator"].flatMap({ Int($0) }), let region = fields["region"].flatMap({ Int($0) }),
+              let month = fields["month"].flatMap({ Int($0) }),
+              let figure = try? await EvidenceService(db: req.db).figure(indicatorID: indicator, regionID: region, month: month,
+                                                                        actor: Self.actor(principal), tree: principal.tree) else {
+            throw Abort(status, reason: message)
+        }
+        return req.page(EvidenceFormPage(figure: figure, existing: [], message: message, limitMB: limitMB, typed: fields)
+            .render(in: PageContext(request: req)), status: status)
+    }
+
+    // MARK: - Lists and review
+
+    func mine(req: Request) async throws -> Response {
+        let principal = try AccessPolicy.signedIn.check(req)
+        let items = try await EvidenceService(db: req.db).uploads(by: principal.accountID, tree: principal.tree)
+        return req.page(EvidenceListPage(title: "我的佐证资料", items: items, review: false).render(in: PageContext(request: req)))
+    }
+
+    func queue(req: Request) async throws -> Response {
+        let principal = try AccessPolicy.signedIn.check(req)
+        guard principal.has(.reviewer) || principal.has(.admin) else { throw Abort(.forbidden, reason: "此功能仅限审核员和专班办公室使用。") }
+        let items = try await EvidenceService(db: req.db).queue(actor: Self.actor(principal), tree: principal.tree)
+        return req.page(EvidenceListPage(title: "佐证审核", items: items, review: true).render(in: PageContext(request: req)))
+    }
+
+    struct Decision: Content {
+        var ids: [Int]?
+        var action: String
+        var reason: String?
+    }
+
+    func decide(req: Request) async throws -> Response {
+        let principal = try AccessPolicy.signedIn.check(req)
+        let decision = try req.content.decode(Decision.self)
+        let ids = decision.ids ?? []
+        let count = try await EvidenceService(db: req.db).decide(ids: ids, approve: decision.action == "approve", reason: decision.reason ?? "",
+                                                               actor: Self.actor(principal), tree: principal.tree)
+        req.notify(decision.action == "approve" ? "已审核通过 \(count) 条佐证资料。" : "已退回 \(count) 条佐证资料。")
+        let back = req.headers.first(name: .referer).flatMap { URL(string: $0)?.path }.flatMap { $0.hasPrefix("/evidence/") ? $0 : nil } ?? "/evidence/review"
+        return req.redirect(to: back == "/evidence/decide" ? "/evidence/review" : back)
+    }
+
+    func show(req: Request) async throws -> Response {
+        let principal = try AccessPolicy.signedIn.check(req)
+        let service = EvidenceService(db: req.db)
+        guard let id = req.parameters.get("id", as: Int.self),
+              let listed = try await service.item(id: id, actor: Self.actor(principal), tree: principal.tree) else {
+            throw Abort(.notFound, reason: "未找到该佐证资料，或您无权查看。")
+        }
+        let history = try await service.history(id: id)
+        let names = Dictionary(uniqueKeysWithValues: try await Account.query(on: req.db).filter(\.$id ~~ history.compactMap(\.accountID)).all()
+            .compactMap { a in a.id.map { ($0, a.displayName) } })
+        let mayReview = try await service.mayReview(listed.item, actor: Self.actor(principal), tree: principal.tree)
+        let standard = try await Indicator.find(listed.item.$indicator.id, on: req.db)?.acceptanceStandard
+        return req.page(EvidenceItemPage(listed: listed, history: history, names: names, mayReview: mayReview,
+                                         isUploader: listed.item.$uploader.id == principal.accountID, standard: standard)
+            .render(in: PageContext(request: req)))
+    }
+
+    func withdraw(req: Request) async throws -> Response {
+        let principal = try AccessPolicy.signedIn.check(req)
+        guard let id = req.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
+        try await EvidenceService(db: req.db).withdraw(id: id, actor: Self.actor(principal))
+        req.notify("已撤回该佐证资料。")
+        return req.redirect(to: "/evidence/\(id)")
+    }
+
+    /// A file, to those who may see its item: inline when the browser previews it, else a
+    /// download; the Chinese name kept either way.
+    func file(req: Request) async throws -> Response {
+        let principal = try AccessPolicy.signedIn.check(req)
+        guard let fileID = req.parameters.get("file", as: Int.self), let file = try await EvidenceFile.find(fileID, on: req.db),
+              try await EvidenceService(db: req.db).item(id: file.$evidence.id, actor: Self.actor(principal), tree: principal.tree) != nil,
+              let path = req.application.blobStore.path(for: file.blobKey) else {
+            throw Abort(.notFound, reason: "未找到该文件，或您无权查看。")
+        }
+        let kind = FileKind(rawValue: file.kind)
+        let response = try await req.fileio.asyncStreamFile(at: path)
+        response.headers.contentType = HTTPMediaType(type: String(kind?.contentType.split(separator: "/").first ?? "application"),
+                                                     subType: String(kind?.contentType.split(separator: "/").last ?? "octet-stream"))
+        let disposition = kind?.previews == true ? "inline" : "attachment"
+        response.headers.replaceOrAdd(name: .contentDisposition, value: Download.disposition(disposition, fileName: file.name))
+        response.headers.replaceOrAdd(name: .cacheControl, value: "private, max-age=3600")
+        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        response.headers.replaceOrAdd(name: "Content-Security-Policy", value: "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox")
+        return response
+    }
+}
