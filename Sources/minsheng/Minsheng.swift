@@ -1,4 +1,5 @@
 import ArgumentParser
+import FluentKit
 import Foundation
 import MinshengCore
 import MinshengData
@@ -252,16 +253,16 @@ struct Import: AsyncParsableCommand {
     }
 }
 
-/// `minsheng report progress --region NAME --year YYYY --month YYYY-MM --format json|csv|xlsx [--output PATH]`
+/// `minsheng report progress|acceptance --region NAME --year YYYY --month YYYY-MM --format json|csv|xlsx [--output PATH]`
 struct Report: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Produce reports.", subcommands: [ProgressCommand.self])
+    static let configuration = CommandConfiguration(abstract: "Produce reports.", subcommands: [ProgressCommand.self, AcceptanceCommand.self])
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case json, csv, xlsx
     }
 
-    struct ProgressCommand: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "progress", abstract: "The progress table of a region for a month.")
+    /// What every report takes: the region, the month, the format and where to write.
+    struct Target: ParsableArguments {
         @OptionGroup var store: StoreOptions
         @ArgumentParser.Option(help: "Region name (e.g. 邵阳市).") var region: String
         @ArgumentParser.Option(help: "The plan's year.") var year: Int
@@ -270,7 +271,8 @@ struct Report: AsyncParsableCommand {
         @ArgumentParser.Option(help: "Plan level when the region has several plans: 省定, 市定 or 县定 (default: the highest).") var level: String?
         @ArgumentParser.Option(help: "Write to this file instead of standard output.") var output: String?
 
-        func run() async throws {
+        /// Resolves the plan and month, lets `produce` write the report, and delivers it.
+        func run(_ produce: @escaping @Sendable (_ db: any Database, _ planID: Int, _ root: Int, _ regionID: Int, _ tree: RegionTree, _ month: Int, _ format: Format) async throws -> (Data, String)) async throws {
             let parts = month.split(separator: "-")
             guard parts.count == 2, let y = Int(parts[0]), let m = Int(parts[1]), (1...12).contains(m) else {
                 throw CLIError("月份应为 YYYY-MM 格式，如 2024-10。")
@@ -281,12 +283,29 @@ struct Report: AsyncParsableCommand {
                 guard let parsed = PlanLevel(label: level) ?? PlanLevel(rawValue: level) else { throw CLIError("级别应为 省定、市定 或 县定。") }
                 planLevel = parsed
             }
+            let (region, year, format, output) = (self.region, self.year, self.format, self.output)
             try await withApp(store.config()) { app in
-                let service = ProgressReportService(db: app.db)
-                let resolved = try await service.resolve(regionName: region, year: year, level: planLevel)
+                let resolved = try await ProgressReportService(db: app.db).resolve(regionName: region, year: year, level: planLevel)
                 let root = resolved.tree.ancestors(of: resolved.regionID).first?.id ?? resolved.regionID
-                guard let table = try await service.table(planID: resolved.planID, scopeRegionID: root, tree: resolved.tree,
-                                                          focusRegionID: resolved.regionID, month: m) else {
+                let (data, summary) = try await produce(app.db, resolved.planID, root, resolved.regionID, resolved.tree, m, format)
+                if let output {
+                    guard FileManager.default.createFile(atPath: output, contents: data) else { throw CLIError("无法写入“\(output)”。") }
+                    FileHandle.standardError.write(Data("已写入 \(output)：\(summary)\n".utf8))
+                } else {
+                    FileHandle.standardOutput.write(data)
+                }
+            }
+        }
+    }
+
+    struct ProgressCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "progress", abstract: "The progress table of a region for a month.")
+        @OptionGroup var target: Target
+
+        func run() async throws {
+            let region = target.region
+            try await target.run { db, planID, root, regionID, tree, month, format in
+                guard let table = try await ProgressReportService(db: db).table(planID: planID, scopeRegionID: root, tree: tree, focusRegionID: regionID, month: month) else {
                     throw CLIError("\(region) 在该计划中没有任务。")
                 }
                 let data: Data
@@ -295,12 +314,29 @@ struct Report: AsyncParsableCommand {
                 case .csv: data = Data(ProgressExport.csv(table).utf8)
                 case .xlsx: data = try ProgressExport.xlsx(table)
                 }
-                if let output {
-                    guard FileManager.default.createFile(atPath: output, contents: data) else { throw CLIError("无法写入“\(output)”。") }
-                    FileHandle.standardError.write(Data("已写入 \(output)：\(table.title)，\(table.rows.count) 个指标。\n".utf8))
-                } else {
-                    FileHandle.standardOutput.write(data)
+                return (data, "\(table.title)，\(table.rows.count) 个指标。")
+            }
+        }
+    }
+
+    /// `minsheng report acceptance …`: like `report progress`, each figure with `acceptance` and `gap`.
+    struct AcceptanceCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "acceptance", abstract: "进度 and 验收率 of a region for a month.")
+        @OptionGroup var target: Target
+
+        func run() async throws {
+            let region = target.region
+            try await target.run { db, planID, root, regionID, tree, month, format in
+                guard let report = try await AcceptanceService(db: db).report(planID: planID, scopeRegionID: root, tree: tree, focusRegionID: regionID, month: month) else {
+                    throw CLIError("\(region) 在该计划中没有任务。")
                 }
+                let data: Data
+                switch format {
+                case .json: data = ProgressExport.json(report.table, acceptance: true) + Data("\n".utf8)
+                case .csv: data = Data(AcceptanceExport.csv(report.table).utf8)
+                case .xlsx: data = try AcceptanceExport.workbook(report.table, lists: report.lists).data()
+                }
+                return (data, "\(report.table.title)，\(report.table.rows.count) 个指标。")
             }
         }
     }

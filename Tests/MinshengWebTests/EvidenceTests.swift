@@ -117,6 +117,9 @@ final class EvidenceTests: XCTestCase {
             }
             let before = try await schoolRow()
             XCTAssertNil(before?.aggregate?.acceptance, "nothing accepted yet: null")
+            let emptyReport = try await acceptance.report(planID: w.plan, scopeRegionID: w.city, tree: w.tree, month: 10)
+            let emptyJSON = String(decoding: ProgressExport.json(try XCTUnwrap(emptyReport).table, acceptance: true), as: UTF8.self)
+            XCTAssertTrue(emptyJSON.contains("\"acceptance\": null"))
             let item = try await service.create(indicatorID: w.school, regionID: w.shaodong, month: 10, quantity: "100%", description: "竣工验收报告",
                                                 files: [try pdf(w)], actor: w.reporter, tree: w.tree)
             let pending = try await schoolRow()
@@ -135,6 +138,13 @@ final class EvidenceTests: XCTestCase {
             try await acceptance.setGapLimit(planID: w.plan, month: 10, limit: "10", actor: w.office, tree: w.tree)
             let limited = try await schoolRow()
             XCTAssertEqual(limited?.aggregate?.overLimit, true)
+            // the normative JSON of `minsheng report acceptance` and the CSV carry the same figures
+            let limitedReport = try await XCTUnwrapAsync(try await acceptance.report(planID: w.plan, scopeRegionID: w.city, tree: w.tree, month: 10))
+            let json = String(decoding: ProgressExport.json(limitedReport.table, acceptance: true), as: UTF8.self)
+            XCTAssertTrue(json.contains("\"gap_limit\": 10"))
+            XCTAssertTrue(json.contains("\"progress\": 97.78,\n      \"status\": \"on_schedule\",\n      \"acceptance\": 11.11,\n      \"gap\": 86.67"), json.prefix(800).description)
+            let csv = AcceptanceExport.csv(limitedReport.table)
+            XCTAssertTrue(csv.contains("所,全市,10,97.78%,11.11%,86.67%,是"), csv.prefix(600).description)
 
             // 邵东市 corrects its October figure: the accepted evidence goes back for review and stops counting
             let grid = ReportingService(db: w.db)

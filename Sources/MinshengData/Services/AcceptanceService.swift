@@ -43,6 +43,22 @@ public struct AcceptanceService: Sendable {
         /// Figures whose evidence (pending or accepted) covers less than they report.
         public var underCovered: [Shortfall]
         public var waiting: [Waiting]
+
+        /// The lists as export sheets.
+        public var lists: [AcceptanceExport.List] {
+            func shortfall(_ s: Shortfall) -> [String] {
+                let unit = s.kind == .quantity ? s.unitLabel : "%"
+                return [s.project, s.indicator, s.region, s.responsibleUnit ?? "", Figures.quantity(s.reported) + unit,
+                        s.covered.map { Figures.quantity($0) + unit } ?? "0"]
+            }
+            let head = ["项目名称", "指标任务", "区划", "责任单位", "填报数", "佐证覆盖数"]
+            return [
+                .init(name: "无佐证的填报数据", heading: head, rows: withoutEvidence.map(shortfall)),
+                .init(name: "佐证不足的填报数据", heading: head, rows: underCovered.map(shortfall)),
+                .init(name: "待审核的佐证", heading: ["审核单位", "待审核条数", "最长等待天数"],
+                      rows: waiting.map { [$0.reviewingUnit, "\($0.count)", "\($0.oldestDays)"] }),
+            ]
+        }
     }
 
     /// The table of `planID` for the focus region at the end of `month` with 验收率 and the gap.
@@ -185,7 +201,7 @@ public struct AcceptanceService: Sendable {
         let text = rawLimit.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "%", with: "")
         var limit: Double? = nil
         if !text.isEmpty {
-            guard let value = Double(text), value.isFinite, value >= 0, value <= 100 else { throw ServiceError.invalid("差距上限应为 0 至 100 之间的百分点数，如 10。") }
+            guard let value = Double(text), value.isFinite, value >= 0, value <= 100 else { throw ServiceError.invalid("差距上限应为 0 至 100 之间的百分数，如 10 表示 10%。") }
             limit = value
         }
         let row: PlanMonth

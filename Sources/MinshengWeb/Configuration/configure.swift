@@ -80,4 +80,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: ImportController())
     try app.register(collection: ReportingController())
     try app.register(collection: EvidenceController())
+    try app.register(collection: AcceptanceController())
 }

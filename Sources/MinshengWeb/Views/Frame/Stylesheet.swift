@@ -107,6 +107,10 @@ enum Stylesheet {
     .evidence-layout{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1.2fr);gap:1rem;align-items:start}.evidence-layout .panel{margin:0}
     .standard{white-space:pre-wrap;background:#fffbea;border-left:3px solid #e0b400;padding:.6rem .8rem;border-radius:.3rem}
     .files .file{margin:.6rem 0}.files img{display:block;max-width:100%;max-height:360px;border-radius:.4rem;border:1px solid var(--line);margin-bottom:.3rem}
+    form.limit{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:.5rem 0}form.limit label{margin:0}form.limit input{width:7rem;margin:0}form.limit button{margin:0}
+    table.acceptance td.name{min-width:11rem}table.acceptance td.cell{min-width:7.5rem}table.acceptance .pair{display:flex;justify-content:space-between;gap:.5rem;font-variant-numeric:tabular-nums}
+    table.acceptance .pair .label{color:var(--muted);font-size:.8rem}table.acceptance .pair.gap{font-weight:600}
+    table.acceptance td.over{background:#fdecea}table.acceptance td.over .pair.gap{color:#b42318}table.acceptance tr.over td.name{border-left:3px solid #d2452f}
     ol.history{padding-left:1.2rem;margin:0}ol.history li{margin:.25rem 0}
     .button.danger{color:#b42318;border-color:#f3b8b2}
     .bulletin-text{line-height:1.9;font-size:1.02rem}.list-section h2{margin-top:1.6rem}

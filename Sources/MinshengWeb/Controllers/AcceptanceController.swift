@@ -1,0 +1,67 @@
+import Fluent
+import MinshengCore
+import MinshengData
+import Vapor
+
+/// 进度 and 验收率 side by side for a region and month, the lists behind the gap, the office's
+/// limit, and the exports.
+struct AcceptanceController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let signedIn = routes.grouped(RequireSignIn())
+        signedIn.get("plans", ":id", "acceptance", use: page)
+        signedIn.get("plans", ":id", "acceptance.csv", use: csv)
+        signedIn.get("plans", ":id", "acceptance.xlsx", use: xlsx)
+        signedIn.post("plans", ":id", "acceptance", "limit", use: limit)
+    }
+
+    private func report(_ req: Request) async throws -> (Principal, AcceptanceService.Report) {
+        let principal = try AccessPolicy.signedIn.check(req)
+        let (id, region, month) = try PlanController.parameters(req)
+        guard let report = try await AcceptanceService(db: req.db).report(planID: id, scopeRegionID: principal.regionID, tree: principal.tree,
+                                                                          focusRegionID: region, month: month) else {
+            throw Abort(.notFound, reason: "未找到该计划，或您无权查看。")
+        }
+        return (principal, report)
+    }
+
+    func page(req: Request) async throws -> Response {
+        let (principal, report) = try await report(req)
+        let mayLimit = try await isOffice(principal, planID: report.planID, db: req.db)
+        return req.page(AcceptancePage(report: report, mayLimit: mayLimit).render(in: PageContext(request: req)))
+    }
+
+    func csv(req: Request) async throws -> Response {
+        let (_, report) = try await report(req)
+        return Download.response(Data(AcceptanceExport.csv(report.table).utf8), fileName: Self.fileName(report.table, "csv"), type: .csv)
+    }
+
+    func xlsx(req: Request) async throws -> Response {
+        let (_, report) = try await report(req)
+        let data = try AcceptanceExport.workbook(report.table, lists: report.lists).data()
+        return Download.response(data, fileName: Self.fileName(report.table, "xlsx"), type: .xlsx)
+    }
+
+    static func fileName(_ table: ProgressTable, _ ext: String) -> String {
+        "\(table.region)\(table.year)年\(table.periodLabel.replacingOccurrences(of: " ", with: ""))进度与验收率.\(ext)"
+    }
+
+    struct LimitForm: Content {
+        var month: Int
+        var limit: String
+    }
+
+    func limit(req: Request) async throws -> Response {
+        let principal = try AccessPolicy.signedIn.check(req)
+        guard let id = req.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
+        let form = try req.content.decode(LimitForm.self)
+        try await AcceptanceService(db: req.db).setGapLimit(planID: id, month: form.month, limit: form.limit,
+                                                           actor: ReportingController.actor(principal), tree: principal.tree)
+        req.notify(form.limit.trimmingCharacters(in: .whitespaces).isEmpty ? "已清除 \(form.month) 月的差距上限。" : "已将 \(form.month) 月进度与验收率的差距上限设为 \(form.limit)%。")
+        return req.redirect(to: SiteURL.acceptance(plan: id, region: nil, month: form.month).path)
+    }
+
+    private func isOffice(_ principal: Principal, planID: Int, db: any Database) async throws -> Bool {
+        guard principal.has(.admin), let plan = try await Plan.find(planID, on: db) else { return false }
+        return principal.tree.isWithin(plan.$owner.id, of: principal.regionID)
+    }
+}
