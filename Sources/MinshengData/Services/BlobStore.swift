@@ -70,6 +70,10 @@ final class LocalBlobWriter: BlobWriter, @unchecked Sendable {
     private var head: [UInt8] = []
     private var written = 0
     private var closed = false
+    /// Bytes not yet written to the file: parsers hand over many small pieces, and a write
+    /// per piece would cost a system call each.
+    private var pending: [UInt8] = []
+    private static let flushSize = 256 * 1024
     private let lock = NSLock()
 
     init(store: LocalBlobStore, temporary: String) throws {
@@ -89,15 +93,28 @@ final class LocalBlobWriter: BlobWriter, @unchecked Sendable {
         guard written + bytes.count <= store.limit else { throw BlobError.tooLarge(limit: store.limit) }
         if head.count < 64 { head.append(contentsOf: bytes.prefix(64 - head.count)) }
         hasher.update(bufferPointer: bytes)
-        try handle.write(contentsOf: Data(bytes))
+        pending.append(contentsOf: bytes)
         written += bytes.count
+        if pending.count >= Self.flushSize { try flush() }
+    }
+
+    private func flush() throws {
+        guard !pending.isEmpty else { return }
+        try handle.write(contentsOf: pending)
+        pending.removeAll(keepingCapacity: true)
     }
 
     func finish() throws -> String {
         lock.lock(); defer { lock.unlock() }
         guard !closed else { throw BlobError.io("文件已关闭。") }
         closed = true
-        try handle.close()
+        do {
+            try flush()
+            try handle.close()
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw BlobError.io("保存文件失败。")
+        }
         let key = hasher.finalize().map { String(format: "%02x", $0) }.joined()
         let destination = store.finalPath(key)
         let manager = FileManager.default

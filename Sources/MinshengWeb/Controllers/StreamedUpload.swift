@@ -37,7 +37,7 @@ final class StreamedUpload: @unchecked Sendable {
             throw Refusal(message: "请通过页面上的表单上传文件。", status: .badRequest)
         }
         let parser = MultipartParser(boundary: boundary)
-        parser.onHeader = { [unowned self] name, value in headers[name.lowercased()] = value }
+        parser.onHeader = { [unowned self] name, value in headers[name.lowercased()] = value; parsedPart = nil }
         parser.onBody = { [unowned self] buffer in body(&buffer) }
         parser.onPartComplete = { [unowned self] in partComplete() }
         do {
@@ -63,15 +63,19 @@ final class StreamedUpload: @unchecked Sendable {
         files = []
     }
 
-    private var partName: String? {
-        guard let disposition = headers["content-disposition"] else { return nil }
-        return Self.parameter("name", in: disposition)
+    /// The part's name and file name, read once from its headers (the body arrives in many pieces).
+    private var parsedPart: (name: String?, fileName: String?)?
+
+    private var partHeaders: (name: String?, fileName: String?) {
+        if let parsedPart { return parsedPart }
+        let disposition = headers["content-disposition"] ?? ""
+        let parsed = (Self.parameter("name", in: disposition), Self.parameter("filename", in: disposition))
+        parsedPart = parsed
+        return parsed
     }
 
-    private var partFileName: String? {
-        guard let disposition = headers["content-disposition"] else { return nil }
-        return Self.parameter("filename", in: disposition)
-    }
+    private var partName: String? { partHeaders.name }
+    private var partFileName: String? { partHeaders.fileName }
 
     private func body(_ buffer: inout ByteBuffer) {
         guard refusal == nil else { return }
@@ -109,7 +113,7 @@ final class StreamedUpload: @unchecked Sendable {
     }
 
     private func partComplete() {
-        defer { headers = [:]; fieldBuffer = []; fileName = "" }
+        defer { headers = [:]; fieldBuffer = []; fileName = ""; parsedPart = nil }
         guard refusal == nil else { return }
         let name = partName ?? ""
         if !tokenChecked {
