@@ -124,6 +124,12 @@ final class EvidenceTests: XCTestCase {
                                                 files: [try pdf(w)], actor: w.reporter, tree: w.tree)
             let pending = try await schoolRow()
             XCTAssertNil(pending?.aggregate?.acceptance, "pending evidence does not count")
+            // a returned item never counts either
+            let returned = try await service.create(indicatorID: w.school, regionID: w.shaodong, month: 10, quantity: "100", description: "模糊的照片",
+                                                    files: [try pdf(w)], actor: w.reporter, tree: w.tree)
+            _ = try await service.decide(ids: [try returned.requireID()], approve: false, reason: "照片无法辨认", actor: w.reviewer, tree: w.tree)
+            let afterReturn = try await schoolRow()
+            XCTAssertNil(afterReturn?.aggregate?.acceptance, "a returned item does not count")
             _ = try await service.decide(ids: [try item.requireID()], approve: true, reason: "", actor: w.reviewer, tree: w.tree)
             // hand calculation: 全市 进度 = mean of nine counties = 880/9 = 97.78%; 验收率 = (100 + 8 × 0)/9 = 11.11%;
             // gap = 780/9 = 86.67 percentage points

@@ -44,6 +44,15 @@ public struct AcceptanceService: Sendable {
         public var underCovered: [Shortfall]
         public var waiting: [Waiting]
 
+        /// Per responsible unit, what it still has to upload: figures without evidence and with too
+        /// little, most first.
+        public var owedByUnit: [(unit: String, without: Int, under: Int)] {
+            var counts: [String: (Int, Int)] = [:]
+            for s in withoutEvidence { counts[s.responsibleUnit ?? "未指定责任单位", default: (0, 0)].0 += 1 }
+            for s in underCovered { counts[s.responsibleUnit ?? "未指定责任单位", default: (0, 0)].1 += 1 }
+            return counts.map { ($0.key, $0.value.0, $0.value.1) }.sorted { ($0.without + $0.under, $1.unit) > ($1.without + $1.under, $0.unit) }
+        }
+
         /// The lists as export sheets.
         public var lists: [AcceptanceExport.List] {
             func shortfall(_ s: Shortfall) -> [String] {
@@ -53,6 +62,8 @@ public struct AcceptanceService: Sendable {
             }
             let head = ["项目名称", "指标任务", "区划", "责任单位", "填报数", "佐证覆盖数"]
             return [
+                .init(name: "各单位待上传佐证", heading: ["责任单位", "无佐证的填报数据", "佐证不足的填报数据"],
+                      rows: owedByUnit.map { [$0.unit, "\($0.without)", "\($0.under)"] }),
                 .init(name: "无佐证的填报数据", heading: head, rows: withoutEvidence.map(shortfall)),
                 .init(name: "佐证不足的填报数据", heading: head, rows: underCovered.map(shortfall)),
                 .init(name: "待审核的佐证", heading: ["审核单位", "待审核条数", "最长等待天数"],
