@@ -157,7 +157,11 @@ struct EvidenceController: RouteCollection {
         response.headers.replaceOrAdd(name: .contentDisposition, value: Download.disposition(disposition, fileName: file.name))
         response.headers.replaceOrAdd(name: .cacheControl, value: "private, max-age=3600")
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
-        response.headers.replaceOrAdd(name: "Content-Security-Policy", value: "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox")
+        // Nothing served here may run script in the site's origin; PDFs are left to the browser's
+        // viewer, which a sandboxed document would block.
+        if kind != .pdf {
+            response.headers.replaceOrAdd(name: "Content-Security-Policy", value: "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox")
+        }
         return response
     }
 }
