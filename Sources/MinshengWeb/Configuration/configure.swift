@@ -81,4 +81,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: ReportingController())
     try app.register(collection: EvidenceController())
     try app.register(collection: AcceptanceController())
+    try app.register(collection: PublicController())
 }

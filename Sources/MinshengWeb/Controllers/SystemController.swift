@@ -8,6 +8,7 @@ struct SystemController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("healthz", use: health)
         routes.get("assets", "app.css", use: stylesheet)
+        routes.get("assets", "public.css", use: publicStylesheet)
     }
 
     /// 200 only while the database answers a query.
@@ -20,10 +21,15 @@ struct SystemController: RouteCollection {
         }
     }
 
-    func stylesheet(req: Request) async throws -> Response {
+    func stylesheet(req: Request) async throws -> Response { Self.css(Stylesheet.css) }
+
+    /// The public pages' own small stylesheet.
+    func publicStylesheet(req: Request) async throws -> Response { Self.css(PublicProjectPage.stylesheet) }
+
+    static func css(_ text: String) -> Response {
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"])
         headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")
-        return Response(status: .ok, headers: headers, body: .init(string: Stylesheet.css))
+        return Response(status: .ok, headers: headers, body: .init(string: text))
     }
 }

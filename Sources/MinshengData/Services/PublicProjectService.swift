@@ -1,0 +1,102 @@
+import FluentKit
+import Foundation
+import MinshengCore
+
+/// What the public sees of a project (民生实事码上通): its indicators with the figures of the
+/// latest closed month only — never a figure still open to change — targets, and the units
+/// responsible, for the project as a whole or in one region that runs it.
+public struct PublicProjectService: Sendable {
+    public let db: any Database
+
+    public init(db: any Database) { self.db = db }
+
+    public struct Indicator: Sendable {
+        public var name: String
+        public var unitLabel: String
+        public var kind: ProgressType
+        public var leadUnit: String?
+        public var responsibleUnit: String?
+        public var target: Double?
+        public var targetNote: String?
+        /// Rounded half-up, as the tables show it; nil before the first closed month.
+        public var progress: Decimal?
+        public var quantity: Decimal?
+        public var status: ProgressStatus?
+    }
+
+    public struct RegionLink: Sendable {
+        public var regionID: Int
+        public var name: String
+        public var progress: Decimal?
+    }
+
+    public struct Page: Sendable {
+        public var projectID: Int
+        public var projectName: String
+        public var content: String?
+        public var itemName: String
+        public var planTitle: String
+        public var year: Int
+        public var regionID: Int
+        public var regionName: String
+        /// The plan's own region: the page for the project as a whole.
+        public var isWhole: Bool
+        /// The latest closed month whose figures are shown.
+        public var month: Int?
+        public var indicators: [Indicator]
+        /// The regions running the project, for the whole project's page.
+        public var regions: [RegionLink]
+        public var responsibleUnits: [(name: String, phone: String?)]
+    }
+
+    /// The page of `projectID` in `regionID` (nil: the plan's own region, the project as a whole),
+    /// or nil when there is no such project or the region has no share in it.
+    public func page(projectID: Int, regionID: Int?) async throws -> Page? {
+        guard let project = try await Project.query(on: db).filter(\.$id == projectID).with(\.$item).first() else { return nil }
+        guard let plan = try await Plan.query(on: db).filter(\.$id == project.item.$plan.id).with(\.$year).first(), let planID = plan.id else { return nil }
+        let tree = try await RegionService(db: db).tree()
+        let owner = plan.$owner.id
+        let region = regionID ?? owner
+        let indicators = try await MinshengData.Indicator.query(on: db).filter(\.$project.$id == projectID).with(\.$leadUnit).sort(\.$seq).all()
+        let ids = indicators.compactMap(\.id)
+        let shares = try await TableRows.shares(indicatorIDs: ids, on: db)
+        guard region == owner || shares.contains(where: { $0.regionID == region }) else { return nil }
+
+        let closed = try await PlanMonth.query(on: db).filter(\.$plan.$id == planID).filter(\.$closedAt != nil).all().map(\.month).max()
+        let childRegions = region == owner ? Array(Set(shares.map(\.regionID)).filter { tree[$0]?.parentID == owner }) : []
+        let cells = try await TableRows.storedCells(indicatorIDs: ids, regionIDs: [region] + childRegions, month: closed ?? 0, on: db)
+        var byKey: [String: TableRows.StoredCell] = [:]
+        for cell in cells { byKey["\(cell.indicatorID):\(cell.regionID)"] = cell }
+        let unitIDs = Set(cells.compactMap(\.unitID))
+        let units = unitIDs.isEmpty ? [] : try await Department.query(on: db).filter(\.$id ~~ Array(unitIDs)).all()
+        let unitByID = Dictionary(uniqueKeysWithValues: units.compactMap { u in u.id.map { ($0, u) } })
+
+        var rows: [Indicator] = []
+        for indicator in indicators {
+            guard let id = indicator.id, let cell = byKey["\(id):\(region)"] else { continue }
+            rows.append(Indicator(name: indicator.name, unitLabel: indicator.unitLabel, kind: indicator.kind, leadUnit: indicator.leadUnit?.name,
+                                  responsibleUnit: cell.unitID.flatMap { unitByID[$0]?.name }, target: cell.target, targetNote: cell.targetNote,
+                                  progress: cell.progress.map(Exact.decimal), quantity: cell.quantity.map(Exact.decimal),
+                                  status: cell.status.flatMap(ProgressStatus.init(rawValue:))))
+        }
+        guard !rows.isEmpty else { return nil }
+        // Each region's progress: the mean over the project's indicators with a figure.
+        var links: [RegionLink] = []
+        for child in childRegions {
+            let values = ids.compactMap { byKey["\($0):\(child)"]?.progress.map(Exact.decimal) }
+            let mean = values.isEmpty ? nil : values.reduce(0, +) / Decimal(values.count)
+            links.append(RegionLink(regionID: child, name: tree[child]?.name ?? "", progress: mean.map { Exact.rounded($0) }))
+        }
+        let order = Dictionary(shares.map { ($0.regionID, $0.sortOrder) }, uniquingKeysWith: min)
+        links.sort { (order[$0.regionID] ?? 0, $0.regionID) < (order[$1.regionID] ?? 0, $1.regionID) }
+        var seen: Set<Int> = []
+        var responsible: [(String, String?)] = []
+        for cell in cells where cell.regionID == region {
+            guard let unit = cell.unitID.flatMap({ unitByID[$0] }), let uid = unit.id, seen.insert(uid).inserted else { continue }
+            responsible.append((unit.name, unit.phone))
+        }
+        return Page(projectID: projectID, projectName: project.name, content: project.content, itemName: project.item.name,
+                    planTitle: plan.title, year: plan.year.year, regionID: region, regionName: tree[region]?.name ?? "",
+                    isWhole: region == owner, month: closed, indicators: rows, regions: links, responsibleUnits: responsible)
+    }
+}

@@ -1,0 +1,77 @@
+import Fluent
+import MinshengCore
+import MinshengData
+import Vapor
+
+/// 民生实事码上通: the public page of every project, for the whole plan and in each region that
+/// runs it, and the QR codes that lead to them. No sign-in.
+struct PublicController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("p", ":project", use: whole)
+        routes.get("p", ":project", "qr.svg", use: qrSVG)
+        routes.get("p", ":project", "qr.png", use: qrPNG)
+        routes.get("p", ":project", ":region", use: inRegion)
+        routes.get("p", ":project", ":region", "qr.svg", use: qrSVG)
+        routes.get("p", ":project", ":region", "qr.png", use: qrPNG)
+    }
+
+    private func ids(_ req: Request) throws -> (Int, Int?) {
+        guard let project = req.parameters.get("project", as: Int.self) else { throw Abort(.notFound, reason: "没有找到这个民生实事项目。") }
+        if let raw = req.parameters.get("region") {
+            guard let region = Int(raw) else { throw Abort(.notFound, reason: "没有找到这个民生实事项目。") }
+            return (project, region)
+        }
+        return (project, nil)
+    }
+
+    private func page(_ req: Request) async throws -> PublicProjectService.Page {
+        let (project, region) = try ids(req)
+        guard let page = try await PublicProjectService(db: req.db).page(projectID: project, regionID: region) else {
+            throw Abort(.notFound, reason: "没有找到这个民生实事项目。")
+        }
+        return page
+    }
+
+    func whole(req: Request) async throws -> Response { try await render(req) }
+    func inRegion(req: Request) async throws -> Response { try await render(req) }
+
+    private func render(_ req: Request) async throws -> Response {
+        let page = try await page(req)
+        let html = PublicProjectPage(page: page, url: Self.url(req, page)).render()
+        var headers = HTTPHeaders()
+        headers.contentType = .html
+        headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=60")
+        return Response(status: .ok, headers: headers, body: .init(string: html))
+    }
+
+    /// The page's absolute, stable address: what the QR code encodes.
+    static func url(_ req: Request, _ page: PublicProjectService.Page) -> String {
+        req.application.minsheng.publicURL + (page.isWhole ? "/p/\(page.projectID)" : "/p/\(page.projectID)/\(page.regionID)")
+    }
+
+    /// Size (module pixels) and error-correction level from the query: `size=4…20`, `level=L|M|Q|H`.
+    private func qr(_ req: Request) async throws -> (QRCode, Int) {
+        let page = try await page(req)
+        let levelText = (try? req.query.get(String.self, at: "level"))?.uppercased() ?? "M"
+        guard let level = QRCode.Level(rawValue: levelText) else { throw Abort(.badRequest, reason: "纠错等级应为 L、M、Q 或 H。") }
+        let size = (try? req.query.get(Int.self, at: "size")) ?? 8
+        guard (2...20).contains(size) else { throw Abort(.badRequest, reason: "尺寸应在 2 至 20 之间。") }
+        return (try QRCode(text: Self.url(req, page), level: level), size)
+    }
+
+    func qrSVG(req: Request) async throws -> Response {
+        let (code, size) = try await qr(req)
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "image", subType: "svg+xml")
+        headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=86400")
+        return Response(status: .ok, headers: headers, body: .init(string: code.svg(moduleSize: size)))
+    }
+
+    func qrPNG(req: Request) async throws -> Response {
+        let (code, size) = try await qr(req)
+        var headers = HTTPHeaders()
+        headers.contentType = .png
+        headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=86400")
+        return Response(status: .ok, headers: headers, body: .init(data: code.png(moduleSize: size)))
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import MinshengCore
+import MinshengData
+import Plot
+
+/// The public page of a project: phone-first, light (its own small stylesheet, no script, no
+/// web fonts), the figures of the latest closed month only.
+struct PublicProjectPage {
+    let page: PublicProjectService.Page
+    let url: String
+
+    static let stylesheet = """
+    *{box-sizing:border-box}body{margin:0;font:16px/1.6 system-ui,-apple-system,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;color:#1f2933;background:#f4f5f7}
+    header{background:#b3202a;color:#fff;padding:.9rem 1rem .8rem}header .brand{font-size:.85rem;opacity:.9;letter-spacing:.05em}
+    header h1{font-size:1.35rem;line-height:1.35;margin:.3rem 0 .2rem}header p{margin:0;font-size:.9rem;opacity:.92}
+    main{max-width:760px;margin:0 auto;padding:.8rem}section{background:#fff;border-radius:.7rem;padding:.9rem 1rem;margin:0 0 .8rem;box-shadow:0 1px 2px rgba(0,0,0,.06)}
+    h2{font-size:1.05rem;margin:0 0 .6rem}.muted{color:#6b7280;font-size:.88rem}
+    .ind{padding:.6rem 0;border-top:1px solid #eef0f3}.ind:first-of-type{border-top:0;padding-top:0}
+    .ind .name{font-weight:600}.ind .meta{display:flex;justify-content:space-between;gap:.5rem;font-size:.9rem;color:#4b5563;margin:.15rem 0 .35rem}
+    .bar{display:block;width:100%;height:.55rem}
+    .pct{font-variant-numeric:tabular-nums;font-weight:600}.tag{display:inline-block;font-size:.78rem;padding:0 .45rem;border-radius:.6rem;background:#eef2ff;color:#3730a3;margin-left:.3rem}
+    .tag.completed{background:#e7f6ec;color:#1f6f3f}.tag.lagging{background:#fdecea;color:#a52a1c}
+    ul.regions{list-style:none;margin:0;padding:0}ul.regions li{display:flex;justify-content:space-between;padding:.45rem 0;border-top:1px solid #eef0f3}
+    ul.regions li:first-child{border-top:0}a{color:#1d4ed8;text-decoration:none}
+    .units p{margin:.2rem 0}footer{text-align:center;color:#6b7280;font-size:.8rem;padding:1rem .5rem 2rem}
+    """
+
+    func render() -> String {
+        let title = page.projectName + (page.isWhole ? "" : " · " + page.regionName)
+        let month = page.month.map { "以下为截至 \(page.year) 年 \($0) 月底、已关账的进度数据。" } ?? "本年度尚无已关账的月度进度，进度将在首个月度关账后公布。"
+        let html = HTML(
+            .lang(.chinese),
+            .head(
+                .meta(.charset(.utf8)),
+                .meta(.name("viewport"), .content("width=device-width,initial-scale=1")),
+                .title(title + " - 民生实事码上通"),
+                .link(.rel(.stylesheet), .href("/assets/public.css"))),
+            .body(
+                .header(.div(.class("brand"), .text("民生实事码上通 · \(page.planTitle)")),
+                        .h1(.text(page.projectName)),
+                        .p(.text(page.isWhole ? "\(page.itemName)" : "\(page.regionName) · \(page.itemName)"))),
+                .main(
+                    .unwrap(page.content) { .section(.h2(.text("建设内容")), .p(.text($0))) },
+                    .section(.h2(.text("进展情况")), .p(.class("muted"), .text(month)),
+                             .forEach(page.indicators) { indicator($0) }),
+                    .if(!page.regions.isEmpty, .section(.h2(.text("各地进展")), .ul(.class("regions"), .forEach(page.regions) { region($0) }))),
+                    units(),
+                    .section(.h2(.text("公开信息")), .p(.class("muted"), .text("政策文件、建设内容、项目详情、成效展示和工作动态将在这里公布。目前暂无已发布的信息。")))),
+                .footer(.p(.text("本页地址：" + url)), .p(.text("扫码查看 · 数据由各责任单位报送、上级审核后公布")))))
+        return "<!DOCTYPE html>" + html.render().replacingOccurrences(of: "<!DOCTYPE html>", with: "")
+    }
+
+    private func indicator(_ row: PublicProjectService.Indicator) -> Node<HTML.BodyContext> {
+        let target: String = row.target.map { Figures.quantity($0) + row.unitLabel } ?? row.targetNote ?? "—"
+        let progress: String = row.progress.map(Figures.percent) ?? "—"
+        let width = row.progress.map { min(100, max(0, Exact.double($0))) } ?? 0
+        let tone = row.status == .completed ? "completed" : row.status == .lagging ? "lagging" : ""
+        let done: String = row.kind == .quantity ? (row.quantity.map { "已完成 " + Figures.quantity($0) + row.unitLabel } ?? "") : row.kind.label
+        return .div(.class("ind"),
+                    .div(.class("name"), .text(row.name),
+                         .unwrap(row.status) { .span(.class("tag " + tone), .text($0.label)) }),
+                    .div(.class("meta"), .span(.text("目标 " + target + (done.isEmpty ? "" : " · " + done))), .span(.class("pct"), .text(progress))),
+                    .raw(Self.bar(width, tone: tone)),
+                    .unwrap(row.responsibleUnit ?? row.leadUnit) { .p(.class("muted"), .text((row.responsibleUnit == nil ? "牵头单位：" : "责任单位：") + $0)) })
+    }
+
+    /// A progress bar as SVG attributes (no inline style: the pages' content policy forbids it).
+    static func bar(_ percent: Double, tone: String) -> String {
+        let colour = tone == "completed" ? "#1f8a4c" : tone == "lagging" ? "#d2452f" : "#2f6fd0"
+        let width = String(format: "%.1f", percent)
+        return "<svg class=\"bar\" viewBox=\"0 0 100 6\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"进度 \(width)%\">"
+            + "<rect width=\"100\" height=\"6\" rx=\"3\" fill=\"#e5e7eb\"/><rect width=\"\(width)\" height=\"6\" rx=\"3\" fill=\"\(colour)\"/></svg>"
+    }
+
+    private func region(_ link: PublicProjectService.RegionLink) -> Node<HTML.ListContext> {
+        .li(.a(.attr("href", "/p/\(page.projectID)/\(link.regionID)"), .text(link.name)),
+            .span(.class("pct"), .text(link.progress.map(Figures.percent) ?? "—")))
+    }
+
+    private func units() -> Node<HTML.BodyContext> {
+        guard !page.responsibleUnits.isEmpty else { return .empty }
+        return .section(.class("units"), .h2(.text("责任单位")),
+                        .forEach(page.responsibleUnits) { unit in
+                            .p(.text(unit.name), .unwrap(unit.phone) { .span(.class("muted"), .text(" 电话 " + $0)) })
+                        })
+    }
+}
