@@ -237,3 +237,34 @@ final class ColumnOrderTests: XCTestCase {
         XCTAssertEqual(Set(ColumnOrder.merge([["a", "b"], ["b", "a"]])), ["a", "b"])
     }
 }
+
+final class DisclosureRuleTests: XCTestCase {
+    func testTheMonthlyUpdateRuleCountsFromMarch() {
+        // hand-made: updates in March and May only; through May, April fails the default rule
+        let rule = UpdateRule()
+        let verdict = rule.verdict(updatesByMonth: [3: 2, 5: 1], through: 5)
+        XCTAssertEqual(verdict, [3: true, 4: false, 5: true])
+        XCTAssertFalse(rule.isMet(updatesByMonth: [3: 2, 5: 1], through: 5))
+        XCTAssertTrue(rule.isMet(updatesByMonth: [1: 0], through: 2), "nothing is judged before March")
+        XCTAssertEqual(UpdateRule(fromMonth: 1, minimum: 2).verdict(updatesByMonth: [1: 1, 2: 2], through: 2), [1: false, 2: true])
+    }
+
+    func testDuplicatesAndMisfiledReportsAreFlaggedWithTheReason() {
+        let items: [(id: Int, title: String, text: String)] = [
+            (1, "邵东市托育中心开工建设", "10月8日，邵东市普惠托育中心举行开工仪式，计划新增托位300个。"),
+            (2, "邵东市托育中心开工建设！", "另一段文字"),
+            (3, "托育中心开工", "10月8日，邵东市普惠托育中心举行开工仪式，计划新增托位300个。"),
+            (4, "老年助餐点投入运营", "全市新增老年助餐服务点12个，日均服务老人800人次。"),
+        ]
+        let found = DisclosureQuality.duplicates(items)
+        XCTAssertEqual(found.map(\.id), [2, 3])
+        XCTAssertEqual(found.map(\.of), [1, 1])
+        XCTAssertTrue(found[0].reason.contains("标题相同"))
+        XCTAssertTrue(found[1].reason.contains("相似度"))
+        XCTAssertEqual(DisclosureQuality.misfiledReport(title: "托育中心施工现场照片", text: "", images: 6),
+                       "标题含“现场照片”，像是现场照片或进度表，应归入项目详情或成效展示")
+        XCTAssertNotNil(DisclosureQuality.misfiledReport(title: "11月工作开展情况", text: "见图", images: 3))
+        XCTAssertNil(DisclosureQuality.misfiledReport(title: "关于加快推进普惠托育服务的工作专报",
+                                                      text: String(repeating: "全市托育服务体系建设稳步推进，", count: 5), images: 1))
+    }
+}
