@@ -70,3 +70,64 @@ final class PublicPageTests: XCTestCase {
         }
     }
 }
+
+/// Disclosure items: who may publish, what is refused, and how they appear on the public page.
+final class DisclosureTests: XCTestCase {
+    func testUnitsPublishTheOfficeWithdrawsAndTextIsShownAsText() async throws {
+        try await TestApp.run { app in
+            _ = try await Bootstrap.loadDemoIfEmpty(app)
+            let db = app.db
+            let tree = try await RegionService(db: db).tree()
+            let shaodong = try await XCTUnwrapAsync(try await Region.query(on: db).filter(\.$name == "邵东市").first()?.id)
+            let shuangqing = try await XCTUnwrapAsync(try await Region.query(on: db).filter(\.$name == "双清区").first()?.id)
+            let project = try await XCTUnwrapAsync(try await Project.query(on: db).filter(\.$name == "建成县域普通高中“徐特立项目”").first()?.id)
+            func actor(_ username: String, admin: Bool = false, reporter: Bool = false) async throws -> DisclosureService.Actor {
+                let account = try await XCTUnwrapAsync(try await Account.query(on: db).filter(\.$username == username).first())
+                return .init(accountID: try account.requireID(), regionID: account.$region.id, unitID: account.$unit.id, isAdmin: admin, isReporter: reporter)
+            }
+            let reporter = try await actor("reporter", reporter: true)
+            let service = DisclosureService(db: db)
+            let hostile = "<script>alert('x')</script>开工仪式"
+            let item = try await service.publish(projectID: project, regionID: shaodong,
+                                                 draft: .init(category: "news", title: hostile, date: "2024-10-08", body: "第一段\n<b>第二段</b>", link: ""),
+                                                 files: [], actor: reporter, tree: tree)
+            // shown as text on the project's page and the item's own page
+            let visitor = TestBrowser(app)
+            let page = try await visitor.get("/p/\(project)/\(shaodong)")
+            XCTAssertTrue(page.body.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;开工仪式") || page.body.contains("&lt;script&gt;alert('x')&lt;/script&gt;开工仪式"))
+            XCTAssertFalse(page.body.contains("<script>"))
+            let full = try await visitor.get("/p/i/\(try item.requireID())")
+            XCTAssertEqual(full.status, .ok)
+            XCTAssertTrue(full.body.contains("&lt;b&gt;第二段&lt;/b&gt;") && !full.body.contains("<b>第二段"))
+            // refused whole: over-long text, a link that is not a web address, a date outside the year, someone else's region
+            let refusals: [(DisclosureService.Draft, Int, String)] = [
+                (.init(category: "news", title: "长文", date: "2024-10-09", body: String(repeating: "字", count: 20_001), link: ""), shaodong, "不能超过 20000 字"),
+                (.init(category: "news", title: "链接", date: "2024-10-09", body: "", link: "javascript:alert(1)"), shaodong, "链接应为"),
+                (.init(category: "news", title: "日期", date: "2023-10-09", body: "正文", link: ""), shaodong, "日期应为 2024 年内"),
+                (.init(category: "其他", title: "类别", date: "2024-10-09", body: "正文", link: ""), shaodong, "请选择信息类别"),
+            ]
+            for (draft, region, message) in refusals {
+                do {
+                    _ = try await service.publish(projectID: project, regionID: region, draft: draft, files: [], actor: reporter, tree: tree)
+                    XCTFail("published: \(message)")
+                } catch let error as ServiceError { XCTAssertTrue(error.message.contains(message), error.message) }
+            }
+            do {
+                _ = try await service.publish(projectID: project, regionID: shuangqing, draft: .init(category: "news", title: "越权", date: "2024-10-09", body: "x", link: ""),
+                                              files: [], actor: reporter, tree: tree)
+                XCTFail("published for another region")
+            } catch let error as ServiceError { XCTAssertEqual(error.kind, .notFound) }
+            try await XCTAssertEqualAsync(try await Disclosure.query(on: db).count(), 1)
+            // the city office withdraws it, with a reason; it leaves the public page
+            let office = try await actor("admin", admin: true)
+            do {
+                try await service.withdraw(id: try item.requireID(), reason: " ", actor: office, tree: tree)
+                XCTFail("withdrawn without a reason")
+            } catch let error as ServiceError { XCTAssertEqual(error.kind, .invalid) }
+            try await service.withdraw(id: try item.requireID(), reason: "内容与项目无关", actor: office, tree: tree)
+            let after = try await visitor.get("/p/\(project)/\(shaodong)")
+            XCTAssertFalse(after.body.contains("开工仪式"))
+            try await XCTAssertEqualAsync(try await visitor.get("/p/i/\(try item.requireID())").status, .notFound)
+        }
+    }
+}

@@ -47,6 +47,8 @@ public struct PublicProjectService: Sendable {
         /// The regions running the project, for the whole project's page.
         public var regions: [RegionLink]
         public var responsibleUnits: [(name: String, phone: String?)]
+        /// Published disclosure items, newest first (the region's, or all regions' on the whole page).
+        public var items: [Disclosure]
     }
 
     /// The page of `projectID` in `regionID` (nil: the plan's own region, the project as a whole),
@@ -95,8 +97,9 @@ public struct PublicProjectService: Sendable {
             guard let unit = cell.unitID.flatMap({ unitByID[$0] }), let uid = unit.id, seen.insert(uid).inserted else { continue }
             responsible.append((unit.name, unit.phone))
         }
+        let items = try await DisclosureService(db: db).published(projectID: projectID, regionID: region == owner ? nil : region)
         return Page(projectID: projectID, projectName: project.name, content: project.content, itemName: project.item.name,
                     planTitle: plan.title, year: plan.year.year, regionID: region, regionName: tree[region]?.name ?? "",
-                    isWhole: region == owner, month: closed, indicators: rows, regions: links, responsibleUnits: responsible)
+                    isWhole: region == owner, month: closed, indicators: rows, regions: links, responsibleUnits: responsible, items: items)
     }
 }

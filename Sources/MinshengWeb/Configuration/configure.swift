@@ -30,6 +30,7 @@ public func addMigrations(to app: Application) {
     app.migrations.add(M003Reporting())
     app.migrations.add(M004FigureStore())
     app.migrations.add(M005Evidence())
+    app.migrations.add(M006Disclosure())
     app.migrations.add(SessionRecord.migration)
 }
 

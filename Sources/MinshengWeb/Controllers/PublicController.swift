@@ -7,6 +7,8 @@ import Vapor
 /// runs it, and the QR codes that lead to them. No sign-in.
 struct PublicController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
+        routes.get("p", "i", ":item", use: item)
+        routes.get("p", "f", ":file", use: file)
         routes.get("p", ":project", use: whole)
         routes.get("p", ":project", "qr.svg", use: qrSVG)
         routes.get("p", ":project", "qr.png", use: qrPNG)
@@ -42,6 +44,37 @@ struct PublicController: RouteCollection {
         headers.contentType = .html
         headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=60")
         return Response(status: .ok, headers: headers, body: .init(string: html))
+    }
+
+    /// One published item in full.
+    func item(req: Request) async throws -> Response {
+        guard let id = req.parameters.get("item", as: Int.self),
+              let item = try await Disclosure.query(on: req.db).filter(\.$id == id).with(\.$files).with(\.$unit).with(\.$project).first(),
+              item.isPublished else {
+            throw Abort(.notFound, reason: "没有找到这条信息，或已撤回。")
+        }
+        var headers = HTTPHeaders()
+        headers.contentType = .html
+        headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=60")
+        return Response(status: .ok, headers: headers, body: .init(string: PublicItemPage(item: item).render()))
+    }
+
+    /// A file of a published item.
+    func file(req: Request) async throws -> Response {
+        guard let id = req.parameters.get("file", as: Int.self),
+              let file = try await DisclosureFile.query(on: req.db).filter(\.$id == id).with(\.$disclosure).first(), file.disclosure.isPublished,
+              let path = req.application.blobStore.path(for: file.blobKey) else {
+            throw Abort(.notFound, reason: "没有找到这个文件。")
+        }
+        let kind = FileKind(rawValue: file.kind)
+        let response = try await req.fileio.asyncStreamFile(at: path)
+        let type = (kind?.contentType ?? "application/octet-stream").split(separator: "/")
+        response.headers.contentType = HTTPMediaType(type: String(type.first ?? "application"), subType: String(type.last ?? "octet-stream"))
+        response.headers.replaceOrAdd(name: .contentDisposition, value: Download.disposition(kind?.previews == true ? "inline" : "attachment", fileName: file.name))
+        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        if kind != .pdf { response.headers.replaceOrAdd(name: "Content-Security-Policy", value: "default-src 'none'; img-src 'self'; sandbox") }
+        response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=86400")
+        return response
     }
 
     /// The page's absolute, stable address: what the QR code encodes.

@@ -22,7 +22,7 @@ struct PublicProjectPage {
     .tag.completed{background:#e7f6ec;color:#1f6f3f}.tag.lagging{background:#fdecea;color:#a52a1c}
     ul.regions{list-style:none;margin:0;padding:0}ul.regions li{display:flex;justify-content:space-between;padding:.45rem 0;border-top:1px solid #eef0f3}
     ul.regions li:first-child{border-top:0}a{color:#1d4ed8;text-decoration:none}
-    .units p{margin:.2rem 0}footer{text-align:center;color:#6b7280;font-size:.8rem;padding:1rem .5rem 2rem}
+    .units p{margin:.2rem 0}img.photo{max-width:100%;border-radius:.4rem}footer{text-align:center;color:#6b7280;font-size:.8rem;padding:1rem .5rem 2rem}
     """
 
     func render() -> String {
@@ -45,7 +45,7 @@ struct PublicProjectPage {
                              .forEach(page.indicators) { indicator($0) }),
                     .if(!page.regions.isEmpty, .section(.h2(.text("各地进展")), .ul(.class("regions"), .forEach(page.regions) { region($0) }))),
                     units(),
-                    .section(.h2(.text("公开信息")), .p(.class("muted"), .text("政策文件、建设内容、项目详情、成效展示和工作动态将在这里公布。目前暂无已发布的信息。")))),
+                    disclosures()),
                 .footer(.p(.text("本页地址：" + url)), .p(.text("扫码查看 · 数据由各责任单位报送、上级审核后公布")))))
         return "<!DOCTYPE html>" + html.render().replacingOccurrences(of: "<!DOCTYPE html>", with: "")
     }
@@ -77,11 +77,57 @@ struct PublicProjectPage {
             .span(.class("pct"), .text(link.progress.map(Figures.percent) ?? "—")))
     }
 
+    /// Published items by heading (工作动态 first: the latest news), each a title, date and excerpt.
+    private func disclosures() -> Node<HTML.BodyContext> {
+        guard !page.items.isEmpty else {
+            return .section(.h2(.text("公开信息")), .p(.class("muted"), .text("暂无已发布的政策文件、项目详情、成效展示或工作动态。")))
+        }
+        let order = ["工作动态", "政策文件", "建设内容", "项目详情", "成效展示"]
+        let groups = Dictionary(grouping: page.items) { $0.disclosureCategory?.group ?? "其他" }
+        return .group(.forEach(order.filter { groups[$0] != nil }) { heading in
+            .section(.h2(.text(heading)), .forEach((groups[heading] ?? []).prefix(10)) { Self.item($0) })
+        })
+    }
+
+    static func item(_ item: Disclosure) -> Node<HTML.BodyContext> {
+        let excerpt = item.body.map { $0.count > 80 ? String($0.prefix(80)) + "…" : $0 }
+        let kind = item.disclosureCategory.map { $0.isUpdate ? "[\($0.label)] " : "" } ?? ""
+        return .div(.class("ind"),
+                    .div(.class("name"), .a(.attr("href", "/p/i/\(item.id ?? 0)"), .text(kind + item.title))),
+                    .div(.class("muted"), .text(item.publishedOn + (item.unit.map { " · " + $0.name } ?? ""))),
+                    .unwrap(excerpt) { .p(.text($0)) })
+    }
+
     private func units() -> Node<HTML.BodyContext> {
         guard !page.responsibleUnits.isEmpty else { return .empty }
         return .section(.class("units"), .h2(.text("责任单位")),
                         .forEach(page.responsibleUnits) { unit in
                             .p(.text(unit.name), .unwrap(unit.phone) { .span(.class("muted"), .text(" 电话 " + $0)) })
                         })
+    }
+}
+
+/// One disclosure item in full on the public site: paragraphs, images, attachments, the link.
+struct PublicItemPage {
+    let item: Disclosure
+
+    func render() -> String {
+        let paragraphs = (item.body ?? "").split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+        let images = item.files.filter { FileKind(rawValue: $0.kind).map { $0.isImage && $0 != .heic } ?? false }
+        let attachments = item.files.filter { !images.map(\.id).contains($0.id) }
+        let html = HTML(
+            .lang(.chinese),
+            .head(.meta(.charset(.utf8)), .meta(.name("viewport"), .content("width=device-width,initial-scale=1")),
+                  .title(item.title + " - 民生实事码上通"), .link(.rel(.stylesheet), .href("/assets/public.css"))),
+            .body(
+                .header(.div(.class("brand"), .text("民生实事码上通 · " + item.project.name)), .h1(.text(item.title)),
+                        .p(.text((item.disclosureCategory?.label ?? "") + " · " + item.publishedOn + (item.unit.map { " · " + $0.name } ?? "")))),
+                .main(.section(
+                    .forEach(paragraphs) { .p(.text($0)) },
+                    .forEach(images) { file in .p(.img(.attr("src", "/p/f/\(file.id ?? 0)"), .attr("alt", file.name), .attr("loading", "lazy"), .class("photo"))) },
+                    .if(!attachments.isEmpty, .ul(.forEach(attachments) { file in .li(.a(.attr("href", "/p/f/\(file.id ?? 0)"), .text(file.name))) })),
+                    .unwrap(item.link) { .p(.a(.attr("href", $0), .attr("rel", "noopener nofollow"), .text("查看原文"))) }),
+                      .p(.a(.attr("href", "/p/\(item.project.id ?? 0)/\(item.$region.id)"), .text("返回项目页面"))))))
+        return "<!DOCTYPE html>" + html.render().replacingOccurrences(of: "<!DOCTYPE html>", with: "")
     }
 }

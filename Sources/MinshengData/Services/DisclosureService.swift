@@ -1,0 +1,142 @@
+import FluentKit
+import Foundation
+import MinshengCore
+
+/// Disclosure items on the public pages: units publish, edit and withdraw their own; the office
+/// of the region or above withdraws any with a reason. Every change is in the audit log.
+public struct DisclosureService: Sendable {
+    public typealias Actor = ReportingService.Actor
+
+    public let db: any Database
+
+    public init(db: any Database) { self.db = db }
+
+    public struct Draft: Sendable {
+        public var category: String
+        public var title: String
+        public var date: String
+        public var body: String
+        public var link: String
+        public init(category: String, title: String, date: String, body: String, link: String) {
+            self.category = category
+            self.title = title
+            self.date = date
+            self.body = body
+            self.link = link
+        }
+    }
+
+    /// Checked fields of a draft, or a Chinese refusal naming every problem.
+    struct Checked {
+        var category: DisclosureCategory
+        var title: String
+        var date: String
+        var body: String?
+        var link: String?
+    }
+
+    static func check(_ draft: Draft, year: Int, files: Int) throws -> Checked {
+        var problems: [String] = []
+        let category = DisclosureCategory(rawValue: draft.category) ?? DisclosureCategory(label: draft.category)
+        if category == nil { problems.append("请选择信息类别。") }
+        let title = draft.title.trimmingCharacters(in: .whitespacesAndNewlines)
+        if title.isEmpty { problems.append("请填写标题。") }
+        if title.count > 200 { problems.append("标题不能超过 200 字。") }
+        if title.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) { problems.append("标题含有不可见的控制字符。") }
+        let parts = draft.date.trimmingCharacters(in: .whitespaces).split(separator: "-").compactMap { Int($0) }
+        var date = ""
+        if parts.count == 3, parts[0] == year, (1...12).contains(parts[1]), (1...31).contains(parts[2]) {
+            date = String(format: "%04d-%02d-%02d", parts[0], parts[1], parts[2])
+        } else {
+            problems.append("日期应为 \(year) 年内的 YYYY-MM-DD。")
+        }
+        let body = draft.body.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "\r\n", with: "\n")
+        if body.count > 20_000 { problems.append("正文不能超过 20000 字（现有 \(body.count) 字）。") }
+        let link = draft.link.trimmingCharacters(in: .whitespaces)
+        if !link.isEmpty {
+            let lower = link.lowercased()
+            if !(lower.hasPrefix("https://") || lower.hasPrefix("http://")) || link.count > 500 || URL(string: link) == nil {
+                problems.append("链接应为以 http:// 或 https:// 开头的网址。")
+            }
+        }
+        if body.isEmpty && link.isEmpty && files == 0 { problems.append("请填写正文、链接，或上传图片或附件。") }
+        guard problems.isEmpty, let category else { throw ServiceError.invalid("未发布：" + problems.joined(separator: "")) }
+        return Checked(category: category, title: title, date: date, body: body.isEmpty ? nil : body, link: link.isEmpty ? nil : link)
+    }
+
+    /// The plan year of a project, and whether `actor` may publish for it in `regionID`: a unit
+    /// responsible for one of its indicators there, or the region's office (or one above).
+    func permission(projectID: Int, regionID: Int, actor: Actor, tree: RegionTree) async throws -> Int {
+        guard let project = try await Project.query(on: db).filter(\.$id == projectID).with(\.$item).first(),
+              let plan = try await Plan.query(on: db).filter(\.$id == project.item.$plan.id).with(\.$year).first() else {
+            throw ServiceError.notFound("未找到该项目。")
+        }
+        let indicatorIDs = try await Indicator.query(on: db).filter(\.$project.$id == projectID).all().compactMap(\.id)
+        let shares = try await TableRows.shares(indicatorIDs: indicatorIDs, regionIDs: [regionID], on: db)
+        guard !shares.isEmpty || regionID == plan.$owner.id else { throw ServiceError.notFound("该区划不承担这个项目。") }
+        let unitResponsible = actor.isReporter && actor.unitID != nil && shares.contains { $0.unitID == actor.unitID } && actor.regionID == regionID
+        let office = actor.isAdmin && tree.isWithin(regionID, of: actor.regionID)
+        guard unitResponsible || office else { throw ServiceError.notFound("您不负责该区划的这个项目，不能发布信息。") }
+        return plan.year.year
+    }
+
+    public func publish(projectID: Int, regionID: Int, draft: Draft, files: [EvidenceService.StoredFile], actor: Actor, tree: RegionTree,
+                        now: Date = Date()) async throws -> Disclosure {
+        let year = try await permission(projectID: projectID, regionID: regionID, actor: actor, tree: tree)
+        guard files.count <= 20 else { throw ServiceError.invalid("一次最多上传 20 个文件。") }
+        let checked = try Self.check(draft, year: year, files: files.count)
+        return try await db.transaction { db in
+            let item = Disclosure(projectID: projectID, regionID: regionID, unitID: actor.unitID, category: checked.category, title: checked.title,
+                                  publishedOn: checked.date, body: checked.body, link: checked.link, createdBy: actor.accountID, at: now)
+            try await item.create(on: db)
+            let id = try item.requireID()
+            for file in files {
+                try await DisclosureFile(disclosureID: id, blobKey: file.key, name: file.name, kind: file.kind.rawValue, size: file.size).create(on: db)
+            }
+            try await AuditLog.record("disclosure.publish", subject: checked.title, detail: "\(checked.category.label) \(checked.date)", by: actor.accountID, on: db)
+            return item
+        }
+    }
+
+    /// The author edits its own published item.
+    public func edit(id: Int, draft: Draft, actor: Actor, tree: RegionTree, now: Date = Date()) async throws {
+        guard let item = try await Disclosure.find(id, on: db), item.$author.id == actor.accountID, item.isPublished else {
+            throw ServiceError.notFound("未找到该信息，或您无权修改。")
+        }
+        let year = try await permission(projectID: item.$project.id, regionID: item.$region.id, actor: actor, tree: tree)
+        let files = try await DisclosureFile.query(on: db).filter(\.$disclosure.$id == id).count()
+        let checked = try Self.check(draft, year: year, files: files)
+        item.category = checked.category.rawValue
+        item.title = checked.title
+        item.publishedOn = checked.date
+        item.body = checked.body
+        item.link = checked.link
+        item.updatedAt = now
+        try await item.save(on: db)
+        try await AuditLog.record("disclosure.edit", subject: checked.title, detail: "修改", by: actor.accountID, on: db)
+    }
+
+    /// The author withdraws its own item; the office of the item's region or above withdraws any,
+    /// with a reason.
+    public func withdraw(id: Int, reason rawReason: String, actor: Actor, tree: RegionTree) async throws {
+        guard let item = try await Disclosure.find(id, on: db), item.isPublished else { throw ServiceError.notFound("未找到该信息，或已撤回。") }
+        let reason = rawReason.trimmingCharacters(in: .whitespacesAndNewlines)
+        let isAuthor = item.$author.id == actor.accountID
+        let isOffice = actor.isAdmin && tree.isWithin(item.$region.id, of: actor.regionID)
+        guard isAuthor || isOffice else { throw ServiceError.notFound("未找到该信息，或您无权撤回。") }
+        if !isAuthor && reason.isEmpty { throw ServiceError.invalid("撤回他人发布的信息须填写原因。") }
+        guard reason.count <= 500 else { throw ServiceError.invalid("原因不能超过 500 字。") }
+        item.state = Disclosure.State.withdrawn.rawValue
+        item.$withdrawer.id = actor.accountID
+        item.withdrawnReason = reason.isEmpty ? nil : reason
+        try await item.save(on: db)
+        try await AuditLog.record("disclosure.withdraw", subject: item.title, detail: reason.isEmpty ? "撤回" : "撤回：\(reason)", by: actor.accountID, on: db)
+    }
+
+    /// Published items of a project (in a region, when given), newest first.
+    public func published(projectID: Int, regionID: Int?) async throws -> [Disclosure] {
+        var query = Disclosure.query(on: db).filter(\.$project.$id == projectID).filter(\.$state == Disclosure.State.published.rawValue)
+        if let regionID { query = query.filter(\.$region.$id == regionID) }
+        return try await query.with(\.$files).with(\.$unit).sort(\.$publishedOn, .descending).sort(\.$id, .descending).limit(500).all()
+    }
+}
