@@ -131,3 +131,80 @@ final class DisclosureTests: XCTestCase {
         }
     }
 }
+
+/// Reference 000 附件2 rebuilt from items: the projects short of the year's 工作动态.
+final class DisclosureComplianceTests: XCTestCase {
+    /// Transcribed from reference 000 (邵阳市 1-10 月通报) 附件2, page 10: region, responsible unit, project,
+    /// 新闻动态, 工作总结, 工作专报, 典型案例, 总数.
+    static let annex2: [(String, String, String, Int, Int, Int, Int, Int)] = [
+        ("双清区", "区妇联", "家庭教育指导服务“向阳花”行动", 7, 0, 1, 0, 8),
+        ("双清区", "区民政局", "提高城乡低保标准", 7, 0, 1, 0, 8),
+        ("双清区", "区民政局", "提高残疾人“两项补贴”标准", 4, 0, 3, 0, 7),
+        ("双清区", "区民政局", "提高孤儿和事实无人抚养儿童基本生活最低保障", 8, 0, 0, 0, 8),
+        ("双清区", "区妇联", "农村适龄及城镇低保适龄妇女“两癌”免费检查", 7, 0, 2, 0, 9),
+        ("双清区", "区残联", "困难重度残疾人家庭无障碍改造", 6, 0, 3, 0, 9),
+        ("双清区", "区残联", "康复救助残疾儿童", 9, 0, 0, 0, 9),
+        ("双清区", "区民政局", "建设老年助餐服务点", 2, 0, 0, 0, 2),
+        ("双清区", "区民政局", "实施特殊困难老年人家庭适老化改造", 5, 1, 1, 0, 7),
+        ("双清区", "区教育局", "提质改造“爱晚”老年学校", 0, 0, 0, 0, 0),
+        ("大祥区", "区卫健委", "新生儿疾病免费筛查与诊断服务", 1, 5, 0, 0, 6),
+        ("大祥区", "区卫健委", "普惠性托育“护蕾”行动", 1, 2, 0, 0, 3),
+        ("大祥区", "区残联", "困难重度残疾人家庭无障碍改造", 5, 1, 0, 0, 6),
+        ("新邵县", "县人社局", "社会保障卡居民服务“一卡通”", 0, 0, 8, 0, 8),
+        ("隆回县", "县住建局", "保障性租赁住房建设", 3, 6, 0, 0, 9),
+        ("新宁县", "县教育局", "建成县域普通高中“徐特立项目”", 6, 0, 2, 0, 8),
+        ("城步苗族自治县", "县卫健委", "新生儿疾病免费筛查与诊断服务", 1, 1, 0, 0, 2),
+        ("城步苗族自治县", "县民政局", "提高城乡低保标准", 0, 2, 0, 0, 2),
+        ("城步苗族自治县", "县民政局", "提高残疾人“两项补贴”标准", 0, 0, 1, 0, 1),
+        ("城步苗族自治县", "县民政局", "提高孤儿和事实无人抚养儿童基本生活最低保障", 0, 2, 0, 0, 2),
+        ("城步苗族自治县", "县人社局", "促进高质量充分就业", 5, 3, 1, 0, 9),
+        ("城步苗族自治县", "县民政局", "建设老年助餐服务点", 3, 3, 0, 0, 6),
+        ("城步苗族自治县", "县水利局", "农村水源保障及灌溉能力提升", 4, 2, 2, 0, 8),
+    ]
+
+    func testReference000Annex2IsRebuiltFromTheItems() async throws {
+        try await TestApp.run { app in
+            _ = try await Bootstrap.loadDemoIfEmpty(app)
+            let db = app.db
+            let tree = try await RegionService(db: db).tree()
+            let resolved = try await ProgressReportService(db: db).resolve(regionName: "邵阳市", year: 2024, level: .province)
+            let admin = try await XCTUnwrapAsync(try await Account.query(on: db).filter(\.$username == "admin").first()?.id)
+            let before = try await XCTUnwrapAsync(try await DisclosureComplianceService(db: db).report(planID: resolved.planID, month: 10, tree: tree))
+            XCTAssertEqual(before.requiredTotal, 10, "one a month from March: 10 in the year (reference 000's note)")
+            let short = Dictionary(uniqueKeysWithValues: Self.annex2.map { ("\($0.0)\u{1}\($0.2)", $0) })
+            var items: [Disclosure] = []
+            func add(_ row: DisclosureComplianceService.Row, _ category: DisclosureCategory, _ count: Int) {
+                for i in 0..<count {
+                    items.append(Disclosure(projectID: row.projectID, regionID: row.regionID, unitID: nil, category: category,
+                                            title: "\(row.project)\(category.label)\(i + 1)", publishedOn: String(format: "2024-%02d-15", 3 + i % 8),
+                                            body: "正文", link: nil, createdBy: admin, at: Date()))
+                }
+            }
+            var matched = 0
+            for row in before.rows {
+                if let r = short["\(row.region)\u{1}\(row.project)"] {
+                    matched += 1
+                    add(row, .news, r.3); add(row, .summary, r.4); add(row, .report, r.5); add(row, .typicalCase, r.6)
+                } else {
+                    add(row, .news, 10)  // meets the year's requirement: not listed
+                }
+            }
+            XCTAssertEqual(matched, Self.annex2.count, "every listed project runs in its region in the demo")
+            var start = 0
+            while start < items.count {
+                try await Array(items[start..<min(start + 200, items.count)]).create(on: db)
+                start += 200
+            }
+            let report = try await XCTUnwrapAsync(try await DisclosureComplianceService(db: db).report(planID: resolved.planID, month: 10, tree: tree))
+            let rebuilt = report.short.map { row in
+                "\(row.region)|\(row.unit ?? "")|\(row.project)|\(row.counts[.news] ?? 0)|\(row.counts[.summary] ?? 0)|\(row.counts[.report] ?? 0)|\(row.counts[.typicalCase] ?? 0)|\(row.updates)"
+            }
+            let expected = Self.annex2.map { "\($0.0)|\($0.1)|\($0.2)|\($0.3)|\($0.4)|\($0.5)|\($0.6)|\($0.7)" }
+            XCTAssertEqual(Set(rebuilt), Set(expected))
+            XCTAssertEqual(rebuilt.count, 23)
+            // the month-by-month matrix (reference 002 附表4's shape): 爱晚 in 双清区 has no update in any month
+            let aiwan = try XCTUnwrap(report.rows.first { $0.region == "双清区" && $0.project == "提质改造“爱晚”老年学校" })
+            XCTAssertEqual(aiwan.monthly, [3: false, 4: false, 5: false, 6: false, 7: false, 8: false, 9: false, 10: false])
+        }
+    }
+}

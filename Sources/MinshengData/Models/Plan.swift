@@ -18,6 +18,8 @@ public final class Plan: Model, @unchecked Sendable {
     @Field(key: "sort_order") public var sortOrder: Int
     /// The plan's own 序时进度 for some months, "3:20,6:50" (month:percent); m/12 elsewhere.
     @OptionalField(key: "schedule") public var schedule: String?
+    /// The monthly-update rule for its public pages, "fromMonth:minimum" ("3:1" when unset).
+    @OptionalField(key: "update_rule") public var updateRuleText: String?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
 
     public init() {}
