@@ -255,7 +255,7 @@ struct Import: AsyncParsableCommand {
 
 /// `minsheng report progress|acceptance --region NAME --year YYYY --month YYYY-MM --format json|csv|xlsx [--output PATH]`
 struct Report: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Produce reports.", subcommands: [ProgressCommand.self, AcceptanceCommand.self])
+    static let configuration = CommandConfiguration(abstract: "Produce reports.", subcommands: [ProgressCommand.self, AcceptanceCommand.self, DisclosureCommand.self])
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case json, csv, xlsx
@@ -337,6 +337,30 @@ struct Report: AsyncParsableCommand {
                 case .xlsx: data = try AcceptanceExport.workbook(report.table, lists: report.lists).data()
                 }
                 return (data, "\(report.table.title)，\(report.table.rows.count) 个指标。")
+            }
+        }
+    }
+
+    /// `minsheng report disclosure …`: per project and region, the counts per category and per
+    /// month and the monthly-update rule's verdict.
+    struct DisclosureCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "disclosure", abstract: "How projects keep their public pages up to date.")
+        @OptionGroup var target: Target
+
+        func run() async throws {
+            let region = target.region
+            try await target.run { db, planID, _, regionID, tree, month, format in
+                guard let report = try await DisclosureComplianceService(db: db).report(planID: planID, focusRegionID: regionID, month: month, tree: tree) else {
+                    throw CLIError("\(region) 在该计划中没有任务。")
+                }
+                let table = report.table
+                let data: Data
+                switch format {
+                case .json: data = Data(DisclosureExport.jsonValue(table).text().utf8) + Data("\n".utf8)
+                case .csv: data = Data(DisclosureExport.csv(table).utf8)
+                case .xlsx: data = try DisclosureExport.workbook(table).data()
+                }
+                return (data, "\(report.planTitle)，\(table.rows.count) 个项目区划，\(table.short.count) 个未达到动态更新要求。")
             }
         }
     }

@@ -36,6 +36,13 @@ public struct DisclosureComplianceService: Sendable {
         public var requiredTotal: Int
         public var rows: [Row]
 
+        /// The report as Core's table, for the exports.
+        public var table: DisclosureTable {
+            DisclosureTable(title: planTitle, region: regionName, year: year, month: month, rule: rule, requiredTotal: requiredTotal,
+                            rows: rows.map { .init(region: $0.region, unit: $0.unit, project: $0.project, counts: $0.counts,
+                                                   updatesByMonth: $0.updatesByMonth, monthly: $0.monthly, missing: $0.missingCategories) })
+        }
+
         /// Reference 000 附件2: projects whose 工作动态 fall short of the year's requirement.
         public var short: [Row] { rows.filter { $0.updates < requiredTotal } }
         public var withoutNews: [Row] { rows.filter { ($0.counts[.news] ?? 0) == 0 } }
