@@ -208,3 +208,45 @@ final class DisclosureComplianceTests: XCTestCase {
         }
     }
 }
+
+/// Publishing through the staff pages, and the office's quality flags.
+final class DisclosurePublishingTests: XCTestCase {
+    func testAUnitPublishesWithAPhotoAndTheOfficeSeesRepeatsAndMisfiledReports() async throws {
+        try await TestApp.run { app in
+            _ = try await Bootstrap.loadDemoIfEmpty(app)
+            let shaodong = try await XCTUnwrapAsync(try await Region.query(on: app.db).filter(\.$name == "邵东市").first()?.id)
+            let project = try await XCTUnwrapAsync(try await Project.query(on: app.db).filter(\.$name == "建成县域普通高中“徐特立项目”").first()?.id)
+            let reporter = TestBrowser(app)
+            try await reporter.signIn("reporter", "minsheng2024")
+            let list = try await reporter.get("/disclosures")
+            XCTAssertTrue(list.body.contains("/disclosures/new?project=\(project)&amp;region=\(shaodong)"), "its unit's project is offered")
+            _ = try await reporter.get("/disclosures/new?project=\(project)&region=\(shaodong)")
+            let photo = EvidenceUploadTests.jpeg
+            func publish(_ category: String, _ title: String, _ body: String) async throws -> TestBrowser.Page {
+                try await reporter.uploadFiles("/disclosures/upload", fields: [("project", "\(project)"), ("region", "\(shaodong)"), ("category", category),
+                                                                             ("title", title), ("date", "2024-10-08"), ("body", body), ("link", "")],
+                                               files: [("开工现场.jpg", photo)])
+            }
+            let first = try await publish("news", "邵东市第一中学新校区开工", "10月8日，邵东市第一中学新校区举行开工仪式，总投资3.2亿元，新增学位3000个。")
+            XCTAssertEqual(first.status, .seeOther, first.body)
+            let repeated = try await publish("news", "邵东市第一中学新校区开工！", "又一次发布同一条新闻。")
+            XCTAssertEqual(repeated.status, .seeOther)
+            let misfiled = try await publish("report", "新校区施工现场照片", "见图")
+            XCTAssertEqual(misfiled.status, .seeOther)
+            let refused = try await publish("news", "", "")
+            XCTAssertEqual(refused.status, .unprocessableEntity)
+            XCTAssertTrue(refused.body.contains("请填写标题"))
+            try await XCTAssertEqualAsync(try await Disclosure.query(on: app.db).count(), 3)
+            // the public page shows the photo, the office sees the flags
+            let item = try await XCTUnwrapAsync(try await Disclosure.query(on: app.db).with(\.$files).sort(\.$id).first())
+            let publicItem = try await TestBrowser(app).get("/p/i/\(item.id ?? 0)")
+            XCTAssertTrue(publicItem.body.contains("/p/f/\(item.files.first?.id ?? 0)"))
+            try await XCTAssertEqualAsync(try await TestBrowser(app).get("/p/f/\(item.files.first?.id ?? 0)").data, photo)
+            let office = TestBrowser(app)
+            try await office.signIn("admin", "minsheng2024")
+            let flags = try await office.get("/disclosures")
+            XCTAssertTrue(flags.body.contains("滥竽充数：与已发布的“邵东市第一中学新校区开工”标题相同"), flags.body)
+            XCTAssertTrue(flags.body.contains("张冠李戴：标题含“现场照片”"))
+        }
+    }
+}

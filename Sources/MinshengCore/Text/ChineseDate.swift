@@ -21,6 +21,12 @@ public enum ChineseDate {
         return "\(parts.year ?? 0)年\(parts.month ?? 0)月\(parts.day ?? 0)日 \(parts.hour ?? 0):\(minute)"
     }
 
+    /// "2024-10-08" in China Standard Time, as date inputs take it.
+    public static func isoDay(_ date: Date) -> String {
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+    }
+
     /// "1-10 月" style month span used in bulletin titles.
     public static func monthSpan(through month: Int) -> String {
         month <= 1 ? "1 月" : "1-\(month) 月"

@@ -139,4 +139,69 @@ public struct DisclosureService: Sendable {
         if let regionID { query = query.filter(\.$region.$id == regionID) }
         return try await query.with(\.$files).with(\.$unit).sort(\.$publishedOn, .descending).sort(\.$id, .descending).limit(500).all()
     }
+
+    // MARK: - Lists for the staff pages
+
+    public struct Publishable: Sendable {
+        public var projectID: Int
+        public var project: String
+        public var regionID: Int
+        public var region: String
+        public var planTitle: String
+    }
+
+    /// The (project, region) pairs `actor` may publish for: its unit's shares in its region, or,
+    /// for an office, every project with a share in its region.
+    public func publishable(actor: Actor, tree: RegionTree) async throws -> [Publishable] {
+        guard actor.isReporter || actor.isAdmin else { return [] }
+        let rows = try await TableRows.read({ mark in
+            """
+            SELECT DISTINCT p.id, p.name, t.region_id, pl.title, pl.id, p.seq
+            FROM targets t JOIN indicators n ON n.id = t.indicator_id JOIN projects p ON p.id = n.project_id
+            JOIN items i ON i.id = p.item_id JOIN plans pl ON pl.id = i.plan_id
+            WHERE t.region_id = \(mark(1))
+            """ + (actor.isAdmin ? "" : " AND t.responsible_unit_id = \(mark(2))")
+        }, actor.isAdmin ? [.int(actor.regionID)] : [.int(actor.regionID), .int(actor.unitID ?? -1)], on: db)
+        return rows.compactMap { row in
+            guard let project = row[0].int, let region = row[2].int else { return nil }
+            return Publishable(projectID: project, project: row[1].string ?? "", regionID: region, region: tree[region]?.name ?? "", planTitle: row[3].string ?? "")
+        }.sorted { ($0.planTitle, $0.project) < ($1.planTitle, $1.project) }
+    }
+
+    /// A published item with the quality checks' findings.
+    public struct Flagged: Sendable {
+        public var item: Disclosure
+        public var project: String
+        public var region: String
+        public var flags: [String]
+    }
+
+    /// Published items in `actor`'s region and below (an office) or its own (a unit), newest
+    /// first, each with the reasons the quality checks flag it.
+    public func items(actor: Actor, tree: RegionTree) async throws -> [Flagged] {
+        var query = Disclosure.query(on: db).filter(\.$state == Disclosure.State.published.rawValue).with(\.$files).with(\.$project)
+        if actor.isAdmin {
+            query = query.filter(\.$region.$id ~~ Array(tree.subtreeIDs(of: actor.regionID)))
+        } else {
+            query = query.filter(\.$author.$id == actor.accountID)
+        }
+        let items = try await query.sort(\.$publishedOn, .descending).sort(\.$id, .descending).limit(1000).all()
+        // Repeats are judged within each project, against everything it has published.
+        let projectIDs = Array(Set(items.map { $0.$project.id }))
+        let all = projectIDs.isEmpty ? [] : try await Disclosure.query(on: db).filter(\.$project.$id ~~ projectIDs)
+            .filter(\.$state == Disclosure.State.published.rawValue).sort(\.$id).all()
+        var flags: [Int: [String]] = [:]
+        for (_, group) in Dictionary(grouping: all, by: { $0.$project.id }) {
+            let entries = group.compactMap { item in item.id.map { (id: $0, title: item.title, text: item.body ?? "") } }
+            for found in DisclosureQuality.duplicates(entries) { flags[found.id, default: []].append("滥竽充数：" + found.reason) }
+        }
+        return items.map { item in
+            var reasons = flags[item.id ?? 0] ?? []
+            if item.disclosureCategory == .report {
+                let images = item.files.filter { FileKind(rawValue: $0.kind)?.isImage == true }.count
+                if let reason = DisclosureQuality.misfiledReport(title: item.title, text: item.body ?? "", images: images) { reasons.append("张冠李戴：" + reason) }
+            }
+            return Flagged(item: item, project: item.project.name, region: tree[item.$region.id]?.name ?? "", flags: reasons)
+        }
+    }
 }

@@ -35,7 +35,7 @@ struct CSRFMiddleware: AsyncMiddleware {
     }
 
     /// Routes whose bodies are streamed and check the token themselves (`StreamedUpload`).
-    static let streamedPaths: Set<String> = ["/evidence/upload"]
+    static let streamedPaths: Set<String> = ["/evidence/upload", "/disclosures/upload"]
 
     /// Upload routes take files up to the import limit (plus the form's own fields).
     static let uploadLimit = TableFile.maxBytes + 1024 * 1024

@@ -83,4 +83,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: EvidenceController())
     try app.register(collection: AcceptanceController())
     try app.register(collection: PublicController())
+    try app.register(collection: DisclosureController())
 }

@@ -19,6 +19,7 @@ enum PageFrame {
         if principal.has(.reporter) || principal.has(.admin) {
             items.append(NavItem(title: "月度填报", url: .reporting(), prefix: "/reporting"))
             items.append(NavItem(title: "佐证资料", url: .evidenceMine, prefix: "/evidence/mine"))
+            items.append(NavItem(title: "信息公开", url: .disclosures, prefix: "/disclosures"))
         }
         if principal.has(.reviewer) || principal.has(.admin) {
             items.append(NavItem(title: "佐证审核", url: .evidenceReview, prefix: "/evidence/review"))

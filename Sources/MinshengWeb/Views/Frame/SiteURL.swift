@@ -36,6 +36,7 @@ enum SiteURL: Sendable {
     case monthReopen(plan: Int, month: Int)
     case planSchedule(plan: Int, month: Int)
     case evidenceMine
+    case disclosures
     case evidenceReview
     case evidenceNew(indicator: Int, region: Int, month: Int)
     case evidence(id: Int)
@@ -87,6 +88,7 @@ enum SiteURL: Sendable {
         case .monthReopen(let plan, let month): return "/reporting/\(plan)/\(month)/reopen"
         case .planSchedule(let plan, let month): return "/reporting/\(plan)/\(month)/schedule"
         case .evidenceMine: return "/evidence/mine"
+        case .disclosures: return "/disclosures"
         case .evidenceReview: return "/evidence/review"
         case .evidenceNew(let indicator, let region, let month): return "/evidence/new?indicator=\(indicator)&region=\(region)&month=\(month)"
         case .evidence(let id): return "/evidence/\(id)"

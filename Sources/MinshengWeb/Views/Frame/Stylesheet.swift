@@ -111,6 +111,7 @@ enum Stylesheet {
     table.acceptance td.name{min-width:11rem}table.acceptance td.cell{min-width:7.5rem}table.acceptance .pair{display:flex;justify-content:space-between;gap:.5rem;font-variant-numeric:tabular-nums}
     table.acceptance .pair .label{color:var(--muted);font-size:.8rem}table.acceptance .pair.gap{font-weight:600}
     table.acceptance td.over{background:#fdecea}table.acceptance td.over .pair.gap{color:#b42318}table.acceptance tr.over td.name{border-left:3px solid #d2452f}
+    .flag{color:#a52a1c;font-size:.85rem}
     ol.history{padding-left:1.2rem;margin:0}ol.history li{margin:.25rem 0}
     .button.danger{color:#b42318;border-color:#f3b8b2}
     .bulletin-text{line-height:1.9;font-size:1.02rem}.list-section h2{margin-top:1.6rem}

@@ -1,0 +1,101 @@
+import Foundation
+import MinshengCore
+import MinshengData
+import Plot
+
+/// 信息公开: the projects the account publishes for, and the published items with the quality
+/// checks' flags (an office sees everything below it and withdraws with a reason).
+struct DisclosureListPage {
+    let publishable: [DisclosureService.Publishable]
+    let items: [DisclosureService.Flagged]
+    let isOffice: Bool
+
+    func render(in context: PageContext) -> String {
+        let flagged = items.filter { !$0.flags.isEmpty }.count
+        let body: Node<HTML.BodyContext> = .group(
+            Fragments.pageHeader("信息公开", subtitle: "项目页面（民生实事码上通）上的政策文件、建设内容、项目详情、成效展示和工作动态"),
+            .div(.class("stats"),
+                 Fragments.stat("可发布的项目", "\(publishable.count)"),
+                 Fragments.stat(isOffice ? "辖区已发布" : "我已发布", "\(items.count)"),
+                 Fragments.stat("待核查", "\(flagged)", tone: flagged > 0 ? "lagging" : "")),
+            // An office checks what was published first; a unit publishes first.
+            isOffice ? list(context: context) : projects(),
+            isOffice ? projects() : list(context: context))
+        return PageFrame.render(title: "信息公开", context: context, body: body)
+    }
+
+    private func projects() -> Node<HTML.BodyContext> {
+        guard !publishable.isEmpty else { return Fragments.empty("您所在单位在本区划没有需要公开信息的项目。") }
+        return .div(.class("panel"), .h2(.text("发布信息")),
+                    .ul(.class("plain"), .forEach(publishable) { choice in
+                        .li(.a(.attr("href", "/disclosures/new?project=\(choice.projectID)&region=\(choice.regionID)"), .text(choice.project)),
+                            .span(.class("muted small"), .text(" \(choice.region) · \(choice.planTitle)")),
+                            .text(" "), .a(.class("small"), .attr("href", "/p/\(choice.projectID)/\(choice.regionID)"), .text("查看公开页面")))
+                    }))
+    }
+
+    private func list(context: PageContext) -> Node<HTML.BodyContext> {
+        guard !items.isEmpty else { return Fragments.empty("尚未发布信息。") }
+        let head: Node<HTML.TableContext> = .thead(.tr(.th(.text("标题")), .th(.text("类别")), .th(.text("日期")), .th(.text("项目 / 区划")),
+                                                       .th(.text("核查")), .th(.text("操作"))))
+        let rows: Node<HTML.TableContext> = .tbody(.forEach(items) { row(context: context, $0) })
+        return .div(.class("panel"), .h2(.text(isOffice ? "辖区已发布的信息" : "我发布的信息")),
+                    .div(.class("table-wrap"), .table(.class("list stacked"), head, rows)))
+    }
+
+    private func row(context: PageContext, _ flagged: DisclosureService.Flagged) -> Node<HTML.TableContext> {
+        let item = flagged.item
+        let id = item.id ?? 0
+        let flags: Node<HTML.BodyContext> = flagged.flags.isEmpty ? .span(.class("muted"), .text("—"))
+            : .group(.forEach(flagged.flags) { .div(.class("flag"), .text($0)) })
+        return .tr(
+            .td(.attr("data-label", "标题"), .a(.attr("href", "/p/i/\(id)"), .text(item.title))),
+            .td(.attr("data-label", "类别"), .text(item.disclosureCategory?.label ?? "")),
+            .td(.class("nowrap"), .attr("data-label", "日期"), .text(item.publishedOn)),
+            .td(.attr("data-label", "项目"), .text(flagged.project), .div(.class("muted small"), .text(flagged.region))),
+            .td(.attr("data-label", "核查"), flags),
+            .td(.attr("data-label", "操作"),
+                .form(.class("inline-return"), .method(.post), .action("/disclosures/\(id)/withdraw"),
+                      PageFrame.csrfField(context.csrf),
+                      .input(.type(.text), .name("reason"), .attr("placeholder", isOffice ? "撤回原因" : "撤回原因（可不填）"), .attr("maxlength", "500"),
+                             .attr("aria-label", "撤回原因")),
+                      .button(.type(.submit), .class("button small"), .text("撤回")))))
+    }
+}
+
+/// The form to publish an item for one project in one region.
+struct DisclosureFormPage {
+    let choice: DisclosureService.Publishable
+    let message: String?
+    let typed: [String: String]
+    let limitMB: Int
+
+    func render(in context: PageContext) -> String {
+        let body: Node<HTML.BodyContext> = .group(
+            Fragments.pageHeader("发布信息", subtitle: "\(choice.project) · \(choice.region)", trail: [("信息公开", "/disclosures"), ("发布信息", nil)]),
+            .unwrap(message) { .div(.class("notice error"), .attr("role", "alert"), .text($0)) },
+            .form(.class("panel form"), .method(.post), .action("/disclosures/upload"), .attr("enctype", "multipart/form-data"),
+                  PageFrame.csrfField(context.csrf),
+                  .input(.type(.hidden), .name("project"), .attr("value", "\(choice.projectID)")),
+                  .input(.type(.hidden), .name("region"), .attr("value", "\(choice.regionID)")),
+                  .label(.for("category"), .text("类别")),
+                  .select(.attr("name", "category"), .id("category"), .forEach(DisclosureCategory.allCases) { category in
+                      Fragments.option(value: category.rawValue, label: (category.isUpdate ? "工作动态 · " : "") + category.label,
+                                       selected: typed["category"] == category.rawValue)
+                  }),
+                  .label(.for("title"), .text("标题")),
+                  .input(.type(.text), .id("title"), .name("title"), .attr("maxlength", "200"), .attr("required", "required"), .attr("value", typed["title"] ?? "")),
+                  .label(.for("date"), .text("日期")),
+                  .input(.type(.date), .id("date"), .name("date"), .attr("required", "required"), .attr("value", typed["date"] ?? "")),
+                  .label(.for("body"), .text("正文（分段换行）")),
+                  .textarea(.id("body"), .name("body"), .attr("rows", "10"), .text(typed["body"] ?? "")),
+                  .label(.for("link"), .text("原文链接（可选）")),
+                  .input(.type(.url), .id("link"), .name("link"), .attr("placeholder", "https://"), .attr("value", typed["link"] ?? "")),
+                  .label(.for("files"), .text("图片和附件（可多选，每个不超过 \(limitMB) MB）")),
+                  .input(.type(.file), .id("files"), .name("files"), .attr("multiple", "multiple"),
+                         .attr("accept", ".jpg,.jpeg,.png,.gif,.webp,.pdf,.doc,.docx,.xls,.xlsx,.wps,.zip")),
+                  .p(.class("hint"), .text("工作动态（新闻动态、工作总结、工作专报、典型案例）每月至少发布一条；现场照片、进度表请发布到项目详情或成效展示，不要归入工作专报。")),
+                  .button(.type(.submit), .class("button primary"), .text("发布"))))
+        return PageFrame.render(title: "发布信息", context: context, body: body)
+    }
+}
