@@ -69,6 +69,7 @@ let package = Package(
             dependencies: [
                 "MinshengWeb",
                 .product(name: "XCTVapor", package: "vapor"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
     ]

@@ -4,6 +4,7 @@ import MinshengData
 @testable import MinshengWeb
 import Vapor
 import XCTest
+import ZIPFoundation
 
 /// 民生实事码上通: public project pages and their QR codes.
 final class PublicPageTests: XCTestCase {
@@ -247,6 +248,36 @@ final class DisclosurePublishingTests: XCTestCase {
             let flags = try await office.get("/disclosures")
             XCTAssertTrue(flags.body.contains("滥竽充数：与已发布的“邵东市第一中学新校区开工”标题相同"), flags.body)
             XCTAssertTrue(flags.body.contains("张冠李戴：标题含“现场照片”"))
+        }
+    }
+}
+
+/// 亮码 posters: one A4 page a project and region, its QR code leading to the public page.
+final class PosterTests: XCTestCase {
+    func testThePosterCarriesAQRCodeOfItsPageAndARegionsPostersComeAsOneZip() async throws {
+        try await TestApp.run { app in
+            _ = try await Bootstrap.loadDemoIfEmpty(app)
+            let shaodong = try await XCTUnwrapAsync(try await Region.query(on: app.db).filter(\.$name == "邵东市").first()?.id)
+            let project = try await XCTUnwrapAsync(try await Project.query(on: app.db).filter(\.$name == "建成县域普通高中“徐特立项目”").first()?.id)
+            let visitor = TestBrowser(app)
+            let poster = try await visitor.get("/p/\(project)/\(shaodong)/poster")
+            XCTAssertEqual(poster.status, .ok)
+            XCTAssertTrue(poster.body.contains("建成县域普通高中“徐特立项目”") && poster.body.contains("责任单位：市教育局"))
+            // one A4 sheet: the page box is A4 and the sheet 210 × 296 mm, nothing outside it
+            XCTAssertTrue(poster.body.contains("@page{size:A4 portrait;margin:0}") && poster.body.contains(".sheet{width:210mm;height:296mm;overflow:hidden"))
+            let base64 = try XCTUnwrap(poster.body.range(of: "data:image/png;base64,").map { poster.body[$0.upperBound...].prefix { $0 != "\"" } })
+            XCTAssertEqual(try ZBar.decode(try XCTUnwrap(Data(base64Encoded: String(base64)))), "http://127.0.0.1:8080/p/\(project)/\(shaodong)")
+
+            let zip = try await visitor.get("/posters/\(shaodong)")
+            XCTAssertEqual(zip.status, .ok)
+            XCTAssertTrue(zip.headers.first(name: .contentDisposition)?.contains("%E9%82%B5%E4%B8%9C%E5%B8%82") == true, "named after 邵东市")
+            let archive = try Archive(data: zip.data, accessMode: .read)
+            let entries = Array(archive)
+            let expected = try await PublicProjectService(db: app.db).projects(inRegion: shaodong).count
+            XCTAssertEqual(entries.count, expected)
+            XCTAssertGreaterThan(entries.count, 20)
+            XCTAssertTrue(entries.contains { $0.path.hasSuffix("-建成县域普通高中“徐特立项目”.html") })
+            try await XCTAssertEqualAsync(try await visitor.get("/posters/99999").status, .notFound)
         }
     }
 }

@@ -361,32 +361,36 @@ public struct QRCode: Sendable {
             + "<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/><path fill=\"#000\" d=\"\(path)\"/></svg>"
     }
 
-    /// A grayscale PNG, `moduleSize` pixels a module, with the quiet zone.
+    /// A black-and-white PNG (one bit a pixel), `moduleSize` pixels a module, with the quiet zone.
     public func png(moduleSize: Int = 8, quietZone: Int = 4) -> Data {
         let dimension = (size + quietZone * 2) * moduleSize
+        let rowBytes = (dimension + 7) / 8
         var raw: [UInt8] = []
-        raw.reserveCapacity((dimension + 1) * dimension)
+        raw.reserveCapacity((rowBytes + 1) * dimension)
         for py in 0..<dimension {
             raw.append(0)  // filter: none
             let y = py / moduleSize - quietZone
+            var byte: UInt8 = 0
             for px in 0..<dimension {
                 let x = px / moduleSize - quietZone
                 let dark = (0..<size).contains(x) && (0..<size).contains(y) && modules[y][x]
-                raw.append(dark ? 0 : 255)
+                byte = byte << 1 | (dark ? 0 : 1)  // 1 is white
+                if px % 8 == 7 { raw.append(byte); byte = 0 }
             }
+            if dimension % 8 != 0 { raw.append(byte << UInt8(8 - dimension % 8) | UInt8((1 << (8 - dimension % 8)) - 1)) }
         }
-        return PNGWriter.grayscale(width: dimension, height: dimension, rows: raw)
+        return PNGWriter.grayscale(width: dimension, height: dimension, bitDepth: 1, rows: raw)
     }
 }
 
 /// Minimal PNG writing: 8-bit grayscale, the image data in stored (uncompressed) deflate blocks.
 enum PNGWriter {
-    static func grayscale(width: Int, height: Int, rows: [UInt8]) -> Data {
+    static func grayscale(width: Int, height: Int, bitDepth: UInt8 = 8, rows: [UInt8]) -> Data {
         var png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
         var header = Data()
         header.append(contentsOf: bigEndian(UInt32(width)))
         header.append(contentsOf: bigEndian(UInt32(height)))
-        header.append(contentsOf: [8, 0, 0, 0, 0])  // 8-bit, grayscale, deflate, no filter, no interlace
+        header.append(contentsOf: [bitDepth, 0, 0, 0, 0])  // grayscale, deflate, no filter, no interlace
         png.append(chunk("IHDR", header))
         png.append(chunk("IDAT", zlibStored(rows)))
         png.append(chunk("IEND", Data()))

@@ -59,22 +59,17 @@ public struct Workbook: Sendable {
 
     /// The workbook as .xlsx bytes.
     public func data() throws -> Data {
-        let archive = try Archive(data: Data(), accessMode: .create)
-        func add(_ path: String, _ text: String) throws {
-            let bytes = Data(text.utf8)
-            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(bytes.count), compressionMethod: .deflate) { position, size in
-                bytes.subdata(in: Int(position)..<min(Int(position) + size, bytes.count))
-            }
-        }
-        try add("[Content_Types].xml", contentTypes)
-        try add("_rels/.rels", Self.rootRelations)
-        try add("xl/workbook.xml", workbookXML)
-        try add("xl/_rels/workbook.xml.rels", workbookRelations)
-        try add("xl/styles.xml", Self.styles)
+        var parts: [(path: String, data: Data)] = [
+            ("[Content_Types].xml", Data(contentTypes.utf8)),
+            ("_rels/.rels", Data(Self.rootRelations.utf8)),
+            ("xl/workbook.xml", Data(workbookXML.utf8)),
+            ("xl/_rels/workbook.xml.rels", Data(workbookRelations.utf8)),
+            ("xl/styles.xml", Data(Self.styles.utf8)),
+        ]
         for (index, sheet) in sheets.enumerated() {
-            try add("xl/worksheets/sheet\(index + 1).xml", Self.sheetXML(sheet))
+            parts.append(("xl/worksheets/sheet\(index + 1).xml", Data(Self.sheetXML(sheet).utf8)))
         }
-        return archive.data ?? Data()
+        return try ZipArchiveWriter.archive(parts)
     }
 
     // MARK: - Parts

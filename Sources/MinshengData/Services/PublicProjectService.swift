@@ -102,4 +102,15 @@ public struct PublicProjectService: Sendable {
                     planTitle: plan.title, year: plan.year.year, regionID: region, regionName: tree[region]?.name ?? "",
                     isWhole: region == owner, month: closed, indicators: rows, regions: links, responsibleUnits: responsible, items: items)
     }
+
+    /// The projects with a share in the region, in their plans' order.
+    public func projects(inRegion regionID: Int) async throws -> [Int] {
+        try await TableRows.read({ mark in
+            """
+            SELECT DISTINCT p.id, i.plan_id, p.seq FROM targets t JOIN indicators n ON n.id = t.indicator_id
+            JOIN projects p ON p.id = n.project_id JOIN items i ON i.id = p.item_id WHERE t.region_id = \(mark(1))
+            """
+        }, [.int(regionID)], on: db).compactMap { row in row[0].int.map { ($0, row[1].int ?? 0, row[2].int ?? 0) } }
+            .sorted { ($0.1, $0.2, $0.0) < ($1.1, $1.2, $1.0) }.map(\.0)
+    }
 }

@@ -15,6 +15,8 @@ struct PublicController: RouteCollection {
         routes.get("p", ":project", ":region", use: inRegion)
         routes.get("p", ":project", ":region", "qr.svg", use: qrSVG)
         routes.get("p", ":project", ":region", "qr.png", use: qrPNG)
+        routes.get("p", ":project", ":region", "poster", use: poster)
+        routes.get("posters", ":region", use: posters)
     }
 
     private func ids(_ req: Request) throws -> (Int, Int?) {
@@ -44,6 +46,42 @@ struct PublicController: RouteCollection {
         headers.contentType = .html
         headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=60")
         return Response(status: .ok, headers: headers, body: .init(string: html))
+    }
+
+    /// The printable A4 poster of a project in a region.
+    func poster(req: Request) async throws -> Response {
+        let page = try await page(req)
+        let html = try Self.posterHTML(req, page)
+        var headers = HTTPHeaders()
+        headers.contentType = .html
+        headers.replaceOrAdd(name: "Content-Security-Policy", value: PosterPage.contentSecurityPolicy)
+        return Response(status: .ok, headers: headers, body: .init(string: html))
+    }
+
+    static func posterHTML(_ req: Request, _ page: PublicProjectService.Page) throws -> String {
+        let url = url(req, page)
+        return PosterPage(page: page, url: url).render(qrPNG: try QRCode(text: url, level: .quartile).png(moduleSize: 10))
+    }
+
+    /// Every poster of a region, one HTML file a project, in one zip.
+    func posters(req: Request) async throws -> Response {
+        guard let region = req.parameters.get("region", as: Int.self) else { throw Abort(.notFound, reason: "没有找到该行政区划。") }
+        let service = PublicProjectService(db: req.db)
+        let projectIDs = try await service.projects(inRegion: region)
+        var files: [(String, Data)] = []
+        for id in projectIDs {
+            guard let page = try await service.page(projectID: id, regionID: region) else { continue }
+            let name = SafeFileName.clean("\(files.count + 1)-\(page.projectName).html") ?? "\(files.count + 1).html"
+            files.append((name, Data(try Self.posterHTML(req, page).utf8)))
+        }
+        guard !files.isEmpty, let regionName = try await Region.find(region, on: req.db)?.name else {
+            throw Abort(.notFound, reason: "该行政区划没有民生实事项目。")
+        }
+        let zip = try ZipArchiveWriter.archive(files)
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "application", subType: "zip")
+        headers.replaceOrAdd(name: .contentDisposition, value: Download.disposition("attachment", fileName: "\(regionName)亮码海报.zip"))
+        return Response(status: .ok, headers: headers, body: .init(data: zip))
     }
 
     /// One published item in full.
