@@ -30,8 +30,12 @@ struct DisclosureListPage {
                     .ul(.class("plain"), .forEach(publishable) { choice in
                         .li(.a(.attr("href", "/disclosures/new?project=\(choice.projectID)&region=\(choice.regionID)"), .text(choice.project)),
                             .span(.class("muted small"), .text(" \(choice.region) · \(choice.planTitle)")),
-                            .text(" "), .a(.class("small"), .attr("href", "/p/\(choice.projectID)/\(choice.regionID)"), .text("查看公开页面")))
-                    }))
+                            .text(" "), .a(.class("small"), .attr("href", "/p/\(choice.projectID)/\(choice.regionID)"), .text("查看公开页面")),
+                            .text(" "), .a(.class("small"), .attr("href", "/p/\(choice.projectID)/\(choice.regionID)/poster"), .text("打印亮码海报")))
+                    }),
+                    .unwrap(publishable.first?.regionID) { region in
+                        .p(.a(.class("button"), .attr("href", "/posters/\(region)"), .text("下载本区划全部亮码海报（ZIP）")))
+                    })
     }
 
     private func list(context: PageContext) -> Node<HTML.BodyContext> {
