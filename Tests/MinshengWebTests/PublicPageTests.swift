@@ -281,3 +281,72 @@ final class PosterTests: XCTestCase {
         }
     }
 }
+
+/// Reference 002 附表4 rebuilt: 湘乡市's provincial projects and the months they posted 工作动态.
+final class MonthlyUpdateMatrixTests: XCTestCase {
+    /// Transcribed from reference 002 (湘乡市 1-9 月调度通报) 附表4 “省级项目每月动态情况统计表”, columns 3–9 月
+    /// ("√" = posted). The unit column is merged in the original; two √ come out of the text layer as "~" (row 14,
+    /// 9 月) and "4" (row 22, 7 月) and are read as √.
+    static let annex4: [(unit: String, project: String, months: [Int])] = [
+        ("人社局", "促进高质量充分就业", [3, 5, 6, 7, 8, 9]),
+        ("人社局", "社会保障卡居民服务“一卡通”", [7, 8, 9]),
+        ("教育局", "建成县域普通高中“徐特立项目”", [3, 8, 9]),
+        ("教育局", "提质改造“爱晚”老年学校", [8, 9]),
+        ("民政局", "提高城乡低保标准", [8, 9]),
+        ("民政局", "提高残疾人“两项补贴”标准", [4, 5, 8, 9]),
+        ("民政局", "提高孤儿和事实无人抚养儿童基本生活最低保障", [8, 9]),
+        ("民政局", "建设老年助餐服务点", [7, 8, 9]),
+        ("民政局", "实施特殊困难老年人家庭适老化改造", [4, 5, 8, 9]),
+        ("数据局", "数字政务提质增效惠民工程", [5, 6, 7, 8, 9]),
+        ("交通运输局", "农村“三路”建设及农村公路安防", [6, 8, 9]),
+        ("残联", "困难重度残疾人家庭无障碍改造", [3, 5, 7, 8, 9]),
+        ("残联", "康复救助残疾儿童", [5, 7, 8, 9]),
+        ("卫生健康局", "新生儿疾病免费筛查与诊断服务", [8, 9]),
+        ("卫生健康局", "普惠性托育“护蕾”行动", [5, 8, 9]),
+        ("妇联", "家庭教育指导服务“向阳花”行动", [3, 5, 6, 7, 8, 9]),
+        ("妇联", "农村适龄及城镇低保适龄妇女“两癌”免费检查", [5, 7, 8, 9]),
+        ("司法局", "法律援助", [5, 8, 9]),
+        ("应急管理局", "基层防灾能力提升", [6, 8, 9]),
+        ("住建局", "开工改造城镇老旧小区", [5, 7, 8, 9]),
+        ("住建局", "保障性租赁住房建设", [8, 9]),
+        ("文旅广体局", "市县两级应急广播建设工程", [7, 8, 9]),
+        ("水利局", "农村水源保障及灌溉能力提升", [8, 9]),
+    ]
+
+    func testReference002Annex4IsRebuiltFromTheItems() async throws {
+        try await TestApp.run { app in
+            _ = try await Bootstrap.loadDemoIfEmpty(app)
+            let db = app.db
+            // 湘乡市's plan: one indicator a project, owned by 湘乡市 itself (not decomposed)
+            var rows = [PlanFile.header]
+            for (index, entry) in Self.annex4.enumerated() {
+                rows.append(["省定", "\(index + 1)", "省级民生实事", entry.project, entry.project, "项", "进度", "求和", entry.unit, "湘乡市", "1"])
+            }
+            _ = try await PlanImporter(db: db).importPlan(try PlanFile.parse(rows: rows), regionName: "湘乡市", year: 2024, by: nil)
+            let tree = try await RegionService(db: db).tree()
+            let xiangxiang = try await XCTUnwrapAsync(try await Region.query(on: db).filter(\.$name == "湘乡市").first()?.id)
+            let plan = try await ProgressReportService(db: db).resolve(regionName: "湘乡市", year: 2024, level: .province).planID
+            let admin = try await XCTUnwrapAsync(try await Account.query(on: db).filter(\.$username == "admin").first()?.id)
+            for entry in Self.annex4 {
+                let project = try await XCTUnwrapAsync(try await Project.query(on: db).filter(\.$name == entry.project).join(Item.self, on: \Project.$item.$id == \Item.$id)
+                    .filter(Item.self, \.$plan.$id == plan).first()?.id)
+                for month in entry.months {
+                    try await Disclosure(projectID: project, regionID: xiangxiang, unitID: nil, category: .news, title: "\(entry.project)\(month)月动态",
+                                         publishedOn: String(format: "2024-%02d-10", month), body: "正文", link: nil, createdBy: admin, at: Date()).create(on: db)
+                }
+            }
+            let report = try await XCTUnwrapAsync(try await DisclosureComplianceService(db: db).report(planID: plan, month: 9, tree: tree))
+            XCTAssertEqual(report.rows.count, 23)
+            for (row, expected) in zip(report.rows, Self.annex4) {
+                XCTAssertEqual(row.project, expected.project)
+                XCTAssertEqual(row.unit, expected.unit)
+                XCTAssertEqual((3...9).filter { row.monthly[$0] == true }, expected.months, expected.project)
+            }
+            // the matrix as the CSV prints it: 促进高质量充分就业 — √ in 3, 5, 6, 7, 8, 9 月
+            let csv = DisclosureExport.csv(report.table)
+            XCTAssertTrue(csv.contains("1,湘乡市,人社局,促进高质量充分就业,6,0,0,0,6,√,,√,√,√,√,√,"), csv.prefix(500).description)
+            // as reference 002 says, no project has kept to the rule since March
+            XCTAssertEqual(report.rows.filter { $0.monthly.values.allSatisfy { $0 } }.count, 0)
+        }
+    }
+}

@@ -71,6 +71,16 @@ public struct DisclosureComplianceService: Sendable {
             let key = "\(project):\(share.regionID)"
             if units[key] == nil { pairs.append((project, share.regionID)); units[key] = share.unitID }
         }
+        // A project not decomposed below the focus is reported for the focus itself (a county's
+        // own plan, reference 002 附表4), its lead unit answering for it.
+        let decomposed = Set(pairs.map(\.project))
+        var leadUnits: [Int: String] = [:]
+        for indicator in indicators where leadUnits[indicator.projectID] == nil { leadUnits[indicator.projectID] = indicator.leadUnit }
+        for share in shares where share.regionID == focus {
+            guard let project = projectOf[share.indicatorID], !decomposed.contains(project) else { continue }
+            let key = "\(project):\(focus)"
+            if units[key] == nil { pairs.append((project, focus)); units[key] = share.unitID }
+        }
         let projectOrder = Dictionary(uniqueKeysWithValues: projects.enumerated().map { ($1.id, $0) })
         pairs.sort { (order[$0.region] ?? 0, $0.region, projectOrder[$0.project] ?? 0) < (order[$1.region] ?? 0, $1.region, projectOrder[$1.project] ?? 0) }
         let projectNames = Dictionary(uniqueKeysWithValues: projects.map { ($0.id, $0.name) })
@@ -87,7 +97,7 @@ public struct DisclosureComplianceService: Sendable {
             guard let m = item.month, m <= month, let category = item.disclosureCategory else { continue }
             // An item published in a region below counts for the region of the row it falls in.
             var region: Int? = item.$region.id
-            while let current = region, tree[current]?.parentID != focus { region = tree[current]?.parentID }
+            while let current = region, current != focus, tree[current]?.parentID != focus { region = tree[current]?.parentID }
             guard let row = region else { continue }
             let key = "\(item.$project.id):\(row)"
             var entry = counted[key] ?? ([:], [:])
@@ -99,7 +109,8 @@ public struct DisclosureComplianceService: Sendable {
             let key = "\(pair.project):\(pair.region)"
             let entry = counted[key] ?? ([:], [:])
             return Row(projectID: pair.project, project: projectNames[pair.project] ?? "", regionID: pair.region, region: tree[pair.region]?.name ?? "",
-                       unit: (units[key] ?? nil).flatMap { unitNames[$0] }, counts: entry.counts, updatesByMonth: entry.months,
+                       unit: (units[key] ?? nil).flatMap { unitNames[$0] } ?? (pair.region == focus ? leadUnits[pair.project] : nil),
+                       counts: entry.counts, updatesByMonth: entry.months,
                        monthly: rule.verdict(updatesByMonth: entry.months, through: month),
                        missingCategories: Self.required.filter { (entry.counts[$0] ?? 0) == 0 })
         }
