@@ -188,6 +188,8 @@ final class DisclosureComplianceTests: XCTestCase {
                     add(row, .news, r.3); add(row, .summary, r.4); add(row, .report, r.5); add(row, .typicalCase, r.6)
                 } else {
                     add(row, .news, 10)  // meets the year's requirement: not listed
+                    // 大祥区's other projects also publish the required categories: they complete the year's task
+                    if row.region == "大祥区" { add(row, .policy, 1); add(row, .content, 1); add(row, .detail, 1) }
                 }
             }
             XCTAssertEqual(matched, Self.annex2.count, "every listed project runs in its region in the demo")
@@ -203,6 +205,15 @@ final class DisclosureComplianceTests: XCTestCase {
             let expected = Self.annex2.map { "\($0.0)|\($0.1)|\($0.2)|\($0.3)|\($0.4)|\($0.5)|\($0.6)|\($0.7)" }
             XCTAssertEqual(Set(rebuilt), Set(expected))
             XCTAssertEqual(rebuilt.count, 23)
+            // 双清区: 10 of its projects are short (reference 000 附件2), and nothing has policy, content and details yet
+            let shuangqing = report.table.completionByRegion.first { $0.region == "双清区" }
+            XCTAssertEqual(shuangqing?.completed, 0)
+            // 大祥区: every project but the three listed in 附件2 completes it
+            let daxiang = report.table.completionByRegion.first { $0.region == "大祥区" }
+            let daxiangProjects = report.rows.filter { $0.region == "大祥区" }.count
+            XCTAssertEqual(daxiang?.projects, daxiangProjects)
+            XCTAssertEqual(daxiang?.completed, daxiangProjects - 3)
+            XCTAssertEqual(report.table.short.filter { $0.region == "双清区" }.count, 10)
             // the month-by-month matrix (reference 002 附表4's shape): 爱晚 in 双清区 has no update in any month
             let aiwan = try XCTUnwrap(report.rows.first { $0.region == "双清区" && $0.project == "提质改造“爱晚”老年学校" })
             XCTAssertEqual(aiwan.monthly, [3: false, 4: false, 5: false, 6: false, 7: false, 8: false, 9: false, 10: false])

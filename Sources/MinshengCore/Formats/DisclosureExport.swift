@@ -45,6 +45,20 @@ public struct DisclosureTable: Sendable {
     }
 
     public var short: [Row] { rows.filter { $0.updates < requiredTotal } }
+
+    /// Per region, in row order: how many of its projects have completed the year's disclosure
+    /// task (every required category present and the year's 工作动态 reached), of how many.
+    public var completionByRegion: [(region: String, completed: Int, projects: Int)] {
+        var order: [String] = []
+        var counts: [String: (Int, Int)] = [:]
+        for row in rows {
+            if counts[row.region] == nil { order.append(row.region) }
+            let done = row.missing.isEmpty && row.updates >= requiredTotal
+            counts[row.region, default: (0, 0)].0 += done ? 1 : 0
+            counts[row.region, default: (0, 0)].1 += 1
+        }
+        return order.map { ($0, counts[$0]?.0 ?? 0, counts[$0]?.1 ?? 0) }
+    }
     public var withoutNews: [Row] { rows.filter { ($0.counts[.news] ?? 0) == 0 } }
     public var missingCategory: [Row] { rows.filter { !$0.missing.isEmpty } }
     var judgedMonths: [Int] { rule.months(through: month).map(Array.init) ?? [] }
@@ -70,6 +84,10 @@ public enum DisclosureExport {
             ("summary", .object([("projects", .int(table.rows.count)), ("meeting_rule", .int(table.rows.filter(\.meetsMonthlyRule).count)),
                                  ("short_of_year", .int(table.short.count)), ("without_news", .int(table.withoutNews.count)),
                                  ("missing_category", .int(table.missingCategory.count))])),
+            ("regions", .array(table.completionByRegion.map { entry in
+                .object([("region", .string(entry.region)), ("projects", .int(entry.projects)), ("completed", .int(entry.completed)),
+                         ("completed_share", .number(entry.projects == 0 ? 0 : Exact.roundedDouble(Decimal(entry.completed) * 100 / Decimal(entry.projects))))])
+            })),
             ("projects", .array(rows)),
         ])
     }
