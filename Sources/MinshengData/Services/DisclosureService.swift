@@ -93,6 +93,7 @@ public struct DisclosureService: Sendable {
             for file in files {
                 try await DisclosureFile(disclosureID: id, blobKey: file.key, name: file.name, kind: file.kind.rawValue, size: file.size).create(on: db)
             }
+            PublicVersion.shared.bump()
             try await AuditLog.record("disclosure.publish", subject: checked.title, detail: "\(checked.category.label) \(checked.date)", by: actor.accountID, on: db)
             return item
         }
@@ -113,6 +114,7 @@ public struct DisclosureService: Sendable {
         item.link = checked.link
         item.updatedAt = now
         try await item.save(on: db)
+        PublicVersion.shared.bump()
         try await AuditLog.record("disclosure.edit", subject: checked.title, detail: "修改", by: actor.accountID, on: db)
     }
 
@@ -130,6 +132,7 @@ public struct DisclosureService: Sendable {
         item.$withdrawer.id = actor.accountID
         item.withdrawnReason = reason.isEmpty ? nil : reason
         try await item.save(on: db)
+        PublicVersion.shared.bump()
         try await AuditLog.record("disclosure.withdraw", subject: item.title, detail: reason.isEmpty ? "撤回" : "撤回：\(reason)", by: actor.accountID, on: db)
     }
 

@@ -59,6 +59,7 @@ public enum FigureStore {
         try await TableRows.insert(into: schema, columns: columns, rows: rows, on: db)
         try await TableRows.analyzeAfterBulkWrite(rows: rows.count, tables: [schema, ProgressReport.schema], on: db)
         try await refreshPlanRegions(indicatorIDs: ids, on: db)
+        PublicVersion.shared.bump()
     }
 
     /// Rewrites `plan_regions` for the plans of the indicators.

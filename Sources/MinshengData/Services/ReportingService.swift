@@ -296,6 +296,7 @@ public struct ReportingService: Sendable {
         row.closedAt = now
         row.$closedBy.id = actor.accountID
         try await row.save(on: db)
+        PublicVersion.shared.bump()
         try await AuditLog.record("month.close", subject: "计划 \(planID) \(month) 月", detail: "关账", by: actor.accountID, on: db)
     }
 
@@ -310,6 +311,7 @@ public struct ReportingService: Sendable {
         row.closedAt = nil
         row.$closedBy.id = nil
         try await row.save(on: db)
+        PublicVersion.shared.bump()
         try await AuditLog.record("month.reopen", subject: "计划 \(planID) \(month) 月", detail: "重新开放：\(text)", by: actor.accountID, on: db)
     }
 

@@ -82,6 +82,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: ReportingController())
     try app.register(collection: EvidenceController())
     try app.register(collection: AcceptanceController())
+    _ = app.publicPages  // created before requests arrive (application storage is not for concurrent writes)
     try app.register(collection: PublicController())
     try app.register(collection: DisclosureController())
 }

@@ -40,8 +40,18 @@ struct PublicController: RouteCollection {
     func inRegion(req: Request) async throws -> Response { try await render(req) }
 
     private func render(_ req: Request) async throws -> Response {
-        let page = try await page(req)
-        let html = PublicProjectPage(page: page, url: Self.url(req, page)).render()
+        let (project, region) = try ids(req)
+        let key = "\(project):\(region ?? 0)"
+        let cache = req.application.publicPages
+        let html: String
+        if let cached = cache.get(key) {
+            html = cached
+        } else {
+            let version = PublicVersion.shared.current
+            let page = try await page(req)
+            html = PublicProjectPage(page: page, url: Self.url(req, page)).render()
+            cache.put(key, html, version: version)
+        }
         var headers = HTTPHeaders()
         headers.contentType = .html
         headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=60")
@@ -144,5 +154,39 @@ struct PublicController: RouteCollection {
         headers.contentType = .png
         headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=86400")
         return Response(status: .ok, headers: headers, body: .init(data: code.png(moduleSize: size)))
+    }
+}
+
+/// Rendered public pages, kept for a short while: a page changes only when figures, a month's
+/// closing or disclosure items change (which bump `PublicVersion` here), and other processes'
+/// changes show within the lifetime.
+final class PublicPageCache: @unchecked Sendable {
+    private struct Entry { var html: String; var version: Int; var at: Date }
+    private let lock = NSLock()
+    private var entries: [String: Entry] = [:]
+    let lifetime: TimeInterval = 30
+    let capacity = 5_000
+
+    func get(_ key: String) -> String? {
+        lock.lock(); defer { lock.unlock() }
+        guard let entry = entries[key], entry.version == PublicVersion.shared.current, Date().timeIntervalSince(entry.at) < lifetime else { return nil }
+        return entry.html
+    }
+
+    func put(_ key: String, _ html: String, version: Int) {
+        lock.lock(); defer { lock.unlock() }
+        if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+        entries[key] = Entry(html: html, version: version, at: Date())
+    }
+}
+
+extension Application {
+    private struct PublicPagesKey: StorageKey { typealias Value = PublicPageCache }
+
+    var publicPages: PublicPageCache {
+        if let cache = storage[PublicPagesKey.self] { return cache }
+        let cache = PublicPageCache()
+        storage[PublicPagesKey.self] = cache
+        return cache
     }
 }
