@@ -46,6 +46,9 @@ extension Request {
 /// Loads the account named by the session, if any, on every request.
 struct PrincipalMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        // Without a session cookie there is no account; reading the session would create one
+        // (a database write for every anonymous visit to a public page).
+        guard request.hasSession else { return try await next.respond(to: request) }
         if let raw = request.session.data["account"], let id = Int(raw),
            let account = try await Account.find(id, on: request.db), account.active {
             let tree = try await RegionService(db: request.db).tree()
