@@ -183,11 +183,8 @@ public struct AcceptanceService: Sendable {
             .compactMap { i in i.id.map { ($0, i.$leadUnit.id) } })
         var byUnit: [Int?: (count: Int, oldest: Date)] = [:]
         for item in pending {
-            let indicatorShares = shares[item.$indicator.id] ?? []
-            let regionsWithShares = Set(indicatorShares.map(\.regionID))
-            var parent = tree[item.$region.id]?.parentID
-            while let candidate = parent, !regionsWithShares.contains(candidate) { parent = tree[candidate]?.parentID }
-            let unit = parent.flatMap { p in indicatorShares.first { $0.regionID == p }?.unitID } ?? (leads[item.$indicator.id] ?? nil)
+            let unit = EvidenceService.reviewingUnit(regionID: item.$region.id, shares: shares[item.$indicator.id] ?? [],
+                                                     leadUnit: leads[item.$indicator.id] ?? nil, tree: tree)
             let entry = byUnit[unit] ?? (0, item.createdAt)
             byUnit[unit] = (entry.count + 1, min(entry.oldest, item.createdAt))
         }

@@ -125,19 +125,32 @@ public struct EvidenceService: Sendable {
         guard item.$uploader.id != actor.accountID, region != actor.regionID, tree.isWithin(region, of: actor.regionID) else { return false }
         if actor.isAdmin { return true }
         guard actor.isReviewer, let unit = actor.unitID else { return false }
-        return try await reviewingUnit(indicatorID: item.$indicator.id, regionID: region, tree: tree) == unit
+        let shares = try await TableRows.shares(indicatorIDs: [item.$indicator.id], on: db)
+        let lead = try await Indicator.find(item.$indicator.id, on: db)?.$leadUnit.id
+        return Self.reviewingUnit(regionID: region, shares: shares, leadUnit: lead, tree: tree) == unit
     }
 
     /// The unit that reviews evidence for a share: the responsible unit of the share one level up
-    /// in the decomposition, or the indicator's lead unit when that share is the plan owner's.
-    func reviewingUnit(indicatorID: Int, regionID: Int, tree: RegionTree) async throws -> Int? {
-        let shares = try await TableRows.shares(indicatorIDs: [indicatorID], on: db)
-        let regions = Set(shares.map(\.regionID))
-        var parent = tree[regionID]?.parentID
-        while let candidate = parent, !regions.contains(candidate) { parent = tree[candidate]?.parentID }
-        guard let parent else { return nil }
-        if let unit = shares.first(where: { $0.regionID == parent })?.unitID { return unit }
-        return try await Indicator.find(indicatorID, on: db)?.$leadUnit.id
+    /// in the decomposition, or the indicator's lead unit when that share has none.
+    static func reviewingUnit(regionID: Int, shares: [TableRows.Share], leadUnit: Int?, tree: RegionTree) -> Int? {
+        guard let parent = FigureStore.Decomposition.parentShare(of: regionID, among: Set(shares.map(\.regionID)), tree: tree) else { return nil }
+        return shares.first(where: { $0.regionID == parent })?.unitID ?? leadUnit
+    }
+
+    /// Whether `actor` may review each item, the indicators' shares and lead units read once.
+    func reviewable(_ items: [Evidence], actor: Actor, tree: RegionTree) async throws -> [Evidence] {
+        let candidates = items.filter { item in
+            item.$uploader.id != actor.accountID && item.$region.id != actor.regionID && tree.isWithin(item.$region.id, of: actor.regionID)
+        }
+        if actor.isAdmin { return candidates }
+        guard actor.isReviewer, let unit = actor.unitID, !candidates.isEmpty else { return [] }
+        let indicatorIDs = Array(Set(candidates.map { $0.$indicator.id }))
+        let shares = Dictionary(grouping: try await TableRows.shares(indicatorIDs: indicatorIDs, on: db), by: \.indicatorID)
+        let leads = Dictionary(uniqueKeysWithValues: try await Indicator.query(on: db).filter(\.$id ~~ indicatorIDs).all()
+            .compactMap { i in i.id.map { ($0, i.$leadUnit.id) } })
+        return candidates.filter { item in
+            Self.reviewingUnit(regionID: item.$region.id, shares: shares[item.$indicator.id] ?? [], leadUnit: leads[item.$indicator.id] ?? nil, tree: tree) == unit
+        }
     }
 
     /// Approves or returns items; a return needs a reason. All or nothing: an item the actor
@@ -208,9 +221,7 @@ public struct EvidenceService: Sendable {
         guard !subtree.isEmpty, actor.isAdmin || actor.isReviewer else { return [] }
         let items = try await Evidence.query(on: db).filter(\.$state == Evidence.State.pending.rawValue)
             .filter(\.$region.$id ~~ Array(subtree)).sort(\.$createdAt).sort(\.$id).limit(2000).all()
-        var visible: [Evidence] = []
-        for item in items where try await mayReview(item, actor: actor, tree: tree) { visible.append(item) }
-        return try await listed(visible, tree: tree, now: now)
+        return try await listed(try await reviewable(items, actor: actor, tree: tree), tree: tree, now: now)
     }
 
     /// What the account uploaded, newest first.

@@ -189,13 +189,18 @@ public enum FigureStore {
             regions = Set(shares.map(\.regionID))
             targets = Dictionary(shares.map { ($0.regionID, $0.target.map(ExactNumber.init)) }, uniquingKeysWith: { a, _ in a })
             for share in shares {
-                var parent = tree[share.regionID]?.parentID
-                while let candidate = parent, !regions.contains(candidate) { parent = tree[candidate]?.parentID }
-                if let parent {
+                if let parent = Self.parentShare(of: share.regionID, among: regions, tree: tree) {
                     parents[share.regionID] = parent
                     hasChildren.insert(parent)
                 }
             }
+        }
+
+        /// The region's parent within an indicator's decomposition: its nearest ancestor with a share.
+        static func parentShare(of region: Int, among regions: Set<Int>, tree: RegionTree) -> Int? {
+            var parent = tree[region]?.parentID
+            while let candidate = parent, !regions.contains(candidate) { parent = tree[candidate]?.parentID }
+            return parent
         }
 
         /// The computation over the shares with `leaf` giving each bottom share's (quantity, progress).
