@@ -316,6 +316,17 @@ final class EvidenceUploadTests: XCTestCase {
             let closed = try await reporter.uploadFiles("/evidence/upload", fields: fields(), files: [("b.jpg", Self.jpeg + Data([1]))])
             XCTAssertEqual(closed.status, .conflict)
             XCTAssertTrue(closed.body.contains("已关账"))
+            // refused with content the store already holds for an accepted item: that item's file stays
+            let same = try await reporter.uploadFiles("/evidence/upload", fields: fields(), files: [("再传一次.jpg", Self.jpeg)])
+            XCTAssertEqual(same.status, .conflict)
+            let kept = try await XCTUnwrapAsync(try await EvidenceFile.query(on: app.db).first())
+            try await XCTAssertEqualAsync(try await reporter.get("/evidence/files/\(kept.id ?? 0)").data, Self.jpeg)
+            // refused half-way through the form (its second file is an executable), the first file's content being that
+            // same stored photo: the photo stays
+            let halfway = try await reporter.uploadFiles("/evidence/upload", fields: fields(),
+                                                         files: [("同一张照片.jpg", Self.jpeg), ("程序.jpg", Data("MZ\u{90}\u{0}".utf8))])
+            XCTAssertEqual(halfway.status, .unprocessableEntity)
+            try await XCTAssertEqualAsync(try await reporter.get("/evidence/files/\(kept.id ?? 0)").data, Self.jpeg)
             try await XCTAssertEqualAsync(try await Evidence.query(on: app.db).count(), 1)
             XCTAssertEqual(files(app).filter { $0.hasPrefix("incoming/") }, [], "no temporary file left")
             XCTAssertEqual(files(app).count, 1, "only the accepted upload's file is stored")

@@ -19,6 +19,9 @@ public protocol BlobWriter: AnyObject, Sendable {
     var size: Int { get }
     /// Completes the file and returns its key (the content's SHA-256, hex).
     func finish() throws -> String
+    /// After `finish`: whether the content was new to the store (else it was there already, and
+    /// may belong to someone else).
+    var isNew: Bool { get }
     /// Discards everything written.
     func abort()
 }
@@ -70,6 +73,7 @@ final class LocalBlobWriter: BlobWriter, @unchecked Sendable {
     private var head: [UInt8] = []
     private var written = 0
     private var closed = false
+    private var stored = false
     /// Bytes not yet written to the file: parsers hand over many small pieces, and a write
     /// per piece would cost a system call each.
     private var pending: [UInt8] = []
@@ -86,6 +90,7 @@ final class LocalBlobWriter: BlobWriter, @unchecked Sendable {
 
     var prefix: [UInt8] { lock.lock(); defer { lock.unlock() }; return head }
     var size: Int { lock.lock(); defer { lock.unlock() }; return written }
+    var isNew: Bool { lock.lock(); defer { lock.unlock() }; return stored }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
         lock.lock(); defer { lock.unlock() }
@@ -124,6 +129,7 @@ final class LocalBlobWriter: BlobWriter, @unchecked Sendable {
                 try manager.removeItem(atPath: temporary)
             } else {
                 try manager.moveItem(atPath: temporary, toPath: destination)
+                stored = true
             }
         } catch {
             try? manager.removeItem(atPath: temporary)

@@ -74,9 +74,7 @@ struct DisclosureController: RouteCollection {
             req.notify("已发布，公众可在项目页面看到。")
             return req.redirect(to: "/p/i/\(item.id ?? 0)")
         } catch let error as ServiceError {
-            let used = try await DisclosureFile.query(on: req.db).filter(\.$blobKey ~~ reader.files.map(\.key)).all().map(\.blobKey)
-            let evidence = try await EvidenceFile.query(on: req.db).filter(\.$blobKey ~~ reader.files.map(\.key)).all().map(\.blobKey)
-            reader.discard(keeping: Set(used + evidence))
+            try await reader.discardUnused(on: req.db)
             if error.kind == .notFound || error.kind == .forbidden { throw error }
             return try await again(error.message, .unprocessableEntity)
         }

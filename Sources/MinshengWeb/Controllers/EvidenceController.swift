@@ -62,10 +62,7 @@ struct EvidenceController: RouteCollection {
             req.notify("已上传佐证资料（\(reader.files.count) 个文件），等待上级审核。")
             return req.redirect(to: "/evidence/\(item.id ?? 0)")
         } catch let error as ServiceError {
-            // Files another item already uses stay; this request's own go.
-            let keys = reader.files.map(\.key)
-            let used = try await EvidenceFile.query(on: req.db).filter(\.$blobKey ~~ keys).all().map(\.blobKey)
-            reader.discard(keeping: Set(used))
+            try await reader.discardUnused(on: req.db)
             if error.kind == .notFound || error.kind == .forbidden { throw error }
             return try await refuse(req, principal: principal, fields: fields, message: error.message,
                                     status: error.kind == .conflict ? .conflict : .unprocessableEntity, limitMB: limitMB)
@@ -149,19 +146,6 @@ struct EvidenceController: RouteCollection {
               let path = req.application.blobStore.path(for: file.blobKey) else {
             throw Abort(.notFound, reason: "未找到该文件，或您无权查看。")
         }
-        let kind = FileKind(rawValue: file.kind)
-        let response = try await req.fileio.asyncStreamFile(at: path)
-        response.headers.contentType = HTTPMediaType(type: String(kind?.contentType.split(separator: "/").first ?? "application"),
-                                                     subType: String(kind?.contentType.split(separator: "/").last ?? "octet-stream"))
-        let disposition = kind?.previews == true ? "inline" : "attachment"
-        response.headers.replaceOrAdd(name: .contentDisposition, value: Download.disposition(disposition, fileName: file.name))
-        response.headers.replaceOrAdd(name: .cacheControl, value: "private, max-age=3600")
-        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
-        // Nothing served here may run script in the site's origin; PDFs are left to the browser's
-        // viewer, which a sandboxed document would block.
-        if kind != .pdf {
-            response.headers.replaceOrAdd(name: "Content-Security-Policy", value: "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox")
-        }
-        return response
+        return try await Download.storedFile(req, path: path, name: file.name, kind: FileKind(rawValue: file.kind), cacheControl: "private, max-age=3600")
     }
 }

@@ -150,6 +150,22 @@ enum Download {
         return "\(type); filename=\"\(fallback)\"; filename*=UTF-8''\(encoded)"
     }
 
+    /// A stored file (evidence, a disclosure's attachment): streamed, inline where the browser
+    /// previews it, its name kept. Nothing served so may run script in the site's origin; PDFs
+    /// are left to the browser's viewer, which a sandboxed document would block.
+    static func storedFile(_ req: Request, path: String, name: String, kind: FileKind?, cacheControl: String) async throws -> Response {
+        let response = try await req.fileio.asyncStreamFile(at: path)
+        let type = (kind?.contentType ?? "application/octet-stream").split(separator: "/")
+        response.headers.contentType = HTTPMediaType(type: String(type.first ?? "application"), subType: String(type.last ?? "octet-stream"))
+        response.headers.replaceOrAdd(name: .contentDisposition, value: disposition(kind?.previews == true ? "inline" : "attachment", fileName: name))
+        response.headers.replaceOrAdd(name: .cacheControl, value: cacheControl)
+        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        if kind != .pdf {
+            response.headers.replaceOrAdd(name: "Content-Security-Policy", value: "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox")
+        }
+        return response
+    }
+
     static func response(_ data: Data, fileName: String, type: Kind) -> Response {
         var headers = HTTPHeaders()
         headers.contentType = type.mediaType

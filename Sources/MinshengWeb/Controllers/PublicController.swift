@@ -114,15 +114,7 @@ struct PublicController: RouteCollection {
               let path = req.application.blobStore.path(for: file.blobKey) else {
             throw Abort(.notFound, reason: "没有找到这个文件。")
         }
-        let kind = FileKind(rawValue: file.kind)
-        let response = try await req.fileio.asyncStreamFile(at: path)
-        let type = (kind?.contentType ?? "application/octet-stream").split(separator: "/")
-        response.headers.contentType = HTTPMediaType(type: String(type.first ?? "application"), subType: String(type.last ?? "octet-stream"))
-        response.headers.replaceOrAdd(name: .contentDisposition, value: Download.disposition(kind?.previews == true ? "inline" : "attachment", fileName: file.name))
-        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
-        if kind != .pdf { response.headers.replaceOrAdd(name: "Content-Security-Policy", value: "default-src 'none'; img-src 'self'; sandbox") }
-        response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=86400")
-        return response
+        return try await Download.storedFile(req, path: path, name: file.name, kind: FileKind(rawValue: file.kind), cacheControl: "public, max-age=86400")
     }
 
     /// The page's absolute, stable address: what the QR code encodes.

@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import MinshengCore
 import MinshengData
@@ -12,6 +13,8 @@ final class StreamedUpload: @unchecked Sendable {
 
     private(set) var fields: [String: String] = [:]
     private(set) var files: [EvidenceService.StoredFile] = []
+    /// Keys of the files this request added to the store (content already there is not ours to remove).
+    private var created: Set<String> = []
     private let store: any BlobStore
     private let expectedToken: String
     private let maxFiles: Int
@@ -55,12 +58,23 @@ final class StreamedUpload: @unchecked Sendable {
         }
     }
 
-    /// Removes the files this request stored that nothing refers to (after a refusal later on).
+    /// After a refusal further on: removes the files this request stored that no evidence or
+    /// disclosure item uses (the store keeps identical content once, so one may be shared).
+    func discardUnused(on db: any Database) async throws {
+        let keys = files.map(\.key)
+        guard !keys.isEmpty else { return discard() }
+        let evidence = try await EvidenceFile.query(on: db).filter(\.$blobKey ~~ keys).all().map(\.blobKey)
+        let disclosures = try await DisclosureFile.query(on: db).filter(\.$blobKey ~~ keys).all().map(\.blobKey)
+        discard(keeping: Set(evidence + disclosures))
+    }
+
+    /// Removes the files this request added to the store, but those in `referenced`.
     func discard(keeping referenced: Set<String> = []) {
         writer?.abort()
         writer = nil
-        for file in files where !referenced.contains(file.key) { try? store.remove(file.key) }
+        for key in created where !referenced.contains(key) { try? store.remove(key) }
         files = []
+        created = []
     }
 
     /// The part's name and file name, read once from its headers (the body arrives in many pieces).
@@ -139,7 +153,9 @@ final class StreamedUpload: @unchecked Sendable {
             }
             do {
                 let size = current.size
-                files.append(.init(key: try current.finish(), name: fileName, kind: kind, size: size))
+                let key = try current.finish()
+                if current.isNew { created.insert(key) }
+                files.append(.init(key: key, name: fileName, kind: kind, size: size))
             } catch {
                 refusal = Refusal(message: "暂时无法保存文件，请稍后重试。", status: .internalServerError)
             }
