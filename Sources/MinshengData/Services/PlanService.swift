@@ -266,8 +266,4 @@ public struct PlanService: Sendable {
         }
         return names
     }
-
-    func figures(indicatorIDs: [Int], month: Int, comparison: SQLBinaryOperator) async throws -> [ReportedFigure] {
-        try await TableRows.figures(indicatorIDs: indicatorIDs, month: month, before: comparison == .lessThan, on: db)
-    }
 }

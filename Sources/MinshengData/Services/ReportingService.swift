@@ -95,7 +95,7 @@ public struct ReportingService: Sendable {
         let indicatorIDs = indicators.compactMap(\.id)
         let targets = indicatorIDs.isEmpty ? [] : try await Target.query(on: db).filter(\.$indicator.$id ~~ indicatorIDs).with(\.$responsibleUnit).all()
         let reports = indicatorIDs.isEmpty ? [] : try await ProgressReport.query(on: db).filter(\.$indicator.$id ~~ indicatorIDs).filter(\.$month == month).all()
-        let lastMonth = indicatorIDs.isEmpty || month == 1 ? [] : try await PlanService(db: db).figures(indicatorIDs: indicatorIDs, month: month - 1, comparison: .equal)
+        let lastMonth = indicatorIDs.isEmpty || month == 1 ? [] : try await TableRows.figures(indicatorIDs: indicatorIDs, month: month - 1, before: false, on: db)
 
         var sharesByIndicator: [Int: Set<Int>] = [:]
         for target in targets { sharesByIndicator[target.$indicator.id, default: []].insert(target.$region.id) }
