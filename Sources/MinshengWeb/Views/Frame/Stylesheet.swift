@@ -74,7 +74,7 @@ enum Stylesheet {
     .panel h2:first-child{margin-top:0}.narrow{max-width:34rem}
     .columns{display:grid;grid-template-columns:1fr 1fr;gap:1rem}.columns .panel{margin:0}
     label{display:block;font-weight:600;font-size:.9rem;margin:.8rem 0 .3rem}
-    input[type=text],input[type=password],select,textarea{width:100%;padding:.55rem .7rem;border:1px solid #c9ced6;border-radius:.45rem;font:inherit;background:#fff}
+    input[type=text],input[type=password],input[type=url],select,textarea{width:100%;padding:.55rem .7rem;border:1px solid #c9ced6;border-radius:.45rem;font:inherit;background:#fff}
     input:focus,select:focus{outline:2px solid #9ec1f5;border-color:var(--blue)}
     fieldset{border:1px solid var(--line);border-radius:.5rem;margin:1rem 0;padding:.4rem .9rem .8rem}
     legend{font-weight:600;font-size:.9rem;padding:0 .3rem}
@@ -101,7 +101,7 @@ enum Stylesheet {
     .cards.two{grid-template-columns:repeat(auto-fit,minmax(320px,1fr))}.cards.two .panel{margin:0}
     .actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}.actions .button,.actions button{margin-top:.5rem}
     .filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:.5rem 0 1rem}.filters select{width:auto;max-width:100%}.filters button{margin:0}
-    input[type=number],input[type=date],input[type=file]{padding:.45rem .6rem;border:1px solid #c9ced6;border-radius:.45rem;font:inherit;background:#fff;max-width:100%}
+    input[type=number],input[type=date],input[type=file],input[type=url]{padding:.45rem .6rem;border:1px solid #c9ced6;border-radius:.45rem;font:inherit;background:#fff;max-width:100%}
     table.grid td.inputs{min-width:9rem}table.grid td.inputs input{margin:.15rem 0}table.grid textarea{min-width:10rem}
     table.grid input[readonly],table.grid textarea[readonly]{background:#f3f4f6;color:#6b7280}
     .evidence-layout{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1.2fr);gap:1rem;align-items:start}.evidence-layout .panel{margin:0}
