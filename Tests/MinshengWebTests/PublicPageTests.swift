@@ -40,6 +40,16 @@ final class PublicPageTests: XCTestCase {
             let whole = try await visitor.get("/p/\(project)")
             XCTAssertTrue(whole.body.contains("97.78%") && whole.body.contains("截至 2024 年 10 月底"))
             XCTAssertTrue(whole.body.contains("/p/\(project)/\(shaodong)"), "links to each region's page")
+            // asked again, the page comes from the cache ahead of the router: same page, same headers, no session
+            let again = try await visitor.get("/p/\(project)")
+            XCTAssertEqual(again.body, whole.body)
+            for page in [whole, again] {
+                XCTAssertEqual(page.headers.first(name: "X-Frame-Options"), "DENY")
+                XCTAssertEqual(page.headers.first(name: "X-Content-Type-Options"), "nosniff")
+                XCTAssertTrue(page.headers.first(name: "Content-Security-Policy")?.contains("script-src 'self'") == true)
+                XCTAssertEqual(page.headers.contentType, .html)
+                XCTAssertNil(page.headers.first(name: .setCookie))
+            }
             // a November figure submitted but not closed stays private
             let reporter = try await XCTUnwrapAsync(try await Account.query(on: app.db).filter(\.$username == "reporter").first())
             let indicator = try await XCTUnwrapAsync(try await Indicator.query(on: app.db).filter(\.$project.$id == project).first()?.id)

@@ -85,7 +85,7 @@ public struct DisclosureService: Sendable {
         let year = try await permission(projectID: projectID, regionID: regionID, actor: actor, tree: tree)
         guard files.count <= 20 else { throw ServiceError.invalid("一次最多上传 20 个文件。") }
         let checked = try Self.check(draft, year: year, files: files.count)
-        return try await db.transaction { db in
+        let item = try await db.transaction { db in
             let item = Disclosure(projectID: projectID, regionID: regionID, unitID: actor.unitID, category: checked.category, title: checked.title,
                                   publishedOn: checked.date, body: checked.body, link: checked.link, createdBy: actor.accountID, at: now)
             try await item.create(on: db)
@@ -93,10 +93,11 @@ public struct DisclosureService: Sendable {
             for file in files {
                 try await DisclosureFile(disclosureID: id, blobKey: file.key, name: file.name, kind: file.kind.rawValue, size: file.size).create(on: db)
             }
-            PublicVersion.shared.bump()
             try await AuditLog.record("disclosure.publish", subject: checked.title, detail: "\(checked.category.label) \(checked.date)", by: actor.accountID, on: db)
             return item
         }
+        PublicVersion.shared.bump()  // after the commit: a page rendered in between must not be cached as current
+        return item
     }
 
     /// The author edits its own published item.

@@ -49,6 +49,9 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     }
     addMigrations(to: app)
 
+    // No metrics backend is installed, and request bodies are never accepted compressed.
+    app.http.server.configuration.reportMetrics = false
+    app.http.server.configuration.requestDecompression = .disabled
     app.routes.defaultMaxBodySize = ByteCount(stringLiteral: config.maxBodySize)
     app.sessions.use(.fluent)
     app.sessions.configuration.cookieName = "minsheng_session"
@@ -66,6 +69,8 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     app.middleware.use(CSRFMiddleware())
 
     try routes(app)
+    let publicPages = app.publicPages
+    app.responder.use { app in PublicPageResponder(next: app.responder.default, cache: publicPages) }
 }
 
 /// Registers every route. Each controller composes the access policies it needs.
@@ -82,7 +87,6 @@ func routes(_ app: Application) throws {
     try app.register(collection: ReportingController())
     try app.register(collection: EvidenceController())
     try app.register(collection: AcceptanceController())
-    _ = app.publicPages  // created before requests arrive (application storage is not for concurrent writes)
     try app.register(collection: PublicController())
     try app.register(collection: DisclosureController())
 }

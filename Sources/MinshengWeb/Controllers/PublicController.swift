@@ -41,21 +41,14 @@ struct PublicController: RouteCollection {
 
     private func render(_ req: Request) async throws -> Response {
         let (project, region) = try ids(req)
-        let key = "\(project):\(region ?? 0)"
+        let key = PublicPageCache.Key(project: project, region: region ?? 0)
         let cache = req.application.publicPages
-        let html: String
-        if let cached = cache.get(key) {
-            html = cached
-        } else {
-            let version = PublicVersion.shared.current
-            let page = try await page(req)
-            html = PublicProjectPage(page: page, url: Self.url(req, page)).render()
-            cache.put(key, html, version: version)
-        }
-        var headers = HTTPHeaders()
-        headers.contentType = .html
-        headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=60")
-        return Response(status: .ok, headers: headers, body: .init(string: html))
+        if let cached = cache.get(key) { return PublicPageCache.response(cached) }
+        let version = PublicVersion.shared.current
+        let page = try await page(req)
+        let body = ByteBuffer(string: PublicProjectPage(page: page, url: Self.url(req, page)).render())
+        cache.put(key, body, version: version)
+        return PublicPageCache.response(body)
     }
 
     /// The printable A4 poster of a project in a region.
@@ -153,22 +146,74 @@ struct PublicController: RouteCollection {
 /// closing or disclosure items change (which bump `PublicVersion` here), and other processes'
 /// changes show within the lifetime.
 final class PublicPageCache: @unchecked Sendable {
-    private struct Entry { var html: String; var version: Int; var at: Date }
+    struct Key: Hashable {
+        var project: Int
+        var region: Int  // 0: the project across its regions
+
+        /// The key of `/p/{project}` or `/p/{project}/{region}`; nil for any other path.
+        init?(path: String) {
+            let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+            guard parts.count == 2 || parts.count == 3, parts[0] == "p", let project = Int(parts[1]) else { return nil }
+            if parts.count == 3 {
+                guard let region = Int(parts[2]) else { return nil }
+                self.init(project: project, region: region)
+            } else {
+                self.init(project: project, region: 0)
+            }
+        }
+
+        init(project: Int, region: Int) {
+            self.project = project
+            self.region = region
+        }
+    }
+
+    private struct Entry { var body: ByteBuffer; var version: Int; var at: Date }
     private let lock = NSLock()
-    private var entries: [String: Entry] = [:]
+    private var entries: [Key: Entry] = [:]
     let lifetime: TimeInterval = 30
     let capacity = 5_000
 
-    func get(_ key: String) -> String? {
+    func get(_ key: Key) -> ByteBuffer? {
         lock.lock(); defer { lock.unlock() }
         guard let entry = entries[key], entry.version == PublicVersion.shared.current, Date().timeIntervalSince(entry.at) < lifetime else { return nil }
-        return entry.html
+        return entry.body
     }
 
-    func put(_ key: String, _ html: String, version: Int) {
+    func put(_ key: Key, _ body: ByteBuffer, version: Int) {
         lock.lock(); defer { lock.unlock() }
         if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-        entries[key] = Entry(html: html, version: version, at: Date())
+        entries[key] = Entry(body: body, version: version, at: Date())
+    }
+
+    /// A public page's response. The body's storage is shared, not copied.
+    static func response(_ body: ByteBuffer) -> Response {
+        Response(status: .ok, headers: headers, body: .init(buffer: body))
+    }
+
+    /// A public page's headers, security headers included, built once.
+    private static let headers: HTTPHeaders = {
+        let response = Response(status: .ok)
+        response.headers.contentType = .html
+        response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=60")
+        SecurityHeadersMiddleware.apply(to: response)
+        return response.headers
+    }()
+}
+
+/// Answers a public project page that is already rendered straight from the event loop, before
+/// Vapor's router and middlewares (an anonymous page needs no session, account or CSRF token) and
+/// without a hop into Swift concurrency. Anything else, and a page not yet cached, goes on to the
+/// normal responder, which renders and caches it.
+struct PublicPageResponder: Responder {
+    let next: any Responder
+    let cache: PublicPageCache
+
+    func respond(to request: Request) -> EventLoopFuture<Response> {
+        guard request.method == .GET, let key = PublicPageCache.Key(path: request.url.path), let body = cache.get(key) else {
+            return next.respond(to: request)
+        }
+        return request.eventLoop.makeSucceededFuture(PublicPageCache.response(body))
     }
 }
 
