@@ -17,7 +17,7 @@ for p in "${paths[@]}"; do
     page=$(curl -s -b "$jar" -c "$jar" "$base$p"); fi
   echo "$page" | sed "s#/assets/app.css#file://$css#" > "$out/$name.html"
   for w in 1366 390; do
-    chromium --headless=new --no-sandbox --disable-gpu --hide-scrollbars --window-size=$w,1000 \
+    chromium --headless=new --no-sandbox --disable-gpu --hide-scrollbars --window-size=$w,${SHOT_HEIGHT:-1000} \
       --screenshot="$out/$name-$w.png" "file://$out/$name.html" >/dev/null 2>&1 || true
   done
   echo "$out/$name-1366.png"

@@ -78,7 +78,9 @@ struct Serve: AsyncParsableCommand {
         let app = try await Bootstrap.application(config, arguments: ["minsheng", "serve", "--hostname", hostname, "--port", "\(port)"])
         do {
             if demo {
-                if try await Bootstrap.loadDemoIfEmpty(app) { say("已载入演示数据：邵阳市 2024 年省定、市定重点民生实事及 1-10 月进度，邵东市 2023 年计划。") }
+                if try await Bootstrap.loadDemoIfEmpty(app, complete: true) {
+                    say("已载入演示数据：邵阳市 2024 年省定、市定重点民生实事及 1-10 月进度和信息公开，邵东市 2023 年计划。")
+                }
                 Bootstrap.demoAccountLines().forEach { say($0) }
             }
             if let admin = try await Bootstrap.ensureInitialAdmin(app) {
@@ -112,7 +114,7 @@ struct Demo: AsyncParsableCommand {
 
     func run() async throws {
         try await withApp(store.config()) { app in
-            guard try await Bootstrap.loadDemoIfEmpty(app) else {
+            guard try await Bootstrap.loadDemoIfEmpty(app, complete: true) else {
                 throw CLIError("数据库中已有数据，未载入演示数据。演示数据只能载入空数据库。")
             }
             say("已载入演示数据。")

@@ -371,3 +371,101 @@ final class MonthlyUpdateMatrixTests: XCTestCase {
         }
     }
 }
+
+/// The 信息公开考核 page, its exports and the office's monthly-update rule; editing an item.
+final class DisclosureCompliancePageTests: XCTestCase {
+    func testTheDemoCarriesReference000Annex2AndTheOfficeSetsTheRule() async throws {
+        try await TestApp.run { app in
+            _ = try await Bootstrap.loadDemoIfEmpty(app, complete: true)
+            let resolved = try await ProgressReportService(db: app.db).resolve(regionName: "邵阳市", year: 2024, level: .province)
+            let plan = resolved.planID
+            let tree = try await RegionService(db: app.db).tree()
+            // the demo's items give exactly the 23 projects of reference 000 附件2 (this file's own transcription)
+            let report = try await XCTUnwrapAsync(try await DisclosureComplianceService(db: app.db).report(planID: plan, month: 10, tree: tree))
+            let rebuilt = Set(report.short.map {
+                "\($0.region)|\($0.project)|\($0.counts[.news] ?? 0)|\($0.counts[.summary] ?? 0)|\($0.counts[.report] ?? 0)|\($0.counts[.typicalCase] ?? 0)|\($0.updates)"
+            })
+            XCTAssertEqual(rebuilt, Set(DisclosureComplianceTests.annex2.map { "\($0.0)|\($0.2)|\($0.3)|\($0.4)|\($0.5)|\($0.6)|\($0.7)" }))
+
+            let office = TestBrowser(app)
+            try await office.signIn("admin", "minsheng2024")
+            let page = try await office.get("/plans/\(plan)/disclosure?month=10")
+            XCTAssertEqual(page.status, .ok)
+            XCTAssertTrue(page.body.contains("未达到动态更新要求的项目（23 个）"), "reference 000 附件2 lists 23")
+            XCTAssertTrue(page.body.contains("全年应达 10 条"), "one a month from March: 10")
+            // only the two planted faults are flagged: a repeated news item and photos filed as a report
+            XCTAssertTrue(page.body.contains("质量核查（2 条）"))
+            XCTAssertTrue(page.body.contains("张冠李戴：标题含“现场照片”"))
+            XCTAssertTrue(page.body.contains("滥竽充数：与已发布的"))
+            let csv = try await office.get("/plans/\(plan)/disclosure.csv?month=10")
+            XCTAssertTrue(csv.body.hasPrefix("\u{FEFF}邵阳市2024年重点民生实事项目动态情况统计表（截至10月）") || csv.body.hasPrefix("邵阳市2024年重点民生实事项目动态情况统计表（截至10月）"))
+            let xlsx = try await office.get("/plans/\(plan)/disclosure.xlsx?month=10")
+            XCTAssertEqual(Array(xlsx.data.prefix(2)), [0x50, 0x4B], "a zip container")
+
+            // a county office may look at its own county, not at another, and may not change the city's rule
+            let shaodongID = try await XCTUnwrapAsync(try await Region.query(on: app.db).filter(\.$name == "邵东市").first()?.id)
+            let shuangqingID = try await XCTUnwrapAsync(try await Region.query(on: app.db).filter(\.$name == "双清区").first()?.id)
+            let county = TestBrowser(app)
+            try await county.signIn("shaodong", "minsheng2024")
+            try await XCTAssertEqualAsync(try await county.get("/plans/\(plan)/disclosure").status, .ok)
+            let other = try await county.get("/plans/\(plan)/disclosure?region=\(shuangqingID)")
+            XCTAssertNotEqual(other.status, .ok)
+            let refused = try await county.post("/plans/\(plan)/disclosure/rule", [("fromMonth", "5"), ("minimum", "2"), ("region", "\(shaodongID)")])
+            XCTAssertEqual(refused.status, .forbidden)
+            try await XCTAssertEqualAsync(try await Plan.find(plan, on: app.db)?.updateRule, UpdateRule(fromMonth: 3, minimum: 1))
+
+            // nonsense is refused with a Chinese message and nothing changes
+            for (from, minimum) in [("0", "1"), ("13", "1"), ("3", "0"), ("3", "abc"), ("3'; DROP TABLE plans; --", "1")] {
+                let answer = try await office.post("/plans/\(plan)/disclosure/rule", [("fromMonth", from), ("minimum", minimum)])
+                XCTAssertEqual(answer.status, .seeOther)
+                let shown = try await office.get(try XCTUnwrap(answer.location))
+                XCTAssertTrue(shown.body.contains("应在 1 至 12 之间") || shown.body.contains("应为 1 至 31 之间的整数"), "\(from) \(minimum)")
+                try await XCTAssertEqualAsync(try await Plan.find(plan, on: app.db)?.updateRule, UpdateRule(fromMonth: 3, minimum: 1))
+            }
+            // the office sets two a month from May: the year needs 2 × 8 months (May–December) = 16
+            let saved = try await office.post("/plans/\(plan)/disclosure/rule", [("fromMonth", "5"), ("minimum", "2")])
+            XCTAssertEqual(saved.status, .seeOther)
+            let after = try await office.get("/plans/\(plan)/disclosure?month=10")
+            XCTAssertTrue(after.body.contains("自 5 月起，每个项目每月至少发布 2 条工作动态") && after.body.contains("全年应达 16 条"))
+            let audit = try await XCTUnwrapAsync(try await AuditEvent.query(on: app.db).filter(\.$action == "plan.update_rule").first())
+            XCTAssertTrue(audit.detail.contains("自 3 月起每月 1 条 → 自 5 月起每月 2 条"))
+        }
+    }
+
+    func testTheAuthorEditsItsItemAndNoOneElseCan() async throws {
+        try await TestApp.run { app in
+            _ = try await Bootstrap.loadDemoIfEmpty(app, complete: true)
+            let reporter = try await XCTUnwrapAsync(try await Account.query(on: app.db).filter(\.$username == "reporter").first()?.id)
+            let item = try await XCTUnwrapAsync(try await Disclosure.query(on: app.db).filter(\.$author.$id == reporter).filter(\.$category == "news").first())
+            let id = try item.requireID()
+            let author = TestBrowser(app)
+            try await author.signIn("reporter", "minsheng2024")
+            let form = try await author.get("/disclosures/\(id)/edit")
+            XCTAssertEqual(form.status, .ok)
+            XCTAssertTrue(form.body.contains("修改信息"))
+            // an empty title is refused and the item stays as it was
+            let refused = try await author.post("/disclosures/\(id)/edit", [("category", "news"), ("title", ""), ("date", item.publishedOn), ("body", "x"), ("link", "")])
+            XCTAssertEqual(refused.status, .unprocessableEntity)
+            XCTAssertTrue(refused.body.contains("请填写标题"))
+            try await XCTAssertEqualAsync(try await Disclosure.find(id, on: app.db)?.title, item.title)
+            // the author's change reaches the public page
+            let visitor = TestBrowser(app)
+            _ = try await visitor.get("/p/i/\(id)")
+            let saved = try await author.post("/disclosures/\(id)/edit", [("category", "news"), ("title", "<b>新校区</b>主体封顶"), ("date", item.publishedOn),
+                                                                          ("body", "第一段\n第二段"), ("link", "")])
+            XCTAssertEqual(saved.status, .seeOther)
+            let shown = try await visitor.get("/p/i/\(id)")
+            XCTAssertTrue(shown.body.contains("&lt;b&gt;新校区&lt;/b&gt;主体封顶") && shown.body.contains("第二段"), "the new title, as text, and text")
+            try await XCTAssertEqualAsync(try await AuditEvent.query(on: app.db).filter(\.$action == "disclosure.edit").count(), 1)
+            // the city office may withdraw it but not edit it; nor may anyone signed out
+            let office = TestBrowser(app)
+            try await office.signIn("admin", "minsheng2024")
+            try await XCTAssertEqualAsync(try await office.get("/disclosures/\(id)/edit").status, .notFound)
+            let foreign = try await office.post("/disclosures/\(id)/edit", [("category", "news"), ("title", "改"), ("date", item.publishedOn), ("body", ""), ("link", "")])
+            XCTAssertEqual(foreign.status, .notFound)
+            try await XCTAssertEqualAsync(try await Disclosure.find(id, on: app.db)?.title, "<b>新校区</b>主体封顶")
+            let signedOut = try await TestBrowser(app).get("/disclosures/\(id)/edit")
+            XCTAssertNotEqual(signedOut.status, .ok)
+        }
+    }
+}

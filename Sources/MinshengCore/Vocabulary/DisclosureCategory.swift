@@ -80,27 +80,34 @@ public enum DisclosureQuality {
 
     /// Overlap of the two texts' character pairs (Jaccard on bigrams), 0…1.
     public static func similarity(_ a: String, _ b: String) -> Double {
-        let x = normalized(a), y = normalized(b)
-        func bigrams(_ c: [Character]) -> Set<String> {
-            guard c.count > 1 else { return Set(c.map { String($0) }) }
-            return Set((0..<(c.count - 1)).map { String(c[$0]) + String(c[$0 + 1]) })
-        }
-        let p = bigrams(x), q = bigrams(y)
+        similarity(bigrams(normalized(a)), bigrams(normalized(b)))
+    }
+
+    static func bigrams(_ c: [Character]) -> Set<String> {
+        guard c.count > 1 else { return Set(c.map { String($0) }) }
+        return Set((0..<(c.count - 1)).map { String(c[$0]) + String(c[$0 + 1]) })
+    }
+
+    static func similarity(_ p: Set<String>, _ q: Set<String>) -> Double {
         guard !p.isEmpty || !q.isEmpty else { return 1 }
         return Double(p.intersection(q).count) / Double(p.union(q).count)
     }
 
     /// Items within one project that repeat another (滥竽充数): the same title, or title and text
-    /// at least 85% alike. Returns (later item, earlier item it repeats, reason).
+    /// at least 85% alike. Returns (later item, earlier item it repeats, reason). Each text is
+    /// reduced once, not once per comparison.
     public static func duplicates(_ items: [(id: Int, title: String, text: String)]) -> [(id: Int, of: Int, reason: String)] {
+        let titles = items.map { normalized($0.title) }
+        let pairs = items.map { bigrams(normalized($0.title + $0.text)) }
         var found: [(Int, Int, String)] = []
         for (i, item) in items.enumerated() {
-            for earlier in items[..<i] {
-                if normalized(item.title) == normalized(earlier.title), !normalized(item.title).isEmpty {
+            for j in 0..<i {
+                let earlier = items[j]
+                if titles[i] == titles[j], !titles[i].isEmpty {
                     found.append((item.id, earlier.id, "与已发布的“\(earlier.title)”标题相同"))
                     break
                 }
-                let score = similarity(item.title + item.text, earlier.title + earlier.text)
+                let score = similarity(pairs[i], pairs[j])
                 if score >= 0.85 {
                     found.append((item.id, earlier.id, String(format: "与已发布的“%@”内容相似度 %.0f%%", earlier.title, score * 100)))
                     break
@@ -109,7 +116,9 @@ public enum DisclosureQuality {
         }
         return found
     }
+}
 
+extension DisclosureQuality {
     /// Words that mark site photos and progress sheets, which belong to 项目详情 or 成效展示, not
     /// to a 工作专报 (张冠李戴).
     public static let notAReport = ["现场照片", "现场图片", "施工照片", "进度表", "进展表", "进度情况表", "进展情况表", "台账", "统计表", "照片"]

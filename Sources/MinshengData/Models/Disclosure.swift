@@ -49,7 +49,10 @@ public final class Disclosure: Model, @unchecked Sendable {
     public var disclosureCategory: DisclosureCategory? { DisclosureCategory(rawValue: category) }
     public var isPublished: Bool { state == State.published.rawValue }
     /// The month the item counts for, from its date.
-    public var month: Int? { publishedOn.split(separator: "-").dropFirst().first.flatMap { Int($0) } }
+    public var month: Int? { Self.month(of: publishedOn) }
+
+    /// The month of a `YYYY-MM-DD` date.
+    static func month(of date: String) -> Int? { date.split(separator: "-").dropFirst().first.flatMap { Int($0) } }
 }
 
 /// An image or attachment of a disclosure item, in the blob store.

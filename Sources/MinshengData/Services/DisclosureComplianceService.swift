@@ -89,17 +89,17 @@ public struct DisclosureComplianceService: Sendable {
             .compactMap { u in u.id.map { ($0, u.name) } })
 
         let year = plan.year.year
-        let published = projects.isEmpty ? [] : try await Disclosure.query(on: db).filter(\.$project.$id ~~ projects.map(\.id))
-            .filter(\.$state == Disclosure.State.published.rawValue).all()
+        let published = try await DisclosureService.publishedItems(projectIDs: projects.map(\.id), on: db)
         var counted: [String: (counts: [DisclosureCategory: Int], months: [Int: Int])] = [:]
         let prefix = String(format: "%04d-", year)
         for item in published where item.publishedOn.hasPrefix(prefix) {
-            guard let m = item.month, m <= month, let category = item.disclosureCategory else { continue }
+            guard let m = Disclosure.month(of: item.publishedOn), m <= month,
+                  let category = DisclosureCategory(rawValue: item.category) else { continue }
             // An item published in a region below counts for the region of the row it falls in.
-            var region: Int? = item.$region.id
+            var region: Int? = item.regionID
             while let current = region, current != focus, tree[current]?.parentID != focus { region = tree[current]?.parentID }
             guard let row = region else { continue }
-            let key = "\(item.$project.id):\(row)"
+            let key = "\(item.projectID):\(row)"
             var entry = counted[key] ?? ([:], [:])
             entry.counts[category, default: 0] += 1
             if category.isUpdate { entry.months[m, default: 0] += 1 }
@@ -116,6 +116,57 @@ public struct DisclosureComplianceService: Sendable {
         }
         return Report(planTitle: plan.title, regionName: tree[focus]?.name ?? "", year: year, month: month, rule: rule,
                       requiredTotal: rule.minimum * max(0, 12 - rule.fromMonth + 1), rows: rows)
+    }
+}
+
+extension DisclosureComplianceService {
+    /// The region an account looking from `scopeRegionID` sees the plan's compliance for: the one
+    /// it asks for, if it lies within both its scope and the plan's; by default the plan's owner
+    /// (or its own region, when the plan is one above it). Nil when the plan is not its to see.
+    public func focus(planID: Int, requested: Int?, scopeRegionID: Int, tree: RegionTree) async throws -> Int? {
+        guard let plan = try await Plan.find(planID, on: db) else { return nil }
+        let owner = plan.$owner.id
+        let ownerInScope = tree.isWithin(owner, of: scopeRegionID)
+        guard ownerInScope || tree.isWithin(scopeRegionID, of: owner) else { return nil }
+        let top = ownerInScope ? owner : scopeRegionID
+        guard let requested else { return top }
+        return tree.isWithin(requested, of: top) ? requested : nil
+    }
+
+    /// The month a page opens on: the plan's latest month with figures, or else the year's
+    /// current month (December for a past year, January for a coming one).
+    public func defaultMonth(planID: Int, regionID: Int, now: Date = Date()) async throws -> Int {
+        if let latest = try await FigureStore.planRegions(planID: planID, on: db).first(where: { $0.regionID == regionID })?.months.last {
+            return latest
+        }
+        guard let plan = try await Plan.query(on: db).filter(\.$id == planID).with(\.$year).first() else { return 12 }
+        let calendar = Calendar(identifier: .gregorian)
+        let today = calendar.dateComponents(in: TimeZone(identifier: "Asia/Shanghai") ?? .current, from: now)
+        let year = today.year ?? plan.year.year
+        if plan.year.year < year { return 12 }
+        if plan.year.year > year { return 1 }
+        return today.month ?? 12
+    }
+
+    /// The office of the plan's owner sets its monthly-update rule: from `fromMonth`, at least
+    /// `minimum` 工作动态 a month.
+    public func setUpdateRule(planID: Int, fromMonth rawFrom: String, minimum rawMinimum: String, actor: ReportingService.Actor,
+                              tree: RegionTree) async throws {
+        guard actor.isAdmin, let plan = try await Plan.find(planID, on: db), tree.isWithin(plan.$owner.id, of: actor.regionID) else {
+            throw ServiceError.forbidden("只有该计划的专班办公室可以设置动态更新要求。")
+        }
+        guard let from = Int(rawFrom.trimmingCharacters(in: .whitespaces)), (1...12).contains(from) else {
+            throw ServiceError.invalid("起始月份应在 1 至 12 之间。")
+        }
+        guard let minimum = Int(rawMinimum.trimmingCharacters(in: .whitespaces)), (1...31).contains(minimum) else {
+            throw ServiceError.invalid("每月条数应为 1 至 31 之间的整数。")
+        }
+        let before = plan.updateRule
+        plan.updateRuleText = "\(from):\(minimum)"
+        try await plan.save(on: db)
+        try await AuditLog.record("plan.update_rule", subject: plan.title,
+                                  detail: "动态更新要求：自 \(before.fromMonth) 月起每月 \(before.minimum) 条 → 自 \(from) 月起每月 \(minimum) 条",
+                                  by: actor.accountID, on: db)
     }
 }
 

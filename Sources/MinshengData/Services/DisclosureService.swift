@@ -189,16 +189,33 @@ public struct DisclosureService: Sendable {
         } else {
             query = query.filter(\.$author.$id == actor.accountID)
         }
-        let items = try await query.sort(\.$publishedOn, .descending).sort(\.$id, .descending).limit(1000).all()
-        // Repeats are judged within each project, against everything it has published.
-        let projectIDs = Array(Set(items.map { $0.$project.id }))
-        let all = projectIDs.isEmpty ? [] : try await Disclosure.query(on: db).filter(\.$project.$id ~~ projectIDs)
-            .filter(\.$state == Disclosure.State.published.rawValue).sort(\.$id).all()
-        var flags: [Int: [String]] = [:]
-        for (_, group) in Dictionary(grouping: all, by: { $0.$project.id }) {
-            let entries = group.compactMap { item in item.id.map { (id: $0, title: item.title, text: item.body ?? "") } }
-            for found in DisclosureQuality.duplicates(entries) { flags[found.id, default: []].append("滥竽充数：" + found.reason) }
+        return try await flag(try await query.sort(\.$publishedOn, .descending).sort(\.$id, .descending).limit(1000).all(), tree: tree)
+    }
+
+    /// Published items of the projects in `regionID` and below that the quality checks flag,
+    /// newest first. The checks read plain rows; only flagged items are loaded as models.
+    public func flagged(projectIDs: [Int], regionID: Int, tree: RegionTree) async throws -> [Flagged] {
+        guard !projectIDs.isEmpty else { return [] }
+        let scope = tree.subtreeIDs(of: regionID)
+        let plain = try await Self.publishedItems(projectIDs: projectIDs, on: db)
+        var reasons = Self.repeats(plain)
+        for item in plain where item.category == DisclosureCategory.report.rawValue {
+            if let reason = DisclosureQuality.misfiledReport(title: item.title, text: item.body, images: item.images) {
+                reasons[item.id, default: []].append("张冠李戴：" + reason)
+            }
         }
+        let ids = plain.filter { scope.contains($0.regionID) && reasons[$0.id] != nil }.map(\.id)
+        guard !ids.isEmpty else { return [] }
+        let items = try await Disclosure.query(on: db).filter(\.$id ~~ ids).with(\.$project)
+            .sort(\.$publishedOn, .descending).sort(\.$id, .descending).all()
+        return items.map { Flagged(item: $0, project: $0.project.name, region: tree[$0.$region.id]?.name ?? "", flags: reasons[$0.id ?? 0] ?? []) }
+    }
+
+    /// Each item with the reasons the quality checks flag it. Repeats are judged within each
+    /// project's page in a region, against everything published there: the same policy file on
+    /// every county's page of a project is no repeat.
+    private func flag(_ items: [Disclosure], tree: RegionTree) async throws -> [Flagged] {
+        let flags = Self.repeats(try await Self.publishedItems(projectIDs: Array(Set(items.map { $0.$project.id })), on: db))
         return items.map { item in
             var reasons = flags[item.id ?? 0] ?? []
             if item.disclosureCategory == .report {
@@ -206,6 +223,42 @@ public struct DisclosureService: Sendable {
                 if let reason = DisclosureQuality.misfiledReport(title: item.title, text: item.body ?? "", images: images) { reasons.append("张冠李戴：" + reason) }
             }
             return Flagged(item: item, project: item.project.name, region: tree[item.$region.id]?.name ?? "", flags: reasons)
+        }
+    }
+
+    /// 滥竽充数 reasons by item id, judged within each project's page in a region.
+    static func repeats(_ items: [PlainItem]) -> [Int: [String]] {
+        var flags: [Int: [String]] = [:]
+        for (_, group) in Dictionary(grouping: items, by: { "\($0.projectID):\($0.regionID)" }) {
+            let entries = group.sorted { $0.id < $1.id }.map { (id: $0.id, title: $0.title, text: $0.body) }
+            for found in DisclosureQuality.duplicates(entries) { flags[found.id, default: []].append("滥竽充数：" + found.reason) }
+        }
+        return flags
+    }
+
+    /// A published item as the counts and checks need it, read without model decoding.
+    struct PlainItem: Sendable {
+        var id: Int
+        var projectID: Int
+        var regionID: Int
+        var category: String
+        var title: String
+        var publishedOn: String
+        var body: String
+        var images: Int
+    }
+
+    static func publishedItems(projectIDs: [Int], on db: any Database) async throws -> [PlainItem] {
+        guard !projectIDs.isEmpty else { return [] }
+        let images = FileKind.allCases.filter(\.isImage).map { "'\($0.rawValue)'" }.joined(separator: ",")
+        let rows = try await TableRows.read({ mark in
+            "SELECT d.id, d.project_id, d.region_id, d.category, d.title, d.published_on, d.body, "
+                + "(SELECT COUNT(*) FROM disclosure_files f WHERE f.disclosure_id = d.id AND f.kind IN (\(images))) "
+                + "FROM disclosures d WHERE d.state = \(mark(1)) AND d.project_id IN (" + TableRows.marks(mark, from: 2, count: projectIDs.count) + ")"
+        }, [.text(Disclosure.State.published.rawValue)] + projectIDs.map(TableRows.Bind.int), on: db)
+        return rows.map { row in
+            PlainItem(id: row[0].int ?? 0, projectID: row[1].int ?? 0, regionID: row[2].int ?? 0, category: row[3].string ?? "",
+                      title: row[4].string ?? "", publishedOn: row[5].string ?? "", body: row[6].string ?? "", images: row[7].int ?? 0)
         }
     }
 }

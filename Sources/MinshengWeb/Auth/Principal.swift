@@ -1,3 +1,4 @@
+import Fluent
 import MinshengCore
 import MinshengData
 import Vapor
@@ -61,5 +62,14 @@ struct PrincipalMiddleware: AsyncMiddleware {
             request.session.destroy()
         }
         return try await next.respond(to: request)
+    }
+}
+
+extension Principal {
+    /// True for an office administrator of the plan's owner or a region above it: who sets the
+    /// plan's limits and rules.
+    func isOffice(ofPlan planID: Int, on db: any Database) async throws -> Bool {
+        guard has(.admin), let plan = try await Plan.find(planID, on: db) else { return false }
+        return tree.isWithin(plan.$owner.id, of: regionID)
     }
 }

@@ -39,12 +39,19 @@ public enum Bootstrap {
         }
     }
 
-    /// Loads the demo into an empty database; returns false when data was already there.
-    public static func loadDemoIfEmpty(_ app: Application) async throws -> Bool {
+    /// Loads the demo into an empty database; returns false when data was already there. The
+    /// served demo (`complete`) also has its disclosure items and January–October closed, as at
+    /// the bulletin's date; tests start from the plans and figures alone and add their own.
+    public static func loadDemoIfEmpty(_ app: Application, complete: Bool = false) async throws -> Bool {
         let loader = DemoLoader(db: app.db, hasher: app.passwordHasher)
         if try await loader.hasData() { return false }
         try await app.db.transaction { db in
-            try await DemoLoader(db: db, hasher: app.passwordHasher).load()
+            let loader = DemoLoader(db: db, hasher: app.passwordHasher)
+            try await loader.load()
+            if complete {
+                try await loader.loadDisclosures()
+                try await loader.closeBulletinMonths()
+            }
         }
         return true
     }

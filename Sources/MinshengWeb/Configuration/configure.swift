@@ -89,4 +89,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: AcceptanceController())
     try app.register(collection: PublicController())
     try app.register(collection: DisclosureController())
+    try app.register(collection: DisclosureComplianceController())
 }

@@ -26,7 +26,7 @@ struct AcceptanceController: RouteCollection {
 
     func page(req: Request) async throws -> Response {
         let (principal, report) = try await report(req)
-        let mayLimit = try await isOffice(principal, planID: report.planID, db: req.db)
+        let mayLimit = try await principal.isOffice(ofPlan: report.planID, on: req.db)
         return req.page(AcceptancePage(report: report, mayLimit: mayLimit).render(in: PageContext(request: req)))
     }
 
@@ -58,10 +58,5 @@ struct AcceptanceController: RouteCollection {
                                                            actor: ReportingController.actor(principal), tree: principal.tree)
         req.notify(form.limit.trimmingCharacters(in: .whitespaces).isEmpty ? "已清除 \(form.month) 月的差距上限。" : "已将 \(form.month) 月进度与验收率的差距上限设为 \(form.limit)%。")
         return req.redirect(to: SiteURL.acceptance(plan: id, region: nil, month: form.month).path)
-    }
-
-    private func isOffice(_ principal: Principal, planID: Int, db: any Database) async throws -> Bool {
-        guard principal.has(.admin), let plan = try await Plan.find(planID, on: db) else { return false }
-        return principal.tree.isWithin(plan.$owner.id, of: principal.regionID)
     }
 }

@@ -12,6 +12,8 @@ struct DisclosureController: RouteCollection {
         signedIn.get("disclosures", "new", use: form)
         signedIn.on(.POST, "disclosures", "upload", body: .stream, use: publish)
         signedIn.post("disclosures", ":id", "withdraw", use: withdraw)
+        signedIn.get("disclosures", ":id", "edit", use: editForm)
+        signedIn.post("disclosures", ":id", "edit", use: edit)
     }
 
     static func actor(_ principal: Principal) -> DisclosureService.Actor { ReportingController.actor(principal) }
@@ -27,7 +29,7 @@ struct DisclosureController: RouteCollection {
         let service = DisclosureService(db: req.db)
         let publishable = try await service.publishable(actor: Self.actor(principal), tree: principal.tree)
         let items = try await service.items(actor: Self.actor(principal), tree: principal.tree)
-        return req.page(DisclosureListPage(publishable: publishable, items: items, isOffice: principal.has(.admin)).render(in: PageContext(request: req)))
+        return req.page(DisclosureListPage(publishable: publishable, items: items, isOffice: principal.has(.admin), accountID: principal.accountID).render(in: PageContext(request: req)))
     }
 
     func form(req: Request) async throws -> Response {
@@ -87,5 +89,45 @@ struct DisclosureController: RouteCollection {
         try await DisclosureService(db: req.db).withdraw(id: id, reason: reason, actor: Self.actor(principal), tree: principal.tree)
         req.notify("已撤回该信息。")
         return req.redirect(to: "/disclosures")
+    }
+
+    /// The author's own published item, with the subtitle naming its project and region.
+    private func editable(_ req: Request, _ principal: Principal) async throws -> (Disclosure, String) {
+        guard let id = req.parameters.get("id", as: Int.self),
+              let item = try await Disclosure.query(on: req.db).filter(\.$id == id).with(\.$project).first(),
+              item.isPublished, item.$author.id == principal.accountID else {
+            throw Abort(.notFound, reason: "未找到该信息，或您无权修改。")
+        }
+        return (item, "\(item.project.name) · \(principal.tree[item.$region.id]?.name ?? "")")
+    }
+
+    func editForm(req: Request) async throws -> Response {
+        let principal = try require(req)
+        let (item, subtitle) = try await editable(req, principal)
+        return req.page(DisclosureFormPage(editing: item, subtitle: subtitle, message: nil).render(in: PageContext(request: req)))
+    }
+
+    struct EditForm: Content {
+        var category: String?
+        var title: String?
+        var date: String?
+        var body: String?
+        var link: String?
+    }
+
+    func edit(req: Request) async throws -> Response {
+        let principal = try require(req)
+        let (item, subtitle) = try await editable(req, principal)
+        let form = try req.content.decode(EditForm.self)
+        let draft = DisclosureService.Draft(category: form.category ?? "", title: form.title ?? "", date: form.date ?? "", body: form.body ?? "", link: form.link ?? "")
+        do {
+            try await DisclosureService(db: req.db).edit(id: item.id ?? 0, draft: draft, actor: Self.actor(principal), tree: principal.tree)
+        } catch let error as ServiceError where error.kind == .invalid {
+            let typed = ["category": draft.category, "title": draft.title, "date": draft.date, "body": draft.body, "link": draft.link]
+            return req.page(DisclosureFormPage(editing: item, subtitle: subtitle, message: error.message, typed: typed).render(in: PageContext(request: req)),
+                            status: .unprocessableEntity)
+        }
+        req.notify("已保存修改。")
+        return req.redirect(to: "/p/i/\(item.id ?? 0)")
     }
 }

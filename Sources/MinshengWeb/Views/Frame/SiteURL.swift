@@ -42,6 +42,7 @@ enum SiteURL: Sendable {
     case evidence(id: Int)
     case evidenceFile(id: Int)
     case acceptance(plan: Int, region: Int?, month: Int?)
+    case disclosureCompliance(plan: Int, region: Int?, month: Int?)
 
     var path: String {
         switch self {
@@ -94,6 +95,7 @@ enum SiteURL: Sendable {
         case .evidence(let id): return "/evidence/\(id)"
         case .evidenceFile(let id): return "/evidence/files/\(id)"
         case .acceptance(let plan, let region, let month): return "/plans/\(plan)/acceptance" + Self.query(["region": region, "month": month])
+        case .disclosureCompliance(let plan, let region, let month): return "/plans/\(plan)/disclosure" + Self.query(["region": region, "month": month])
         }
     }
 

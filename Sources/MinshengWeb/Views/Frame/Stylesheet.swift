@@ -112,11 +112,15 @@ enum Stylesheet {
     table.acceptance .pair .label{color:var(--muted);font-size:.8rem}table.acceptance .pair.gap{font-weight:600}
     table.acceptance td.over{background:#fdecea}table.acceptance td.over .pair.gap{color:#b42318}table.acceptance tr.over td.name{border-left:3px solid #d2452f}
     .flag{color:#a52a1c;font-size:.85rem}
+    table.compliance th.tick,table.compliance td.tick{text-align:center;min-width:2.6rem;padding-left:.3rem;padding-right:.3rem}
+    table.compliance td.tick{color:var(--green);font-weight:700}table.compliance td.tick.miss{background:#fdecea;color:#c9a19b;font-weight:400}
+    form.limit select{width:auto;margin:0}table.compliance td.name{min-width:14rem}
     ol.history{padding-left:1.2rem;margin:0}ol.history li{margin:.25rem 0}
     .button.danger{color:#b42318;border-color:#f3b8b2}
     .bulletin-text{line-height:1.9;font-size:1.02rem}.list-section h2{margin-top:1.6rem}
     .inline-return{display:flex;gap:.4rem;align-items:center}.inline-return input{min-width:8rem}.inline-return button{margin:0;white-space:nowrap}
     .button.small,button.small{padding:.3rem .7rem;font-size:.9rem}
+    .ops{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center}.ops .button{margin:0}
     .chart svg{display:block;max-width:760px}
     .muted.small,.small{font-size:.85rem}.nowrap{white-space:nowrap}
     @media (max-width:760px){
@@ -134,6 +138,8 @@ enum Stylesheet {
       table.plan th.region,table.plan td.cell{min-width:5rem}
       .inline-return{flex-wrap:wrap}
       .evidence-layout{grid-template-columns:1fr}
+      table.compliance td.name{min-width:9rem;position:sticky;left:0;background:#fff;z-index:1;box-shadow:1px 0 0 var(--line)}
+      table.compliance th.name{position:sticky;left:0;z-index:1;background:#f7f8fb}
       table.stacked thead{display:none}table.stacked,table.stacked tbody,table.stacked tr,table.stacked td{display:block;width:auto}
       table.stacked tr{padding:.6rem .2rem;border-bottom:1px solid var(--line)}table.stacked td{border:0;padding:.2rem .4rem}
       table.stacked td.num{text-align:left}table.stacked td[data-label]::before{content:attr(data-label) "：";color:#6b7280}

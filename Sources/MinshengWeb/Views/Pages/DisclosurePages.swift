@@ -9,6 +9,8 @@ struct DisclosureListPage {
     let publishable: [DisclosureService.Publishable]
     let items: [DisclosureService.Flagged]
     let isOffice: Bool
+    /// The signed-in account: its own items may be edited.
+    let accountID: Int
 
     func render(in context: PageContext) -> String {
         let flagged = items.filter { !$0.flags.isEmpty }.count
@@ -58,48 +60,83 @@ struct DisclosureListPage {
             .td(.class("nowrap"), .attr("data-label", "日期"), .text(item.publishedOn)),
             .td(.attr("data-label", "项目"), .text(flagged.project), .div(.class("muted small"), .text(flagged.region))),
             .td(.attr("data-label", "核查"), flags),
-            .td(.attr("data-label", "操作"),
+            .td(.attr("data-label", "操作"), .div(.class("ops"),
+                .if(item.$author.id == accountID, .a(.class("button small"), .attr("href", "/disclosures/\(id)/edit"), .text("修改"))),
                 .form(.class("inline-return"), .method(.post), .action("/disclosures/\(id)/withdraw"),
                       PageFrame.csrfField(context.csrf),
                       .input(.type(.text), .name("reason"), .attr("placeholder", isOffice ? "撤回原因" : "撤回原因（可不填）"), .attr("maxlength", "500"),
                              .attr("aria-label", "撤回原因")),
-                      .button(.type(.submit), .class("button small"), .text("撤回")))))
+                      .button(.type(.submit), .class("button small"), .text("撤回"))))))
     }
 }
 
-/// The form to publish an item for one project in one region.
+/// The form to publish an item for one project in one region, or to edit a published one (its
+/// files stay as they are).
 struct DisclosureFormPage {
-    let choice: DisclosureService.Publishable
+    let heading: String
+    let subtitle: String
+    let action: String
+    let hidden: [(String, String)]
     let message: String?
     let typed: [String: String]
-    let limitMB: Int
+    /// The size limit of each file; nil when editing (no files are sent).
+    let limitMB: Int?
+
+    init(choice: DisclosureService.Publishable, message: String?, typed: [String: String], limitMB: Int) {
+        heading = "发布信息"
+        subtitle = "\(choice.project) · \(choice.region)"
+        action = "/disclosures/upload"
+        hidden = [("project", "\(choice.projectID)"), ("region", "\(choice.regionID)")]
+        self.message = message
+        self.typed = typed
+        self.limitMB = limitMB
+    }
+
+    init(editing item: Disclosure, subtitle: String, message: String?, typed: [String: String]? = nil) {
+        heading = "修改信息"
+        self.subtitle = subtitle
+        action = "/disclosures/\(item.id ?? 0)/edit"
+        hidden = []
+        self.message = message
+        self.typed = typed ?? ["category": item.category, "title": item.title, "date": item.publishedOn, "body": item.body ?? "", "link": item.link ?? ""]
+        limitMB = nil
+    }
 
     func render(in context: PageContext) -> String {
         let body: Node<HTML.BodyContext> = .group(
-            Fragments.pageHeader("发布信息", subtitle: "\(choice.project) · \(choice.region)", trail: [("信息公开", "/disclosures"), ("发布信息", nil)]),
+            Fragments.pageHeader(heading, subtitle: subtitle, trail: [("信息公开", "/disclosures"), (heading, nil)]),
             .unwrap(message) { .div(.class("notice error"), .attr("role", "alert"), .text($0)) },
-            .form(.class("panel form"), .method(.post), .action("/disclosures/upload"), .attr("enctype", "multipart/form-data"),
-                  PageFrame.csrfField(context.csrf),
-                  .input(.type(.hidden), .name("project"), .attr("value", "\(choice.projectID)")),
-                  .input(.type(.hidden), .name("region"), .attr("value", "\(choice.regionID)")),
-                  .label(.for("category"), .text("类别")),
-                  .select(.attr("name", "category"), .id("category"), .forEach(DisclosureCategory.allCases) { category in
-                      Fragments.option(value: category.rawValue, label: (category.isUpdate ? "工作动态 · " : "") + category.label,
-                                       selected: typed["category"] == category.rawValue)
-                  }),
-                  .label(.for("title"), .text("标题")),
-                  .input(.type(.text), .id("title"), .name("title"), .attr("maxlength", "200"), .attr("required", "required"), .attr("value", typed["title"] ?? "")),
-                  .label(.for("date"), .text("日期")),
-                  .input(.type(.date), .id("date"), .name("date"), .attr("required", "required"), .attr("value", typed["date"] ?? "")),
-                  .label(.for("body"), .text("正文（分段换行）")),
-                  .textarea(.id("body"), .name("body"), .attr("rows", "10"), .text(typed["body"] ?? "")),
-                  .label(.for("link"), .text("原文链接（可选）")),
-                  .input(.type(.url), .id("link"), .name("link"), .attr("placeholder", "https://"), .attr("value", typed["link"] ?? "")),
-                  .label(.for("files"), .text("图片和附件（可多选，每个不超过 \(limitMB) MB）")),
-                  .input(.type(.file), .id("files"), .name("files"), .attr("multiple", "multiple"),
-                         .attr("accept", ".jpg,.jpeg,.png,.gif,.webp,.pdf,.doc,.docx,.xls,.xlsx,.wps,.zip")),
-                  .p(.class("hint"), .text("工作动态（新闻动态、工作总结、工作专报、典型案例）每月至少发布一条；现场照片、进度表请发布到项目详情或成效展示，不要归入工作专报。")),
-                  .button(.type(.submit), .class("button primary"), .text("发布"))))
-        return PageFrame.render(title: "发布信息", context: context, body: body)
+            form(context))
+        return PageFrame.render(title: heading, context: context, body: body)
+    }
+
+    private func form(_ context: PageContext) -> Node<HTML.BodyContext> {
+        .form(.class("panel form"), .method(.post), .action(action),
+              .if(limitMB != nil, .attr("enctype", "multipart/form-data")),
+              PageFrame.csrfField(context.csrf),
+              .forEach(hidden) { .input(.type(.hidden), .name($0.0), .attr("value", $0.1)) },
+              .label(.for("category"), .text("类别")),
+              .select(.attr("name", "category"), .id("category"), .forEach(DisclosureCategory.allCases) { category in
+                  Fragments.option(value: category.rawValue, label: (category.isUpdate ? "工作动态 · " : "") + category.label,
+                                   selected: typed["category"] == category.rawValue)
+              }),
+              .label(.for("title"), .text("标题")),
+              .input(.type(.text), .id("title"), .name("title"), .attr("maxlength", "200"), .attr("required", "required"), .attr("value", typed["title"] ?? "")),
+              .label(.for("date"), .text("日期")),
+              .input(.type(.date), .id("date"), .name("date"), .attr("required", "required"), .attr("value", typed["date"] ?? "")),
+              .label(.for("body"), .text("正文（分段换行）")),
+              .textarea(.id("body"), .name("body"), .attr("rows", "10"), .text(typed["body"] ?? "")),
+              .label(.for("link"), .text("原文链接（可选）")),
+              .input(.type(.url), .id("link"), .name("link"), .attr("placeholder", "https://"), .attr("value", typed["link"] ?? "")),
+              files(),
+              .p(.class("hint"), .text("工作动态（新闻动态、工作总结、工作专报、典型案例）每月至少发布一条；现场照片、进度表请发布到项目详情或成效展示，不要归入工作专报。")),
+              .button(.type(.submit), .class("button primary"), .text(limitMB == nil ? "保存修改" : "发布")))
+    }
+
+    private func files() -> Node<HTML.FormContext> {
+        guard let limitMB else { return .p(.class("hint"), .text("图片和附件不在此修改；如需更换，请撤回后重新发布。")) }
+        return .group(.label(.for("files"), .text("图片和附件（可多选，每个不超过 \(limitMB) MB）")),
+                      .input(.type(.file), .id("files"), .name("files"), .attr("multiple", "multiple"),
+                             .attr("accept", ".jpg,.jpeg,.png,.gif,.webp,.pdf,.doc,.docx,.xls,.xlsx,.wps,.zip")))
     }
 }

@@ -1,0 +1,82 @@
+import Fluent
+import MinshengCore
+import MinshengData
+import Vapor
+
+/// 信息公开考核: how each project keeps its public page up to date in a plan — the monthly matrix
+/// (reference 002 附表4), the projects short of the year's updates (reference 000 附件2), those
+/// without news or missing a category, each region's completion share and the items the quality
+/// checks flag — with the exports and, for the plan's office, the monthly-update rule.
+struct DisclosureComplianceController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let signedIn = routes.grouped(RequireSignIn())
+        signedIn.get("plans", ":id", "disclosure", use: page)
+        signedIn.get("plans", ":id", "disclosure.csv", use: csv)
+        signedIn.get("plans", ":id", "disclosure.xlsx", use: xlsx)
+        signedIn.post("plans", ":id", "disclosure", "rule", use: rule)
+    }
+
+    private func report(_ req: Request) async throws -> (Principal, DisclosureComplianceService.Report, focus: Int) {
+        let principal = try AccessPolicy.signedIn.check(req)
+        let (id, region, month) = try PlanController.parameters(req)
+        let service = DisclosureComplianceService(db: req.db)
+        guard let focus = try await service.focus(planID: id, requested: region, scopeRegionID: principal.regionID, tree: principal.tree) else {
+            throw Abort(.notFound, reason: "未找到该计划，或您无权查看。")
+        }
+        var shown = month.flatMap { (1...12).contains($0) ? $0 : nil }
+        if shown == nil { shown = try await service.defaultMonth(planID: id, regionID: focus) }
+        guard let report = try await service.report(planID: id, focusRegionID: focus, month: shown ?? 12, tree: principal.tree) else {
+            throw Abort(.notFound, reason: "未找到该计划，或您无权查看。")
+        }
+        return (principal, report, focus)
+    }
+
+    func page(req: Request) async throws -> Response {
+        let (principal, report, focus) = try await report(req)
+        let id = try PlanController.parameters(req).0
+        let flagged = try await DisclosureService(db: req.db).flagged(projectIDs: Array(Set(report.rows.map(\.projectID))), regionID: focus, tree: principal.tree)
+        let mayRule = try await principal.isOffice(ofPlan: id, on: req.db)
+        let top = try await DisclosureComplianceService(db: req.db).focus(planID: id, requested: nil, scopeRegionID: principal.regionID, tree: principal.tree) ?? focus
+        let chain = (principal.tree.ancestors(of: focus).reversed() + [principal.tree[focus]].compactMap { $0 })
+            .filter { principal.tree.isWithin($0.id, of: top) }
+        return req.page(DisclosureCompliancePage(planID: id, focusRegionID: focus, report: report, flagged: flagged, mayRule: mayRule,
+                                                 trail: chain.map { ($0.id, $0.name) }, tree: principal.tree)
+            .render(in: PageContext(request: req)))
+    }
+
+    func csv(req: Request) async throws -> Response {
+        let (_, report, _) = try await report(req)
+        return Download.response(Data(DisclosureExport.csv(report.table).utf8), fileName: Self.fileName(report, "csv"), type: .csv)
+    }
+
+    func xlsx(req: Request) async throws -> Response {
+        let (_, report, _) = try await report(req)
+        return Download.response(try DisclosureExport.workbook(report.table).data(), fileName: Self.fileName(report, "xlsx"), type: .xlsx)
+    }
+
+    static func fileName(_ report: DisclosureComplianceService.Report, _ ext: String) -> String {
+        "\(report.regionName)\(report.year)年1-\(report.month)月项目动态情况.\(ext)"
+    }
+
+    struct RuleForm: Content {
+        var fromMonth: String
+        var minimum: String
+        var region: Int?
+        var month: Int?
+    }
+
+    func rule(req: Request) async throws -> Response {
+        let principal = try AccessPolicy.signedIn.check(req)
+        guard let id = req.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
+        let form = try req.content.decode(RuleForm.self)
+        let back = SiteURL.disclosureCompliance(plan: id, region: form.region, month: form.month).path
+        do {
+            try await DisclosureComplianceService(db: req.db).setUpdateRule(planID: id, fromMonth: form.fromMonth, minimum: form.minimum,
+                                                                           actor: ReportingController.actor(principal), tree: principal.tree)
+            req.notify("已将动态更新要求设为：自 \(form.fromMonth) 月起，每个项目每月至少 \(form.minimum) 条工作动态。")
+        } catch let error as ServiceError where error.kind == .invalid {
+            req.notify(error.message, success: false)
+        }
+        return req.redirect(to: back)
+    }
+}
