@@ -20,6 +20,10 @@ public final class Plan: Model, @unchecked Sendable {
     @OptionalField(key: "schedule") public var schedule: String?
     /// The monthly-update rule for its public pages, "fromMonth:minimum" ("3:1" when unset).
     @OptionalField(key: "update_rule") public var updateRuleText: String?
+    /// Working days a unit has to answer an opinion (亮码评价); 5 when unset.
+    @OptionalField(key: "feedback_days") public var feedbackDays: Int?
+    /// `SatisfactionRule` raw value; 满意 + 基本满意 when unset.
+    @OptionalField(key: "satisfaction_rule") public var satisfactionRuleText: String?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
 
     public init() {}

@@ -49,6 +49,8 @@ public struct PublicProjectService: Sendable {
         public var responsibleUnits: [(name: String, phone: String?)]
         /// Published disclosure items, newest first (the region's, or all regions' on the whole page).
         public var items: [Disclosure]
+        /// Rating counts and answered opinions (the region's, or all regions' on the whole page).
+        public var feedback: FeedbackService.PublicSummary
     }
 
     /// The page of `projectID` in `regionID` (nil: the plan's own region, the project as a whole),
@@ -98,9 +100,11 @@ public struct PublicProjectService: Sendable {
             responsible.append((unit.name, unit.phone))
         }
         let items = try await DisclosureService(db: db).published(projectID: projectID, regionID: region == owner ? nil : region)
+        let feedback = try await FeedbackService(db: db).publicSummary(projectID: projectID, regionID: region, isWhole: region == owner)
         return Page(projectID: projectID, projectName: project.name, content: project.content, itemName: project.item.name,
                     planTitle: plan.title, year: plan.year.year, regionID: region, regionName: tree[region]?.name ?? "",
-                    isWhole: region == owner, month: closed, indicators: rows, regions: links, responsibleUnits: responsible, items: items)
+                    isWhole: region == owner, month: closed, indicators: rows, regions: links, responsibleUnits: responsible, items: items,
+                    feedback: feedback)
     }
 
     /// The projects with a share in the region, in their plans' order.

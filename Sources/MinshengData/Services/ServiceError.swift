@@ -9,6 +9,8 @@ public struct ServiceError: Error, Sendable, Equatable {
         case forbidden
         /// The change clashes with existing data (HTTP 409).
         case conflict
+        /// Too many requests from the same sender in a short time (HTTP 429).
+        case tooMany
     }
 
     public var kind: Kind
@@ -23,4 +25,5 @@ public struct ServiceError: Error, Sendable, Equatable {
     public static func notFound(_ message: String = "未找到该记录，或您无权查看。") -> ServiceError { .init(.notFound, message) }
     public static func forbidden(_ message: String = "您没有进行此操作的权限。") -> ServiceError { .init(.forbidden, message) }
     public static func conflict(_ message: String) -> ServiceError { .init(.conflict, message) }
+    public static func tooMany(_ message: String) -> ServiceError { .init(.tooMany, message) }
 }

@@ -18,6 +18,19 @@ struct CSRFMiddleware: AsyncMiddleware {
             if request.headers.first(name: Self.header) == nil, Self.streamedPaths.contains(request.url.path) {
                 return try await next.respond(to: request)
             }
+            // The public pages' rating form has no session to hold a token: it is refused when a
+            // browser says it comes from another site instead.
+            if PublicController.isFeedbackPath(request.url.path) {
+                if let site = request.headers.first(name: "Sec-Fetch-Site"), !["same-origin", "none"].contains(site) {
+                    throw Abort(.forbidden, reason: "请在项目页面上提交评价。")
+                }
+                if let origin = request.headers.first(name: .origin), origin != "null",
+                   let host = URL(string: origin)?.host, let own = request.headers.first(name: .host)?.split(separator: ":").first,
+                   host != String(own), host != URL(string: request.application.minsheng.publicURL)?.host {
+                    throw Abort(.forbidden, reason: "请在项目页面上提交评价。")
+                }
+                return try await next.respond(to: request)
+            }
             // Collect the body first, within the size limit, so an oversized request is answered
             // 413 rather than mistaken for a missing token.
             if request.headers.first(name: Self.header) == nil {

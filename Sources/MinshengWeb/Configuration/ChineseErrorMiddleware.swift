@@ -26,6 +26,7 @@ struct ChineseErrorMiddleware: AsyncMiddleware {
             case .notFound: status = .notFound
             case .forbidden: status = .forbidden
             case .conflict: status = .conflict
+            case .tooMany: status = .tooManyRequests
             }
             return (status, service.message, [])
         case let abort as any AbortError:

@@ -31,6 +31,7 @@ public func addMigrations(to app: Application) {
     app.migrations.add(M004FigureStore())
     app.migrations.add(M005Evidence())
     app.migrations.add(M006Disclosure())
+    app.migrations.add(M007Feedback())
     app.migrations.add(SessionRecord.migration)
 }
 
@@ -90,4 +91,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: PublicController())
     try app.register(collection: DisclosureController())
     try app.register(collection: DisclosureComplianceController())
+    try app.register(collection: FeedbackController())
 }

@@ -17,6 +17,55 @@ struct PublicController: RouteCollection {
         routes.get("p", ":project", ":region", "qr.png", use: qrPNG)
         routes.get("p", ":project", ":region", "poster", use: poster)
         routes.get("posters", ":region", use: posters)
+        routes.on(.POST, "p", ":project", "feedback", body: .collect(maxSize: "256kb"), use: feedback)
+        routes.on(.POST, "p", ":project", ":region", "feedback", body: .collect(maxSize: "256kb"), use: feedback)
+    }
+
+    /// `/p/{project}/feedback` or `/p/{project}/{region}/feedback`.
+    static func isFeedbackPath(_ path: String) -> Bool {
+        let parts = path.split(separator: "/")
+        guard (parts.count == 3 || parts.count == 4), parts.first == "p", parts.last == "feedback" else { return false }
+        return parts.dropFirst().dropLast().allSatisfy { Int($0) != nil }
+    }
+
+    struct FeedbackForm: Content {
+        var rating: String?
+        var text: String?
+        var phone: String?
+    }
+
+    /// A rating and/or an opinion from the public page. The answer is the page itself (never
+    /// cached) with a thank-you or the reason it was refused, the typed text kept.
+    func feedback(req: Request) async throws -> Response {
+        let (project, region) = try ids(req)
+        let form = (try? req.content.decode(FeedbackForm.self)) ?? FeedbackForm()
+        let cookieName = "minsheng_browser"
+        let browser = req.cookies[cookieName]?.string
+        let submission = FeedbackService.Submission(projectID: project, regionID: region, rating: form.rating ?? "", text: form.text ?? "",
+                                                    phone: form.phone ?? "", address: req.remoteAddress?.ipAddress ?? "unknown", browser: browser)
+        var notice: PublicProjectPage.Notice
+        var status = HTTPResponseStatus.ok
+        do {
+            _ = try await FeedbackService(db: req.db).submit(submission)
+            notice = .init(ok: true, text: (form.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+                ? "感谢您的评价！" : "感谢您的意见建议！责任单位将在规定时间内答复，答复将在本页公开。")
+        } catch let error as ServiceError where error.kind != .notFound {
+            notice = .init(ok: false, text: error.message)
+            status = error.kind == .tooMany ? .tooManyRequests : .unprocessableEntity
+        }
+        let page = try await page(req)
+        let typed = notice.ok ? [:] : ["rating": form.rating ?? "", "text": String((form.text ?? "").prefix(2000)), "phone": String((form.phone ?? "").prefix(40))]
+        let html = PublicProjectPage(page: page, url: Self.url(req, page), notice: notice, typed: typed).render()
+        var headers = HTTPHeaders()
+        headers.contentType = .html
+        headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        let response = Response(status: status, headers: headers, body: .init(string: html))
+        if browser == nil {
+            let id = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+            response.cookies[cookieName] = HTTPCookies.Value(string: id, expires: Date(timeIntervalSinceNow: 365 * 86_400), maxAge: nil, domain: nil,
+                                                             path: "/p", isSecure: req.application.minsheng.secureCookies, isHTTPOnly: true, sameSite: .lax)
+        }
+        return response
     }
 
     private func ids(_ req: Request) throws -> (Int, Int?) {

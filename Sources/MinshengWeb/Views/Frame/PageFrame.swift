@@ -21,6 +21,9 @@ enum PageFrame {
             items.append(NavItem(title: "佐证资料", url: .evidenceMine, prefix: "/evidence/mine"))
             items.append(NavItem(title: "信息公开", url: .disclosures, prefix: "/disclosures"))
         }
+        if principal.has(.admin) || principal.unitID != nil {
+            items.append(NavItem(title: "群众意见", url: .feedbackInbox, prefix: "/feedback"))
+        }
         if principal.has(.reviewer) || principal.has(.admin) {
             items.append(NavItem(title: "佐证审核", url: .evidenceReview, prefix: "/evidence/review"))
         }

@@ -37,6 +37,7 @@ enum SiteURL: Sendable {
     case planSchedule(plan: Int, month: Int)
     case evidenceMine
     case disclosures
+    case feedbackInbox
     case evidenceReview
     case evidenceNew(indicator: Int, region: Int, month: Int)
     case evidence(id: Int)
@@ -90,6 +91,7 @@ enum SiteURL: Sendable {
         case .planSchedule(let plan, let month): return "/reporting/\(plan)/\(month)/schedule"
         case .evidenceMine: return "/evidence/mine"
         case .disclosures: return "/disclosures"
+        case .feedbackInbox: return "/feedback"
         case .evidenceReview: return "/evidence/review"
         case .evidenceNew(let indicator, let region, let month): return "/evidence/new?indicator=\(indicator)&region=\(region)&month=\(month)"
         case .evidence(let id): return "/evidence/\(id)"

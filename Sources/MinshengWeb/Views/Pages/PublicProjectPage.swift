@@ -8,6 +8,15 @@ import Plot
 struct PublicProjectPage {
     let page: PublicProjectService.Page
     let url: String
+    /// After a rating or opinion was sent: thanks, or why it was refused.
+    var notice: Notice? = nil
+    /// What was typed into a refused form.
+    var typed: [String: String] = [:]
+
+    struct Notice {
+        var ok: Bool
+        var text: String
+    }
 
     static let stylesheet = """
     *{box-sizing:border-box}body{margin:0;font:16px/1.6 system-ui,-apple-system,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;color:#1f2933;background:#f4f5f7}
@@ -23,6 +32,15 @@ struct PublicProjectPage {
     ul.regions{list-style:none;margin:0;padding:0}ul.regions li{display:flex;justify-content:space-between;padding:.45rem 0;border-top:1px solid #eef0f3}
     ul.regions li:first-child{border-top:0}a{color:#1d4ed8;text-decoration:none}
     .units p{margin:.2rem 0}img.photo{max-width:100%;border-radius:.4rem}footer{text-align:center;color:#6b7280;font-size:.8rem;padding:1rem .5rem 2rem}
+    .ratings{display:flex;gap:.5rem;margin:0 0 .6rem}.ratings div{flex:1;text-align:center;background:#f7f8fa;border-radius:.5rem;padding:.4rem 0}
+    .ratings b{display:block;font-size:1.2rem}.ratings span{font-size:.8rem;color:#6b7280}
+    form.rate .ask{font-weight:600;margin:0 0 .3rem}form.rate .options{display:flex;gap:.4rem}
+    form.rate .options label{flex:1;text-align:center;border:1px solid #d1d5db;border-radius:.5rem;padding:.45rem 0;font-size:.95rem}
+    form.rate input[type=radio]{margin:0 .25rem 0 0}form.rate label.field{display:block;font-weight:600;margin:.7rem 0 .25rem}
+    form.rate textarea,form.rate input[type=tel]{width:100%;font:inherit;padding:.5rem .6rem;border:1px solid #d1d5db;border-radius:.5rem}
+    form.rate button{margin-top:.7rem;width:100%;font:inherit;font-weight:600;color:#fff;background:#b3202a;border:0;border-radius:.5rem;padding:.6rem}
+    .notice{border-radius:.5rem;padding:.6rem .8rem;margin:0 0 .7rem}.notice.ok{background:#e7f6ec;color:#1f6f3f}.notice.err{background:#fdecea;color:#a52a1c}
+    .qa{padding:.6rem 0;border-top:1px solid #eef0f3}.qa:first-of-type{border-top:0}.qa .q{margin:0}.qa .a{margin:.35rem 0 0;padding:.45rem .6rem;background:#f7f8fa;border-radius:.4rem}
     """
 
     func render() -> String {
@@ -45,9 +63,51 @@ struct PublicProjectPage {
                              .forEach(page.indicators) { indicator($0) }),
                     .if(!page.regions.isEmpty, .section(.h2(.text("各地进展")), .ul(.class("regions"), .forEach(page.regions) { region($0) }))),
                     units(),
-                    disclosures()),
+                    disclosures(),
+                    rate(),
+                    answers()),
                 .footer(.p(.text("本页地址：" + url)), .p(.text("扫码查看 · 数据由各责任单位报送、上级审核后公布")))))
         return "<!DOCTYPE html>" + html.render().replacingOccurrences(of: "<!DOCTYPE html>", with: "")
+    }
+
+    private var feedbackAction: String { page.isWhole ? "/p/\(page.projectID)/feedback" : "/p/\(page.projectID)/\(page.regionID)/feedback" }
+
+    /// The rating counts and the form: a rating, an opinion, a phone number for a call back.
+    private func rate() -> Node<HTML.BodyContext> {
+        let counts = page.feedback.counts
+        return .section(.id("feedback"), .h2(.text("群众评价")),
+            .div(.class("ratings"), .forEach(Rating.allCases) { rating in
+                .div(.b(.text("\(counts[rating] ?? 0)")), .span(.text(rating.label)))
+            }),
+            .unwrap(notice) { .div(.class($0.ok ? "notice ok" : "notice err"), .attr("role", "status"), .text($0.text)) },
+            .form(.class("rate"), .method(.post), .action(feedbackAction),
+                  .div(.class("choices"), .attr("role", "radiogroup"), .attr("aria-label", "您对这个项目满意吗？"),
+                       .p(.class("ask"), .text("您对这个项目满意吗？")),
+                       .div(.class("options"), .forEach(Rating.allCases) { rating in
+                           .label(typed["rating"] == rating.rawValue
+                                      ? .input(.type(.radio), .name("rating"), .value(rating.rawValue), .attr("checked", "checked"))
+                                      : .input(.type(.radio), .name("rating"), .value(rating.rawValue)),
+                                  .text(rating.label))
+                       })),
+                  .label(.class("field"), .for("text"), .text("意见建议（可选，500 字以内）")),
+                  .textarea(.id("text"), .name("text"), .attr("rows", "4"), .attr("maxlength", "500"), .text(typed["text"] ?? "")),
+                  .label(.class("field"), .for("phone"), .text("联系电话（可选，仅用于回访，不会公开）")),
+                  .input(.type(.tel), .id("phone"), .name("phone"), .attr("autocomplete", "tel"), .attr("maxlength", "20"), .attr("value", typed["phone"] ?? "")),
+                  .button(.type(.submit), .text("提交"))))
+    }
+
+    /// Answered opinions with their answers, signed by the answering unit.
+    private func answers() -> Node<HTML.BodyContext> {
+        let answered = page.feedback.answered
+        return .section(.h2(.text("意见建议与答复")),
+            .p(.class("muted"), .text("共收到意见建议 \(page.feedback.received) 条，每条都由责任单位答复。")),
+            .forEach(answered) { item in
+                .div(.class("qa"),
+                     .p(.class("q"), .text(item.body ?? "")),
+                     .p(.class("muted"), .text(ChineseDate.day(item.createdAt) + " · 群众留言")),
+                     .p(.class("a"), .text("答复：" + (item.reply ?? ""))),
+                     .p(.class("muted"), .text((item.replyUnit ?? "") + (item.repliedAt.map { " · " + ChineseDate.day($0) } ?? ""))))
+            })
     }
 
     private func indicator(_ row: PublicProjectService.Indicator) -> Node<HTML.BodyContext> {

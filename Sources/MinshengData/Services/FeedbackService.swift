@@ -1,0 +1,279 @@
+import Crypto
+import FluentKit
+import Foundation
+import MinshengCore
+
+/// 亮码评价: citizens rate a project and leave opinions on its public page; the responsible unit
+/// answers each one in public; the office marks invalid ones and reassigns. Every change is kept
+/// in `feedback_history` with who and when.
+public struct FeedbackService: Sendable {
+    public typealias Actor = ReportingService.Actor
+    public let db: any Database
+
+    public init(db: any Database) { self.db = db }
+
+    /// The limits a sender meets. A shared address (an office behind one gateway) gets more room
+    /// than a single browser.
+    public struct Limits: Sendable {
+        public var perAddressShort = 10
+        public var perAddressDay = 50
+        public var perBrowserShort = 5
+        public var shortWindow: TimeInterval = 600
+        public var maxText = 500
+        public init() {}
+    }
+
+    public struct Submission: Sendable {
+        public var projectID: Int
+        /// nil: the project's page as a whole.
+        public var regionID: Int?
+        public var rating: String
+        public var text: String
+        public var phone: String
+        /// The sender's network address (only its hash is kept).
+        public var address: String
+        /// The browser's own random id (a cookie), when it has one.
+        public var browser: String?
+        public init(projectID: Int, regionID: Int?, rating: String, text: String, phone: String, address: String, browser: String?) {
+            self.projectID = projectID
+            self.regionID = regionID
+            self.rating = rating
+            self.text = text
+            self.phone = phone
+            self.address = address
+            self.browser = browser
+        }
+    }
+
+    static func hash(_ address: String) -> String {
+        SHA256.hash(data: Data(("minsheng-feedback:" + address).utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The page's region and the unit that answers for it, or nil when there is no such page.
+    func page(projectID: Int, regionID: Int?) async throws -> (region: Int, unit: Int?)? {
+        guard let project = try await Project.query(on: db).filter(\.$id == projectID).with(\.$item).first(),
+              let plan = try await Plan.find(project.item.$plan.id, on: db) else { return nil }
+        let region = regionID ?? plan.$owner.id
+        let indicators = try await Indicator.query(on: db).filter(\.$project.$id == projectID).sort(\.$seq).all()
+        let shares = try await TableRows.shares(indicatorIDs: indicators.compactMap(\.id), regionIDs: [region], on: db)
+        guard region == plan.$owner.id || !shares.isEmpty else { return nil }
+        if let unit = shares.compactMap(\.unitID).first { return (region, unit) }
+        // The whole project's page: the lead unit of the plan's own region answers.
+        let lead = indicators.compactMap { $0.$leadUnit.id }.first
+        return (region, lead)
+    }
+
+    /// Takes a rating and/or an opinion, or refuses with the reason; nothing is written on refusal.
+    public func submit(_ submission: Submission, limits: Limits = Limits(), now: Date = Date()) async throws -> Feedback {
+        let ratingText = submission.rating.trimmingCharacters(in: .whitespacesAndNewlines)
+        var rating: Rating? = nil
+        if !ratingText.isEmpty {
+            guard let parsed = Rating(rawValue: ratingText) else { throw ServiceError.invalid("请选择满意、基本满意或不满意。") }
+            rating = parsed
+        }
+        let text = submission.text.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "\r\n", with: "\n")
+        guard text.count <= limits.maxText else { throw ServiceError.invalid("意见建议不能超过 \(limits.maxText) 字（现有 \(text.count) 字）。") }
+        guard rating != nil || !text.isEmpty else { throw ServiceError.invalid("请选择评价，或填写意见建议。") }
+        let phoneText = submission.phone.trimmingCharacters(in: .whitespacesAndNewlines)
+        var phone: String? = nil
+        if !phoneText.isEmpty {
+            guard let parsed = FeedbackText.phone(phoneText) else { throw ServiceError.invalid("联系电话格式不正确，请填写手机号或带区号的固定电话。") }
+            phone = parsed
+        }
+        guard let page = try await page(projectID: submission.projectID, regionID: submission.regionID) else {
+            throw ServiceError.notFound("没有找到这个民生实事项目。")
+        }
+        let address = Self.hash(submission.address)
+        let browser = submission.browser.flatMap { $0.count == 32 && $0.allSatisfy(\.isHexDigit) ? $0 : nil }
+
+        // Rate limits: per address and per browser.
+        let short = now.addingTimeInterval(-limits.shortWindow)
+        let fromAddress = try await Feedback.query(on: db).filter(\.$addressHash == address).filter(\.$createdAt > short).count()
+        if fromAddress >= limits.perAddressShort { throw ServiceError.tooMany("提交过于频繁，请过几分钟再试。") }
+        let today = try await Feedback.query(on: db).filter(\.$addressHash == address).filter(\.$createdAt > now.addingTimeInterval(-86_400)).count()
+        if today >= limits.perAddressDay { throw ServiceError.tooMany("今天从您的网络提交的评价已达上限，请明天再试。") }
+        if let browser {
+            let fromBrowser = try await Feedback.query(on: db).filter(\.$browser == browser).filter(\.$createdAt > short).count()
+            if fromBrowser >= limits.perBrowserShort { throw ServiceError.tooMany("提交过于频繁，请过几分钟再试。") }
+        }
+        // Duplicates: the same opinion again from the same sender, or a second rating of the same
+        // page from the same browser, within a day.
+        let day = now.addingTimeInterval(-86_400)
+        let recent = try await Feedback.query(on: db).filter(\.$project.$id == submission.projectID).filter(\.$region.$id == page.region)
+            .filter(\.$createdAt > day).group(.or) { group in
+                group.filter(\.$addressHash == address)
+                if let browser { group.filter(\.$browser == browser) }
+            }.all()
+        if !text.isEmpty, recent.contains(where: { Self.same($0.body ?? "", text) }) {
+            throw ServiceError.conflict("您已经提交过相同的意见建议，我们会尽快回复。")
+        }
+        if rating != nil, text.isEmpty, let browser, recent.contains(where: { $0.browser == browser && $0.rating != nil }) {
+            throw ServiceError.conflict("您今天已经评价过这个项目，感谢参与。")
+        }
+
+        let chosen = rating
+        let item = Feedback(projectID: submission.projectID, regionID: page.region, unitID: page.unit, rating: chosen,
+                            body: text.isEmpty ? nil : text, phone: phone, addressHash: address, browser: browser, at: now)
+        try await db.transaction { db in
+            try await item.create(on: db)
+            try await FeedbackHistory(feedbackID: try item.requireID(), action: "receive", detail: chosen.map { "评价：\($0.label)" } ?? "意见建议",
+                                      accountID: nil, at: now).create(on: db)
+        }
+        return item
+    }
+
+    static func same(_ a: String, _ b: String) -> Bool {
+        a.filter { !$0.isWhitespace } == b.filter { !$0.isWhitespace }
+    }
+
+    private func load(_ id: Int) async throws -> Feedback {
+        guard let item = try await Feedback.query(on: db).filter(\.$id == id).with(\.$unit).first() else {
+            throw ServiceError.notFound("未找到这条意见。")
+        }
+        return item
+    }
+
+    private func isOffice(_ actor: Actor, for item: Feedback, tree: RegionTree) -> Bool {
+        actor.isAdmin && tree.isWithin(item.$region.id, of: actor.regionID)
+    }
+
+    /// The responsible unit answers; the answer is public, signed with the unit's name.
+    public func reply(id: Int, text raw: String, actor: Actor, now: Date = Date()) async throws {
+        let item = try await load(id)
+        guard let unitID = item.$unit.id, actor.unitID == unitID, let unit = item.unit else {
+            throw ServiceError.notFound("未找到这条意见，或不由您的单位回复。")
+        }
+        guard item.stateValue != .invalid else { throw ServiceError.conflict("这条意见已被标为无效，不需回复。") }
+        guard item.hasText else { throw ServiceError.invalid("这条只有评价，没有需要回复的意见。") }
+        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw ServiceError.invalid("请填写回复内容。") }
+        guard text.count <= 1000 else { throw ServiceError.invalid("回复不能超过 1000 字。") }
+        let before = item.reply
+        item.reply = text
+        item.replyUnit = unit.name
+        item.$repliedBy.id = actor.accountID
+        if item.repliedAt == nil { item.repliedAt = now }
+        item.state = FeedbackState.answered.rawValue
+        try await db.transaction { db in
+            try await item.save(on: db)
+            try await FeedbackHistory(feedbackID: id, action: before == nil ? "reply" : "reply.edit", detail: text, accountID: actor.accountID, at: now).create(on: db)
+        }
+        PublicVersion.shared.bump()
+    }
+
+    /// The office marks an opinion invalid (spam, abuse, off-topic), with a reason.
+    public func markInvalid(id: Int, reason raw: String, actor: Actor, tree: RegionTree, now: Date = Date()) async throws {
+        let item = try await load(id)
+        guard isOffice(actor, for: item, tree: tree) else { throw ServiceError.notFound("未找到这条意见，或您无权处理。") }
+        let reason = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty else { throw ServiceError.invalid("请填写标为无效的原因。") }
+        guard reason.count <= 200 else { throw ServiceError.invalid("原因不能超过 200 字。") }
+        item.state = FeedbackState.invalid.rawValue
+        item.invalidReason = reason
+        item.$invalidBy.id = actor.accountID
+        item.invalidAt = now
+        try await db.transaction { db in
+            try await item.save(on: db)
+            try await FeedbackHistory(feedbackID: id, action: "invalid", detail: reason, accountID: actor.accountID, at: now).create(on: db)
+        }
+        PublicVersion.shared.bump()
+    }
+
+    /// The office hands an opinion to another unit within its region.
+    public func reassign(id: Int, unitID: Int, actor: Actor, tree: RegionTree, now: Date = Date()) async throws {
+        let item = try await load(id)
+        guard isOffice(actor, for: item, tree: tree) else { throw ServiceError.notFound("未找到这条意见，或您无权处理。") }
+        guard let unit = try await Department.find(unitID, on: db), tree.isWithin(unit.$region.id, of: actor.regionID) else {
+            throw ServiceError.invalid("请选择本辖区内的单位。")
+        }
+        guard item.$unit.id != unitID else { throw ServiceError.conflict("这条意见已由\(unit.name)负责。") }
+        let from = item.unit?.name ?? "未分配"
+        item.$unit.id = unitID
+        try await db.transaction { db in
+            try await item.save(on: db)
+            try await FeedbackHistory(feedbackID: id, action: "reassign", detail: "\(from) → \(unit.name)", accountID: actor.accountID, at: now).create(on: db)
+        }
+    }
+
+    public func history(id: Int) async throws -> [FeedbackHistory] {
+        try await FeedbackHistory.query(on: db).filter(\.$feedbackID == id).sort(\.$at).sort(\.$id).all()
+    }
+
+    /// One line of an inbox.
+    public struct Entry: Sendable {
+        public var item: Feedback
+        public var project: String
+        public var region: String
+        public var unit: String?
+        public var due: Date
+        public var overdue: Bool
+        /// The phone as this account may see it: whole for the answering unit, masked otherwise.
+        public var phone: String?
+    }
+
+    /// A unit's opinions (an office's: everything in its region and below), unanswered first,
+    /// oldest first, then the rest newest first.
+    public func inbox(actor: Actor, tree: RegionTree, now: Date = Date(), limit: Int = 300) async throws -> [Entry] {
+        var query = Feedback.query(on: db).filter(\.$body != nil).with(\.$project).with(\.$unit)
+        if actor.isAdmin {
+            query = query.filter(\.$region.$id ~~ Array(tree.subtreeIDs(of: actor.regionID)))
+        } else if let unit = actor.unitID {
+            query = query.filter(\.$unit.$id == unit)
+        } else {
+            return []
+        }
+        let items = try await query.sort(\.$createdAt, .descending).limit(2000).all()
+        let projectPlans = try await planDays(projectIDs: Array(Set(items.map { $0.$project.id })))
+        var entries = items.map { item -> Entry in
+            let due = FeedbackText.deadline(from: item.createdAt, workingDays: projectPlans[item.$project.id] ?? 5)
+            let ownUnit = item.$unit.id != nil && item.$unit.id == actor.unitID
+            return Entry(item: item, project: item.project.name, region: tree[item.$region.id]?.name ?? "", unit: item.unit?.name, due: due,
+                         overdue: item.stateValue == .received && now > due,
+                         phone: item.phone.map { ownUnit ? $0 : FeedbackText.maskPhone($0) })
+        }
+        entries.sort { a, b in
+            let ao = a.item.stateValue == .received, bo = b.item.stateValue == .received
+            if ao != bo { return ao }
+            return ao ? a.item.createdAt < b.item.createdAt : a.item.createdAt > b.item.createdAt
+        }
+        return Array(entries.prefix(limit))
+    }
+
+    /// Each project's plan's reply deadline in working days.
+    func planDays(projectIDs: [Int]) async throws -> [Int: Int] {
+        guard !projectIDs.isEmpty else { return [:] }
+        let rows = try await TableRows.read({ mark in
+            "SELECT p.id, pl.feedback_days FROM projects p JOIN items i ON i.id = p.item_id JOIN plans pl ON pl.id = i.plan_id WHERE p.id IN ("
+                + TableRows.marks(mark, from: 1, count: projectIDs.count) + ")"
+        }, projectIDs.map(TableRows.Bind.int), on: db)
+        return Dictionary(rows.map { ($0[0].int ?? 0, $0[1].int ?? 5) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// What the public page shows: the rating counts and the answered opinions with their answers.
+    public struct PublicSummary: Sendable {
+        public var counts: [Rating: Int]
+        public var answered: [Feedback]
+        public var received: Int
+    }
+
+    public func publicSummary(projectID: Int, regionID: Int?, isWhole: Bool) async throws -> PublicSummary {
+        let valid = [FeedbackState.received.rawValue, FeedbackState.answered.rawValue]
+        let inRegion = !isWhole && regionID != nil
+        var binds: [TableRows.Bind] = [.int(projectID), .text(valid[0]), .text(valid[1])]
+        if inRegion, let regionID { binds.append(.int(regionID)) }
+        let rows = try await TableRows.read({ mark in
+            "SELECT rating, COUNT(*) FROM feedback WHERE project_id = \(mark(1)) AND state IN (\(mark(2)), \(mark(3))) AND rating IS NOT NULL"
+                + (inRegion ? " AND region_id = \(mark(4))" : "") + " GROUP BY rating"
+        }, binds, on: db)
+        var counts: [Rating: Int] = [:]
+        for row in rows { if let rating = row[0].string.flatMap(Rating.init(rawValue:)) { counts[rating] = row[1].int ?? 0 } }
+        var answeredQuery = Feedback.query(on: db).filter(\.$project.$id == projectID).filter(\.$state == FeedbackState.answered.rawValue)
+        var receivedQuery = Feedback.query(on: db).filter(\.$project.$id == projectID).filter(\.$body != nil).filter(\.$state != FeedbackState.invalid.rawValue)
+        if !isWhole, let regionID {
+            answeredQuery = answeredQuery.filter(\.$region.$id == regionID)
+            receivedQuery = receivedQuery.filter(\.$region.$id == regionID)
+        }
+        let answered = try await answeredQuery.sort(\.$repliedAt, .descending).limit(20).all()
+        return PublicSummary(counts: counts, answered: answered, received: try await receivedQuery.count())
+    }
+}

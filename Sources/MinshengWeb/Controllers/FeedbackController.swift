@@ -1,0 +1,61 @@
+import Fluent
+import MinshengCore
+import MinshengData
+import Vapor
+
+/// 群众意见: the responsible unit's inbox of opinions from the public pages — unanswered first,
+/// with their age and deadline — where it answers in public; offices see everything below them,
+/// mark invalid items with a reason and hand items to another unit.
+struct FeedbackController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let signedIn = routes.grouped(RequireSignIn())
+        signedIn.get("feedback", use: inbox)
+        signedIn.post("feedback", ":id", "reply", use: reply)
+        signedIn.post("feedback", ":id", "invalid", use: invalid)
+        signedIn.post("feedback", ":id", "reassign", use: reassign)
+    }
+
+    private func require(_ req: Request) throws -> Principal {
+        let principal = try AccessPolicy.signedIn.check(req)
+        guard principal.has(.admin) || principal.unitID != nil else { throw Abort(.forbidden, reason: "群众意见由责任单位和专班办公室处理。") }
+        return principal
+    }
+
+    func inbox(req: Request) async throws -> Response {
+        let principal = try require(req)
+        let entries = try await FeedbackService(db: req.db).inbox(actor: ReportingController.actor(principal), tree: principal.tree)
+        let units = principal.has(.admin) ? try await UnitService(db: req.db).units(inRegions: principal.tree.subtreeIDs(of: principal.regionID)) : []
+        return req.page(FeedbackInboxPage(entries: entries, isOffice: principal.has(.admin), unitID: principal.unitID,
+                                          units: units.compactMap { unit in unit.id.map { ($0, (principal.tree[unit.$region.id]?.name ?? "") + " · " + unit.name) } })
+            .render(in: PageContext(request: req)))
+    }
+
+    private func id(_ req: Request) throws -> Int {
+        guard let id = req.parameters.get("id", as: Int.self) else { throw Abort(.notFound, reason: "未找到这条意见。") }
+        return id
+    }
+
+    func reply(req: Request) async throws -> Response {
+        let principal = try require(req)
+        let text = (try? req.content.get(String.self, at: "reply")) ?? ""
+        try await FeedbackService(db: req.db).reply(id: try id(req), text: text, actor: ReportingController.actor(principal))
+        req.notify("已回复，答复已在项目页面公开。")
+        return req.redirect(to: "/feedback")
+    }
+
+    func invalid(req: Request) async throws -> Response {
+        let principal = try require(req)
+        let reason = (try? req.content.get(String.self, at: "reason")) ?? ""
+        try await FeedbackService(db: req.db).markInvalid(id: try id(req), reason: reason, actor: ReportingController.actor(principal), tree: principal.tree)
+        req.notify("已标为无效。")
+        return req.redirect(to: "/feedback")
+    }
+
+    func reassign(req: Request) async throws -> Response {
+        let principal = try require(req)
+        guard let unit = try? req.content.get(Int.self, at: "unit") else { throw Abort(.badRequest, reason: "请选择单位。") }
+        try await FeedbackService(db: req.db).reassign(id: try id(req), unitID: unit, actor: ReportingController.actor(principal), tree: principal.tree)
+        req.notify("已转交。")
+        return req.redirect(to: "/feedback")
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import MinshengCore
+import MinshengData
+import Plot
+
+/// The inbox of opinions from the public pages: unanswered first, oldest first, with the
+/// deadline and overdue flags; a unit answers its own, an office marks invalid or reassigns.
+struct FeedbackInboxPage {
+    let entries: [FeedbackService.Entry]
+    let isOffice: Bool
+    let unitID: Int?
+    let units: [(Int, String)]
+
+    func render(in context: PageContext) -> String {
+        let open = entries.filter { $0.item.stateValue == .received }
+        let overdue = open.filter(\.overdue).count
+        let body: Node<HTML.BodyContext> = .group(
+            Fragments.pageHeader("群众意见", subtitle: "项目页面（民生实事码上通）收到的意见建议；每条都要答复，答复在项目页面公开"),
+            .div(.class("stats"),
+                 Fragments.stat("待回复", "\(open.count)", tone: open.isEmpty ? "" : "lagging"),
+                 Fragments.stat("已超期", "\(overdue)", tone: overdue > 0 ? "lagging" : ""),
+                 Fragments.stat("已回复", "\(entries.filter { $0.item.stateValue == .answered }.count)", tone: "completed"),
+                 Fragments.stat("无效", "\(entries.filter { $0.item.stateValue == .invalid }.count)")),
+            entries.isEmpty ? Fragments.empty("还没有收到意见建议。") : .div(.forEach(entries) { card($0, context: context) }))
+        return PageFrame.render(title: "群众意见", context: context, body: body)
+    }
+
+    private func age(_ entry: FeedbackService.Entry) -> String {
+        let hours = Int(Date().timeIntervalSince(entry.item.createdAt) / 3600)
+        return hours < 24 ? "\(max(hours, 0)) 小时前" : "\(hours / 24) 天前"
+    }
+
+    private func card(_ entry: FeedbackService.Entry, context: PageContext) -> Node<HTML.BodyContext> {
+        let item = entry.item
+        let id = item.id ?? 0
+        let state = item.stateValue
+        let tone = state == .received ? (entry.overdue ? "lagging" : "on_schedule") : (state == .answered ? "completed" : "none")
+        let mine = item.$unit.id != nil && item.$unit.id == unitID
+        return .div(.class("panel feedback"),
+            .div(.class("feedback-head"),
+                 .span(.class("badge \(tone)"), .text(entry.overdue ? "已超期" : state.label)),
+                 .span(.class("muted small"), .text(" \(ChineseDate.dayAndTime(item.createdAt)) · \(age(entry)) · 答复期限 \(ChineseDate.day(entry.due.addingTimeInterval(-1)))"))),
+            .p(.class("feedback-text"), .text(item.body ?? "")),
+            .p(.class("muted small"), .text("\(entry.project) · \(entry.region) · \(entry.unit ?? "未分配单位")"
+                                            + (item.ratingValue.map { " · 评价：\($0.label)" } ?? "") + (entry.phone.map { " · 电话：\($0)" } ?? ""))),
+            .unwrap(item.reply) { reply in .div(.class("standard"), .text("答复（\(item.replyUnit ?? "")）：" + reply)) },
+            .unwrap(item.invalidReason) { .p(.class("flag"), .text("无效：" + $0)) },
+            .if(mine && state != .invalid, .form(.class("reply"), .method(.post), .action("/feedback/\(id)/reply"),
+                PageFrame.csrfField(context.csrf),
+                .label(.for("reply-\(id)"), .text(state == .answered ? "修改答复" : "答复（公开，署本单位名称）")),
+                .textarea(.id("reply-\(id)"), .name("reply"), .attr("rows", "3"), .attr("maxlength", "1000"), .attr("required", "required"), .text(item.reply ?? "")),
+                .button(.type(.submit), .class("button primary small"), .text(state == .answered ? "保存答复" : "答复")))),
+            .if(isOffice && state != .invalid, .div(.class("ops"),
+                .form(.class("inline-return"), .method(.post), .action("/feedback/\(id)/invalid"),
+                      PageFrame.csrfField(context.csrf),
+                      .input(.type(.text), .name("reason"), .attr("placeholder", "无效原因（如广告、辱骂、与项目无关）"), .attr("maxlength", "200"),
+                             .attr("aria-label", "无效原因"), .attr("required", "required")),
+                      .button(.type(.submit), .class("button small"), .text("标为无效"))),
+                .form(.class("inline-return"), .method(.post), .action("/feedback/\(id)/reassign"),
+                      PageFrame.csrfField(context.csrf),
+                      .select(.attr("name", "unit"), .attr("aria-label", "转交给"), .forEach(units) { unit in
+                          Fragments.option(value: "\(unit.0)", label: unit.1, selected: unit.0 == item.$unit.id)
+                      }),
+                      .button(.type(.submit), .class("button small"), .text("转交"))))))
+    }
+}

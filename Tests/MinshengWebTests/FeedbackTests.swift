@@ -1,0 +1,111 @@
+import Fluent
+import Foundation
+import MinshengCore
+import MinshengData
+@testable import MinshengWeb
+import Vapor
+import XCTest
+
+/// 亮码评价: ratings and opinions from the public page, the unit's inbox, the office's marks.
+final class FeedbackTests: XCTestCase {
+    func testCitizensRateUnitsAnswerAndOfficesMark() async throws {
+        try await TestApp.run { app in
+            _ = try await Bootstrap.loadDemoIfEmpty(app)
+            let shaodong = try await XCTUnwrapAsync(try await Region.query(on: app.db).filter(\.$name == "邵东市").first()?.id)
+            let project = try await XCTUnwrapAsync(try await Project.query(on: app.db).filter(\.$name == "建成县域普通高中“徐特立项目”").first()?.id)
+            let page = "/p/\(project)/\(shaodong)"
+            let citizen = TestBrowser(app)
+            let form = try await citizen.get(page)
+            XCTAssertTrue(form.body.contains("action=\"\(page)/feedback\""), "the form is on the page")
+
+            // an opinion with a rating and a phone number; SQL meta-characters are stored as typed
+            let text = "学校门口早晚高峰拥堵'; DROP TABLE feedback; -- 建议增设临时停车区"
+            let sent = try await citizen.post("\(page)/feedback", [("rating", "basic"), ("text", text), ("phone", "138 1234 5678")], csrf: false)
+            XCTAssertEqual(sent.status, .ok)
+            XCTAssertTrue(sent.body.contains("感谢您的意见建议"))
+            let stored = try await XCTUnwrapAsync(try await Feedback.query(on: app.db).first())
+            XCTAssertEqual(stored.body, text)
+            XCTAssertEqual(stored.phone, "13812345678")
+            XCTAssertEqual(stored.ratingValue, .basic)
+            let publicPage = try await TestBrowser(app).get(page)
+            XCTAssertFalse(publicPage.body.contains("13812345678"), "never public")
+
+            // refusals, each with a Chinese message and nothing written
+            let long = String(repeating: "长", count: 100 * 1024)
+            let tooLong = try await citizen.post("\(page)/feedback", [("text", long)], csrf: false)
+            XCTAssertEqual(tooLong.status, .unprocessableEntity)
+            XCTAssertTrue(tooLong.body.contains("意见建议不能超过 500 字"))
+            let nothing = try await citizen.post("\(page)/feedback", [("rating", ""), ("text", "  ")], csrf: false)
+            XCTAssertTrue(nothing.body.contains("请选择评价，或填写意见建议"))
+            let badRating = try await citizen.post("\(page)/feedback", [("rating", "excellent")], csrf: false)
+            XCTAssertTrue(badRating.body.contains("请选择满意、基本满意或不满意"))
+            let unknown = try await citizen.post("/p/99999/feedback", [("rating", "satisfied")], csrf: false)
+            XCTAssertEqual(unknown.status, .notFound)
+            XCTAssertTrue(unknown.body.contains("没有找到"))
+            let again = try await citizen.post("\(page)/feedback", [("text", text)], csrf: false)
+            XCTAssertTrue(again.body.contains("您已经提交过相同的意见建议"))
+            let crossSite = try await citizen.send(.POST, "\(page)/feedback", body: "rating=satisfied", contentType: "application/x-www-form-urlencoded",
+                                                   headers: ["Sec-Fetch-Site": "cross-site"])
+            XCTAssertEqual(crossSite.status, .forbidden)
+            try await XCTAssertEqualAsync(try await Feedback.query(on: app.db).count(), 1)
+
+            // a burst from one address is limited (10 in ten minutes), with a Chinese message
+            var statuses: [HTTPStatus] = []
+            for i in 0..<12 {
+                let burst = TestBrowser(app)  // a new browser each time: only the address is shared
+                statuses.append(try await burst.post("\(page)/feedback", [("text", "第\(i)条建议：延长图书馆开放时间")], csrf: false).status)
+            }
+            XCTAssertEqual(statuses.filter { $0 == .ok }.count, 9, "one already sent + 9 = 10")
+            XCTAssertEqual(statuses.last, .tooManyRequests)
+            try await XCTAssertEqualAsync(try await Feedback.query(on: app.db).count(), 10)
+
+            // the unit's inbox shows the whole phone number; the office's shows it masked
+            let reporter = TestBrowser(app)
+            try await reporter.signIn("reporter", "minsheng2024")
+            let inbox = try await reporter.get("/feedback")
+            XCTAssertTrue(inbox.body.contains("13812345678"))
+            let office = TestBrowser(app)
+            try await office.signIn("shaodong", "minsheng2024")
+            let officeInbox = try await office.get("/feedback")
+            XCTAssertTrue(officeInbox.body.contains("138****5678") && !officeInbox.body.contains("13812345678"))
+
+            // another unit cannot answer; the responsible unit answers in public
+            let id = try stored.requireID()
+            let other = TestBrowser(app)
+            try await other.signIn("reviewer", "minsheng2024")  // 邵阳市 市教育局: not the answering unit
+            let notTheirs = try await other.post("/feedback/\(id)/reply", [("reply", "不是我们的")])
+            XCTAssertEqual(notTheirs.status, .notFound)
+            let answer = try await reporter.post("/feedback/\(id)/reply", [("reply", "已协调交警部门，下周起早晚高峰安排专人疏导。")])
+            XCTAssertEqual(answer.status, .seeOther)
+            let shown = try await TestBrowser(app).get(page)
+            XCTAssertTrue(shown.body.contains("已协调交警部门") && shown.body.contains("答复：") && shown.body.contains("DROP TABLE feedback"))
+            let replied = try await XCTUnwrapAsync(try await Feedback.find(id, on: app.db))
+            XCTAssertEqual(replied.stateValue, .answered)
+            XCTAssertEqual(replied.replyUnit, "市教育局")
+            XCTAssertNotNil(replied.repliedAt)
+
+            // the office marks one invalid with a reason and hands another to a different unit; both recorded
+            let spam = try await XCTUnwrapAsync(try await Feedback.query(on: app.db).filter(\.$id != id).sort(\.$id).first())
+            let spamID = try spam.requireID()
+            let noReason = try await office.post("/feedback/\(spamID)/invalid", [("reason", "")])
+            XCTAssertEqual(noReason.status, .unprocessableEntity)
+            let markedInvalid = try await office.post("/feedback/\(spamID)/invalid", [("reason", "与项目无关")])
+            XCTAssertEqual(markedInvalid.status, .seeOther)
+            let officeAccount = try await XCTUnwrapAsync(try await Account.query(on: app.db).filter(\.$username == "shaodong").first()?.id)
+            let marked = try await FeedbackService(db: app.db).history(id: spamID).last
+            XCTAssertEqual(marked?.action, "invalid")
+            XCTAssertEqual(marked?.accountID, officeAccount)
+            XCTAssertEqual(marked?.detail, "与项目无关")
+            let moved = try await XCTUnwrapAsync(try await Feedback.query(on: app.db).filter(\.$id != id).filter(\.$id != spamID).first())
+            let otherUnit = try await XCTUnwrapAsync(try await Department.query(on: app.db).filter(\.$region.$id == shaodong).filter(\.$name == "市民政局").first()?.id)
+            let handed = try await office.post("/feedback/\(try moved.requireID())/reassign", [("unit", "\(otherUnit)")])
+            XCTAssertEqual(handed.status, .seeOther)
+            try await XCTAssertEqualAsync(try await Feedback.find(try moved.requireID(), on: app.db)?.$unit.id, otherUnit)
+            let after = try await reporter.get("/feedback")
+            XCTAssertFalse(after.body.contains("/feedback/\(try moved.requireID())/reply"), "no longer in the first unit's inbox")
+            let reassigned = try await FeedbackService(db: app.db).history(id: try moved.requireID()).last
+            XCTAssertEqual(reassigned?.detail, "市教育局 → 市民政局")
+            XCTAssertEqual(reassigned?.accountID, officeAccount)
+        }
+    }
+}
