@@ -252,8 +252,10 @@ public struct FeedbackService: Sendable {
     /// What the public page shows: the rating counts and the answered opinions with their answers.
     public struct PublicSummary: Sendable {
         public var counts: [Rating: Int]
+        /// The latest answered opinions, newest answer first (at most 20).
         public var answered: [Feedback]
         public var received: Int
+        public var answeredCount: Int
     }
 
     public func publicSummary(projectID: Int, regionID: Int?, isWhole: Bool) async throws -> PublicSummary {
@@ -273,7 +275,8 @@ public struct FeedbackService: Sendable {
             answeredQuery = answeredQuery.filter(\.$region.$id == regionID)
             receivedQuery = receivedQuery.filter(\.$region.$id == regionID)
         }
+        let answeredCount = try await answeredQuery.count()
         let answered = try await answeredQuery.sort(\.$repliedAt, .descending).limit(20).all()
-        return PublicSummary(counts: counts, answered: answered, received: try await receivedQuery.count())
+        return PublicSummary(counts: counts, answered: answered, received: try await receivedQuery.count(), answeredCount: answeredCount)
     }
 }

@@ -100,7 +100,7 @@ struct PublicProjectPage {
     private func answers() -> Node<HTML.BodyContext> {
         let answered = page.feedback.answered
         return .section(.h2(.text("意见建议与答复")),
-            .p(.class("muted"), .text("共收到意见建议 \(page.feedback.received) 条，每条都由责任单位答复。")),
+            .p(.class("muted"), .text("共收到意见建议 \(page.feedback.received) 条，已答复 \(page.feedback.answeredCount) 条；每条意见都由责任单位在规定时间内答复。")),
             .forEach(answered) { item in
                 .div(.class("qa"),
                      .p(.class("q"), .text(item.body ?? "")),
