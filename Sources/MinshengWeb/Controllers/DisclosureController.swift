@@ -76,7 +76,7 @@ struct DisclosureController: RouteCollection {
             req.notify("已发布，公众可在项目页面看到。")
             return req.redirect(to: "/p/i/\(item.id ?? 0)")
         } catch let error as ServiceError {
-            try await reader.discardUnused(on: req.db)
+            try await reader.discardUnused(on: service.db)
             if error.kind == .notFound || error.kind == .forbidden { throw error }
             return try await again(error.message, .unprocessableEntity)
         }

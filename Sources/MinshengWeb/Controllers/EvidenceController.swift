@@ -41,13 +41,16 @@ struct EvidenceController: RouteCollection {
 
     func upload(req: Request) async throws -> Response {
         let principal = try AccessPolicy.signedIn.check(req)
+        // The database is taken now: a request cut off while the application shuts down must
+        // not ask the application for it later (Fluent would trap).
+        let db = req.db
         let store = req.application.blobStore
         let reader = StreamedUpload(store: store, expectedToken: req.session.data["csrf"] ?? "")
         let limitMB = req.application.minsheng.uploadLimit / 1024 / 1024
         do {
             try await reader.read(req)
         } catch let refusal as StreamedUpload.Refusal {
-            return try await refuse(req, principal: principal, fields: reader.fields, message: refusal.message, status: refusal.status, limitMB: limitMB)
+            return try await refuse(req, db: db, principal: principal, fields: reader.fields, message: refusal.message, status: refusal.status, limitMB: limitMB)
         }
         let fields = reader.fields
         guard let indicator = fields["indicator"].flatMap({ Int($0) }), let region = fields["region"].flatMap({ Int($0) }),
@@ -56,23 +59,23 @@ struct EvidenceController: RouteCollection {
             throw Abort(.badRequest, reason: "表单不完整，请从填报页面进入上传。")
         }
         do {
-            let item = try await EvidenceService(db: req.db).create(indicatorID: indicator, regionID: region, month: month,
+            let item = try await EvidenceService(db: db).create(indicatorID: indicator, regionID: region, month: month,
                                                                    quantity: fields["quantity"] ?? "", description: fields["description"] ?? "",
                                                                    files: reader.files, actor: Self.actor(principal), tree: principal.tree)
             req.notify("已上传佐证资料（\(reader.files.count) 个文件），等待上级审核。")
             return req.redirect(to: "/evidence/\(item.id ?? 0)")
         } catch let error as ServiceError {
-            try await reader.discardUnused(on: req.db)
+            try await reader.discardUnused(on: db)
             if error.kind == .notFound || error.kind == .forbidden { throw error }
-            return try await refuse(req, principal: principal, fields: fields, message: error.message,
+            return try await refuse(req, db: db, principal: principal, fields: fields, message: error.message,
                                     status: error.kind == .conflict ? .conflict : .unprocessableEntity, limitMB: limitMB)
         }
     }
 
-    private func refuse(_ req: Request, principal: Principal, fields: [String: String], message: String, status: HTTPResponseStatus, limitMB: Int) async throws -> Response {
+    private func refuse(_ req: Request, db: any Database, principal: Principal, fields: [String: String], message: String, status: HTTPResponseStatus, limitMB: Int) async throws -> Response {
         guard let indicator = fields["indicator"].flatMap({ Int($0) }), let region = fields["region"].flatMap({ Int($0) }),
               let month = fields["month"].flatMap({ Int($0) }),
-              let figure = try? await EvidenceService(db: req.db).figure(indicatorID: indicator, regionID: region, month: month,
+              let figure = try? await EvidenceService(db: db).figure(indicatorID: indicator, regionID: region, month: month,
                                                                         actor: Self.actor(principal), tree: principal.tree) else {
             throw Abort(status, reason: message)
         }
