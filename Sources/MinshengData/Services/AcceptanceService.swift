@@ -202,9 +202,7 @@ public struct AcceptanceService: Sendable {
 
     /// Sets the month's limit on 进度 − 验收率 (percentage points; nil clears it). The office only.
     public func setGapLimit(planID: Int, month: Int, limit rawLimit: String, actor: ReportingService.Actor, tree: RegionTree) async throws {
-        guard actor.isAdmin, let plan = try await Plan.find(planID, on: db), tree.isWithin(plan.$owner.id, of: actor.regionID) else {
-            throw ServiceError.forbidden("只有该计划的专班办公室可以设置验收差距上限。")
-        }
+        let plan = try await ReportingService.officePlan(planID, actor: actor, tree: tree, denied: "只有该计划的专班办公室可以设置验收差距上限。", on: db)
         guard (1...12).contains(month) else { throw ServiceError.invalid("月份应在 1 至 12 之间。") }
         let text = rawLimit.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "%", with: "")
         var limit: Double? = nil

@@ -120,17 +120,18 @@ public struct DisclosureComplianceService: Sendable {
 }
 
 extension DisclosureComplianceService {
-    /// The region an account looking from `scopeRegionID` sees the plan's compliance for: the one
-    /// it asks for, if it lies within both its scope and the plan's; by default the plan's owner
-    /// (or its own region, when the plan is one above it). Nil when the plan is not its to see.
-    public func focus(planID: Int, requested: Int?, scopeRegionID: Int, tree: RegionTree) async throws -> Int? {
+    /// What an account looking from `scopeRegionID` sees of the plan's compliance: its top region
+    /// (the plan's owner, or its own region when the plan is one above it) and the focus — the
+    /// region it asks for if that lies within the top, by default the top. Nil when the plan is
+    /// not its to see, or the region asked for is outside it.
+    public func focus(planID: Int, requested: Int?, scopeRegionID: Int, tree: RegionTree) async throws -> (top: Int, focus: Int)? {
         guard let plan = try await Plan.find(planID, on: db) else { return nil }
         let owner = plan.$owner.id
         let ownerInScope = tree.isWithin(owner, of: scopeRegionID)
         guard ownerInScope || tree.isWithin(scopeRegionID, of: owner) else { return nil }
         let top = ownerInScope ? owner : scopeRegionID
-        guard let requested else { return top }
-        return tree.isWithin(requested, of: top) ? requested : nil
+        guard let requested else { return (top, top) }
+        return tree.isWithin(requested, of: top) ? (top, requested) : nil
     }
 
     /// The month a page opens on: the plan's latest month with figures, or else the year's
@@ -152,9 +153,7 @@ extension DisclosureComplianceService {
     /// `minimum` 工作动态 a month.
     public func setUpdateRule(planID: Int, fromMonth rawFrom: String, minimum rawMinimum: String, actor: ReportingService.Actor,
                               tree: RegionTree) async throws {
-        guard actor.isAdmin, let plan = try await Plan.find(planID, on: db), tree.isWithin(plan.$owner.id, of: actor.regionID) else {
-            throw ServiceError.forbidden("只有该计划的专班办公室可以设置动态更新要求。")
-        }
+        let plan = try await ReportingService.officePlan(planID, actor: actor, tree: tree, denied: "只有该计划的专班办公室可以设置动态更新要求。", on: db)
         guard let from = Int(rawFrom.trimmingCharacters(in: .whitespaces)), (1...12).contains(from) else {
             throw ServiceError.invalid("起始月份应在 1 至 12 之间。")
         }

@@ -214,29 +214,26 @@ public struct FeedbackService: Sendable {
     /// A unit's opinions (an office's: everything in its region and below), unanswered first,
     /// oldest first, then the rest newest first.
     public func inbox(actor: Actor, tree: RegionTree, now: Date = Date(), limit: Int = 300) async throws -> [Entry] {
-        var query = Feedback.query(on: db).filter(\.$body != nil).with(\.$project).with(\.$unit)
-        if actor.isAdmin {
-            query = query.filter(\.$region.$id ~~ Array(tree.subtreeIDs(of: actor.regionID)))
-        } else if let unit = actor.unitID {
-            query = query.filter(\.$unit.$id == unit)
-        } else {
-            return []
+        func query() -> QueryBuilder<Feedback>? {
+            let base = Feedback.query(on: db).filter(\.$body != nil).with(\.$project).with(\.$unit)
+            if actor.isAdmin { return base.filter(\.$region.$id ~~ Array(tree.subtreeIDs(of: actor.regionID))) }
+            if let unit = actor.unitID { return base.filter(\.$unit.$id == unit) }
+            return nil
         }
-        let items = try await query.sort(\.$createdAt, .descending).limit(2000).all()
-        let projectPlans = try await planDays(projectIDs: Array(Set(items.map { $0.$project.id })))
-        var entries = items.map { item -> Entry in
-            let due = FeedbackText.deadline(from: item.createdAt, workingDays: projectPlans[item.$project.id] ?? 5)
+        guard let open = query(), let rest = query() else { return [] }
+        // Every unanswered item, oldest first; then the latest of the rest.
+        let unanswered = try await open.filter(\.$state == FeedbackState.received.rawValue).sort(\.$createdAt).sort(\.$id).all()
+        let others = try await rest.filter(\.$state != FeedbackState.received.rawValue).sort(\.$createdAt, .descending).sort(\.$id, .descending)
+            .limit(max(0, limit - unanswered.count)).all()
+        let items = unanswered + others
+        let days = try await planDays(projectIDs: Array(Set(items.map { $0.$project.id })))
+        return items.map { item in
+            let due = FeedbackText.deadline(from: item.createdAt, workingDays: days[item.$project.id] ?? 5)
             let ownUnit = item.$unit.id != nil && item.$unit.id == actor.unitID
             return Entry(item: item, project: item.project.name, region: tree[item.$region.id]?.name ?? "", unit: item.unit?.name, due: due,
                          overdue: item.stateValue == .received && now > due,
                          phone: item.phone.map { ownUnit ? $0 : FeedbackText.maskPhone($0) })
         }
-        entries.sort { a, b in
-            let ao = a.item.stateValue == .received, bo = b.item.stateValue == .received
-            if ao != bo { return ao }
-            return ao ? a.item.createdAt < b.item.createdAt : a.item.createdAt > b.item.createdAt
-        }
-        return Array(entries.prefix(limit))
     }
 
     /// Each project's plan's reply deadline in working days.

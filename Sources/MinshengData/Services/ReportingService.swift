@@ -337,6 +337,15 @@ public struct ReportingService: Sendable {
         guard actor.isAdmin else { throw ServiceError.forbidden("只有专班办公室管理员可以设置截止日期、关账或重新开放。") }
     }
 
+    /// The plan, when `actor` is an office administrator of its owner or a region above; else the
+    /// refusal `denied` (who sets the plan's limits and rules).
+    public static func officePlan(_ planID: Int, actor: Actor, tree: RegionTree, denied: String, on db: any Database) async throws -> Plan {
+        guard actor.isAdmin, let plan = try await Plan.find(planID, on: db), tree.isWithin(plan.$owner.id, of: actor.regionID) else {
+            throw ServiceError.forbidden(denied)
+        }
+        return plan
+    }
+
     private func planMonth(planID: Int, month: Int) async throws -> PlanMonth {
         guard (1...12).contains(month) else { throw ServiceError.invalid("月份应在 1 至 12 之间。") }
         if let row = try await PlanMonth.query(on: db).filter(\.$plan.$id == planID).filter(\.$month == month).first() { return row }

@@ -69,7 +69,11 @@ extension Principal {
     /// True for an office administrator of the plan's owner or a region above it: who sets the
     /// plan's limits and rules.
     func isOffice(ofPlan planID: Int, on db: any Database) async throws -> Bool {
-        guard has(.admin), let plan = try await Plan.find(planID, on: db) else { return false }
-        return tree.isWithin(plan.$owner.id, of: regionID)
+        do {
+            _ = try await ReportingService.officePlan(planID, actor: ReportingController.actor(self), tree: tree, denied: "", on: db)
+            return true
+        } catch is ServiceError {
+            return false
+        }
     }
 }

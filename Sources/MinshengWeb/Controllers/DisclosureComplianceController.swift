@@ -16,11 +16,20 @@ struct DisclosureComplianceController: RouteCollection {
         signedIn.post("plans", ":id", "disclosure", "rule", use: rule)
     }
 
-    private func report(_ req: Request) async throws -> (Principal, DisclosureComplianceService.Report, focus: Int) {
+    /// The report the request asks for, within what the account may see.
+    private struct Shown {
+        var principal: Principal
+        var planID: Int
+        var top: Int
+        var focus: Int
+        var report: DisclosureComplianceService.Report
+    }
+
+    private func report(_ req: Request) async throws -> Shown {
         let principal = try AccessPolicy.signedIn.check(req)
         let (id, region, month) = try PlanController.parameters(req)
         let service = DisclosureComplianceService(db: req.db)
-        guard let focus = try await service.focus(planID: id, requested: region, scopeRegionID: principal.regionID, tree: principal.tree) else {
+        guard let (top, focus) = try await service.focus(planID: id, requested: region, scopeRegionID: principal.regionID, tree: principal.tree) else {
             throw Abort(.notFound, reason: "未找到该计划，或您无权查看。")
         }
         var shown = month.flatMap { (1...12).contains($0) ? $0 : nil }
@@ -28,29 +37,28 @@ struct DisclosureComplianceController: RouteCollection {
         guard let report = try await service.report(planID: id, focusRegionID: focus, month: shown ?? 12, tree: principal.tree) else {
             throw Abort(.notFound, reason: "未找到该计划，或您无权查看。")
         }
-        return (principal, report, focus)
+        return Shown(principal: principal, planID: id, top: top, focus: focus, report: report)
     }
 
     func page(req: Request) async throws -> Response {
-        let (principal, report, focus) = try await report(req)
-        let id = try PlanController.parameters(req).0
+        let shown = try await report(req)
+        let (principal, report, focus) = (shown.principal, shown.report, shown.focus)
         let flagged = try await DisclosureService(db: req.db).flagged(projectIDs: Array(Set(report.rows.map(\.projectID))), regionID: focus, tree: principal.tree)
-        let mayRule = try await principal.isOffice(ofPlan: id, on: req.db)
-        let top = try await DisclosureComplianceService(db: req.db).focus(planID: id, requested: nil, scopeRegionID: principal.regionID, tree: principal.tree) ?? focus
+        let mayRule = try await principal.isOffice(ofPlan: shown.planID, on: req.db)
         let chain = (principal.tree.ancestors(of: focus).reversed() + [principal.tree[focus]].compactMap { $0 })
-            .filter { principal.tree.isWithin($0.id, of: top) }
-        return req.page(DisclosureCompliancePage(planID: id, focusRegionID: focus, report: report, flagged: flagged, mayRule: mayRule,
+            .filter { principal.tree.isWithin($0.id, of: shown.top) }
+        return req.page(DisclosureCompliancePage(planID: shown.planID, focusRegionID: focus, report: report, flagged: flagged, mayRule: mayRule,
                                                  trail: chain.map { ($0.id, $0.name) }, tree: principal.tree)
             .render(in: PageContext(request: req)))
     }
 
     func csv(req: Request) async throws -> Response {
-        let (_, report, _) = try await report(req)
+        let report = try await report(req).report
         return Download.response(Data(DisclosureExport.csv(report.table).utf8), fileName: Self.fileName(report, "csv"), type: .csv)
     }
 
     func xlsx(req: Request) async throws -> Response {
-        let (_, report, _) = try await report(req)
+        let report = try await report(req).report
         return Download.response(try DisclosureExport.workbook(report.table).data(), fileName: Self.fileName(report, "xlsx"), type: .xlsx)
     }
 

@@ -24,9 +24,12 @@ struct FeedbackController: RouteCollection {
     func inbox(req: Request) async throws -> Response {
         let principal = try require(req)
         let entries = try await FeedbackService(db: req.db).inbox(actor: ReportingController.actor(principal), tree: principal.tree)
-        let units = principal.has(.admin) ? try await UnitService(db: req.db).units(inRegions: principal.tree.subtreeIDs(of: principal.regionID)) : []
+        // An item can go to a unit of its own region: only those regions' units are offered.
+        let regions = Set(entries.map { $0.item.$region.id })
+        let units = principal.has(.admin) && !regions.isEmpty ? try await UnitService(db: req.db).units(inRegions: regions) : []
         return req.page(FeedbackInboxPage(entries: entries, isOffice: principal.has(.admin), unitID: principal.unitID,
-                                          units: units.compactMap { unit in unit.id.map { ($0, (principal.tree[unit.$region.id]?.name ?? "") + " · " + unit.name) } })
+                                          unitsByRegion: Dictionary(grouping: units.compactMap { unit in unit.id.map { (id: $0, name: unit.name, region: unit.$region.id) } },
+                                                                    by: \.region).mapValues { $0.map { ($0.id, $0.name) } })
             .render(in: PageContext(request: req)))
     }
 

@@ -9,7 +9,8 @@ struct FeedbackInboxPage {
     let entries: [FeedbackService.Entry]
     let isOffice: Bool
     let unitID: Int?
-    let units: [(Int, String)]
+    /// The units an item may be handed to, by region.
+    let unitsByRegion: [Int: [(Int, String)]]
 
     func render(in context: PageContext) -> String {
         let open = entries.filter { $0.item.stateValue == .received }
@@ -58,7 +59,7 @@ struct FeedbackInboxPage {
                       .button(.type(.submit), .class("button small"), .text("标为无效"))),
                 .form(.class("inline-return"), .method(.post), .action("/feedback/\(id)/reassign"),
                       PageFrame.csrfField(context.csrf),
-                      .select(.attr("name", "unit"), .attr("aria-label", "转交给"), .forEach(units) { unit in
+                      .select(.attr("name", "unit"), .attr("aria-label", "转交给"), .forEach(unitsByRegion[item.$region.id] ?? []) { unit in
                           Fragments.option(value: "\(unit.0)", label: unit.1, selected: unit.0 == item.$unit.id)
                       }),
                       .button(.type(.submit), .class("button small"), .text("转交"))))))
