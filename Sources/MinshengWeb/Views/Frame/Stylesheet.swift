@@ -120,7 +120,7 @@ enum Stylesheet {
     .bulletin-text{line-height:1.9;font-size:1.02rem}.list-section h2{margin-top:1.6rem}
     .inline-return{display:flex;gap:.4rem;align-items:center}.inline-return input{min-width:8rem}.inline-return button{margin:0;white-space:nowrap}
     .button.small,button.small{padding:.3rem .7rem;font-size:.9rem}
-    .feedback .feedback-text{font-size:1.02rem;white-space:pre-wrap;margin:.5rem 0}.feedback form.reply label{margin-top:.4rem}
+    .feedback .ops input{min-width:16rem}.feedback .feedback-text{font-size:1.02rem;white-space:pre-wrap;margin:.5rem 0}.feedback form.reply label{margin-top:.4rem}
     .feedback form.reply button{margin-top:.4rem}.feedback .ops{margin-top:.6rem}.feedback .ops select{width:auto;max-width:16rem}
     .ops{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center}.ops .button{margin:0}
     .chart svg{display:block;max-width:760px}
