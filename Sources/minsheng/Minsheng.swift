@@ -255,9 +255,9 @@ struct Import: AsyncParsableCommand {
     }
 }
 
-/// `minsheng report progress|acceptance --region NAME --year YYYY --month YYYY-MM --format json|csv|xlsx [--output PATH]`
+/// `minsheng report progress|acceptance|disclosure|feedback --region NAME --year YYYY --month YYYY-MM --format json|csv|xlsx [--output PATH]`
 struct Report: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Produce reports.", subcommands: [ProgressCommand.self, AcceptanceCommand.self, DisclosureCommand.self])
+    static let configuration = CommandConfiguration(abstract: "Produce reports.", subcommands: [ProgressCommand.self, AcceptanceCommand.self, DisclosureCommand.self, FeedbackCommand.self])
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case json, csv, xlsx
@@ -363,6 +363,29 @@ struct Report: AsyncParsableCommand {
                 case .xlsx: data = try DisclosureExport.workbook(table).data()
                 }
                 return (data, "\(report.planTitle)，\(table.rows.count) 个项目区划，\(table.short.count) 个未达到动态更新要求。")
+            }
+        }
+    }
+
+    /// `minsheng report feedback …`: 处理率, reply times and 满意率 per region, project, unit and
+    /// month, for what was received from January through the month, as it stood at its end.
+    struct FeedbackCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "feedback", abstract: "亮码评价: 处理率 and 满意率 of a region through a month.")
+        @OptionGroup var target: Target
+
+        func run() async throws {
+            try await target.run { db, planID, _, regionID, tree, month, format in
+                guard let table = try await FeedbackService(db: db).table(planID: planID, focusRegionID: regionID, month: month, tree: tree) else {
+                    throw CLIError("未找到该计划。")
+                }
+                let data: Data
+                switch format {
+                case .json: data = Data(FeedbackExport.jsonValue(table).text().utf8) + Data("\n".utf8)
+                case .csv: data = Data(FeedbackExport.csv(table).utf8)
+                case .xlsx: data = try FeedbackExport.workbook(table).data()
+                }
+                let rate = table.total.handlingRate.map(Figures.percent) ?? "—"
+                return (data, "\(FeedbackExport.title(table))，收到意见 \(table.total.received) 条，处理率 \(rate)。")
             }
         }
     }

@@ -49,15 +49,44 @@ final class FeedbackTests: XCTestCase {
             XCTAssertEqual(crossSite.status, .forbidden)
             try await XCTAssertEqualAsync(try await Feedback.query(on: app.db).count(), 1)
 
-            // a burst from one address is limited (10 in ten minutes), with a Chinese message
+            // a burst from one address: from the third in ten minutes on, a question must be answered first
             var statuses: [HTTPStatus] = []
-            for i in 0..<12 {
-                let burst = TestBrowser(app)  // a new browser each time: only the address is shared
-                statuses.append(try await burst.post("\(page)/feedback", [("text", "第\(i)条建议：延长图书馆开放时间")], csrf: false).status)
+            var challenged: TestBrowser.Page? = nil
+            var burstBrowser = TestBrowser(app)
+            for i in 0..<6 {
+                burstBrowser = TestBrowser(app)  // a new browser each time: only the address is shared
+                let sent = try await burstBrowser.post("\(page)/feedback", [("text", "第\(i)条建议：延长图书馆开放时间")], csrf: false)
+                statuses.append(sent.status)
+                challenged = sent
             }
-            XCTAssertEqual(statuses.filter { $0 == .ok }.count, 9, "one already sent + 9 = 10")
-            XCTAssertEqual(statuses.last, .tooManyRequests)
-            try await XCTAssertEqualAsync(try await Feedback.query(on: app.db).count(), 10)
+            XCTAssertEqual(statuses.filter { $0 == .ok }.count, 2, "one already sent + 2 = 3 before the question")
+            XCTAssertEqual(Array(statuses.suffix(4)), Array(repeating: .tooManyRequests, count: 4))
+            let asked = try XCTUnwrap(challenged)
+            XCTAssertTrue(asked.body.contains("请回答下面的问题") && asked.body.contains("等于几？"))
+            XCTAssertTrue(asked.body.contains("第5条建议"), "what was typed is kept")
+            try await XCTAssertEqualAsync(try await Feedback.query(on: app.db).count(), 3)
+            // a wrong answer is refused; the right one is taken, once
+            let (token, sum) = try Self.challenge(asked.body)
+            let wrong = try await burstBrowser.post("\(page)/feedback", [("text", "第5条建议"), ("challenge", token), ("answer", "\(sum + 1)")], csrf: false)
+            XCTAssertEqual(wrong.status, .tooManyRequests)
+            XCTAssertTrue(wrong.body.contains("答案不正确"))
+            let (token2, answer2) = try Self.challenge(wrong.body)
+            let right = try await burstBrowser.post("\(page)/feedback", [("text", "第5条建议"), ("challenge", token2), ("answer", "\(answer2)")], csrf: false)
+            XCTAssertEqual(right.status, .ok)
+            let replay = try await TestBrowser(app).post("\(page)/feedback", [("text", "第6条建议"), ("challenge", token2), ("answer", "\(answer2)")], csrf: false)
+            XCTAssertEqual(replay.status, .tooManyRequests, "a token is good once")
+            try await XCTAssertEqualAsync(try await Feedback.query(on: app.db).count(), 4)
+            // answered or not, an address stops at 20 in ten minutes
+            var last = right
+            for i in 0..<17 {
+                let answering = TestBrowser(app)
+                let asking = try await answering.post("\(page)/feedback", [("text", "第\(10 + i)条建议")], csrf: false)
+                guard asking.status == .tooManyRequests, let pair = try? Self.challenge(asking.body) else { last = asking; break }
+                last = try await answering.post("\(page)/feedback", [("text", "第\(10 + i)条建议"), ("challenge", pair.0), ("answer", "\(pair.1)")], csrf: false)
+            }
+            XCTAssertEqual(last.status, .tooManyRequests)
+            XCTAssertTrue(last.body.contains("提交过于频繁"))
+            try await XCTAssertEqualAsync(try await Feedback.query(on: app.db).count(), 20)
 
             // the unit's inbox shows the whole phone number; the office's shows it masked
             let reporter = TestBrowser(app)
@@ -107,5 +136,21 @@ final class FeedbackTests: XCTestCase {
             XCTAssertEqual(reassigned?.detail, "市教育局 → 市民政局")
             XCTAssertEqual(reassigned?.accountID, officeAccount)
         }
+    }
+
+    /// The token and the answer of the question on a refused page, the sum worked out here from
+    /// the Chinese numerals (二 to 九 and 一 to 九).
+    struct NoQuestion: Error {}
+
+    static func challenge(_ body: String) throws -> (String, Int) {
+        let digits: [Character: Int] = ["一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9]
+        guard let tokenRange = body.range(of: #"name="challenge" value="([^"]+)""#, options: .regularExpression),
+              let question = body.range(of: "请回答：.加.等于几？", options: .regularExpression) else {
+            throw NoQuestion()
+        }
+        let token = String(body[tokenRange].dropFirst("name=\"challenge\" value=\"".count).dropLast())
+        let text = Array(body[question])
+        guard let a = digits[text[4]], let b = digits[text[6]] else { throw NoQuestion() }
+        return (token, a + b)
     }
 }

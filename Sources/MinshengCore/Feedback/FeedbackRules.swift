@@ -47,13 +47,35 @@ public struct FeedbackRecord: Sendable {
     public var state: FeedbackState
     public var createdAt: Date
     public var repliedAt: Date?
+    /// When it was marked invalid.
+    public var invalidAt: Date?
+    /// The end of the reply deadline (see `FeedbackText.deadline`).
+    public var due: Date?
 
-    public init(rating: Rating?, hasText: Bool, state: FeedbackState, createdAt: Date, repliedAt: Date?) {
+    public init(rating: Rating?, hasText: Bool, state: FeedbackState, createdAt: Date, repliedAt: Date?, invalidAt: Date? = nil, due: Date? = nil) {
         self.rating = rating
         self.hasText = hasText
         self.state = state
         self.createdAt = createdAt
         self.repliedAt = repliedAt
+        self.invalidAt = invalidAt
+        self.due = due
+    }
+
+    /// The record as it stood at `cutoff`: nil when it had not arrived yet; a reply or an invalid
+    /// mark made later is undone. A month's report therefore reads the same whenever it is run.
+    public func asOf(_ cutoff: Date) -> FeedbackRecord? {
+        guard createdAt <= cutoff else { return nil }
+        var record = self
+        if state == .invalid, let invalidAt, invalidAt > cutoff {
+            record.state = repliedAt.map { $0 <= cutoff } == true ? .answered : .received
+            record.invalidAt = nil
+        }
+        if record.state == .answered, let repliedAt, repliedAt > cutoff {
+            record.state = .received
+        }
+        if record.state != .answered { record.repliedAt = nil }
+        return record
     }
 }
 
@@ -69,9 +91,14 @@ public struct FeedbackRates: Sendable, Equatable {
     public var unsatisfied = 0
     /// Hours from receipt to reply of the answered items, sorted.
     public var replyHours: [Double] = []
+    /// Unanswered and past the deadline at `now`.
+    public var overdue = 0
+    /// Answered, but after the deadline.
+    public var answeredLate = 0
     public var rule: SatisfactionRule = .satisfiedOrBasic
 
-    public init(_ records: [FeedbackRecord], rule: SatisfactionRule = .satisfiedOrBasic) {
+    /// The rates of `records` as they stand at `now` (which judges overdue items only).
+    public init(_ records: [FeedbackRecord], rule: SatisfactionRule = .satisfiedOrBasic, now: Date = Date()) {
         self.rule = rule
         for record in records {
             if record.state == .invalid { invalid += 1; continue }
@@ -85,7 +112,12 @@ public struct FeedbackRates: Sendable, Equatable {
             received += 1
             if record.state == .answered {
                 answered += 1
-                if let replied = record.repliedAt { replyHours.append(max(0, replied.timeIntervalSince(record.createdAt)) / 3600) }
+                if let replied = record.repliedAt {
+                    replyHours.append(max(0, replied.timeIntervalSince(record.createdAt)) / 3600)
+                    if let due = record.due, replied >= due { answeredLate += 1 }
+                }
+            } else if let due = record.due, now >= due {
+                overdue += 1
             }
         }
         replyHours.sort()

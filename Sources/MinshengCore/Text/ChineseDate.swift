@@ -27,6 +27,18 @@ public enum ChineseDate {
         return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
     }
 
+    /// The first instant after the month (midnight starting the next month, China Standard Time).
+    public static func endOfMonth(year: Int, month: Int) -> Date {
+        let next = month >= 12 ? DateComponents(year: year + 1, month: 1, day: 1) : DateComponents(year: year, month: month + 1, day: 1)
+        return calendar.date(from: next) ?? Date(timeIntervalSince1970: 0)
+    }
+
+    /// The month (1…12) and year of a date in China Standard Time.
+    public static func yearMonth(_ date: Date) -> (year: Int, month: Int) {
+        let parts = calendar.dateComponents([.year, .month], from: date)
+        return (parts.year ?? 0, parts.month ?? 0)
+    }
+
     /// "1-10 月" style month span used in bulletin titles.
     public static func monthSpan(through month: Int) -> String {
         month <= 1 ? "1 月" : "1-\(month) 月"

@@ -19,6 +19,8 @@ public final class Account: Model, @unchecked Sendable {
     @Field(key: "failed_logins") public var failedLogins: Int
     @OptionalField(key: "locked_until") public var lockedUntil: Date?
     @OptionalField(key: "last_login_at") public var lastLoginAt: Date?
+    /// When the account last opened its inbox of opinions: what came later is new to it.
+    @OptionalField(key: "feedback_seen_at") public var feedbackSeenAt: Date?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
 
     public init() {}

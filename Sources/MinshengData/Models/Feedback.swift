@@ -20,6 +20,8 @@ public final class Feedback: Model, @unchecked Sendable {
     @Field(key: "address_hash") public var addressHash: String
     @OptionalField(key: "browser") public var browser: String?
     @Field(key: "created_at") public var createdAt: Date
+    /// The end of the reply deadline, in working days set by the plan's office.
+    @OptionalField(key: "due_at") public var dueAt: Date?
     @OptionalField(key: "reply") public var reply: String?
     /// The answering unit's name, as the public reply is signed.
     @OptionalField(key: "reply_unit") public var replyUnit: String?
@@ -32,7 +34,8 @@ public final class Feedback: Model, @unchecked Sendable {
     public init() {}
 
     public init(projectID: Int, regionID: Int, unitID: Int?, rating: Rating?, body: String?, phone: String?, addressHash: String,
-                browser: String?, at: Date) {
+                browser: String?, at: Date, due: Date? = nil) {
+        self.dueAt = due
         self.$project.id = projectID
         self.$region.id = regionID
         self.$unit.id = unitID

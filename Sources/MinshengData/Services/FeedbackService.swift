@@ -15,8 +15,10 @@ public struct FeedbackService: Sendable {
     /// The limits a sender meets. A shared address (an office behind one gateway) gets more room
     /// than a single browser.
     public struct Limits: Sendable {
-        public var perAddressShort = 10
-        public var perAddressDay = 50
+        /// From this many in the short window on, an address must answer a challenge.
+        public var challengeAfter = 3
+        public var perAddressShort = 20
+        public var perAddressDay = 100
         public var perBrowserShort = 5
         public var shortWindow: TimeInterval = 600
         public var maxText = 500
@@ -34,7 +36,13 @@ public struct FeedbackService: Sendable {
         public var address: String
         /// The browser's own random id (a cookie), when it has one.
         public var browser: String?
-        public init(projectID: Int, regionID: Int?, rating: String, text: String, phone: String, address: String, browser: String?) {
+        /// The challenge's token and the answer typed, when the form carried one.
+        public var challengeToken: String?
+        public var challengeAnswer: String?
+        public init(projectID: Int, regionID: Int?, rating: String, text: String, phone: String, address: String, browser: String?,
+                    challengeToken: String? = nil, challengeAnswer: String? = nil) {
+            self.challengeToken = challengeToken
+            self.challengeAnswer = challengeAnswer
             self.projectID = projectID
             self.regionID = regionID
             self.rating = rating
@@ -49,22 +57,26 @@ public struct FeedbackService: Sendable {
         SHA256.hash(data: Data(("minsheng-feedback:" + address).utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// The page's region and the unit that answers for it, or nil when there is no such page.
-    func page(projectID: Int, regionID: Int?) async throws -> (region: Int, unit: Int?)? {
+    /// The page's region, the unit that answers for it and the plan's reply deadline in working
+    /// days, or nil when there is no such page.
+    func page(projectID: Int, regionID: Int?) async throws -> (region: Int, unit: Int?, days: Int)? {
         guard let project = try await Project.query(on: db).filter(\.$id == projectID).with(\.$item).first(),
               let plan = try await Plan.find(project.item.$plan.id, on: db) else { return nil }
         let region = regionID ?? plan.$owner.id
         let indicators = try await Indicator.query(on: db).filter(\.$project.$id == projectID).sort(\.$seq).all()
         let shares = try await TableRows.shares(indicatorIDs: indicators.compactMap(\.id), regionIDs: [region], on: db)
         guard region == plan.$owner.id || !shares.isEmpty else { return nil }
-        if let unit = shares.compactMap(\.unitID).first { return (region, unit) }
+        if let unit = shares.compactMap(\.unitID).first { return (region, unit, plan.replyDays) }
         // The whole project's page: the lead unit of the plan's own region answers.
         let lead = indicators.compactMap { $0.$leadUnit.id }.first
-        return (region, lead)
+        return (region, lead, plan.replyDays)
     }
 
     /// Takes a rating and/or an opinion, or refuses with the reason; nothing is written on refusal.
-    public func submit(_ submission: Submission, limits: Limits = Limits(), now: Date = Date()) async throws -> Feedback {
+    /// With `challenge`, an address that has sent `limits.challengeAfter` in the short window must
+    /// answer its question (a `.challenge` refusal asks for it).
+    public func submit(_ submission: Submission, limits: Limits = Limits(), challenge: FeedbackChallenge? = nil,
+                       now: Date = Date()) async throws -> Feedback {
         let ratingText = submission.rating.trimmingCharacters(in: .whitespacesAndNewlines)
         var rating: Rating? = nil
         if !ratingText.isEmpty {
@@ -96,6 +108,14 @@ public struct FeedbackService: Sendable {
             let fromBrowser = try await Feedback.query(on: db).filter(\.$browser == browser).filter(\.$createdAt > short).count()
             if fromBrowser >= limits.perBrowserShort { throw ServiceError.tooMany("提交过于频繁，请过几分钟再试。") }
         }
+        // A burst from one address: each further submission answers a question first.
+        if let challenge, fromAddress >= limits.challengeAfter {
+            let token = submission.challengeToken ?? ""
+            guard !token.isEmpty else { throw ServiceError.challenge("您的网络近期提交较多，请回答下面的问题后再提交。") }
+            guard challenge.verify(token: token, answer: submission.challengeAnswer ?? "", now: now) else {
+                throw ServiceError.challenge("答案不正确或已过期，请回答新的问题。")
+            }
+        }
         // Duplicates: the same opinion again from the same sender, or a second rating of the same
         // page from the same browser, within a day.
         let day = now.addingTimeInterval(-86_400)
@@ -113,7 +133,8 @@ public struct FeedbackService: Sendable {
 
         let chosen = rating
         let item = Feedback(projectID: submission.projectID, regionID: page.region, unitID: page.unit, rating: chosen,
-                            body: text.isEmpty ? nil : text, phone: phone, addressHash: address, browser: browser, at: now)
+                            body: text.isEmpty ? nil : text, phone: phone, addressHash: address, browser: browser, at: now,
+                            due: FeedbackText.deadline(from: now, workingDays: page.days))
         try await db.transaction { db in
             try await item.create(on: db)
             try await FeedbackHistory(feedbackID: try item.requireID(), action: "receive", detail: chosen.map { "评价：\($0.label)" } ?? "意见建议",
@@ -226,9 +247,9 @@ public struct FeedbackService: Sendable {
         let others = try await rest.filter(\.$state != FeedbackState.received.rawValue).sort(\.$createdAt, .descending).sort(\.$id, .descending)
             .limit(max(0, limit - unanswered.count)).all()
         let items = unanswered + others
-        let days = try await planDays(projectIDs: Array(Set(items.map { $0.$project.id })))
+        let days = try await planDays(projectIDs: Array(Set(items.filter { $0.dueAt == nil }.map { $0.$project.id })))
         return items.map { item in
-            let due = FeedbackText.deadline(from: item.createdAt, workingDays: days[item.$project.id] ?? 5)
+            let due = item.dueAt ?? FeedbackText.deadline(from: item.createdAt, workingDays: days[item.$project.id] ?? 5)
             let ownUnit = item.$unit.id != nil && item.$unit.id == actor.unitID
             return Entry(item: item, project: item.project.name, region: tree[item.$region.id]?.name ?? "", unit: item.unit?.name, due: due,
                          overdue: item.stateValue == .received && now > due,
@@ -244,6 +265,38 @@ public struct FeedbackService: Sendable {
                 + TableRows.marks(mark, from: 1, count: projectIDs.count) + ")"
         }, projectIDs.map(TableRows.Bind.int), on: db)
         return Dictionary(rows.map { ($0[0].int ?? 0, $0[1].int ?? 5) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// What the account's inbox holds for it: unanswered items, those past their deadline, and
+    /// those that arrived since it last opened the inbox.
+    public struct Notice: Sendable, Equatable {
+        public var open: Int
+        public var overdue: Int
+        public var new: Int
+        public init(open: Int, overdue: Int, new: Int) {
+            self.open = open
+            self.overdue = overdue
+            self.new = new
+        }
+    }
+
+    private func openItems(actor: Actor, tree: RegionTree) -> QueryBuilder<Feedback>? {
+        let base = Feedback.query(on: db).filter(\.$body != nil).filter(\.$state == FeedbackState.received.rawValue)
+        if actor.isAdmin { return base.filter(\.$region.$id ~~ Array(tree.subtreeIDs(of: actor.regionID))) }
+        if let unit = actor.unitID { return base.filter(\.$unit.$id == unit) }
+        return nil
+    }
+
+    public func notice(actor: Actor, tree: RegionTree, seenAt: Date?, now: Date = Date()) async throws -> Notice? {
+        guard let open = openItems(actor: actor, tree: tree), let overdue = openItems(actor: actor, tree: tree),
+              let new = openItems(actor: actor, tree: tree) else { return nil }
+        let newCount = try await (seenAt.map { new.filter(\.$createdAt > $0) } ?? new).count()
+        return Notice(open: try await open.count(), overdue: try await overdue.filter(\.$dueAt <= now).count(), new: newCount)
+    }
+
+    /// The account has opened its inbox: what it holds is no longer new to it.
+    public func markSeen(accountID: Int, now: Date = Date()) async throws {
+        try await Account.query(on: db).filter(\.$id == accountID).set(\.$feedbackSeenAt, to: now).update()
     }
 
     /// What the public page shows: the rating counts and the answered opinions with their answers.

@@ -11,6 +11,8 @@ public struct ServiceError: Error, Sendable, Equatable {
         case conflict
         /// Too many requests from the same sender in a short time (HTTP 429).
         case tooMany
+        /// A burst from the same sender: it must answer a challenge before it may go on (HTTP 429).
+        case challenge
     }
 
     public var kind: Kind
@@ -26,4 +28,5 @@ public struct ServiceError: Error, Sendable, Equatable {
     public static func forbidden(_ message: String = "您没有进行此操作的权限。") -> ServiceError { .init(.forbidden, message) }
     public static func conflict(_ message: String) -> ServiceError { .init(.conflict, message) }
     public static func tooMany(_ message: String) -> ServiceError { .init(.tooMany, message) }
+    public static func challenge(_ message: String) -> ServiceError { .init(.challenge, message) }
 }

@@ -14,6 +14,8 @@ struct Principal: Sendable {
     let unitName: String?
     let mustChangePassword: Bool
     let tree: RegionTree
+    /// The account's opinions waiting for an answer (pages only; nil for accounts without an inbox).
+    var feedback: FeedbackService.Notice? = nil
 
     var regionName: String { tree[regionID]?.name ?? "" }
     var scope: Set<Int> { tree.subtreeIDs(of: regionID) }
@@ -54,9 +56,15 @@ struct PrincipalMiddleware: AsyncMiddleware {
            let account = try await Account.find(id, on: request.db), account.active {
             let tree = try await RegionService(db: request.db).tree()
             let unitName = try await account.$unit.get(on: request.db)?.name
-            request.principal = Principal(accountID: id, username: account.username, displayName: account.displayName,
-                                          roles: account.roleSet, regionID: account.$region.id, unitID: account.$unit.id,
-                                          unitName: unitName, mustChangePassword: account.mustChangePassword, tree: tree)
+            var principal = Principal(accountID: id, username: account.username, displayName: account.displayName,
+                                      roles: account.roleSet, regionID: account.$region.id, unitID: account.$unit.id,
+                                      unitName: unitName, mustChangePassword: account.mustChangePassword, tree: tree)
+            // Pages show how many opinions wait (in the navigation and on the home page).
+            if request.method == .GET, principal.has(.admin) || principal.unitID != nil {
+                principal.feedback = try await FeedbackService(db: request.db)
+                    .notice(actor: ReportingController.actor(principal), tree: tree, seenAt: account.feedbackSeenAt)
+            }
+            request.principal = principal
         } else if request.session.data["account"] != nil {
             // The account was disabled or removed: end the session.
             request.session.destroy()

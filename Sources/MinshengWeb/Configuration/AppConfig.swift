@@ -23,6 +23,10 @@ public struct AppConfig: Sendable {
     public var secureCookies: Bool
     /// `MINSHENG_UPLOAD_LIMIT_MB`: the largest evidence file, in bytes (default 50 MB).
     public var uploadLimit: Int = 50 * 1024 * 1024
+    /// `MINSHENG_TRUSTED_PROXIES`: addresses of reverse proxies in front of the instance, comma
+    /// separated. A request from one of them is taken to come from the last address its
+    /// X-Forwarded-For names (the rating limits count per citizen, not per proxy).
+    public var trustedProxies: Set<String> = []
 
     public init(store: Store, dataDirectory: String, publicURL: String, bcryptCost: Int = 12,
                 throttle: LoginThrottle = LoginThrottle(), maxBodySize: String = "1mb") {
@@ -35,7 +39,7 @@ public struct AppConfig: Sendable {
         self.secureCookies = publicURL.lowercased().hasPrefix("https://")
     }
 
-    /// Reads `DATABASE_URL`, `MINSHENG_DATA_DIR` and `MINSHENG_PUBLIC_URL`, with flags taking precedence.
+    /// Reads `DATABASE_URL`, `MINSHENG_DATA_DIR`, `MINSHENG_PUBLIC_URL`, `MINSHENG_UPLOAD_LIMIT_MB` and `MINSHENG_TRUSTED_PROXIES`, with flags taking precedence.
     public static func fromEnvironment(dataDirectory flag: String?, hostname: String, port: Int,
                                        environment: [String: String] = ProcessInfo.processInfo.environment) -> AppConfig {
         let directory = flag ?? environment["MINSHENG_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./data"
@@ -50,6 +54,9 @@ public struct AppConfig: Sendable {
         var config = AppConfig(store: store, dataDirectory: directory, publicURL: publicURL)
         if let megabytes = environment["MINSHENG_UPLOAD_LIMIT_MB"].flatMap(Int.init), (1...2048).contains(megabytes) {
             config.uploadLimit = megabytes * 1024 * 1024
+        }
+        if let proxies = environment["MINSHENG_TRUSTED_PROXIES"] {
+            config.trustedProxies = Set(proxies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         }
         return config
     }

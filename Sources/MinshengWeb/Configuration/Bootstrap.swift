@@ -40,7 +40,7 @@ public enum Bootstrap {
     }
 
     /// Loads the demo into an empty database; returns false when data was already there. The
-    /// served demo (`complete`) also has its disclosure items and January–October closed, as at
+    /// served demo (`complete`) also has its disclosure items, its ratings and opinions and January–October closed, as at
     /// the bulletin's date; tests start from the plans and figures alone and add their own.
     public static func loadDemoIfEmpty(_ app: Application, complete: Bool = false) async throws -> Bool {
         let loader = DemoLoader(db: app.db, hasher: app.passwordHasher)
@@ -50,6 +50,7 @@ public enum Bootstrap {
             try await loader.load()
             if complete {
                 try await loader.loadDisclosures()
+                try await loader.loadFeedback()
                 try await loader.closeBulletinMonths()
             }
         }

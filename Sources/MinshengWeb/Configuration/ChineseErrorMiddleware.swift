@@ -26,7 +26,7 @@ struct ChineseErrorMiddleware: AsyncMiddleware {
             case .notFound: status = .notFound
             case .forbidden: status = .forbidden
             case .conflict: status = .conflict
-            case .tooMany: status = .tooManyRequests
+            case .tooMany, .challenge: status = .tooManyRequests
             }
             return (status, service.message, [])
         case let abort as any AbortError:

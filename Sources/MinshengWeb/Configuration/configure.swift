@@ -32,6 +32,7 @@ public func addMigrations(to app: Application) {
     app.migrations.add(M005Evidence())
     app.migrations.add(M006Disclosure())
     app.migrations.add(M007Feedback())
+    app.migrations.add(M008FeedbackNotices())
     app.migrations.add(SessionRecord.migration)
 }
 
@@ -71,6 +72,7 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
 
     try routes(app)
     let publicPages = app.publicPages
+    _ = app.feedbackChallenge  // made once at start-up, before requests share it
     app.responder.use { app in PublicPageResponder(next: app.responder.default, cache: publicPages) }
 }
 
@@ -91,5 +93,6 @@ func routes(_ app: Application) throws {
     try app.register(collection: PublicController())
     try app.register(collection: DisclosureController())
     try app.register(collection: DisclosureComplianceController())
+    try app.register(collection: FeedbackRatesController())
     try app.register(collection: FeedbackController())
 }

@@ -29,11 +29,11 @@ struct DisclosureComplianceController: RouteCollection {
         let principal = try AccessPolicy.signedIn.check(req)
         let (id, region, month) = try PlanController.parameters(req)
         let service = DisclosureComplianceService(db: req.db)
-        guard let (top, focus) = try await service.focus(planID: id, requested: region, scopeRegionID: principal.regionID, tree: principal.tree) else {
+        guard let (top, focus) = try await ReportingService(db: req.db).planFocus(planID: id, requested: region, scopeRegionID: principal.regionID, tree: principal.tree) else {
             throw Abort(.notFound, reason: "未找到该计划，或您无权查看。")
         }
         var shown = month.flatMap { (1...12).contains($0) ? $0 : nil }
-        if shown == nil { shown = try await service.defaultMonth(planID: id, regionID: focus) }
+        if shown == nil { shown = try await ReportingService(db: req.db).defaultMonth(planID: id, regionID: focus) }
         guard let report = try await service.report(planID: id, focusRegionID: focus, month: shown ?? 12, tree: principal.tree) else {
             throw Abort(.notFound, reason: "未找到该计划，或您无权查看。")
         }

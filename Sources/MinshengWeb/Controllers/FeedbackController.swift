@@ -23,11 +23,15 @@ struct FeedbackController: RouteCollection {
 
     func inbox(req: Request) async throws -> Response {
         let principal = try require(req)
-        let entries = try await FeedbackService(db: req.db).inbox(actor: ReportingController.actor(principal), tree: principal.tree)
+        let service = FeedbackService(db: req.db)
+        let entries = try await service.inbox(actor: ReportingController.actor(principal), tree: principal.tree)
+        // What arrived since the last visit is marked new on this page, and is no longer new after it.
+        let seenAt = try await Account.find(principal.accountID, on: req.db)?.feedbackSeenAt
+        try await service.markSeen(accountID: principal.accountID)
         // An item can go to a unit of its own region: only those regions' units are offered.
         let regions = Set(entries.map { $0.item.$region.id })
         let units = principal.has(.admin) && !regions.isEmpty ? try await UnitService(db: req.db).units(inRegions: regions) : []
-        return req.page(FeedbackInboxPage(entries: entries, isOffice: principal.has(.admin), unitID: principal.unitID,
+        return req.page(FeedbackInboxPage(entries: entries, isOffice: principal.has(.admin), unitID: principal.unitID, seenAt: seenAt,
                                           unitsByRegion: Dictionary(grouping: units.compactMap { unit in unit.id.map { (id: $0, name: unit.name, region: unit.$region.id) } },
                                                                     by: \.region).mapValues { $0.map { ($0.id, $0.name) } })
             .render(in: PageContext(request: req)))

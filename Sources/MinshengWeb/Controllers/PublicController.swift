@@ -32,6 +32,18 @@ struct PublicController: RouteCollection {
         var rating: String?
         var text: String?
         var phone: String?
+        var challenge: String?
+        var answer: String?
+    }
+
+    /// The citizen's address: the peer's, or — when the peer is a trusted reverse proxy — the
+    /// last address in X-Forwarded-For (the one the proxy itself saw).
+    static func clientAddress(_ req: Request) -> String {
+        let peer = req.remoteAddress?.ipAddress ?? "unknown"
+        guard req.application.minsheng.trustedProxies.contains(peer),
+              let forwarded = req.headers.first(name: "X-Forwarded-For")?.split(separator: ",").last?.trimmingCharacters(in: .whitespaces),
+              !forwarded.isEmpty, forwarded.count <= 64 else { return peer }
+        return forwarded
     }
 
     /// A rating and/or an opinion from the public page. The answer is the page itself (never
@@ -42,20 +54,23 @@ struct PublicController: RouteCollection {
         let cookieName = "minsheng_browser"
         let browser = req.cookies[cookieName]?.string
         let submission = FeedbackService.Submission(projectID: project, regionID: region, rating: form.rating ?? "", text: form.text ?? "",
-                                                    phone: form.phone ?? "", address: req.remoteAddress?.ipAddress ?? "unknown", browser: browser)
+                                                    phone: form.phone ?? "", address: Self.clientAddress(req), browser: browser,
+                                                    challengeToken: form.challenge, challengeAnswer: form.answer)
         var notice: PublicProjectPage.Notice
         var status = HTTPResponseStatus.ok
+        var question: FeedbackChallenge.Question? = nil
         do {
-            _ = try await FeedbackService(db: req.db).submit(submission)
+            _ = try await FeedbackService(db: req.db).submit(submission, challenge: req.application.feedbackChallenge)
             notice = .init(ok: true, text: (form.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
                 ? "感谢您的评价！" : "感谢您的意见建议！责任单位将在规定时间内答复，答复将在本页公开。")
         } catch let error as ServiceError where error.kind != .notFound {
             notice = .init(ok: false, text: error.message)
-            status = error.kind == .tooMany ? .tooManyRequests : .unprocessableEntity
+            status = error.kind == .tooMany || error.kind == .challenge ? .tooManyRequests : .unprocessableEntity
+            if error.kind == .challenge { question = req.application.feedbackChallenge.issue() }
         }
         let page = try await page(req)
         let typed = notice.ok ? [:] : ["rating": form.rating ?? "", "text": String((form.text ?? "").prefix(2000)), "phone": String((form.phone ?? "").prefix(40))]
-        let html = PublicProjectPage(page: page, url: Self.url(req, page), notice: notice, typed: typed).render()
+        let html = PublicProjectPage(page: page, url: Self.url(req, page), notice: notice, typed: typed, question: question).render()
         var headers = HTTPHeaders()
         headers.contentType = .html
         headers.replaceOrAdd(name: .cacheControl, value: "no-store")
@@ -267,6 +282,16 @@ struct PublicPageResponder: Responder {
 }
 
 extension Application {
+    private struct FeedbackChallengeKey: StorageKey { typealias Value = FeedbackChallenge }
+
+    /// The challenge for bursts of ratings: one key per process.
+    var feedbackChallenge: FeedbackChallenge {
+        if let challenge = storage[FeedbackChallengeKey.self] { return challenge }
+        let challenge = FeedbackChallenge()
+        storage[FeedbackChallengeKey.self] = challenge
+        return challenge
+    }
+
     private struct PublicPagesKey: StorageKey { typealias Value = PublicPageCache }
 
     var publicPages: PublicPageCache {

@@ -8,6 +8,8 @@ enum PageFrame {
         let title: String
         let url: SiteURL
         let prefix: String
+        /// A count shown beside the title (opinions waiting), and whether it is urgent.
+        var badge: (count: Int, urgent: Bool, label: String)? = nil
     }
 
     static func navigation(for principal: Principal?) -> [NavItem] {
@@ -22,7 +24,9 @@ enum PageFrame {
             items.append(NavItem(title: "信息公开", url: .disclosures, prefix: "/disclosures"))
         }
         if principal.has(.admin) || principal.unitID != nil {
-            items.append(NavItem(title: "群众意见", url: .feedbackInbox, prefix: "/feedback"))
+            let waiting = principal.feedback.flatMap { $0.open > 0 ? $0 : nil }
+            items.append(NavItem(title: "群众意见", url: .feedbackInbox, prefix: "/feedback",
+                                 badge: waiting.map { ($0.open, $0.overdue > 0, "待回复 \($0.open) 条" + ($0.overdue > 0 ? "，其中超期 \($0.overdue) 条" : "")) }))
         }
         if principal.has(.reviewer) || principal.has(.admin) {
             items.append(NavItem(title: "佐证审核", url: .evidenceReview, prefix: "/evidence/review"))
@@ -66,7 +70,11 @@ enum PageFrame {
                              .ul(.forEach(navigation(for: principal)) { item in
                                  .li(.a(.attr("href", item.url.path),
                                         .if(isCurrent(item, path: context.path), .class("current")),
-                                        .text(item.title)))
+                                        .text(item.title),
+                                        .unwrap(item.badge) { badge in
+                                            .span(.class(badge.urgent ? "nav-count urgent" : "nav-count"), .attr("title", badge.label),
+                                                  .attr("aria-label", badge.label), .text("\(badge.count)"))
+                                        }))
                              })))
                 ),
                 .main(.class("content"),

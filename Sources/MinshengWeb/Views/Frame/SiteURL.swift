@@ -44,6 +44,7 @@ enum SiteURL: Sendable {
     case evidenceFile(id: Int)
     case acceptance(plan: Int, region: Int?, month: Int?)
     case disclosureCompliance(plan: Int, region: Int?, month: Int?)
+    case feedbackRates(plan: Int, region: Int?, month: Int?)
 
     var path: String {
         switch self {
@@ -98,6 +99,7 @@ enum SiteURL: Sendable {
         case .evidenceFile(let id): return "/evidence/files/\(id)"
         case .acceptance(let plan, let region, let month): return "/plans/\(plan)/acceptance" + Self.query(["region": region, "month": month])
         case .disclosureCompliance(let plan, let region, let month): return "/plans/\(plan)/disclosure" + Self.query(["region": region, "month": month])
+        case .feedbackRates(let plan, let region, let month): return "/plans/\(plan)/feedback" + Self.query(["region": region, "month": month])
         }
     }
 

@@ -125,6 +125,13 @@ enum Stylesheet {
     .ops{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center}.ops .button{margin:0}
     .chart svg{display:block;max-width:760px}
     .muted.small,.small{font-size:.85rem}.nowrap{white-space:nowrap}
+    .nav-count{display:inline-block;min-width:1.2rem;margin-left:.3rem;padding:0 .35rem;border-radius:.6rem;background:#fff;color:var(--brand-dark);
+      font-size:.75rem;font-weight:700;line-height:1.2rem;text-align:center}.nav-count.urgent{background:#ffd36b;color:#7a2a00}
+    .lagging-text{color:#b42318;font-weight:600}.panel.flagged{border-left:4px solid #d2452f}.short-units{margin:.3rem 0 0;padding-left:1.2rem}
+    .short-units li{margin:.25rem 0}table.rates td.name{min-width:12rem}
+    .home-notice{display:flex;flex-wrap:wrap;gap:.6rem;align-items:center;justify-content:space-between}
+    .home-notice p{margin:0}.home-notice .button{margin:0}
+    .badge.new{background:#fff4d6;color:#7a4b00;border:1px solid #f1d48a;margin-left:.3rem}
     @media (max-width:760px){
       body{font-size:14px}.bar{padding:.5rem .8rem}.content{padding:.9rem .8rem 1.5rem}
       .user-region{display:none}.columns{grid-template-columns:1fr}.cards{grid-template-columns:1fr}
@@ -141,6 +148,8 @@ enum Stylesheet {
       .inline-return{flex-wrap:wrap}
       .evidence-layout{grid-template-columns:1fr}
       table.compliance td.name{min-width:9rem;position:sticky;left:0;background:#fff;z-index:1;box-shadow:1px 0 0 var(--line)}
+      table.rates td.name{min-width:7.5rem;position:sticky;left:0;background:#fff;z-index:1;box-shadow:1px 0 0 var(--line)}
+      table.rates th.name{position:sticky;left:0;z-index:1;background:#f7f8fb}
       table.compliance th.name{position:sticky;left:0;z-index:1;background:#f7f8fb}
       table.stacked thead{display:none}table.stacked,table.stacked tbody,table.stacked tr,table.stacked td{display:block;width:auto}
       table.stacked tr{padding:.6rem .2rem;border-bottom:1px solid var(--line)}table.stacked td{border:0;padding:.2rem .4rem}

@@ -9,6 +9,8 @@ struct FeedbackInboxPage {
     let entries: [FeedbackService.Entry]
     let isOffice: Bool
     let unitID: Int?
+    /// When the account last opened the inbox: later items are marked new.
+    let seenAt: Date?
     /// The units an item may be handed to, by region.
     let unitsByRegion: [Int: [(Int, String)]]
 
@@ -40,6 +42,7 @@ struct FeedbackInboxPage {
         return .div(.class("panel feedback"),
             .div(.class("feedback-head"),
                  .span(.class("badge \(tone)"), .text(entry.overdue ? "已超期" : state.label)),
+                 .if(state == .received && seenAt.map { item.createdAt > $0 } ?? true, .span(.class("badge new"), .text("新"))),
                  .span(.class("muted small"), .text(" \(ChineseDate.dayAndTime(item.createdAt)) · \(age(entry)) · 答复期限 \(ChineseDate.day(entry.due.addingTimeInterval(-1)))"))),
             .p(.class("feedback-text"), .text(item.body ?? "")),
             .p(.class("muted small"), .text("\(entry.project) · \(entry.region) · \(entry.unit ?? "未分配单位")"

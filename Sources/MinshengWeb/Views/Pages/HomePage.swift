@@ -15,6 +15,7 @@ struct HomePage {
         let body: Node<HTML.BodyContext> = .group(
             Fragments.pageHeader("\(principal.regionName)重点民生实事总览",
                                  subtitle: "\(principal.displayName)，您好。以下是您所在行政区划可查看的计划及最新调度情况。"),
+            feedbackNotice(),
             .div(.class("stats"),
                  Fragments.stat("计划", "\(plans.count)"),
                  Fragments.stat("实事", "\(plans.reduce(0) { $0 + $1.items })"),
@@ -33,6 +34,18 @@ struct HomePage {
                 .p(.class("chips"), .forEach(childRegions) { .span(.class("chip"), .text($0)) })))
         )
         return PageFrame.render(title: "首页", context: context, body: body)
+    }
+
+    /// Opinions from the public pages waiting for this account: new since it last looked, and overdue.
+    private func feedbackNotice() -> Node<HTML.BodyContext> {
+        guard let notice = principal.feedback, notice.open > 0 else { return .empty }
+        var parts: [String] = []
+        if notice.new > 0 { parts.append("新收到 \(notice.new) 条") }
+        parts.append("待回复 \(notice.open) 条")
+        if notice.overdue > 0 { parts.append("其中 \(notice.overdue) 条已超过答复期限") }
+        return .div(.class(notice.overdue > 0 ? "panel flagged home-notice" : "panel home-notice"), .attr("role", "status"),
+                    .p(.strong(.text("群众意见：")), .text(parts.joined(separator: "，") + "。")),
+                    .a(.class("button primary small"), .attr("href", SiteURL.feedbackInbox.path), .text("去处理")))
     }
 
     private func card(_ plan: PlanService.Summary) -> Node<HTML.BodyContext> {

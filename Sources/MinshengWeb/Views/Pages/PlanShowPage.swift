@@ -31,6 +31,7 @@ struct PlanShowPage {
                .a(.class("button"), .attr("href", SiteURL.planLists(id: summary.id, region: browser.focus.regionID, month: summary.month).path), .text("完成情况清单")),
                .a(.class("button"), .attr("href", SiteURL.acceptance(plan: summary.id, region: browser.focus.regionID, month: summary.month).path), .text("进度与验收率")),
                .a(.class("button"), .attr("href", SiteURL.disclosureCompliance(plan: summary.id, region: browser.focus.regionID, month: nil).path), .text("信息公开考核")),
+               .a(.class("button"), .attr("href", SiteURL.feedbackRates(plan: summary.id, region: browser.focus.regionID, month: nil).path), .text("亮码评价")),
                .a(.class("button"), .attr("href", SiteURL.planExport(id: summary.id, region: browser.focus.regionID, month: summary.month, format: "xlsx").path), .text("导出 Excel")),
                .a(.class("button"), .attr("href", SiteURL.planExport(id: summary.id, region: browser.focus.regionID, month: summary.month, format: "csv").path), .text("导出 CSV"))),
             .if(browser.items.isEmpty, Fragments.empty("该计划在本行政区划没有分解任务。")),

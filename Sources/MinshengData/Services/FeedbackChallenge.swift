@@ -1,0 +1,78 @@
+import Crypto
+import Foundation
+
+/// The question a sender answers when a burst of ratings arrives from its address: a sum of two
+/// small numbers written in Chinese (七加五等于几？), answered in digits or in Chinese. The token
+/// carries no answer, only an HMAC of it with its expiry and a nonce; each token is good once.
+public final class FeedbackChallenge: @unchecked Sendable {
+    private let key: SymmetricKey
+    private let lock = NSLock()
+    /// Nonces already answered, with their expiry (forgotten once expired).
+    private var used: [String: Int] = [:]
+    public let lifetime: TimeInterval
+
+    public init(key: SymmetricKey = SymmetricKey(size: .bits256), lifetime: TimeInterval = 600) {
+        self.key = key
+        self.lifetime = lifetime
+    }
+
+    public struct Question: Sendable, Equatable {
+        public var text: String
+        public var token: String
+    }
+
+    static let numerals = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
+
+    /// 0…99 in Chinese numerals as people write them: 七, 十, 十二, 二十, 二十一.
+    static func chinese(_ n: Int) -> String {
+        guard (0...99).contains(n) else { return String(n) }
+        if n <= 10 { return numerals[n] }
+        let (tens, ones) = (n / 10, n % 10)
+        return (tens == 1 ? "" : numerals[tens]) + "十" + (ones == 0 ? "" : numerals[ones])
+    }
+
+    /// An answer as typed: ASCII or full-width digits, or Chinese numerals up to 99.
+    static func parse(_ raw: String) -> Int? {
+        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty, text.count <= 6 else { return nil }
+        let digits = String(text.unicodeScalars.map { scalar -> Character in
+            (0xFF10...0xFF19).contains(scalar.value) ? Character(UnicodeScalar(scalar.value - 0xFF10 + 0x30) ?? "0") : Character(scalar)
+        })
+        if let value = Int(digits), value >= 0 { return value }
+        return (0...99).first { chinese($0) == text }
+    }
+
+    private func mac(_ answer: Int, _ expiry: Int, _ nonce: String) -> Data {
+        Data(HMAC<SHA256>.authenticationCode(for: Data("\(answer)|\(expiry)|\(nonce)".utf8), using: key))
+    }
+
+    public func issue(now: Date = Date()) -> Question {
+        let a = Int.random(in: 2...9)
+        let b = Int.random(in: 1...9)
+        let expiry = Int(now.timeIntervalSince1970 + lifetime)
+        let nonce = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+        let code = mac(a + b, expiry, nonce).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        return Question(text: "\(Self.chinese(a))加\(Self.chinese(b))等于几？", token: "\(expiry).\(nonce).\(code)")
+    }
+
+    /// True when the answer is right for the token, the token has not expired, and it was not
+    /// answered before.
+    public func verify(token: String, answer: String, now: Date = Date()) -> Bool {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard token.count <= 200, parts.count == 3, let expiry = Int(parts[0]), Double(expiry) > now.timeIntervalSince1970,
+              parts[1].count == 32, parts[1].allSatisfy(\.isHexDigit), let value = Self.parse(answer), value <= 99 else { return false }
+        var encoded = String(parts[2]).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while encoded.count % 4 != 0 { encoded += "=" }
+        guard let given = Data(base64Encoded: encoded),
+              HMAC<SHA256>.isValidAuthenticationCode(given, authenticating: Data("\(value)|\(expiry)|\(parts[1])".utf8), using: key) else { return false }
+        let nonce = String(parts[1])
+        let nowSeconds = Int(now.timeIntervalSince1970)
+        lock.lock()
+        defer { lock.unlock() }
+        if used.count > 10_000 { used = used.filter { $0.value > nowSeconds } }
+        guard used[nonce] == nil else { return false }
+        used[nonce] = expiry
+        return true
+    }
+}
