@@ -140,6 +140,36 @@ final class FeedbackTests: XCTestCase {
 
     /// The token and the answer of the question on a refused page, the sum worked out here from
     /// the Chinese numerals (二 to 九 and 一 to 九).
+    /// Script in an opinion and in its answer, loaded into headless Chromium: no script element,
+    /// no handler, the title unchanged, the text shown as typed.
+    func testScriptInOpinionsAndAnswersStaysInertInABrowser() async throws {
+        try await TestApp.run { app in
+            _ = try await Bootstrap.loadDemoIfEmpty(app)
+            let shaodong = try await XCTUnwrapAsync(try await Region.query(on: app.db).filter(\.$name == "邵东市").first()?.id)
+            let project = try await XCTUnwrapAsync(try await Project.query(on: app.db).filter(\.$name == "建成县域普通高中“徐特立项目”").first()?.id)
+            let page = "/p/\(project)/\(shaodong)"
+            let opinion = "<script>document.title='pwned'</script><img src=x onerror=\"document.title='pwned'\">好"
+            let sent = try await TestBrowser(app).post("\(page)/feedback", [("text", opinion)], csrf: false)
+            XCTAssertEqual(sent.status, .ok)
+            let id = try await XCTUnwrapAsync(try await Feedback.query(on: app.db).first()?.id)
+            let reporter = TestBrowser(app)
+            try await reporter.signIn("reporter", "minsheng2024")
+            _ = try await reporter.post("/feedback/\(id)/reply", [("reply", "<b>已答复</b><script>document.body.innerHTML=''</script>")])
+            let html = try await TestBrowser(app).get(page).body
+            XCTAssertTrue(html.contains("&lt;script&gt;"), "escaped in the markup")
+            let dom = try Chromium.dumpDOM(html)
+            XCTAssertFalse(dom.lowercased().contains("<script"), "no script element in the document")
+            XCTAssertFalse(dom.contains("<img src=\"x\""), "no image element with its handler")
+            XCTAssertFalse(dom.contains("<b>已答复"), "no markup from the answer")
+            XCTAssertFalse(dom.contains("<title>pwned"), "the title unchanged")
+            XCTAssertTrue(dom.contains("&lt;script&gt;document.title='pwned'&lt;/script&gt;"), "the opinion shown as typed")
+            XCTAssertTrue(dom.contains("&lt;b&gt;已答复&lt;/b&gt;"), "the answer shown as typed")
+            // the same page with the payload unescaped does run in this browser: the check can fail
+            let unescaped = html.replacingOccurrences(of: "&lt;script&gt;document.title='pwned'&lt;/script&gt;", with: "<script>document.title='pwned'</script>")
+            XCTAssertTrue(try Chromium.dumpDOM(unescaped).contains("<title>pwned"))
+        }
+    }
+
     struct NoQuestion: Error {}
 
     static func challenge(_ body: String) throws -> (String, Int) {

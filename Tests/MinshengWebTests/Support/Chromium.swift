@@ -1,0 +1,45 @@
+import Foundation
+
+/// A real browser for the tests: headless Chromium (Debian's chromium), installed by the project's
+/// own script when missing. `dumpDOM` loads a page and returns the document after its scripts ran.
+enum Chromium {
+    struct Failure: Error, CustomStringConvertible { let description: String }
+
+    static func path() throws -> String {
+        let candidates = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        if let found = candidates.first(where: FileManager.default.isExecutableFile(atPath:)) { return found }
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../../Scripts/ensure-chromium.sh").standardized.path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [script]
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0, let found = candidates.first(where: FileManager.default.isExecutableFile(atPath:)) else {
+            throw Failure(description: "chromium is missing and could not be installed (Scripts/ensure-chromium.sh)")
+        }
+        return found
+    }
+
+    /// The DOM of `html` (served from a file) after Chromium has parsed it and run whatever
+    /// scripts it would run.
+    static func dumpDOM(_ html: String) throws -> String {
+        let directory = NSTemporaryDirectory() + "minsheng-chromium-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let file = directory + "/page.html"
+        try html.write(toFile: file, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try path())
+        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(directory)/profile",
+                             "--virtual-time-budget=2000", "--dump-dom", "file://" + file]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0, !output.isEmpty else { throw Failure(description: "chromium exited with \(process.terminationStatus)") }
+        return String(decoding: output, as: UTF8.self)
+    }
+}
