@@ -77,8 +77,8 @@ final class FeedbackRatesTests: XCTestCase {
             let byRegion = Dictionary(october.regions.map { ($0.name, $0.rates) }, uniquingKeysWith: { a, _ in a })
             XCTAssertEqual(byRegion["邵东市"]?.handlingRate, 50)
             XCTAssertEqual(byRegion[otherName]?.handlingRate, 100)
-            // per unit: only 邵东市's 市教育局 is below 100%
-            XCTAssertEqual(october.unitsBelowFull.map(\.name), ["市教育局"])
+            // per unit: only 邵东市's 市教育局 is below 100% (named with its county: every county has one)
+            XCTAssertEqual(october.unitsBelowFull.map(\.name), ["邵东市·市教育局"])
             // per month: March 2 of 2; October 0 of 2; April's four ratings; May's invalid one
             XCTAssertEqual(october.months.count, 10)
             XCTAssertEqual(october.months[2].rates.answered, 2)
@@ -108,7 +108,7 @@ final class FeedbackRatesTests: XCTestCase {
             XCTAssertEqual(total["satisfaction_rate"] as? Double, 80)
             XCTAssertEqual(total["median_reply_hours"] as? Double, 10)
             XCTAssertEqual(total["p90_reply_hours"] as? Double, 48)
-            XCTAssertEqual(decoded["units_below_full"] as? [String], ["市教育局"])
+            XCTAssertEqual(decoded["units_below_full"] as? [String], ["邵东市·市教育局"])
 
             // the page and the exports
             let browser = TestBrowser(app)

@@ -16,7 +16,7 @@ final class FeedbackTests: XCTestCase {
             let page = "/p/\(project)/\(shaodong)"
             let citizen = TestBrowser(app)
             let form = try await citizen.get(page)
-            XCTAssertTrue(form.body.contains("action=\"\(page)/feedback\""), "the form is on the page")
+            XCTAssertTrue(form.body.contains("action=\"\(page)/feedback#feedback\""), "the form is on the page")
 
             // an opinion with a rating and a phone number; SQL meta-characters are stored as typed
             let text = "学校门口早晚高峰拥堵'; DROP TABLE feedback; -- 建议增设临时停车区"

@@ -65,8 +65,11 @@ extension FeedbackService {
 
         // Units that received opinions, the most still unanswered first.
         let unitIDs = Array(Set(records.compactMap { $0.item.$unit.id }))
+        // Every county has its own 教育局: a unit below the focus is named with its region.
         let unitNames = unitIDs.isEmpty ? [:] : Dictionary(try await Department.query(on: db).filter(\.$id ~~ unitIDs).all()
-            .compactMap { unit in unit.id.map { ($0, unit.name) } }, uniquingKeysWith: { first, _ in first })
+            .compactMap { unit in unit.id.map { id in
+                (id, unit.$region.id == focus ? unit.name : "\(tree[unit.$region.id]?.name ?? "")·\(unit.name)")
+            } }, uniquingKeysWith: { first, _ in first })
         let byUnit = Dictionary(grouping: records, by: { $0.item.$unit.id ?? 0 })
         let unitRows = byUnit.map { unit, list in
             FeedbackTable.Row(name: unit == 0 ? "未分配单位" : unitNames[unit] ?? "单位 \(unit)", rates: rates(list.map(\.record)))

@@ -72,7 +72,10 @@ struct PublicProjectPage {
         return "<!DOCTYPE html>" + html.render().replacingOccurrences(of: "<!DOCTYPE html>", with: "")
     }
 
-    private var feedbackAction: String { page.isWhole ? "/p/\(page.projectID)/feedback" : "/p/\(page.projectID)/\(page.regionID)/feedback" }
+    /// The form's target; the fragment brings the answer page back to the form and its message.
+    private var feedbackAction: String {
+        (page.isWhole ? "/p/\(page.projectID)/feedback" : "/p/\(page.projectID)/\(page.regionID)/feedback") + "#feedback"
+    }
 
     /// The rating counts and the form: a rating, an opinion, a phone number for a call back.
     private func rate() -> Node<HTML.BodyContext> {
