@@ -114,7 +114,7 @@ accepted = {"ratings": 0, "opinions": 0, "all": 0}
 statuses = {}
 for kind, status in results:
     statuses[status] = statuses.get(status, 0) + 1
-    if status == 200:
+    if status == 303:  # accepted: back to the page (post/redirect/get)
         accepted["all"] += 1
         if kind != 1:
             accepted["ratings"] += 1

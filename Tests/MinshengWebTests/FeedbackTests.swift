@@ -21,8 +21,14 @@ final class FeedbackTests: XCTestCase {
             // an opinion with a rating and a phone number; SQL meta-characters are stored as typed
             let text = "学校门口早晚高峰拥堵'; DROP TABLE feedback; -- 建议增设临时停车区"
             let sent = try await citizen.post("\(page)/feedback", [("rating", "basic"), ("text", text), ("phone", "138 1234 5678")], csrf: false)
-            XCTAssertEqual(sent.status, .ok)
-            XCTAssertTrue(sent.body.contains("感谢您的意见建议"))
+            // accepted: back to the page (post/redirect/get), which thanks the sender
+            XCTAssertEqual(sent.status, .seeOther)
+            XCTAssertEqual(sent.headers.first(name: .location), "\(page)?sent=opinion#feedback")
+            let thanked = try await citizen.get("\(page)?sent=opinion")
+            XCTAssertTrue(thanked.body.contains("感谢您的意见建议"))
+            XCTAssertEqual(thanked.headers.first(name: .cacheControl), "no-store")
+            let plain = try await citizen.get(page)
+            XCTAssertFalse(plain.body.contains("感谢您的意见建议"), "the plain page thanks no one")
             let stored = try await XCTUnwrapAsync(try await Feedback.query(on: app.db).first())
             XCTAssertEqual(stored.body, text)
             XCTAssertEqual(stored.phone, "13812345678")
@@ -59,7 +65,7 @@ final class FeedbackTests: XCTestCase {
                 statuses.append(sent.status)
                 challenged = sent
             }
-            XCTAssertEqual(statuses.filter { $0 == .ok }.count, 2, "one already sent + 2 = 3 before the question")
+            XCTAssertEqual(statuses.filter { $0 == .seeOther }.count, 2, "one already sent + 2 = 3 before the question")
             XCTAssertEqual(Array(statuses.suffix(4)), Array(repeating: .tooManyRequests, count: 4))
             let asked = try XCTUnwrap(challenged)
             XCTAssertTrue(asked.body.contains("请回答下面的问题") && asked.body.contains("等于几？"))
@@ -72,7 +78,7 @@ final class FeedbackTests: XCTestCase {
             XCTAssertTrue(wrong.body.contains("答案不正确"))
             let (token2, answer2) = try Self.challenge(wrong.body)
             let right = try await burstBrowser.post("\(page)/feedback", [("text", "第5条建议"), ("challenge", token2), ("answer", "\(answer2)")], csrf: false)
-            XCTAssertEqual(right.status, .ok)
+            XCTAssertEqual(right.status, .seeOther)
             let replay = try await TestBrowser(app).post("\(page)/feedback", [("text", "第6条建议"), ("challenge", token2), ("answer", "\(answer2)")], csrf: false)
             XCTAssertEqual(replay.status, .tooManyRequests, "a token is good once")
             try await XCTAssertEqualAsync(try await Feedback.query(on: app.db).count(), 4)
@@ -150,7 +156,7 @@ final class FeedbackTests: XCTestCase {
             let page = "/p/\(project)/\(shaodong)"
             let opinion = "<script>document.title='pwned'</script><img src=x onerror=\"document.title='pwned'\">好"
             let sent = try await TestBrowser(app).post("\(page)/feedback", [("text", opinion)], csrf: false)
-            XCTAssertEqual(sent.status, .ok)
+            XCTAssertEqual(sent.status, .seeOther)
             let id = try await XCTUnwrapAsync(try await Feedback.query(on: app.db).first()?.id)
             let reporter = TestBrowser(app)
             try await reporter.signIn("reporter", "minsheng2024")

@@ -145,8 +145,8 @@ public enum FeedbackExport {
             for row in rows {
                 let r = row.rates
                 let short = (r.handlingRate ?? 100) < 100
-                sheet.rows.append([.text(row.name), count(r.received), count(r.answered), count(r.unanswered, r.unanswered > 0 ? .lagging : .number),
-                                   count(r.overdue, r.overdue > 0 ? .lagging : .number), count(r.answeredLate), count(r.invalid),
+                sheet.rows.append([.text(row.name), count(r.received), count(r.answered), count(r.unanswered, r.unanswered > 0 ? .alert : .number),
+                                   count(r.overdue, r.overdue > 0 ? .alert : .number), count(r.answeredLate), count(r.invalid),
                                    percent(r.handlingRate, short: short), hoursCell(r.medianReplyHours), hoursCell(r.p90ReplyHours),
                                    count(r.ratings), count(r.satisfied), count(r.basic), count(r.unsatisfied), percent(r.satisfactionRate)])
             }

@@ -118,12 +118,12 @@ public struct FeedbackService: Sendable {
         }
         // Duplicates: the same opinion again from the same sender, or a second rating of the same
         // page from the same browser, within a day.
+        // Read by sender (its own index, at most a day's limit of rows), then narrowed to the page:
+        // a page's own rows would grow with every rating it gets.
         let day = now.addingTimeInterval(-86_400)
-        let recent = try await Feedback.query(on: db).filter(\.$project.$id == submission.projectID).filter(\.$region.$id == page.region)
-            .filter(\.$createdAt > day).group(.or) { group in
-                group.filter(\.$addressHash == address)
-                if let browser { group.filter(\.$browser == browser) }
-            }.all()
+        var recent = try await Feedback.query(on: db).filter(\.$addressHash == address).filter(\.$createdAt > day).all()
+        if let browser { recent += try await Feedback.query(on: db).filter(\.$browser == browser).filter(\.$createdAt > day).all() }
+        recent = recent.filter { $0.$project.id == submission.projectID && $0.$region.id == page.region }
         if !text.isEmpty, recent.contains(where: { Self.same($0.body ?? "", text) }) {
             throw ServiceError.conflict("您已经提交过相同的意见建议，我们会尽快回复。")
         }

@@ -23,6 +23,12 @@ public enum Bootstrap {
         let app = try await Application.make(Environment(name: "production", arguments: arguments))
         do {
             try await configure(app, config)
+            if case .sqliteFile = config.store {
+                // Write-ahead logging: readers never wait for a writer (public pages keep answering during a
+                // burst of ratings), and a commit costs one sync of the log instead of several of the file.
+                // The mode is kept in the file; every commit is still synced (synchronous stays FULL).
+                try await app.db.sql.raw("PRAGMA journal_mode=WAL").run()
+            }
             try await app.autoMigrate()
         } catch {
             try? await app.asyncShutdown()

@@ -51,8 +51,7 @@ struct PublicController: RouteCollection {
     func feedback(req: Request) async throws -> Response {
         let (project, region) = try ids(req)
         let form = (try? req.content.decode(FeedbackForm.self)) ?? FeedbackForm()
-        let cookieName = "minsheng_browser"
-        let browser = req.cookies[cookieName]?.string
+        let browser = req.cookies[Self.browserCookie]?.string
         let submission = FeedbackService.Submission(projectID: project, regionID: region, rating: form.rating ?? "", text: form.text ?? "",
                                                     phone: form.phone ?? "", address: Self.clientAddress(req), browser: browser,
                                                     challengeToken: form.challenge, challengeAnswer: form.answer)
@@ -61,8 +60,11 @@ struct PublicController: RouteCollection {
         var question: FeedbackChallenge.Question? = nil
         do {
             _ = try await FeedbackService(db: req.db).submit(submission, challenge: req.application.feedbackChallenge)
-            notice = .init(ok: true, text: (form.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
-                ? "感谢您的评价！" : "感谢您的意见建议！责任单位将在规定时间内答复，答复将在本页公开。")
+            // Post/redirect/get: the thanks come on the page itself (served from the cache), and a
+            // reload does not send the form again.
+            let sent = (form.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? "rating" : "opinion"
+            let path = region.map { "/p/\(project)/\($0)" } ?? "/p/\(project)"
+            return Self.withBrowserCookie(req.redirect(to: path + "?sent=" + sent + "#feedback", redirectType: .normal), req, browser)
         } catch let error as ServiceError where error.kind != .notFound {
             notice = .init(ok: false, text: error.message)
             status = error.kind == .tooMany || error.kind == .challenge ? .tooManyRequests : .unprocessableEntity
@@ -74,12 +76,37 @@ struct PublicController: RouteCollection {
         var headers = HTTPHeaders()
         headers.contentType = .html
         headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        let response = Response(status: status, headers: headers, body: .init(string: html))
+        return Self.withBrowserCookie(Response(status: status, headers: headers, body: .init(string: html)), req, browser)
+    }
+
+    static let browserCookie = "minsheng_browser"
+
+    /// Gives a browser without one its random id, for the per-browser limits.
+    static func withBrowserCookie(_ response: Response, _ req: Request, _ browser: String?) -> Response {
         if browser == nil {
             let id = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
-            response.cookies[cookieName] = HTTPCookies.Value(string: id, expires: Date(timeIntervalSinceNow: 365 * 86_400), maxAge: nil, domain: nil,
-                                                             path: "/p", isSecure: req.application.minsheng.secureCookies, isHTTPOnly: true, sameSite: .lax)
+            response.cookies[browserCookie] = HTTPCookies.Value(string: id, expires: Date(timeIntervalSinceNow: 365 * 86_400), maxAge: nil, domain: nil,
+                                                                path: "/p", isSecure: req.application.minsheng.secureCookies, isHTTPOnly: true, sameSite: .lax)
         }
+        return response
+    }
+
+    /// The thanks shown after an accepted rating or opinion (`?sent=`), put into the cached page.
+    static func thanks(_ body: ByteBuffer, sent: String) -> Response? {
+        let text: String
+        switch sent {
+        case "rating": text = "感谢您的评价！页面上的统计稍后更新。"
+        case "opinion": text = "感谢您的意见建议！责任单位将在规定时间内答复，答复将在本页公开。"
+        default: return nil
+        }
+        let html = String(buffer: body)
+        guard let marker = html.range(of: PublicProjectPage.feedbackMarker) else { return nil }
+        let notice = "<div class=\"notice ok\" role=\"status\">\(text)</div>"
+        var headers = HTTPHeaders()
+        headers.contentType = .html
+        headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        let response = Response(status: .ok, headers: headers, body: .init(string: html.replacingCharacters(in: marker, with: html[marker] + notice)))
+        SecurityHeadersMiddleware.apply(to: response)
         return response
     }
 
@@ -107,12 +134,15 @@ struct PublicController: RouteCollection {
         let (project, region) = try ids(req)
         let key = PublicPageCache.Key(project: project, region: region ?? 0)
         let cache = req.application.publicPages
-        if let cached = cache.get(key) { return PublicPageCache.response(cached) }
+        let sent = req.url.query == nil ? nil : try? req.query.get(String.self, at: "sent")
+        if let cached = cache.get(key) {
+            return sent.flatMap { Self.thanks(cached, sent: $0) } ?? PublicPageCache.response(cached)
+        }
         let version = PublicVersion.shared.current
         let page = try await page(req)
         let body = ByteBuffer(string: PublicProjectPage(page: page, url: Self.url(req, page)).render())
         cache.put(key, body, version: version)
-        return PublicPageCache.response(body)
+        return sent.flatMap { Self.thanks(body, sent: $0) } ?? PublicPageCache.response(body)
     }
 
     /// The printable A4 poster of a project in a region.
@@ -274,7 +304,8 @@ struct PublicPageResponder: Responder {
     let cache: PublicPageCache
 
     func respond(to request: Request) -> EventLoopFuture<Response> {
-        guard request.method == .GET, let key = PublicPageCache.Key(path: request.url.path), let body = cache.get(key) else {
+        guard request.method == .GET, request.url.query == nil, let key = PublicPageCache.Key(path: request.url.path),
+              let body = cache.get(key) else {
             return next.respond(to: request)
         }
         return request.eventLoop.makeSucceededFuture(PublicPageCache.response(body))

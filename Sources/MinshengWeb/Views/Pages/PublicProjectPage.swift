@@ -77,6 +77,9 @@ struct PublicProjectPage {
         (page.isWhole ? "/p/\(page.projectID)/feedback" : "/p/\(page.projectID)/\(page.regionID)/feedback") + "#feedback"
     }
 
+    /// Where a notice goes in a rendered page: after the rating counts.
+    static let feedbackMarker = "<!--feedback-notice-->"
+
     /// The rating counts and the form: a rating, an opinion, a phone number for a call back.
     private func rate() -> Node<HTML.BodyContext> {
         let counts = page.feedback.counts
@@ -84,6 +87,7 @@ struct PublicProjectPage {
             .div(.class("ratings"), .forEach(Rating.allCases) { rating in
                 .div(.b(.text("\(counts[rating] ?? 0)")), .span(.text(rating.label)))
             }),
+            .raw(Self.feedbackMarker),
             .unwrap(notice) { .div(.class($0.ok ? "notice ok" : "notice err"), .attr("role", "status"), .text($0.text)) },
             .form(.class("rate"), .method(.post), .action(feedbackAction),
                   .div(.class("choices"), .attr("role", "radiogroup"), .attr("aria-label", "您对这个项目满意吗？"),
