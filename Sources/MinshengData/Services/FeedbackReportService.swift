@@ -54,7 +54,9 @@ extension FeedbackService {
         var regionRows = tree.children(of: focus).filter { regionIDs.contains($0.id) }
             .map { FeedbackTable.Row(name: $0.name, rates: rates(byChild[$0.id] ?? [])) }
         if !ownPage.isEmpty || regionRows.isEmpty {
-            regionRows.insert(.init(name: "\(focusNode.name)（本级页面）", rates: rates(ownPage)), at: 0)
+            // The focus's own pages (the whole project's page of the plan's owner, or a county's own).
+            let own = tree.children(of: focus).isEmpty ? focusNode.name : "\(focusNode.name)（本级页面）"
+            regionRows.insert(.init(name: own, rates: rates(ownPage)), at: 0)
         }
 
         // Projects taking part in the focus, in the plan's order.
