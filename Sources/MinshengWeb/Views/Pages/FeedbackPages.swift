@@ -57,7 +57,7 @@ struct FeedbackInboxPage {
             .if(isOffice && state != .invalid, .div(.class("ops"),
                 .form(.class("inline-return"), .method(.post), .action("/feedback/\(id)/invalid"),
                       PageFrame.csrfField(context.csrf),
-                      .input(.type(.text), .name("reason"), .attr("placeholder", "无效原因（如广告、辱骂、与项目无关）"), .attr("maxlength", "200"),
+                      .input(.type(.text), .name("reason"), .attr("placeholder", "无效原因：广告、辱骂、无关等"), .attr("maxlength", "200"),
                              .attr("aria-label", "无效原因"), .attr("required", "required")),
                       .button(.type(.submit), .class("button small"), .text("标为无效"))),
                 .form(.class("inline-return"), .method(.post), .action("/feedback/\(id)/reassign"),
