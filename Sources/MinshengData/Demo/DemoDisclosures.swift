@@ -24,20 +24,36 @@ extension DemoLoader {
         }
     }
 
-    public func loadDisclosures() async throws {
+    /// What the demo's public-page content is laid on: Shaoyang's 2024 provincial plan as every
+    /// project and region running it, with the units by "region|name" and the demo accounts.
+    struct PublicPages {
+        var report: DisclosureComplianceService.Report
+        var tree: RegionTree
+        var units: [String: Int]
+        var admin: Int
+        var reporter: Account?
+    }
+
+    func publicPages() async throws -> PublicPages? {
         guard let city = try await Region.query(on: db).filter(\.$name == "邵阳市").first()?.id,
               let plan = try await Plan.query(on: db).filter(\.$owner.$id == city).filter(\.$level == PlanLevel.province.rawValue).first()?.id,
-              let admin = try await Account.query(on: db).filter(\.$username == "admin").first()?.id else { return }
+              let admin = try await Account.query(on: db).filter(\.$username == "admin").first()?.id else { return nil }
         let reporter = try await Account.query(on: db).filter(\.$username == "reporter").first()
         let tree = try await RegionService(db: db).tree()
-        guard let report = try await DisclosureComplianceService(db: db).report(planID: plan, month: 10, tree: tree) else { return }
+        guard let report = try await DisclosureComplianceService(db: db).report(planID: plan, month: 10, tree: tree) else { return nil }
+        let units = Dictionary(try await Department.query(on: db).all().compactMap { unit in unit.id.map { ("\(unit.$region.id)|\(unit.name)", $0) } },
+                               uniquingKeysWith: { first, _ in first })
+        return PublicPages(report: report, tree: tree, units: units, admin: admin, reporter: reporter)
+    }
+
+    public func loadDisclosures() async throws {
+        guard let pages = try await publicPages() else { return }
+        let (report, units, admin, reporter) = (pages.report, pages.units, pages.admin, pages.reporter)
         var listed: [String: [DisclosureCategory: Int]] = [:]
         for row in try Self.resource("disclosure-shaoyang-2024").dropFirst() where row.count >= 7 {
             let counts = row[3...6].map { Int($0) ?? 0 }
             listed[row[0] + "|" + row[2]] = [.news: counts[0], .summary: counts[1], .report: counts[2], .typicalCase: counts[3]]
         }
-        let units = Dictionary(try await Department.query(on: db).all().compactMap { unit in unit.id.map { ("\(unit.$region.id)|\(unit.name)", $0) } },
-                               uniquingKeysWith: { first, _ in first })
         let now = Self.submissionDate
         var items: [Disclosure] = []
         for row in report.rows {

@@ -8,14 +8,8 @@ import MinshengCore
 /// open at the end of October (one of them past its five-working-day deadline).
 extension DemoLoader {
     public func loadFeedback() async throws {
-        guard let city = try await Region.query(on: db).filter(\.$name == "邵阳市").first()?.id,
-              let plan = try await Plan.query(on: db).filter(\.$owner.$id == city).filter(\.$level == PlanLevel.province.rawValue).first()?.id,
-              let admin = try await Account.query(on: db).filter(\.$username == "admin").first()?.id else { return }
-        let reporter = try await Account.query(on: db).filter(\.$username == "reporter").first()
-        let tree = try await RegionService(db: db).tree()
-        guard let report = try await DisclosureComplianceService(db: db).report(planID: plan, month: 10, tree: tree) else { return }
-        let units = Dictionary(try await Department.query(on: db).all().compactMap { unit in unit.id.map { ("\(unit.$region.id)|\(unit.name)", $0) } },
-                               uniquingKeysWith: { first, _ in first })
+        guard let pages = try await publicPages() else { return }
+        let (report, tree, units, admin, reporter) = (pages.report, pages.tree, pages.units, pages.admin, pages.reporter)
         let rows = report.rows.compactMap { row -> (project: Int, region: Int, unit: Int, unitName: String)? in
             guard let name = row.unit, let unit = units["\(row.regionID)|\(name)"] else { return nil }
             return (row.projectID, row.regionID, unit, name)

@@ -42,16 +42,15 @@ public final class FeedbackChallenge: @unchecked Sendable {
         return (0...99).first { chinese($0) == text }
     }
 
-    private func mac(_ answer: Int, _ expiry: Int, _ nonce: String) -> Data {
-        Data(HMAC<SHA256>.authenticationCode(for: Data("\(answer)|\(expiry)|\(nonce)".utf8), using: key))
-    }
+    /// What a token's code signs.
+    private static func signed(_ answer: Int, _ expiry: Int, _ nonce: Substring) -> Data { Data("\(answer)|\(expiry)|\(nonce)".utf8) }
 
     public func issue(now: Date = Date()) -> Question {
         let a = Int.random(in: 2...9)
         let b = Int.random(in: 1...9)
         let expiry = Int(now.timeIntervalSince1970 + lifetime)
         let nonce = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
-        let code = mac(a + b, expiry, nonce).base64EncodedString()
+        let code = Data(HMAC<SHA256>.authenticationCode(for: Self.signed(a + b, expiry, Substring(nonce)), using: key)).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
         return Question(text: "\(Self.chinese(a))加\(Self.chinese(b))等于几？", token: "\(expiry).\(nonce).\(code)")
     }
@@ -65,7 +64,7 @@ public final class FeedbackChallenge: @unchecked Sendable {
         var encoded = String(parts[2]).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while encoded.count % 4 != 0 { encoded += "=" }
         guard let given = Data(base64Encoded: encoded),
-              HMAC<SHA256>.isValidAuthenticationCode(given, authenticating: Data("\(value)|\(expiry)|\(parts[1])".utf8), using: key) else { return false }
+              HMAC<SHA256>.isValidAuthenticationCode(given, authenticating: Self.signed(value, expiry, parts[1]), using: key) else { return false }
         let nonce = String(parts[1])
         let nowSeconds = Int(now.timeIntervalSince1970)
         lock.lock()

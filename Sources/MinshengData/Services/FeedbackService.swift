@@ -235,21 +235,15 @@ public struct FeedbackService: Sendable {
     /// A unit's opinions (an office's: everything in its region and below), unanswered first,
     /// oldest first, then the rest newest first.
     public func inbox(actor: Actor, tree: RegionTree, now: Date = Date(), limit: Int = 300) async throws -> [Entry] {
-        func query() -> QueryBuilder<Feedback>? {
-            let base = Feedback.query(on: db).filter(\.$body != nil).with(\.$project).with(\.$unit)
-            if actor.isAdmin { return base.filter(\.$region.$id ~~ Array(tree.subtreeIDs(of: actor.regionID))) }
-            if let unit = actor.unitID { return base.filter(\.$unit.$id == unit) }
-            return nil
-        }
-        guard let open = query(), let rest = query() else { return [] }
+        guard let open = opinions(for: actor, tree: tree), let rest = opinions(for: actor, tree: tree) else { return [] }
         // Every unanswered item, oldest first; then the latest of the rest.
-        let unanswered = try await open.filter(\.$state == FeedbackState.received.rawValue).sort(\.$createdAt).sort(\.$id).all()
-        let others = try await rest.filter(\.$state != FeedbackState.received.rawValue).sort(\.$createdAt, .descending).sort(\.$id, .descending)
-            .limit(max(0, limit - unanswered.count)).all()
-        let items = unanswered + others
-        let days = try await planDays(projectIDs: Array(Set(items.filter { $0.dueAt == nil }.map { $0.$project.id })))
-        return items.map { item in
-            let due = item.dueAt ?? FeedbackText.deadline(from: item.createdAt, workingDays: days[item.$project.id] ?? 5)
+        let unanswered = try await open.filter(\.$state == FeedbackState.received.rawValue).with(\.$project).with(\.$unit)
+            .sort(\.$createdAt).sort(\.$id).all()
+        let others = try await rest.filter(\.$state != FeedbackState.received.rawValue).with(\.$project).with(\.$unit)
+            .sort(\.$createdAt, .descending).sort(\.$id, .descending).limit(max(0, limit - unanswered.count)).all()
+        return (unanswered + others).map { item in
+            // Every opinion carries its deadline (set on receipt; M008 filled in the older ones).
+            let due = item.dueAt ?? FeedbackText.deadline(from: item.createdAt, workingDays: 5)
             let ownUnit = item.$unit.id != nil && item.$unit.id == actor.unitID
             return Entry(item: item, project: item.project.name, region: tree[item.$region.id]?.name ?? "", unit: item.unit?.name, due: due,
                          overdue: item.stateValue == .received && now > due,
@@ -257,14 +251,13 @@ public struct FeedbackService: Sendable {
         }
     }
 
-    /// Each project's plan's reply deadline in working days.
-    func planDays(projectIDs: [Int]) async throws -> [Int: Int] {
-        guard !projectIDs.isEmpty else { return [:] }
-        let rows = try await TableRows.read({ mark in
-            "SELECT p.id, pl.feedback_days FROM projects p JOIN items i ON i.id = p.item_id JOIN plans pl ON pl.id = i.plan_id WHERE p.id IN ("
-                + TableRows.marks(mark, from: 1, count: projectIDs.count) + ")"
-        }, projectIDs.map(TableRows.Bind.int), on: db)
-        return Dictionary(rows.map { ($0[0].int ?? 0, $0[1].int ?? 5) }, uniquingKeysWith: { first, _ in first })
+    /// The opinions (items with text) an account deals with: an office's everything in its region
+    /// and below, a unit's those assigned to it; nil for anyone else.
+    private func opinions(for actor: Actor, tree: RegionTree) -> QueryBuilder<Feedback>? {
+        let base = Feedback.query(on: db).filter(\.$body != nil)
+        if actor.isAdmin { return base.filter(\.$region.$id ~~ Array(tree.subtreeIDs(of: actor.regionID))) }
+        if let unit = actor.unitID { return base.filter(\.$unit.$id == unit) }
+        return nil
     }
 
     /// What the account's inbox holds for it: unanswered items, those past their deadline, and
@@ -281,10 +274,7 @@ public struct FeedbackService: Sendable {
     }
 
     private func openItems(actor: Actor, tree: RegionTree) -> QueryBuilder<Feedback>? {
-        let base = Feedback.query(on: db).filter(\.$body != nil).filter(\.$state == FeedbackState.received.rawValue)
-        if actor.isAdmin { return base.filter(\.$region.$id ~~ Array(tree.subtreeIDs(of: actor.regionID))) }
-        if let unit = actor.unitID { return base.filter(\.$unit.$id == unit) }
-        return nil
+        opinions(for: actor, tree: tree)?.filter(\.$state == FeedbackState.received.rawValue)
     }
 
     public func notice(actor: Actor, tree: RegionTree, seenAt: Date?, now: Date = Date()) async throws -> Notice? {

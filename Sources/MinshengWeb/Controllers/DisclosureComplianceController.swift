@@ -16,49 +16,32 @@ struct DisclosureComplianceController: RouteCollection {
         signedIn.post("plans", ":id", "disclosure", "rule", use: rule)
     }
 
-    /// The report the request asks for, within what the account may see.
-    private struct Shown {
-        var principal: Principal
-        var planID: Int
-        var top: Int
-        var focus: Int
-        var report: DisclosureComplianceService.Report
-    }
-
-    private func report(_ req: Request) async throws -> Shown {
-        let principal = try AccessPolicy.signedIn.check(req)
-        let (id, region, month) = try PlanController.parameters(req)
-        let service = DisclosureComplianceService(db: req.db)
-        guard let (top, focus) = try await ReportingService(db: req.db).planFocus(planID: id, requested: region, scopeRegionID: principal.regionID, tree: principal.tree) else {
+    private func report(_ req: Request) async throws -> (PlanReportScope, DisclosureComplianceService.Report) {
+        let scope = try await PlanReportScope.resolve(req)
+        guard let report = try await DisclosureComplianceService(db: req.db).report(planID: scope.planID, focusRegionID: scope.focus, month: scope.month,
+                                                                                    tree: scope.principal.tree) else {
             throw Abort(.notFound, reason: "未找到该计划，或您无权查看。")
         }
-        var shown = month.flatMap { (1...12).contains($0) ? $0 : nil }
-        if shown == nil { shown = try await ReportingService(db: req.db).defaultMonth(planID: id, regionID: focus) }
-        guard let report = try await service.report(planID: id, focusRegionID: focus, month: shown ?? 12, tree: principal.tree) else {
-            throw Abort(.notFound, reason: "未找到该计划，或您无权查看。")
-        }
-        return Shown(principal: principal, planID: id, top: top, focus: focus, report: report)
+        return (scope, report)
     }
 
     func page(req: Request) async throws -> Response {
-        let shown = try await report(req)
-        let (principal, report, focus) = (shown.principal, shown.report, shown.focus)
-        let flagged = try await DisclosureService(db: req.db).flagged(projectIDs: Array(Set(report.rows.map(\.projectID))), regionID: focus, tree: principal.tree)
-        let mayRule = try await principal.isOffice(ofPlan: shown.planID, on: req.db)
-        let chain = (principal.tree.ancestors(of: focus).reversed() + [principal.tree[focus]].compactMap { $0 })
-            .filter { principal.tree.isWithin($0.id, of: shown.top) }
-        return req.page(DisclosureCompliancePage(planID: shown.planID, focusRegionID: focus, report: report, flagged: flagged, mayRule: mayRule,
-                                                 trail: chain.map { ($0.id, $0.name) }, tree: principal.tree)
+        let (scope, report) = try await report(req)
+        let principal = scope.principal
+        let flagged = try await DisclosureService(db: req.db).flagged(projectIDs: Array(Set(report.rows.map(\.projectID))), regionID: scope.focus, tree: principal.tree)
+        let mayRule = try await principal.isOffice(ofPlan: scope.planID, on: req.db)
+        return req.page(DisclosureCompliancePage(planID: scope.planID, focusRegionID: scope.focus, report: report, flagged: flagged, mayRule: mayRule,
+                                                 trail: scope.trail, tree: principal.tree)
             .render(in: PageContext(request: req)))
     }
 
     func csv(req: Request) async throws -> Response {
-        let report = try await report(req).report
+        let report = try await report(req).1
         return Download.response(Data(DisclosureExport.csv(report.table).utf8), fileName: Self.fileName(report, "csv"), type: .csv)
     }
 
     func xlsx(req: Request) async throws -> Response {
-        let report = try await report(req).report
+        let report = try await report(req).1
         return Download.response(try DisclosureExport.workbook(report.table).data(), fileName: Self.fileName(report, "xlsx"), type: .xlsx)
     }
 

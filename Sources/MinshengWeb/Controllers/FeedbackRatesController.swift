@@ -15,49 +15,32 @@ struct FeedbackRatesController: RouteCollection {
         signedIn.post("plans", ":id", "feedback", "rules", use: rules)
     }
 
-    private struct Shown {
-        var principal: Principal
-        var planID: Int
-        var top: Int
-        var focus: Int
-        var table: FeedbackTable
-    }
-
-    private func table(_ req: Request) async throws -> Shown {
-        let principal = try AccessPolicy.signedIn.check(req)
-        let (id, region, month) = try PlanController.parameters(req)
-        let scope = ReportingService(db: req.db)
-        guard let (top, focus) = try await scope.planFocus(planID: id, requested: region, scopeRegionID: principal.regionID, tree: principal.tree) else {
+    private func table(_ req: Request) async throws -> (PlanReportScope, FeedbackTable) {
+        let scope = try await PlanReportScope.resolve(req)
+        guard let table = try await FeedbackService(db: req.db).table(planID: scope.planID, focusRegionID: scope.focus, month: scope.month,
+                                                                      tree: scope.principal.tree) else {
             throw Abort(.notFound, reason: "未找到该计划，或您无权查看。")
         }
-        var shown = month.flatMap { (1...12).contains($0) ? $0 : nil }
-        if shown == nil { shown = try await scope.defaultMonth(planID: id, regionID: focus) }
-        guard let table = try await FeedbackService(db: req.db).table(planID: id, focusRegionID: focus, month: shown ?? 12, tree: principal.tree) else {
-            throw Abort(.notFound, reason: "未找到该计划，或您无权查看。")
-        }
-        return Shown(principal: principal, planID: id, top: top, focus: focus, table: table)
+        return (scope, table)
     }
 
     func page(req: Request) async throws -> Response {
-        let shown = try await table(req)
-        let principal = shown.principal
-        let mayRule = try await principal.isOffice(ofPlan: shown.planID, on: req.db)
-        let chain = (principal.tree.ancestors(of: shown.focus).reversed() + [principal.tree[shown.focus]].compactMap { $0 })
-            .filter { principal.tree.isWithin($0.id, of: shown.top) }
-        let children = Dictionary(principal.tree.children(of: shown.focus).map { ($0.name, $0.id) }, uniquingKeysWith: { first, _ in first })
-        return req.page(FeedbackRatesPage(planID: shown.planID, focusRegionID: shown.focus, table: shown.table, mayRule: mayRule,
-                                          trail: chain.map { ($0.id, $0.name) },
-                                          drillable: children.filter { !principal.tree.children(of: $0.value).isEmpty })
+        let (scope, table) = try await table(req)
+        let tree = scope.principal.tree
+        let mayRule = try await scope.principal.isOffice(ofPlan: scope.planID, on: req.db)
+        let children = Dictionary(tree.children(of: scope.focus).map { ($0.name, $0.id) }, uniquingKeysWith: { first, _ in first })
+        return req.page(FeedbackRatesPage(planID: scope.planID, focusRegionID: scope.focus, table: table, mayRule: mayRule, trail: scope.trail,
+                                          drillable: children.filter { !tree.children(of: $0.value).isEmpty })
             .render(in: PageContext(request: req)))
     }
 
     func csv(req: Request) async throws -> Response {
-        let table = try await table(req).table
+        let table = try await table(req).1
         return Download.response(Data(FeedbackExport.csv(table).utf8), fileName: FeedbackExport.title(table) + ".csv", type: .csv)
     }
 
     func xlsx(req: Request) async throws -> Response {
-        let table = try await table(req).table
+        let table = try await table(req).1
         return Download.response(try FeedbackExport.workbook(table).data(), fileName: FeedbackExport.title(table) + ".xlsx", type: .xlsx)
     }
 

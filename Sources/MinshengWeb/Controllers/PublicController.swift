@@ -46,8 +46,9 @@ struct PublicController: RouteCollection {
         return forwarded
     }
 
-    /// A rating and/or an opinion from the public page. The answer is the page itself (never
-    /// cached) with a thank-you or the reason it was refused, the typed text kept.
+    /// A rating and/or an opinion from the public page. Accepted: a redirect to the page, which
+    /// thanks the sender. Refused: the page itself (never cached) with the reason, the typed text
+    /// kept, and a question to answer after a burst.
     func feedback(req: Request) async throws -> Response {
         let (project, region) = try ids(req)
         let form = (try? req.content.decode(FeedbackForm.self)) ?? FeedbackForm()
@@ -55,8 +56,8 @@ struct PublicController: RouteCollection {
         let submission = FeedbackService.Submission(projectID: project, regionID: region, rating: form.rating ?? "", text: form.text ?? "",
                                                     phone: form.phone ?? "", address: Self.clientAddress(req), browser: browser,
                                                     challengeToken: form.challenge, challengeAnswer: form.answer)
-        var notice: PublicProjectPage.Notice
-        var status = HTTPResponseStatus.ok
+        let notice: PublicProjectPage.Notice
+        let status: HTTPResponseStatus
         var question: FeedbackChallenge.Question? = nil
         do {
             _ = try await FeedbackService(db: req.db).submit(submission, challenge: req.application.feedbackChallenge)
@@ -71,7 +72,8 @@ struct PublicController: RouteCollection {
             if error.kind == .challenge { question = req.application.feedbackChallenge.issue() }
         }
         let page = try await page(req)
-        let typed = notice.ok ? [:] : ["rating": form.rating ?? "", "text": String((form.text ?? "").prefix(2000)), "phone": String((form.phone ?? "").prefix(40))]
+        // Refused: the page again, with the reason and what was typed.
+        let typed = ["rating": form.rating ?? "", "text": String((form.text ?? "").prefix(2000)), "phone": String((form.phone ?? "").prefix(40))]
         let html = PublicProjectPage(page: page, url: Self.url(req, page), notice: notice, typed: typed, question: question).render()
         var headers = HTTPHeaders()
         headers.contentType = .html

@@ -6,19 +6,7 @@ enum Chromium {
     struct Failure: Error, CustomStringConvertible { let description: String }
 
     static func path() throws -> String {
-        let candidates = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        if let found = candidates.first(where: FileManager.default.isExecutableFile(atPath:)) { return found }
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../../Scripts/ensure-chromium.sh").standardized.path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script]
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, let found = candidates.first(where: FileManager.default.isExecutableFile(atPath:)) else {
-            throw Failure(description: "chromium is missing and could not be installed (Scripts/ensure-chromium.sh)")
-        }
-        return found
+        try TestTool.path(["/usr/bin/chromium", "/usr/bin/chromium-browser"], installer: "ensure-chromium.sh")
     }
 
     /// The DOM of `html` (served from a file) after Chromium has parsed it and run whatever

@@ -4,18 +4,7 @@ import Foundation
 /// the project's own script when missing.
 enum ZBar {
     static func path() throws -> String {
-        for path in ["/usr/bin/zbarimg", "/usr/local/bin/zbarimg"] where FileManager.default.isExecutableFile(atPath: path) { return path }
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../../Scripts/ensure-zbar.sh").standardized.path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script]
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/zbarimg") else {
-            throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "zbarimg is missing and could not be installed (Scripts/ensure-zbar.sh)"])
-        }
-        return "/usr/bin/zbarimg"
+        try TestTool.path(["/usr/bin/zbarimg", "/usr/local/bin/zbarimg"], installer: "ensure-zbar.sh")
     }
 
     /// The text of the one QR code in the PNG.

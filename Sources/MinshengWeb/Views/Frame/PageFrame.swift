@@ -115,6 +115,17 @@ enum Fragments {
              .unwrap(subtitle) { .p(.class("subtitle"), .text($0)) })
     }
 
+    /// The months a report page can show, the shown one marked; `url` links the others.
+    static func monthPicker<Months: Sequence>(_ months: Months, current: Int?, label: String, url: @escaping (Int) -> String) -> Node<HTML.BodyContext>
+        where Months.Element == Int {
+        .nav(.class("months"), .attr("aria-label", label),
+             .span(.class("label"), .text(label + "：")),
+             .forEach(Array(months)) { month in
+                 month == current ? .span(.class("month current"), .text("\(month) 月"))
+                     : .a(.class("month"), .attr("href", url(month)), .text("\(month) 月"))
+             })
+    }
+
     static func stat(_ label: String, _ value: String, tone: String = "") -> Node<HTML.BodyContext> {
         .div(.class("stat " + tone), .div(.class("stat-value"), .text(value)), .div(.class("stat-label"), .text(label)))
     }

@@ -43,19 +43,11 @@ struct DisclosureCompliancePage {
             .a(.class("button"), .attr("href", "/plans/\(planID)/disclosure.xlsx?region=\(focusRegionID)&month=\(report.month)"), .text("导出 Excel")),
             .a(.class("button"), .attr("href", "/plans/\(planID)/disclosure.csv?region=\(focusRegionID)&month=\(report.month)"), .text("导出 CSV")))
         let body: Node<HTML.BodyContext> = .group(
-            header, monthPicker(), ruleLine(context: context), stats, exports,
+            header, Fragments.monthPicker(1...12, current: report.month, label: "统计截至", url: { url(month: $0) }), ruleLine(context: context), stats, exports,
             rows.isEmpty ? Fragments.empty("该计划在\(report.regionName)没有分解到项目。") : .group(regions(), matrix(), shortList(), gaps(), quality()))
         return PageFrame.render(title: "信息公开考核", context: context, body: body)
     }
 
-    private func monthPicker() -> Node<HTML.BodyContext> {
-        .nav(.class("months"), .attr("aria-label", "统计截至月份"),
-             .span(.class("label"), .text("统计截至：")),
-             .forEach(1...12) { month in
-                 month == report.month ? .span(.class("month current"), .text("\(month) 月"))
-                     : .a(.class("month"), .attr("href", url(month: month)), .text("\(month) 月"))
-             })
-    }
 
     private func ruleLine(context: PageContext) -> Node<HTML.BodyContext> {
         let rule = report.rule

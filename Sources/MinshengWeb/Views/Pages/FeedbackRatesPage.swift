@@ -40,7 +40,7 @@ struct FeedbackRatesPage {
             .a(.class("button"), .attr("href", "/plans/\(planID)/feedback.csv" + query), .text("导出 CSV")),
             .a(.class("button"), .attr("href", SiteURL.feedbackInbox.path), .text("群众意见处理")))
         let body: Node<HTML.BodyContext> = .group(
-            header, monthPicker(), rules(context: context), stats, exports, shortUnits(),
+            header, Fragments.monthPicker(1...12, current: table.month, label: "统计截至", url: { url(month: $0) }), rules(context: context), stats, exports, shortUnits(),
             section("按区划", rows: table.regions, link: true),
             section("按项目", rows: table.projects),
             section("按责任单位", rows: table.units, empty: "还没有单位收到意见建议或评价。"),
@@ -53,14 +53,6 @@ struct FeedbackRatesPage {
         return Figures.quantity(Exact.roundedDouble(Exact.decimal(value), scale: 1)) + " 小时"
     }
 
-    private func monthPicker() -> Node<HTML.BodyContext> {
-        .nav(.class("months"), .attr("aria-label", "统计截至月份"),
-             .span(.class("label"), .text("统计截至：")),
-             .forEach(1...12) { month in
-                 month == table.month ? .span(.class("month current"), .text("\(month) 月"))
-                     : .a(.class("month"), .attr("href", url(month: month)), .text("\(month) 月"))
-             })
-    }
 
     private func rules(context: PageContext) -> Node<HTML.BodyContext> {
         let text = "答复期限：收到后 \(table.replyDays) 个工作日内答复（每条意见建议都要答复，表扬也要回应）。"

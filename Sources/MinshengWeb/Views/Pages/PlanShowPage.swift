@@ -84,13 +84,9 @@ struct PlanShowPage {
 
     private func monthPicker(_ summary: PlanService.Summary) -> Node<HTML.BodyContext> {
         guard !browser.months.isEmpty else { return .p(.class("muted"), .text("尚无已报送的进度数据，表中仅显示目标任务。")) }
-        return .nav(.class("months"), .attr("aria-label", "调度月份"),
-                    .span(.class("label"), .text("调度月份：")),
-                    .forEach(browser.months) { month in
-                        month == summary.month
-                            ? .span(.class("month current"), .text("\(month) 月"))
-                            : .a(.class("month"), .attr("href", SiteURL.plan(id: summary.id, region: browser.focus.regionID, month: month).path), .text("\(month) 月"))
-                    })
+        return Fragments.monthPicker(browser.months, current: summary.month, label: "调度月份") { month in
+            SiteURL.plan(id: summary.id, region: browser.focus.regionID, month: month).path
+        }
     }
 
     private func indicatorRow(_ indicator: PlanService.IndicatorRow, columns: [PlanService.Column], seq: String?) -> Node<HTML.TableContext> {
