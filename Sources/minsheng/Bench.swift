@@ -35,7 +35,7 @@ struct Bench: AsyncParsableCommand {
                 let progressRows = shape.progressRows()
                 let importer = PlanImporter(db: app.db)
                 let planStart = DispatchTime.now()
-                let planSummary = try await importer.importPlan(try PlanFile.parse(rows: planRows), regionName: "湖南省", year: 2024, by: nil)
+                let planSummary = try await importer.importPlan(try PlanFile.parse(rows: planRows), regionName: "湖南省", year: 2024, createRegions: true, by: nil)
                 let planTime = seconds(since: planStart)
                 let progressStart = DispatchTime.now()
                 let parsed = try ProgressFile.parse(rows: progressRows)

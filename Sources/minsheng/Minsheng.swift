@@ -229,11 +229,14 @@ struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "plan", abstract: "Import a plan and its decomposition.")
         @OptionGroup var store: StoreOptions
         @OptionGroup var target: Target
+        @ArgumentParser.Flag(name: .customLong("create-regions"), help: "Create the regions the file names that do not exist yet (refused otherwise).")
+        var createRegions = false
 
         func run() async throws {
             try await withApp(store.config()) { app in
                 let rows = try PlanFile.parse(rows: try target.rows())
-                let summary = try await PlanImporter(db: app.db).importPlan(rows, regionName: target.region, year: target.year, by: nil)
+                let summary = try await PlanImporter(db: app.db).importPlan(rows, regionName: target.region, year: target.year,
+                                                                            createRegions: createRegions, by: nil)
                 say("已导入计划：\(summary.plans) 个计划，新增 \(summary.items) 个实事、\(summary.projects) 个项目、\(summary.indicators) 个指标，写入 \(summary.targets) 条任务分解。")
                 if !summary.regionsCreated.isEmpty { say("新建行政区划：" + summary.regionsCreated.joined(separator: "、")) }
             }

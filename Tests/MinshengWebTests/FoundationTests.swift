@@ -14,7 +14,7 @@ final class MigrationTests: XCTestCase {
         // then every table exists and is empty, and the health check answers
         let sql = try app.db.sql
         for table in ["regions", "units", "accounts", "years", "plans", "items", "projects", "indicators",
-                      "indicator_units", "targets", "progress_reports", "audit_events", "_fluent_sessions"] {
+                      "indicator_units", "targets", "progress_reports", "audit_events", "sessions", "login_attempts"] {
             let rows = try await sql.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)").all()
             XCTAssertEqual(try rows.first?.decode(column: "n", as: Int.self), 0, table)
         }
@@ -147,11 +147,20 @@ final class CSRFTests: XCTestCase {
         try await TestApp.run { app in
         let fixture = try await Fixture.load(into: app)
         let browser = TestBrowser(app)
-        // the sign-in form itself needs the token
-        try await browser.get("/login")
-        let login = try await browser.post("/login", [("username", "city_admin"), ("password", Fixture.password)], csrf: false)
-        XCTAssertEqual(login.status, .forbidden)
-        XCTAssertTrue(login.body.contains("安全令牌"))
+        // The sign-in form has no session to hold a token (GET /login makes none): a post from
+        // another site, or from an opaque or unreadable origin, is refused and signs nobody in.
+        let form = try await browser.get("/login")
+        XCTAssertNil(form.headers.setCookie?["minsheng_session"], "no session for an anonymous visit to the sign-in page")
+        let body = "username=city_admin&password=" + TestBrowser.encode(Fixture.password)
+        for origin in ["https://evil.example", "null", "not a url", "javascript:alert(1)"] {
+            let login = try await browser.send(.POST, "/login", body: body, contentType: "application/x-www-form-urlencoded", headers: ["Origin": origin])
+            XCTAssertEqual(login.status, .forbidden, origin)
+            XCTAssertNil(login.headers.setCookie?["minsheng_session"], origin)
+        }
+        let crossSite = try await browser.send(.POST, "/login", body: body, contentType: "application/x-www-form-urlencoded",
+                                               headers: ["Sec-Fetch-Site": "cross-site"])
+        XCTAssertEqual(crossSite.status, .forbidden)
+        XCTAssertNil(browser.cookie, "still signed out")
         // signed in, a form without the token (or with a forged one) changes nothing
         try await browser.signIn("city_admin")
         let before = try await Region.query(on: app.db).count()

@@ -33,7 +33,7 @@ final class ImportTests: XCTestCase {
                  ["第 2 行，“指标任务”列：计划中没有项目“普惠性托育“护蕾”行动”的指标“不存在的指标”。"]),
                 ("duplicate rows", "\(header)\n\(good)\n\(good)", ["第 3 行，“行政区划”列：与第 2 行重复（同一月份、指标和行政区划）。"]),
                 ("negative and non-numeric", "\(header)\n2024-11,普惠性托育“护蕾”行动,新增普惠性托位,双清区,-5,,\n2024-11,普惠性托育“护蕾”行动,新增普惠性托位,大祥区,十二,,",
-                 ["第 2 行，“完成数量”列：不能为负数。", "第 3 行，“完成数量”列：应为数字。"]),
+                 ["第 2 行，“完成数量”列：不能为负数。", "第 3 行，“完成数量”列：应为十进制数字（如 1234 或 12.5），不接受十六进制、科学计数法等写法。"]),
                 ("a file's own and the plan's problems together", "\(header)\n2024-11,普惠性托育“护蕾”行动,新增普惠性托位,火星区,1,,\n2024-11,普惠性托育“护蕾”行动,新增普惠性托位,大祥区,-2,,",
                  ["第 2 行，“行政区划”列：“火星区”不是邵阳市的下级行政区划。", "第 3 行，“完成数量”列：不能为负数。"]),
                 ("over 1000%", "\(header)\n2024-11,建成县域普通高中“徐特立项目”,建成县域普通高中“徐特立项目”,邵东市,,1200%,",
@@ -125,7 +125,15 @@ final class ImportTests: XCTestCase {
             try await county.signIn("shuangqing", "minsheng2024")
             try await XCTAssertEqualAsync(try await county.get("/imports").status, .ok)
             // GB18030, as WPS saves it on Chinese Windows
-            let gb = try await county.upload("/imports/plan", fields: [("region", "\(shuangqing)"), ("year", "2024")], file: Self.gb18030(plan), fileName: "计划.csv")
+            // A region the file names that does not exist yet is refused by row, nothing written,
+            // until the office ticks the box that creates it (a typo would otherwise become a county).
+            let unconfirmed = try await county.upload("/imports/plan", fields: [("region", "\(shuangqing)"), ("year", "2024")], file: Self.gb18030(plan), fileName: "计划.csv")
+            XCTAssertEqual(unconfirmed.status, .unprocessableEntity)
+            XCTAssertTrue(unconfirmed.body.contains("第 3 行，“行政区划”列：“渡头桥街道”不是双清区的下级行政区划"), "the row named")
+            try await XCTAssertEqualAsync(try await Region.query(on: app.db).filter(\.$name == "渡头桥街道").count(), 0)
+            try await XCTAssertEqualAsync(try await Plan.query(on: app.db).filter(\.$owner.$id == shuangqing).count(), 0)
+            let gb = try await county.upload("/imports/plan", fields: [("region", "\(shuangqing)"), ("year", "2024"), ("createRegions", "1")],
+                                             file: Self.gb18030(plan), fileName: "计划.csv")
             XCTAssertEqual(gb.status, .seeOther)
             let notice = try await county.get("/imports")
             XCTAssertTrue(notice.body.contains("新建行政区划：渡头桥街道"), "the new sub-district is created under 双清区")

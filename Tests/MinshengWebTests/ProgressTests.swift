@@ -62,7 +62,7 @@ final class ReferenceProgressTests: XCTestCase {
                 progress.append(["2024-09", row.name, row.name, "湘乡市", row.quantity ?? "", row.quantity == nil ? row.printed + "%" : "", ""])
             }
             let importer = PlanImporter(db: app.db)
-            _ = try await importer.importPlan(try PlanFile.parse(rows: plan), regionName: "湘乡市", year: 2024, by: nil)
+            _ = try await importer.importPlan(try PlanFile.parse(rows: plan), regionName: "湘乡市", year: 2024, createRegions: true, by: nil)
             let summary = try await importer.importProgress(try ProgressFile.parse(rows: progress), regionName: "湘乡市", year: 2024, by: nil)
             XCTAssertEqual(summary.written, 45, "the county's own rows are its figures: nothing is decomposed below it")
             XCTAssertEqual(summary.aggregateRowsIgnored, 0)

@@ -343,7 +343,7 @@ final class MonthlyUpdateMatrixTests: XCTestCase {
             for (index, entry) in Self.annex4.enumerated() {
                 rows.append(["省定", "\(index + 1)", "省级民生实事", entry.project, entry.project, "项", "进度", "求和", entry.unit, "湘乡市", "1"])
             }
-            _ = try await PlanImporter(db: db).importPlan(try PlanFile.parse(rows: rows), regionName: "湘乡市", year: 2024, by: nil)
+            _ = try await PlanImporter(db: db).importPlan(try PlanFile.parse(rows: rows), regionName: "湘乡市", year: 2024, createRegions: true, by: nil)
             let tree = try await RegionService(db: db).tree()
             let xiangxiang = try await XCTUnwrapAsync(try await Region.query(on: db).filter(\.$name == "湘乡市").first()?.id)
             let plan = try await ProgressReportService(db: db).resolve(regionName: "湘乡市", year: 2024, level: .province).planID

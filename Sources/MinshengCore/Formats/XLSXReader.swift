@@ -202,6 +202,8 @@ private final class SheetHandler: NSObject, XMLParserDelegate {
                 guard let index = XLSXReader.columnIndex(reference), index < Self.maxColumns else { fail("工作表的列数过多。", parser); return }
                 column = index
             }
+            // Cells without a reference take the next column: they count against the limit too.
+            guard column < Self.maxColumns else { fail("工作表的列数过多。", parser); return }
             type = attributeDict["t"] ?? "n"
             value = ""
         case "v":

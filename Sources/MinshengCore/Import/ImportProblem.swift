@@ -24,3 +24,11 @@ public struct ImportRefusal: Error, Sendable, Equatable {
     public var problems: [ImportProblem]
     public init(_ problems: [ImportProblem]) { self.problems = problems }
 }
+
+extension String {
+    /// Cell text as an error message repeats it: at most `limit` characters, then "…", so that a
+    /// hostile or runaway cell cannot fill the page with its own text.
+    public func echoed(_ limit: Int = 40) -> String {
+        count <= limit ? self : String(prefix(limit)) + "…"
+    }
+}

@@ -28,7 +28,7 @@ public enum PlanFile {
         guard let first = rows.first else { throw ImportRefusal([ImportProblem(row: nil, column: nil, reason: "文件为空。")]) }
         let head = first.map { $0.trimmingCharacters(in: .whitespaces) }
         guard head == header else {
-            throw ImportRefusal([ImportProblem(row: 1, column: nil, reason: "表头应为“\(header.joined(separator: ","))”，实际为“\(head.joined(separator: ","))”。")])
+            throw ImportRefusal([ImportProblem(row: 1, column: nil, reason: "表头应为“\(header.joined(separator: ","))”，实际为“\(head.joined(separator: ",").echoed(200))”。")])
         }
         var problems: [ImportProblem] = []
         var result: [Row] = []
@@ -55,9 +55,11 @@ public enum PlanFile {
             var target: Double? = nil
             var note: String? = nil
             if !f[10].isEmpty {
-                if let number = Double(f[10]), number.isFinite {
+                if let number = ImportNumber.value(f[10]) {
                     guard number >= 0 else { problem(10, "目标任务不能为负数。"); continue }
                     target = number
+                } else if ImportNumber.looksNumeric(f[10]), let reason = ImportNumber.problem(f[10]) {
+                    problem(10, "目标任务" + reason); continue
                 } else {
                     note = f[10]
                 }
@@ -101,8 +103,7 @@ public enum ProgressFile {
         if trimmed == "是" { return 100 }
         if trimmed == "否" { return 0 }
         let number = trimmed.hasSuffix("%") ? String(trimmed.dropLast()) : trimmed
-        guard let value = Double(number), value.isFinite else { return nil }
-        return value
+        return ImportNumber.value(number)
     }
 
     public static func parse(rows: [[String]]) throws -> [Row] {
@@ -118,7 +119,7 @@ public enum ProgressFile {
         guard let first = rows.first else { throw ImportRefusal([ImportProblem(row: nil, column: nil, reason: "文件为空。")]) }
         let head = first.map { $0.trimmingCharacters(in: .whitespaces) }
         guard head == header else {
-            throw ImportRefusal([ImportProblem(row: 1, column: nil, reason: "表头应为“\(header.joined(separator: ","))”，实际为“\(head.joined(separator: ","))”。")])
+            throw ImportRefusal([ImportProblem(row: 1, column: nil, reason: "表头应为“\(header.joined(separator: ","))”，实际为“\(head.joined(separator: ",").echoed(200))”。")])
         }
         var problems: [ImportProblem] = []
         var result: [Row] = []
@@ -141,13 +142,13 @@ public enum ProgressFile {
             if f[3].isEmpty { problem(3, "不能为空。"); continue }
             var quantity: Double? = nil
             if !f[4].isEmpty {
-                guard let q = Double(f[4]), q.isFinite else { problem(4, "应为数字。"); continue }
+                guard let q = ImportNumber.value(f[4]) else { problem(4, ImportNumber.problem(f[4]) ?? "应为数字。"); continue }
                 guard q >= 0 else { problem(4, "不能为负数。"); continue }
                 quantity = q
             }
             var progress: Double? = nil
             if !f[5].isEmpty {
-                guard let p = percent(f[5]) else { problem(5, "应为百分比，如 92.79% 或 92.79。"); continue }
+                guard let p = percent(f[5]) else { problem(5, "应为百分比，如 92.79% 或 92.79（十进制数字）。"); continue }
                 guard p >= 0 else { problem(5, "不能为负数。"); continue }
                 guard p <= 1000 else { problem(5, "进度超过 1000%，请核对。"); continue }
                 progress = p

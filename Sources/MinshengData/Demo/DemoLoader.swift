@@ -65,7 +65,7 @@ public struct DemoLoader: Sendable {
                                      ("plan-shaodong-2023-province", "邵东市", 2023), ("plan-shaodong-2023-city", "邵东市", 2023),
                                      ("plan-shaodong-2023-county", "邵东市", 2023)] {
             let rows = try PlanFile.parse(rows: try Self.resource(file))
-            _ = try await importer.importPlan(rows, regionName: region, year: year, by: nil)
+            _ = try await importer.importPlan(rows, regionName: region, year: year, createRegions: true, by: nil)
         }
         try await nameSourcesAndTitles()
         try await fillContent(try Self.resource("content-shaoyang-2024-province"))

@@ -207,7 +207,7 @@ public struct AcceptanceService: Sendable {
         let text = rawLimit.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "%", with: "")
         var limit: Double? = nil
         if !text.isEmpty {
-            guard let value = Double(text), value.isFinite, value >= 0, value <= 100 else { throw ServiceError.invalid("差距上限应为 0 至 100 之间的百分数，如 10 表示 10%。") }
+            guard let value = ImportNumber.value(text), value >= 0, value <= 100 else { throw ServiceError.invalid("差距上限应为 0 至 100 之间的百分数，如 10 表示 10%。") }
             limit = value
         }
         let row: PlanMonth

@@ -7,11 +7,13 @@ public struct AccountService: Sendable {
     public let db: any Database
     public let hasher: any PasswordHashing
     public let throttle: LoginThrottle
+    public let secret: InstanceSecret
 
-    public init(db: any Database, hasher: any PasswordHashing, throttle: LoginThrottle = LoginThrottle()) {
+    public init(db: any Database, hasher: any PasswordHashing, throttle: LoginThrottle = LoginThrottle(), secret: InstanceSecret = InstanceSecret()) {
         self.db = db
         self.hasher = hasher
         self.throttle = throttle
+        self.secret = secret
     }
 
     public enum SignIn: Sendable {
@@ -82,47 +84,86 @@ public struct AccountService: Sendable {
         return account
     }
 
-    /// Checks a sign-in attempt, counting failures and locking after too many.
-    public func signIn(username: String, password: String, now: Date = Date()) async throws -> SignIn {
-        guard password.count <= PasswordRules.maximumLength, username.count <= 64,
-              let account = try await find(username: username) else {
+    /// A hash of a password nobody knows, made with the same hasher: an unknown name is checked
+    /// against it, so that it takes as long to answer as a known one.
+    private final class Decoy: @unchecked Sendable {
+        private let lock = NSLock()
+        private var hash: String?
+        func hash(with hasher: any PasswordHashing) -> String {
+            lock.withLock {
+                if let hash { return hash }
+                let made = (try? hasher.hash(AccountService.randomPassword(length: 20))) ?? ""
+                hash = made
+                return made
+            }
+        }
+    }
+    private static let decoy = Decoy()
+
+    /// Checks a sign-in attempt from `address`, counting failures per account and address and
+    /// locking that pair after too many. The count is read, decided and written in one
+    /// transaction (parallel attempts cannot each see a count below the limit); the password is
+    /// checked before, outside it (bcrypt takes a quarter second).
+    public func signIn(username: String, password: String, address: String = "", now: Date = Date()) async throws -> SignIn {
+        let known = password.count <= PasswordRules.maximumLength && username.count <= 64 ? try await find(username: username) : nil
+        guard let account = known, let accountID = account.id else {
+            _ = try? hasher.verify(String(password.prefix(PasswordRules.maximumLength)), against: Self.decoy.hash(with: hasher))
             return .failure(delay: 0)
         }
-        guard account.active else { return .inactive }
-        if throttle.isLocked(until: account.lockedUntil, now: now), let until = account.lockedUntil {
-            return .locked(until: until)
-        }
-        if try hasher.verify(password, against: account.passwordHash) {
-            account.failedLogins = 0
-            account.lockedUntil = nil
-            account.lastLoginAt = now
+        let addressHash = InstanceSecret.hash(address, purpose: "login", key: try await secret.key(on: db))
+        let existing = try await LoginAttempt.query(on: db).filter(\.$accountID == accountID).filter(\.$addressHash == addressHash).first()
+        if let until = existing?.lockedUntil, throttle.isLocked(until: until, now: now) { return .locked(until: until) }
+        let right = try hasher.verify(password, against: account.passwordHash)
+        guard account.active else { return right ? .inactive : .failure(delay: 0) }
+        let throttle = self.throttle
+        return try await db.write(locking: [.account("\(accountID)")]) { db in
+            let attempt = try await LoginAttempt.query(on: db).filter(\.$accountID == accountID).filter(\.$addressHash == addressHash).first()
+            if let until = attempt?.lockedUntil, throttle.isLocked(until: until, now: now) { return .locked(until: until) }
+            guard let account = try await Account.find(accountID, on: db) else { return .failure(delay: 0) }
+            if right {
+                try await LoginAttempt.query(on: db).filter(\.$accountID == accountID).filter(\.$addressHash == addressHash).delete()
+                account.failedLogins = 0
+                account.lastLoginAt = now
+                try await account.save(on: db)
+                return .success(account)
+            }
+            let row = attempt ?? LoginAttempt()
+            // A lock that has run out starts a fresh count.
+            if row.lockedUntil != nil { row.failures = 0; row.lockedUntil = nil }
+            row.accountID = accountID
+            row.addressHash = addressHash
+            row.failures = (attempt == nil ? 0 : row.failures) + 1
+            row.updatedAt = now
+            let failures = row.failures
+            account.failedLogins += 1
+            if let until = throttle.lockUntil(afterFailures: failures, now: now) {
+                row.lockedUntil = until
+                account.lockedUntil = until
+                try await row.save(on: db)
+                try await account.save(on: db)
+                try await AuditLog.record("account.lock", subject: "账号 \(account.username)", detail: "同一网络地址连续 \(failures) 次登录失败", by: nil, on: db)
+                return .locked(until: until)
+            }
+            try await row.save(on: db)
             try await account.save(on: db)
-            return .success(account)
+            return .failure(delay: throttle.delay(afterFailures: failures))
         }
-        // A lock that has run out starts a fresh count.
-        if account.lockedUntil != nil { account.failedLogins = 0; account.lockedUntil = nil }
-        account.failedLogins += 1
-        let failures = account.failedLogins
-        if let until = throttle.lockUntil(afterFailures: failures, now: now) {
-            account.lockedUntil = until
-            try await account.save(on: db)
-            try await AuditLog.record("account.lock", subject: "账号 \(account.username)", detail: "连续 \(failures) 次登录失败", by: nil, on: db)
-            return .locked(until: until)
-        }
-        try await account.save(on: db)
-        return .failure(delay: throttle.delay(afterFailures: failures))
     }
 
     /// The account's own change: the current password must be right.
-    public func changePassword(_ account: Account, current: String, new: String, confirmation: String) async throws {
+    public func changePassword(_ account: Account, current: String, new: String, confirmation: String, keepSession: String? = nil) async throws {
         guard try hasher.verify(current, against: account.passwordHash) else { throw ServiceError.invalid("当前密码不正确。") }
         guard new == confirmation else { throw ServiceError.invalid("两次输入的新密码不一致。") }
         guard new != current else { throw ServiceError.invalid("新密码不能与当前密码相同。") }
         if let problem = PasswordRules.problem(with: new, username: account.username) { throw ServiceError.invalid(problem) }
         account.passwordHash = try hasher.hash(new)
         account.mustChangePassword = false
-        try await account.save(on: db)
-        try await AuditLog.record("account.password", subject: "账号 \(account.username)", detail: "本人修改密码", by: account.id, on: db)
+        try await db.write { db in
+            try await account.save(on: db)
+            // Every other browser signed in as this account is signed out.
+            if let id = account.id { try await SessionStore.endSessions(of: id, except: keepSession, on: db) }
+            try await AuditLog.record("account.password", subject: "账号 \(account.username)", detail: "本人修改密码", by: account.id, on: db)
+        }
     }
 
     /// An administrator's reset: the account must change it at next sign-in.
@@ -132,15 +173,24 @@ public struct AccountService: Sendable {
         account.mustChangePassword = true
         account.failedLogins = 0
         account.lockedUntil = nil
-        try await account.save(on: db)
-        try await AuditLog.record("account.reset", subject: "账号 \(account.username)", detail: "管理员重置密码", by: accountID, on: db)
+        try await db.write { db in
+            try await account.save(on: db)
+            if let id = account.id {
+                try await LoginAttempt.query(on: db).filter(\.$accountID == id).delete()
+                try await SessionStore.endSessions(of: id, on: db)
+            }
+            try await AuditLog.record("account.reset", subject: "账号 \(account.username)", detail: "管理员重置密码", by: accountID, on: db)
+        }
     }
 
     public func setActive(_ account: Account, _ active: Bool, by accountID: Int?) async throws {
         if account.id == accountID && !active { throw ServiceError.invalid("不能停用自己的账号。") }
         account.active = active
-        try await account.save(on: db)
-        try await AuditLog.record(active ? "account.enable" : "account.disable", subject: "账号 \(account.username)", detail: "", by: accountID, on: db)
+        try await db.write { db in
+            try await account.save(on: db)
+            if !active, let id = account.id { try await SessionStore.endSessions(of: id, on: db) }
+            try await AuditLog.record(active ? "account.enable" : "account.disable", subject: "账号 \(account.username)", detail: "", by: accountID, on: db)
+        }
     }
 
     /// A random password of letters and digits, for first start and resets.

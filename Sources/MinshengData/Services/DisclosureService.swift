@@ -85,7 +85,7 @@ public struct DisclosureService: Sendable {
         let year = try await permission(projectID: projectID, regionID: regionID, actor: actor, tree: tree)
         guard files.count <= 20 else { throw ServiceError.invalid("一次最多上传 20 个文件。") }
         let checked = try Self.check(draft, year: year, files: files.count)
-        let item = try await db.transaction { db in
+        let item = try await db.write { db in
             let item = Disclosure(projectID: projectID, regionID: regionID, unitID: actor.unitID, category: checked.category, title: checked.title,
                                   publishedOn: checked.date, body: checked.body, link: checked.link, createdBy: actor.accountID, at: now)
             try await item.create(on: db)

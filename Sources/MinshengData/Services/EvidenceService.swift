@@ -80,7 +80,7 @@ public struct EvidenceService: Sendable {
         let text = rawQuantity.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "%", with: "")
         var quantity: Double? = nil
         if !text.isEmpty {
-            guard let value = Double(text), value.isFinite else {
+            guard let value = ImportNumber.value(text) else {
                 throw ServiceError.invalid(figure.kind == .quantity ? "佐证数量应为数字。" : "佐证的进度应为百分比数字，如 80。")
             }
             guard value >= 0 else { throw ServiceError.invalid("佐证数量不能为负数。") }
@@ -91,7 +91,7 @@ public struct EvidenceService: Sendable {
             throw ServiceError.invalid(figure.kind == .quantity ? "请填写该佐证支撑的完成数量。" : "请填写该佐证支撑的进度（%）。")
         }
         let supported = quantity
-        return try await db.transaction { db in
+        return try await db.write { db in
             let item = Evidence(indicatorID: indicatorID, regionID: regionID, month: month, unitID: actor.unitID, uploadedBy: actor.accountID,
                                 quantity: supported, description: description, at: now)
             try await item.create(on: db)
@@ -110,7 +110,7 @@ public struct EvidenceService: Sendable {
             throw ServiceError.notFound("未找到该佐证资料，或您无权操作。")
         }
         guard item.evidenceState == .pending else { throw ServiceError.conflict("只有待审核的佐证资料可以撤回。") }
-        try await db.transaction { db in
+        try await db.write { db in
             item.state = Evidence.State.withdrawn.rawValue
             try await item.save(on: db)
             try await EvidenceHistory(evidenceID: id, action: .withdraw, accountID: actor.accountID, at: now).create(on: db)
@@ -168,7 +168,7 @@ public struct EvidenceService: Sendable {
             guard try await mayReview(item, actor: actor, tree: tree) else { throw ServiceError.notFound("有佐证资料不存在，或您无权审核。") }
             guard item.evidenceState == .pending else { throw ServiceError.conflict("“\(item.description.prefix(20))”已不是待审核状态，未做任何处理。") }
         }
-        try await db.transaction { db in
+        try await db.write { db in
             for item in items {
                 item.state = (approve ? Evidence.State.approved : .returned).rawValue
                 item.$decider.id = actor.accountID

@@ -56,22 +56,24 @@ public final class FeedbackChallenge: @unchecked Sendable {
     }
 
     /// True when the answer is right for the token, the token has not expired, and it was not
-    /// answered before.
+    /// answered before. Any answer uses the token up, a wrong one too: a question cannot be tried
+    /// again with the next number.
     public func verify(token: String, answer: String, now: Date = Date()) -> Bool {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard token.count <= 200, parts.count == 3, let expiry = Int(parts[0]), Double(expiry) > now.timeIntervalSince1970,
-              parts[1].count == 32, parts[1].allSatisfy(\.isHexDigit), let value = Self.parse(answer), value <= 99 else { return false }
+        let nowSeconds = Int(now.timeIntervalSince1970)
+        guard token.count <= 200, parts.count == 3, let expiry = Int(parts[0]), expiry > nowSeconds,
+              expiry <= nowSeconds + Int(lifetime) + 1, parts[1].count == 32, parts[1].allSatisfy(\.isHexDigit) else { return false }
+        let nonce = String(parts[1])
+        let fresh: Bool = lock.withLock {
+            if used.count > 10_000 { used = used.filter { $0.value > nowSeconds } }
+            guard used[nonce] == nil else { return false }
+            used[nonce] = expiry
+            return true
+        }
+        guard fresh, let value = Self.parse(answer), value <= 99 else { return false }
         var encoded = String(parts[2]).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while encoded.count % 4 != 0 { encoded += "=" }
-        guard let given = Data(base64Encoded: encoded),
-              HMAC<SHA256>.isValidAuthenticationCode(given, authenticating: Self.signed(value, expiry, parts[1]), using: key) else { return false }
-        let nonce = String(parts[1])
-        let nowSeconds = Int(now.timeIntervalSince1970)
-        lock.lock()
-        defer { lock.unlock() }
-        if used.count > 10_000 { used = used.filter { $0.value > nowSeconds } }
-        guard used[nonce] == nil else { return false }
-        used[nonce] = expiry
-        return true
+        guard let given = Data(base64Encoded: encoded) else { return false }
+        return HMAC<SHA256>.isValidAuthenticationCode(given, authenticating: Self.signed(value, expiry, parts[1]), using: key)
     }
 }

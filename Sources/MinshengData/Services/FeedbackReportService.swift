@@ -102,7 +102,7 @@ extension FeedbackService {
         let projectIDs = try await TableRows.outline(planID: planID, on: db).1.map(\.id)
         let open = projectIDs.isEmpty ? [] : try await Feedback.query(on: db).filter(\.$project.$id ~~ projectIDs)
             .filter(\.$state == FeedbackState.received.rawValue).all()
-        try await db.transaction { db in
+        try await db.write { db in
             try await plan.save(on: db)
             // Items received on the same day share a deadline: one update per day.
             let byDue = Dictionary(grouping: open, by: { FeedbackText.deadline(from: $0.createdAt, workingDays: days) })

@@ -9,8 +9,13 @@ import MinshengCore
 public struct FeedbackService: Sendable {
     public typealias Actor = ReportingService.Actor
     public let db: any Database
+    /// Keys the stored hash of a sender's address.
+    public let secret: InstanceSecret
 
-    public init(db: any Database) { self.db = db }
+    public init(db: any Database, secret: InstanceSecret = InstanceSecret()) {
+        self.db = db
+        self.secret = secret
+    }
 
     /// The limits a sender meets. A shared address (an office behind one gateway) gets more room
     /// than a single browser.
@@ -53,10 +58,6 @@ public struct FeedbackService: Sendable {
         }
     }
 
-    static func hash(_ address: String) -> String {
-        SHA256.hash(data: Data(("minsheng-feedback:" + address).utf8)).map { String(format: "%02x", $0) }.joined()
-    }
-
     /// The page's region, the unit that answers for it and the plan's reply deadline in working
     /// days, or nil when there is no such page.
     func page(projectID: Int, regionID: Int?) async throws -> (region: Int, unit: Int?, days: Int)? {
@@ -95,10 +96,29 @@ public struct FeedbackService: Sendable {
         guard let page = try await page(projectID: submission.projectID, regionID: submission.regionID) else {
             throw ServiceError.notFound("没有找到这个民生实事项目。")
         }
-        let address = Self.hash(submission.address)
+        let address = InstanceSecret.hash(submission.address, purpose: "feedback", key: try await secret.key(on: db))
         let browser = submission.browser.flatMap { $0.count == 32 && $0.allSatisfy(\.isHexDigit) ? $0 : nil }
+        let item = Feedback(projectID: submission.projectID, regionID: page.region, unitID: page.unit, rating: rating,
+                            body: text.isEmpty ? nil : text, phone: phone, addressHash: address, browser: browser, at: now,
+                            due: FeedbackText.deadline(from: now, workingDays: page.days))
+        // The limits are counted and decided in the transaction that writes, holding the sender's
+        // locks: parallel submissions from one address are counted one after the other.
+        let keys: [WriteKey] = [.sender(address)] + (browser.map { [.sender($0)] } ?? [])
+        let chosen = rating
+        try await db.write(locking: keys) { db in
+            try await Self.checkLimits(address: address, browser: browser, projectID: submission.projectID, regionID: page.region,
+                                       rating: chosen, text: text, submission: submission, limits: limits, challenge: challenge, now: now, on: db)
+            try await item.create(on: db)
+            try await FeedbackHistory(feedbackID: try item.requireID(), action: "receive", detail: chosen.map { "评价：\($0.label)" } ?? "意见建议",
+                                      accountID: nil, at: now).create(on: db)
+        }
+        return item
+    }
 
-        // Rate limits: per address and per browser.
+    /// Refuses a submission over the sender's limits, one that must answer the challenge first, and
+    /// a duplicate; run inside the writing transaction.
+    static func checkLimits(address: String, browser: String?, projectID: Int, regionID: Int, rating: Rating?, text: String,
+                            submission: Submission, limits: Limits, challenge: FeedbackChallenge?, now: Date, on db: any Database) async throws {
         let short = now.addingTimeInterval(-limits.shortWindow)
         let fromAddress = try await Feedback.query(on: db).filter(\.$addressHash == address).filter(\.$createdAt > short).count()
         if fromAddress >= limits.perAddressShort { throw ServiceError.tooMany("提交过于频繁，请过几分钟再试。") }
@@ -123,24 +143,13 @@ public struct FeedbackService: Sendable {
         let day = now.addingTimeInterval(-86_400)
         var recent = try await Feedback.query(on: db).filter(\.$addressHash == address).filter(\.$createdAt > day).all()
         if let browser { recent += try await Feedback.query(on: db).filter(\.$browser == browser).filter(\.$createdAt > day).all() }
-        recent = recent.filter { $0.$project.id == submission.projectID && $0.$region.id == page.region }
+        recent = recent.filter { $0.$project.id == projectID && $0.$region.id == regionID }
         if !text.isEmpty, recent.contains(where: { Self.same($0.body ?? "", text) }) {
             throw ServiceError.conflict("您已经提交过相同的意见建议，我们会尽快回复。")
         }
         if rating != nil, text.isEmpty, let browser, recent.contains(where: { $0.browser == browser && $0.rating != nil }) {
             throw ServiceError.conflict("您今天已经评价过这个项目，感谢参与。")
         }
-
-        let chosen = rating
-        let item = Feedback(projectID: submission.projectID, regionID: page.region, unitID: page.unit, rating: chosen,
-                            body: text.isEmpty ? nil : text, phone: phone, addressHash: address, browser: browser, at: now,
-                            due: FeedbackText.deadline(from: now, workingDays: page.days))
-        try await db.transaction { db in
-            try await item.create(on: db)
-            try await FeedbackHistory(feedbackID: try item.requireID(), action: "receive", detail: chosen.map { "评价：\($0.label)" } ?? "意见建议",
-                                      accountID: nil, at: now).create(on: db)
-        }
-        return item
     }
 
     static func same(_ a: String, _ b: String) -> Bool {
@@ -175,7 +184,7 @@ public struct FeedbackService: Sendable {
         item.$repliedBy.id = actor.accountID
         if item.repliedAt == nil { item.repliedAt = now }
         item.state = FeedbackState.answered.rawValue
-        try await db.transaction { db in
+        try await db.write { db in
             try await item.save(on: db)
             try await FeedbackHistory(feedbackID: id, action: before == nil ? "reply" : "reply.edit", detail: text, accountID: actor.accountID, at: now).create(on: db)
         }
@@ -193,7 +202,7 @@ public struct FeedbackService: Sendable {
         item.invalidReason = reason
         item.$invalidBy.id = actor.accountID
         item.invalidAt = now
-        try await db.transaction { db in
+        try await db.write { db in
             try await item.save(on: db)
             try await FeedbackHistory(feedbackID: id, action: "invalid", detail: reason, accountID: actor.accountID, at: now).create(on: db)
         }
@@ -204,13 +213,15 @@ public struct FeedbackService: Sendable {
     public func reassign(id: Int, unitID: Int, actor: Actor, tree: RegionTree, now: Date = Date()) async throws {
         let item = try await load(id)
         guard isOffice(actor, for: item, tree: tree) else { throw ServiceError.notFound("未找到这条意见，或您无权处理。") }
-        guard let unit = try await Department.find(unitID, on: db), tree.isWithin(unit.$region.id, of: actor.regionID) else {
-            throw ServiceError.invalid("请选择本辖区内的单位。")
+        // Only a unit of the item's own region answers for its page (every county has a 教育局).
+        guard let unit = try await Department.find(unitID, on: db), unit.$region.id == item.$region.id,
+              tree.isWithin(unit.$region.id, of: actor.regionID) else {
+            throw ServiceError.invalid("请选择\(tree[item.$region.id]?.name ?? "该意见所属地区")的单位。")
         }
         guard item.$unit.id != unitID else { throw ServiceError.conflict("这条意见已由\(unit.name)负责。") }
         let from = item.unit?.name ?? "未分配"
         item.$unit.id = unitID
-        try await db.transaction { db in
+        try await db.write { db in
             try await item.save(on: db)
             try await FeedbackHistory(feedbackID: id, action: "reassign", detail: "\(from) → \(unit.name)", accountID: actor.accountID, at: now).create(on: db)
         }

@@ -26,6 +26,9 @@ public enum FigureStore {
         guard !ids.isEmpty else { return }
         let from = min(max(fromMonth, 1), 12)
         let sql = try db.sql
+        // One refresh of a plan's stored aggregates at a time: a second waits here and then reads
+        // what the first committed (the rows are deleted and written again).
+        try await db.takeLocks(try await planIDs(ofIndicators: ids, on: db).map { .plan($0) })
         var query = SQLQueryString("""
             SELECT n.id, n.progress_kind, n.aggregation, pl.schedule FROM indicators n
             JOIN projects p ON p.id = n.project_id JOIN items i ON i.id = p.item_id JOIN plans pl ON pl.id = i.plan_id
@@ -62,14 +65,18 @@ public enum FigureStore {
         PublicVersion.shared.bump()
     }
 
-    /// Rewrites `plan_regions` for the plans of the indicators.
-    static func refreshPlanRegions(indicatorIDs: [Int], on db: any Database) async throws {
-        let sql = try db.sql
+    /// The plans the indicators belong to, ascending.
+    static func planIDs(ofIndicators indicatorIDs: [Int], on db: any Database) async throws -> [Int] {
         var query = SQLQueryString("SELECT DISTINCT i.plan_id FROM indicators n JOIN projects p ON p.id = n.project_id JOIN items i ON i.id = p.item_id WHERE n.id IN (")
         query.appendInterpolation(binds: indicatorIDs)
         query.appendLiteral(")")
-        for planRow in try await sql.raw(query).all() {
-            let planID = try planRow.decode(column: "plan_id", as: Int.self)
+        return try await db.sql.raw(query).all().map { try $0.decode(column: "plan_id", as: Int.self) }.sorted()
+    }
+
+    /// Rewrites `plan_regions` for the plans of the indicators.
+    static func refreshPlanRegions(indicatorIDs: [Int], on db: any Database) async throws {
+        let sql = try db.sql
+        for planID in try await planIDs(ofIndicators: indicatorIDs, on: db) {
             let planIndicators = try await sql.raw("""
                 SELECT n.id FROM indicators n JOIN projects p ON p.id = n.project_id JOIN items i ON i.id = p.item_id WHERE i.plan_id = \(bind: planID)
                 """).all().map { try $0.decode(column: "id", as: Int.self) }

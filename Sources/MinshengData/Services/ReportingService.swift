@@ -159,7 +159,7 @@ public struct ReportingService: Sendable {
             var progress: Double? = nil
             if !q.isEmpty {
                 guard row.kind == .quantity else { problems.append("\(where_)是\(row.kind.label)指标，不填完成数量。"); continue }
-                guard let value = Double(q), value.isFinite else { problems.append("\(where_)的完成数量应为数字。"); continue }
+                guard let value = ImportNumber.value(q) else { problems.append("\(where_)的完成数量" + (ImportNumber.problem(q) ?? "应为数字。")); continue }
                 guard value >= 0 else { problems.append("\(where_)的完成数量不能为负数。"); continue }
                 quantity = value
             }
@@ -180,7 +180,11 @@ public struct ReportingService: Sendable {
 
         let state: ProgressReport.State = submit ? .submitted : .draft
         let writes = accepted
-        return try await db.transaction { db in
+        return try await db.write(locking: [.plan(planID)]) { db in
+            // Closing takes the same lock: a month closed while this form was checked stays closed.
+            if try await PlanMonth.query(on: db).filter(\.$plan.$id == planID).filter(\.$month == month).filter(\.$closedAt != nil).count() > 0 {
+                throw ServiceError.conflict("\(month) 月已关账，数据已锁定；如需更正，请联系专班办公室重新开放该月。")
+            }
             var changed = 0
             var history: [ProgressHistory] = []
             for (row, quantity, progress, note) in writes {
@@ -236,7 +240,7 @@ public struct ReportingService: Sendable {
         guard report.reportState == .submitted else { throw ServiceError.conflict("该数据尚未报送，无需退回。") }
         let planID = try await planID(ofIndicator: indicatorID)
         if try await isClosed(planID: planID, month: month) { throw ServiceError.conflict("\(month) 月已关账，请先重新开放该月。") }
-        try await db.transaction { db in
+        try await db.write { db in
             let before = ProgressReport(indicatorID: indicatorID, regionID: regionID, month: month, quantity: report.quantity, progress: report.progress,
                                         note: report.note, state: .submitted, reportedBy: nil, submittedAt: nil)
             report.state = ProgressReport.State.returned.rawValue
@@ -280,7 +284,7 @@ public struct ReportingService: Sendable {
         }
         guard let plan = try await Plan.find(planID, on: db) else { throw ServiceError.notFound("未找到该计划。") }
         let schedule = stored
-        try await db.transaction { db in
+        try await db.write { db in
             plan.schedule = schedule
             try await plan.save(on: db)
             try await FigureStore.refresh(planID: planID, on: db)
@@ -295,7 +299,7 @@ public struct ReportingService: Sendable {
         guard !row.isClosed else { throw ServiceError.conflict("\(month) 月已关账。") }
         row.closedAt = now
         row.$closedBy.id = actor.accountID
-        try await row.save(on: db)
+        try await db.write(locking: [.plan(planID)]) { db in try await row.save(on: db) }
         PublicVersion.shared.bump()
         try await AuditLog.record("month.close", subject: "计划 \(planID) \(month) 月", detail: "关账", by: actor.accountID, on: db)
     }
@@ -310,7 +314,7 @@ public struct ReportingService: Sendable {
         guard row.isClosed else { throw ServiceError.conflict("\(month) 月未关账。") }
         row.closedAt = nil
         row.$closedBy.id = nil
-        try await row.save(on: db)
+        try await db.write(locking: [.plan(planID)]) { db in try await row.save(on: db) }
         PublicVersion.shared.bump()
         try await AuditLog.record("month.reopen", subject: "计划 \(planID) \(month) 月", detail: "重新开放：\(text)", by: actor.accountID, on: db)
     }

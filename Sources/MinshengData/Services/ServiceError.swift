@@ -13,6 +13,8 @@ public struct ServiceError: Error, Sendable, Equatable {
         case tooMany
         /// A burst from the same sender: it must answer a challenge before it may go on (HTTP 429).
         case challenge
+        /// Too many writers at once: the change was not saved; try again in a few seconds (HTTP 503).
+        case busy
     }
 
     public var kind: Kind
@@ -29,4 +31,5 @@ public struct ServiceError: Error, Sendable, Equatable {
     public static func conflict(_ message: String) -> ServiceError { .init(.conflict, message) }
     public static func tooMany(_ message: String) -> ServiceError { .init(.tooMany, message) }
     public static func challenge(_ message: String) -> ServiceError { .init(.challenge, message) }
+    public static func busy(_ message: String) -> ServiceError { .init(.busy, message) }
 }

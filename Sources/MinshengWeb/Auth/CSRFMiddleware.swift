@@ -18,17 +18,10 @@ struct CSRFMiddleware: AsyncMiddleware {
             if request.headers.first(name: Self.header) == nil, Self.streamedPaths.contains(request.url.path) {
                 return try await next.respond(to: request)
             }
-            // The public pages' rating form has no session to hold a token: it is refused when a
-            // browser says it comes from another site instead.
-            if PublicController.isFeedbackPath(request.url.path) {
-                if let site = request.headers.first(name: "Sec-Fetch-Site"), !["same-origin", "none"].contains(site) {
-                    throw Abort(.forbidden, reason: "请在项目页面上提交评价。")
-                }
-                if let origin = request.headers.first(name: .origin), origin != "null",
-                   let host = URL(string: origin)?.host, let own = request.headers.first(name: .host)?.split(separator: ":").first,
-                   host != String(own), host != URL(string: request.application.minsheng.publicURL)?.host {
-                    throw Abort(.forbidden, reason: "请在项目页面上提交评价。")
-                }
+            // Forms sent without a session (sign-in, the public pages' rating form) have no session
+            // to hold a token: they are refused when the browser says they come from another site.
+            if Self.checksOwnOrigin(request.url.path) {
+                guard Self.sameSite(request) else { throw Abort(.forbidden, reason: "请在本站页面上提交。") }
                 return try await next.respond(to: request)
             }
             // Collect the body first, within the size limit, so an oversized request is answered
@@ -45,6 +38,23 @@ struct CSRFMiddleware: AsyncMiddleware {
             }
             return try await next.respond(to: request)
         }
+    }
+
+    /// Routes that anonymous visitors post to, checked by their origin instead of a token.
+    static func checksOwnOrigin(_ path: String) -> Bool {
+        path == SiteURL.login(next: nil).path || PublicController.isFeedbackPath(path)
+    }
+
+    /// True unless the browser says the request comes from another site: `Sec-Fetch-Site` other
+    /// than same-origin or none, or an `Origin` that is not this site's (`null` and unreadable
+    /// origins included). A client that sends neither header (not a browser) passes.
+    static func sameSite(_ request: Request) -> Bool {
+        if let site = request.headers.first(name: "Sec-Fetch-Site"), !["same-origin", "none"].contains(site) { return false }
+        guard let origin = request.headers.first(name: .origin) else { return true }
+        guard let url = URL(string: origin), let scheme = url.scheme, ["http", "https"].contains(scheme.lowercased()),
+              let host = url.host?.lowercased(), !host.isEmpty else { return false }
+        let own = request.headers.first(name: .host)?.split(separator: ":").first.map { String($0).lowercased() }
+        return host == own || host == URL(string: request.application.minsheng.publicURL)?.host?.lowercased()
     }
 
     /// Routes whose bodies are streamed and check the token themselves (`StreamedUpload`).

@@ -40,6 +40,16 @@ extension Request {
         return principal
     }
 
+    /// The sender's address: the peer's, or — when the peer is a trusted reverse proxy — the
+    /// last address in X-Forwarded-For (the one the proxy itself saw).
+    var senderAddress: String {
+        let peer = remoteAddress?.ipAddress ?? "unknown"
+        guard application.minsheng.trustedProxies.contains(peer),
+              let forwarded = headers.first(name: "X-Forwarded-For")?.split(separator: ",").last?.trimmingCharacters(in: .whitespaces),
+              !forwarded.isEmpty, forwarded.count <= 64 else { return peer }
+        return forwarded
+    }
+
     /// Wants a JSON answer: API paths and clients that ask for JSON.
     var wantsJSON: Bool {
         url.path.hasPrefix("/api/") || (headers.first(name: .accept)?.contains("application/json") ?? false)

@@ -1,4 +1,7 @@
 import Fluent
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import MinshengCore
 import MinshengData
@@ -20,6 +23,12 @@ public enum Bootstrap {
     /// An application configured and migrated, ready to serve or to run a command against.
     public static func application(_ config: AppConfig, arguments: [String] = ["minsheng"]) async throws -> Application {
         _ = logging
+        // The database, its log and the evidence files are for this account alone: files 0600,
+        // directories 0700.
+        umask(0o077)
+        if FileManager.default.fileExists(atPath: config.dataDirectory) {
+            try? FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: config.dataDirectory)
+        }
         let app = try await Application.make(Environment(name: "production", arguments: arguments))
         do {
             try await configure(app, config)
@@ -51,7 +60,7 @@ public enum Bootstrap {
     public static func loadDemoIfEmpty(_ app: Application, complete: Bool = false) async throws -> Bool {
         let loader = DemoLoader(db: app.db, hasher: app.passwordHasher)
         if try await loader.hasData() { return false }
-        try await app.db.transaction { db in
+        try await app.db.write { db in
             let loader = DemoLoader(db: db, hasher: app.passwordHasher)
             try await loader.load()
             if complete {

@@ -27,11 +27,15 @@ struct ChineseErrorMiddleware: AsyncMiddleware {
             case .forbidden: status = .forbidden
             case .conflict: status = .conflict
             case .tooMany, .challenge: status = .tooManyRequests
+            case .busy: status = .serviceUnavailable
             }
             return (status, service.message, [])
         case let abort as any AbortError:
             let reason = abort.reason
             return (abort.status, containsChinese(reason) ? reason : defaultMessage(for: abort.status), [])
+        case let error where WriteErrors.isBusy(error):
+            // The database stayed busy past its wait (another process writing): try again soon.
+            return (.serviceUnavailable, busyMessage, [])
         case is DecodingError:
             return (.badRequest, "提交的内容不完整或格式不正确，请检查后重试。", [])
         default:
@@ -48,6 +52,7 @@ struct ChineseErrorMiddleware: AsyncMiddleware {
             let body = ErrorBody(error: true, status: Int(status.code), reason: message, details: details.isEmpty ? nil : details)
             let response = Response(status: status)
             try? response.content.encode(body, as: .json)
+            if status == .serviceUnavailable { response.headers.replaceOrAdd(name: .retryAfter, value: retryAfter) }
             return response
         }
         if status == .unauthorized {
@@ -58,6 +63,7 @@ struct ChineseErrorMiddleware: AsyncMiddleware {
         let html = ErrorPage(status: status, message: message, details: details).render(in: PageContext(request: request))
         var headers = HTTPHeaders()
         headers.contentType = .html
+        if status == .serviceUnavailable { headers.replaceOrAdd(name: .retryAfter, value: retryAfter) }
         return Response(status: status, headers: headers, body: .init(string: html))
     }
 
@@ -67,6 +73,10 @@ struct ChineseErrorMiddleware: AsyncMiddleware {
         var reason: String
         var details: [String]?
     }
+
+    static let busyMessage = "系统正忙（同时提交的人较多），您的修改尚未保存，请稍候几秒再提交。"
+    /// Seconds a client is asked to wait before it tries a refused write again.
+    static let retryAfter = "5"
 
     static func containsChinese(_ text: String) -> Bool {
         text.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) }

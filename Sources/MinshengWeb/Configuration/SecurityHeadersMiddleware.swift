@@ -15,7 +15,7 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         // A response that sets its own policy (files served sandboxed, printable posters) keeps it.
         if !response.headers.contains(name: "Content-Security-Policy") {
             response.headers.replaceOrAdd(name: "Content-Security-Policy",
-                                          value: "default-src 'self'; style-src 'self'; img-src 'self' data:; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
+                                          value: "default-src 'self'; style-src 'self'; img-src 'self' data:; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'")
         }
     }
 }

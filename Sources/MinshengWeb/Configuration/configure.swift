@@ -19,6 +19,16 @@ extension Application {
         LocalBlobStore(root: (minsheng.dataDirectory as NSString).appendingPathComponent("files"), limit: minsheng.uploadLimit)
     }
 
+    private struct SecretKey: StorageKey { typealias Value = InstanceSecret }
+
+    /// The instance's secret (read from the database once, on first use).
+    public var instanceSecret: InstanceSecret {
+        if let secret = storage[SecretKey.self] { return secret }
+        let secret = InstanceSecret()
+        storage[SecretKey.self] = secret
+        return secret
+    }
+
     /// The password hasher with the configured cost.
     public var passwordHasher: any PasswordHashing { BcryptHasher(cost: minsheng.bcryptCost) }
 }
@@ -34,6 +44,7 @@ public func addMigrations(to app: Application) {
     app.migrations.add(M007Feedback())
     app.migrations.add(M008FeedbackNotices())
     app.migrations.add(SessionRecord.migration)
+    app.migrations.add(M009Hardening())
 }
 
 /// Configures databases, sessions, middleware and routes.
@@ -55,7 +66,7 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     app.http.server.configuration.reportMetrics = false
     app.http.server.configuration.requestDecompression = .disabled
     app.routes.defaultMaxBodySize = ByteCount(stringLiteral: config.maxBodySize)
-    app.sessions.use(.fluent)
+    app.sessions.use { _ in ServerSessions() }
     app.sessions.configuration.cookieName = "minsheng_session"
     app.sessions.configuration.cookieFactory = { id in
         HTTPCookies.Value(string: id.string, expires: Date(timeIntervalSinceNow: 60 * 60 * 12), maxAge: nil,
@@ -73,6 +84,7 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     try routes(app)
     let publicPages = app.publicPages
     _ = app.feedbackChallenge  // made once at start-up, before requests share it
+    _ = app.instanceSecret
     app.responder.use { app in PublicPageResponder(next: app.responder.default, cache: publicPages) }
 }
 

@@ -26,7 +26,8 @@ struct AccountSettingsController: RouteCollection {
         guard let account = try await Account.find(principal.accountID, on: req.db) else { throw Abort(.unauthorized) }
         do {
             try await AccountService(db: req.db, hasher: req.application.passwordHasher)
-                .changePassword(account, current: input.current ?? "", new: input.new ?? "", confirmation: input.confirmation ?? "")
+                .changePassword(account, current: input.current ?? "", new: input.new ?? "", confirmation: input.confirmation ?? "",
+                                keepSession: req.session.id?.string)
         } catch let error as ServiceError {
             return req.page(PasswordPage(principal: principal, message: error.message).render(in: PageContext(request: req)), status: .unprocessableEntity)
         }

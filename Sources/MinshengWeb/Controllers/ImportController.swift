@@ -26,6 +26,8 @@ struct ImportController: RouteCollection {
         var region: Int
         var year: Int
         var file: File
+        /// "1": the office confirmed that the regions the file names may be created.
+        var createRegions: String?
     }
 
     // MARK: - Pages
@@ -51,7 +53,8 @@ struct ImportController: RouteCollection {
         let regionName = principal.tree[form.region]?.name ?? ""
         do {
             let message = try await run(kind, data: Data(buffer: form.file.data), fileName: form.file.filename,
-                                        regionName: regionName, year: form.year, accountID: principal.accountID, db: req.db)
+                                        regionName: regionName, year: form.year, createRegions: form.createRegions == "1",
+                                        accountID: principal.accountID, db: req.db)
             req.notify(message)
             return req.redirect(to: SiteURL.imports.path)
         } catch let refusal as ImportRefusal {
@@ -66,13 +69,15 @@ struct ImportController: RouteCollection {
     }
 
     /// Reads, checks and writes a file; the message says what was written.
-    private func run(_ kind: Kind, data: Data, fileName: String?, regionName: String, year: Int, accountID: Int, db: any Database) async throws -> String {
+    private func run(_ kind: Kind, data: Data, fileName: String?, regionName: String, year: Int, createRegions: Bool = false, accountID: Int,
+                     db: any Database) async throws -> String {
         guard (2000...2100).contains(year) else { throw ImportRefusal([ImportProblem(row: nil, column: nil, reason: "年度应在 2000 至 2100 之间。")]) }
         let rows = try TableFile.rows(data, fileName: fileName)
         let importer = PlanImporter(db: db)
         switch kind {
         case .plan:
-            let summary = try await importer.importPlan(try PlanFile.parse(rows: rows), regionName: regionName, year: year, by: accountID)
+            let summary = try await importer.importPlan(try PlanFile.parse(rows: rows), regionName: regionName, year: year,
+                                                          createRegions: createRegions, by: accountID)
             var text = "已导入\(regionName) \(year) 年计划：新增 \(summary.items) 个实事、\(summary.projects) 个项目、\(summary.indicators) 个指标，写入 \(summary.targets) 条任务分解。"
             if !summary.regionsCreated.isEmpty { text += "新建行政区划：" + summary.regionsCreated.joined(separator: "、") + "。" }
             return text

@@ -16,7 +16,8 @@ struct PublicController: RouteCollection {
         routes.get("p", ":project", ":region", "qr.svg", use: qrSVG)
         routes.get("p", ":project", ":region", "qr.png", use: qrPNG)
         routes.get("p", ":project", ":region", "poster", use: poster)
-        routes.get("posters", ":region", use: posters)
+        // A region's posters in one zip cost seconds to make: for signed-in offices, not the public.
+        routes.grouped(RequireSignIn()).get("posters", ":region", use: posters)
         routes.on(.POST, "p", ":project", "feedback", body: .collect(maxSize: "256kb"), use: feedback)
         routes.on(.POST, "p", ":project", ":region", "feedback", body: .collect(maxSize: "256kb"), use: feedback)
     }
@@ -36,16 +37,6 @@ struct PublicController: RouteCollection {
         var answer: String?
     }
 
-    /// The citizen's address: the peer's, or — when the peer is a trusted reverse proxy — the
-    /// last address in X-Forwarded-For (the one the proxy itself saw).
-    static func clientAddress(_ req: Request) -> String {
-        let peer = req.remoteAddress?.ipAddress ?? "unknown"
-        guard req.application.minsheng.trustedProxies.contains(peer),
-              let forwarded = req.headers.first(name: "X-Forwarded-For")?.split(separator: ",").last?.trimmingCharacters(in: .whitespaces),
-              !forwarded.isEmpty, forwarded.count <= 64 else { return peer }
-        return forwarded
-    }
-
     /// A rating and/or an opinion from the public page. Accepted: a redirect to the page, which
     /// thanks the sender. Refused: the page itself (never cached) with the reason, the typed text
     /// kept, and a question to answer after a burst.
@@ -54,13 +45,13 @@ struct PublicController: RouteCollection {
         let form = (try? req.content.decode(FeedbackForm.self)) ?? FeedbackForm()
         let browser = req.cookies[Self.browserCookie]?.string
         let submission = FeedbackService.Submission(projectID: project, regionID: region, rating: form.rating ?? "", text: form.text ?? "",
-                                                    phone: form.phone ?? "", address: Self.clientAddress(req), browser: browser,
+                                                    phone: form.phone ?? "", address: req.senderAddress, browser: browser,
                                                     challengeToken: form.challenge, challengeAnswer: form.answer)
         let notice: PublicProjectPage.Notice
         let status: HTTPResponseStatus
         var question: FeedbackChallenge.Question? = nil
         do {
-            _ = try await FeedbackService(db: req.db).submit(submission, challenge: req.application.feedbackChallenge)
+            _ = try await FeedbackService(db: req.db, secret: req.application.instanceSecret).submit(submission, challenge: req.application.feedbackChallenge)
             // Post/redirect/get: the thanks come on the page itself (served from the cache), and a
             // reload does not send the form again.
             let sent = (form.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? "rating" : "opinion"

@@ -31,11 +31,11 @@ struct SessionController: RouteCollection {
             req.page(LoginPage(username: String(username.prefix(64)), next: next, message: message).render(in: PageContext(request: req)), status: status)
         }
         guard !username.isEmpty, !password.isEmpty else { return refuse("请输入用户名和密码。", status: .unprocessableEntity) }
-        let service = AccountService(db: req.db, hasher: req.application.passwordHasher, throttle: req.application.minsheng.throttle)
-        switch try await service.signIn(username: username, password: password) {
+        let service = AccountService(db: req.db, hasher: req.application.passwordHasher, throttle: req.application.minsheng.throttle,
+                                     secret: req.application.instanceSecret)
+        switch try await service.signIn(username: username, password: password, address: req.senderAddress) {
         case .success(let account):
-            req.session.data["account"] = String(try account.requireID())
-            req.session.data["csrf"] = nil
+            try await req.renewSession(with: ["account": String(try account.requireID())])
             if account.mustChangePassword {
                 req.notify("首次登录或密码已被重置，请先设置新密码。", success: false)
                 return req.redirect(to: SiteURL.password.path)

@@ -14,8 +14,10 @@ enum TestApp {
     static var usesPostgres: Bool { !(ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "").isEmpty }
 
     /// Runs `body` with a fresh application and always shuts it down.
-    static func run(_ body: (Application) async throws -> Void) async throws {
-        let app = try await make()
+    /// `fileDatabase`: SQLite in a file of the test's directory, as served (write-ahead log, one
+    /// connection per event loop), for tests of concurrent writers; PostgreSQL is unchanged.
+    static func run(fileDatabase: Bool = false, _ body: (Application) async throws -> Void) async throws {
+        let app = try await make(fileDatabase: fileDatabase)
         let directory = app.minsheng.dataDirectory
         defer { try? FileManager.default.removeItem(atPath: directory) }
         do {
@@ -27,16 +29,18 @@ enum TestApp {
         try await app.asyncShutdown()
     }
 
-    static func make() async throws -> Application {
+    static func make(fileDatabase: Bool = false) async throws -> Application {
+        // Each test's files (evidence uploads) in a directory of its own, removed by `run`.
+        let directory = NSTemporaryDirectory() + "minsheng-test-\(UUID().uuidString)"
         let store: AppConfig.Store
         if let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty {
             store = .postgres(url: url)
+        } else if fileDatabase {
+            store = .sqliteFile(directory + "/minsheng.sqlite")
         } else {
             store = .sqliteMemory
         }
         // The cheapest bcrypt cost and no slow-down keep the suite fast; the rules are the same.
-        // Each test's files (evidence uploads) in a directory of its own, removed by `run`.
-        let directory = NSTemporaryDirectory() + "minsheng-test-\(UUID().uuidString)"
         var config = AppConfig(store: store, dataDirectory: directory, publicURL: "http://127.0.0.1:8080", bcryptCost: 4,
                                throttle: LoginThrottle(freeFailures: 2, lockAfter: 5, lockDuration: 900, delayStep: 0))
         config.maxBodySize = "64kb"
@@ -48,6 +52,7 @@ enum TestApp {
                 try await sql.raw("DROP SCHEMA IF EXISTS public CASCADE").run()
                 try await sql.raw("CREATE SCHEMA public").run()
             }
+            if case .sqliteFile = store { try await app.db.sql.raw("PRAGMA journal_mode=WAL").run() }
             try await app.autoMigrate()
         } catch {
             try? await app.asyncShutdown()
@@ -125,7 +130,7 @@ struct Fixture {
 }
 
 /// A browser for tests: keeps the session cookie and fills in the CSRF token of the last page.
-final class TestBrowser {
+final class TestBrowser: @unchecked Sendable {  // each used by one task at a time
     let app: Application
     var cookie: String?
     var csrf: String?

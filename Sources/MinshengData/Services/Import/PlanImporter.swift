@@ -27,23 +27,53 @@ public struct PlanImporter: Sendable {
         public var aggregateRowsIgnored: Int
     }
 
-    /// Imports a plan file for `regionName` and `year`.
-    public func importPlan(_ rows: [PlanFile.Row], regionName: String, year: Int, by accountID: Int?) async throws -> PlanSummary {
-        try await db.transaction { db in
-            try await Self.writePlan(rows, regionName: regionName, year: year, accountID: accountID, on: db)
+    /// Imports a plan file for `regionName` and `year`. A region the file names that does not
+    /// exist is refused by row, unless `createRegions` (then it is created below the region).
+    public func importPlan(_ rows: [PlanFile.Row], regionName: String, year: Int, createRegions: Bool = false, by accountID: Int?) async throws -> PlanSummary {
+        try await db.write { db in
+            try await Self.writePlan(rows, regionName: regionName, year: year, createRegions: createRegions, accountID: accountID, on: db)
         }
     }
 
-    private static func writePlan(_ rows: [PlanFile.Row], regionName: String, year: Int, accountID: Int?, on db: any Database) async throws -> PlanSummary {
+    private static func writePlan(_ rows: [PlanFile.Row], regionName: String, year: Int, createRegions: Bool, accountID: Int?, on db: any Database) async throws -> PlanSummary {
         let regions = RegionService(db: db)
         let root: Region
         if let existing = try await regions.find(named: regionName) {
             root = existing
-        } else {
+        } else if createRegions {
             root = try await regions.create(name: regionName, kind: RegionKind.guess(fromName: regionName, parent: nil), code: nil, parentID: nil, by: accountID)
+        } else {
+            throw ImportRefusal([ImportProblem(row: nil, column: nil, reason: "行政区划“\(regionName.echoed())”不存在。如确需新建，请在命令行加 --create-regions。")])
         }
         let rootID = try root.requireID()
         var tree = try await regions.tree()
+        // Every region the file names: the aggregate, the region itself, or one below it. Unknown
+        // names are refused unless asked for (a typo would otherwise become a new county), and one
+        // indicator may not name the same region twice (全市 and 邵阳市, 合计 and 全市).
+        var problems: [ImportProblem] = []
+        var sharesSeen: [String: Int] = [:]
+        let below = tree.subtree(of: rootID)
+        for row in rows {
+            let name = row.region
+            let regionKey: String
+            if PlanFile.aggregateNames.contains(name) || name == regionName {
+                regionKey = "\(rootID)"
+            } else if let found = below.first(where: { $0.name == name && $0.id != rootID }) {
+                regionKey = "\(found.id)"
+            } else if createRegions {
+                regionKey = "new:" + name
+            } else {
+                problems.append(ImportProblem(row: row.line, column: "行政区划", reason: "“\(name.echoed())”不是\(regionName)的下级行政区划。如确需新建，请勾选“新建文件中的行政区划”（命令行加 --create-regions）后重新导入。"))
+                continue
+            }
+            let key = row.projectName + "\u{1}" + row.indicatorName + "\u{1}" + regionKey
+            if let earlier = sharesSeen[key] {
+                problems.append(ImportProblem(row: row.line, column: "行政区划", reason: "“\(name.echoed())”与第 \(earlier) 行是同一行政区划（同一指标不能重复分解到同一地区）。"))
+                continue
+            }
+            sharesSeen[key] = row.line
+        }
+        if !problems.isEmpty { throw ImportRefusal(problems) }
 
         // Regions: the aggregate or the root itself, else a region in the root's subtree by name.
         var regionIDs: [String: Int] = [:]
@@ -212,14 +242,14 @@ public struct PlanImporter: Sendable {
     /// problems together with the file's own (`parsed.problems`), in row order.
     public func importProgress(_ parsed: (rows: [ProgressFile.Row], problems: [ImportProblem]), regionName: String, year: Int, by accountID: Int?,
                                now: Date = Date()) async throws -> ProgressSummary {
-        try await db.transaction { db in
+        try await db.write { db in
             try await Self.writeProgress(parsed.rows, formatProblems: parsed.problems, regionName: regionName, year: year, accountID: accountID, now: now, on: db)
         }
     }
 
     private static func writeProgress(_ rows: [ProgressFile.Row], formatProblems: [ImportProblem], regionName: String, year: Int, accountID: Int?, now: Date, on db: any Database) async throws -> ProgressSummary {
         guard let root = try await RegionService(db: db).find(named: regionName) else {
-            throw ImportRefusal([ImportProblem(row: nil, column: nil, reason: "行政区划“\(regionName)”不存在，请先导入计划。")])
+            throw ImportRefusal([ImportProblem(row: nil, column: nil, reason: "行政区划“\(regionName.echoed())”不存在，请先导入计划。")])
         }
         let rootID = try root.requireID()
         let tree = try await RegionService(db: db).tree()
@@ -254,13 +284,14 @@ public struct PlanImporter: Sendable {
         var problems: [ImportProblem] = []
         var ignored = 0
         var accepted: [(row: ProgressFile.Row, indicatorID: Int, regionID: Int)] = []
+        var acceptedLines: [String: Int] = [:]
         for row in rows {
             if row.year != year {
                 problems.append(ImportProblem(row: row.line, column: "月份", reason: "月份不在 \(year) 年内。"))
                 continue
             }
             guard let indicator = indicatorByKey[row.projectName + "\u{1}" + row.indicatorName], let indicatorID = indicator.id else {
-                problems.append(ImportProblem(row: row.line, column: "指标任务", reason: "计划中没有项目“\(row.projectName)”的指标“\(row.indicatorName)”。"))
+                problems.append(ImportProblem(row: row.line, column: "指标任务", reason: "计划中没有项目“\(row.projectName.echoed())”的指标“\(row.indicatorName.echoed())”。"))
                 continue
             }
             let isAggregateRow = PlanFile.aggregateNames.contains(row.region) || row.region == regionName
@@ -275,11 +306,11 @@ public struct PlanImporter: Sendable {
                 continue
             }
             guard let regionID = isAggregateRow ? rootID : regionByName[row.region] else {
-                problems.append(ImportProblem(row: row.line, column: "行政区划", reason: "“\(row.region)”不是\(regionName)的下级行政区划。"))
+                problems.append(ImportProblem(row: row.line, column: "行政区划", reason: "“\(row.region.echoed())”不是\(regionName)的下级行政区划。"))
                 continue
             }
             guard shares.contains("\(indicatorID):\(regionID)") else {
-                problems.append(ImportProblem(row: row.line, column: "行政区划", reason: "“\(row.region)”在该指标中没有分解任务。"))
+                problems.append(ImportProblem(row: row.line, column: "行政区划", reason: "“\(row.region.echoed())”在该指标中没有分解任务。"))
                 continue
             }
             if indicator.kind == .quantity && row.quantity == nil && row.progress == nil {
@@ -290,6 +321,12 @@ public struct PlanImporter: Sendable {
                 problems.append(ImportProblem(row: row.line, column: "进度", reason: "\(indicator.kind.label)指标需填写进度。"))
                 continue
             }
+            let shareKey = "\(indicatorID):\(regionID):\(row.month)"
+            if let earlier = acceptedLines[shareKey] {
+                problems.append(ImportProblem(row: row.line, column: "行政区划", reason: "“\(row.region.echoed())”与第 \(earlier) 行是同一行政区划、同一月份的同一指标。"))
+                continue
+            }
+            acceptedLines[shareKey] = row.line
             accepted.append((row, indicatorID, regionID))
         }
         if !problems.isEmpty || !formatProblems.isEmpty {

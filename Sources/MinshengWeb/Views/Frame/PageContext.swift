@@ -15,9 +15,11 @@ struct PageContext {
 
     init(request: Request) {
         principal = request.principal
-        csrf = request.csrfToken()
+        // A visitor without a session gets none made for a page: forms that anonymous visitors
+        // send (sign-in, ratings) check where they come from instead of a token.
+        csrf = request.principal != nil || request.hasSession ? request.csrfToken() : ""
         path = request.url.path
-        if let raw = request.session.data["notice"] {
+        if request.hasSession, let raw = request.session.data["notice"] {
             request.session.data["notice"] = nil
             notice = raw.hasPrefix("ok:") ? .success(String(raw.dropFirst(3))) : .failure(String(raw.dropFirst(4)))
         } else {

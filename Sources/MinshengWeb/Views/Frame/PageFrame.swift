@@ -46,7 +46,7 @@ enum PageFrame {
             .head(
                 .meta(.charset(.utf8)),
                 .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
-                .title(title + " · 民生实事管理平台"),
+                .pageTitle(title + " · 民生实事管理平台"),
                 .link(.rel(.stylesheet), .attr("href", SiteURL.stylesheet.path))
             ),
             .body(

@@ -20,6 +20,16 @@ enum HTMLEscape {
     }
 }
 
+extension Node where Context == HTML.HeadContext {
+    /// The page's `<title>`, its text escaped, and nothing else. Plot's `.title()` also writes the
+    /// title into `twitter:title` and `og:title` meta tags without escaping it: a quote in a
+    /// project's name would end the attribute and put the rest (a `<meta http-equiv="refresh">`,
+    /// which no content-security policy stops) into the page's head. Views never use it.
+    static func pageTitle(_ title: String) -> Node {
+        .element(named: "title", text: title)
+    }
+}
+
 extension Node {
     /// An attribute whose value is escaped.
     static func attr(_ name: String, _ value: String) -> Node {

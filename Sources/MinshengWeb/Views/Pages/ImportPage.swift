@@ -61,6 +61,9 @@ struct ImportPage {
                   .label(.for("\(id)-file"), .text("文件")),
                   .input(.type(.file), .name("file"), .id("\(id)-file"), .attr("accept", ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), .required(true)),
                   .p(.class("hint"), .text("文件不超过 \(TableFile.maxBytes / 1024 / 1024) MB。")),
+                  .if(kind == .plan, .label(.class("check"),
+                                            .input(.type(.checkbox), .name("createRegions"), .attr("value", "1")),
+                                            .text(" 新建文件中的行政区划（文件中有系统里还没有的县市区时勾选；不勾选时，未知的行政区划按错误列出）"))),
                   .button(.type(.submit), .class("button primary"), .text("上传并导入"))))
     }
 }

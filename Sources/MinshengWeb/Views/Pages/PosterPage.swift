@@ -40,7 +40,7 @@ struct PosterPage {
         let unit = page.responsibleUnits.first
         let html = HTML(
             .lang(.chinese),
-            .head(.meta(.charset(.utf8)), .title("亮码公示 · " + page.projectName), .element(named: "style", text: Self.stylesheet)),
+            .head(.meta(.charset(.utf8)), .pageTitle("亮码公示 · " + page.projectName), .element(named: "style", text: Self.stylesheet)),
             .body(.div(.class("sheet"),
                 .div(.class("band"),
                      .div(.class("kicker"), .text("民生实事码上通 · 亮码实施")),

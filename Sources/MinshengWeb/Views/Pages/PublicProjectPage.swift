@@ -53,7 +53,7 @@ struct PublicProjectPage {
             .head(
                 .meta(.charset(.utf8)),
                 .meta(.name("viewport"), .content("width=device-width,initial-scale=1")),
-                .title(title + " - 民生实事码上通"),
+                .pageTitle(title + " - 民生实事码上通"),
                 .link(.rel(.stylesheet), .href("/assets/public.css"))),
             .body(
                 .header(.div(.class("brand"), .text("民生实事码上通 · \(page.planTitle)")),
@@ -194,7 +194,7 @@ struct PublicItemPage {
         let html = HTML(
             .lang(.chinese),
             .head(.meta(.charset(.utf8)), .meta(.name("viewport"), .content("width=device-width,initial-scale=1")),
-                  .title(item.title + " - 民生实事码上通"), .link(.rel(.stylesheet), .href("/assets/public.css"))),
+                  .pageTitle(item.title + " - 民生实事码上通"), .link(.rel(.stylesheet), .href("/assets/public.css"))),
             .body(
                 .header(.div(.class("brand"), .text("民生实事码上通 · " + item.project.name)), .h1(.text(item.title)),
                         .p(.text((item.disclosureCategory?.label ?? "") + " · " + item.publishedOn + (item.unit.map { " · " + $0.name } ?? "")))),

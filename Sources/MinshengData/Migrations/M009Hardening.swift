@@ -1,0 +1,61 @@
+import FluentKit
+import Foundation
+import SQLKit
+
+/// 009: what concurrent writers and hostile senders need.
+/// - `write_gate`: one row every SQLite write transaction updates first, so it holds the file's
+///   write lock before it reads (see `Database.write`).
+/// - `sessions`: sign-in sessions keyed by the SHA-256 of their cookie value, with their account,
+///   start and last use, so they expire on the server and end when the account is disabled or its
+///   password changes. Fluent's own session table (plain keys) is dropped: everyone signs in again.
+/// - `login_attempts`: failed sign-ins counted per account and sender address (a keyed hash), so
+///   that a stranger's five tries lock only the stranger out.
+/// - `instance_settings`: the instance's secret (keyed hashes of addresses), the same for every
+///   server process on one database.
+public struct M009Hardening: AsyncMigration {
+    public init() {}
+
+    public var name: String { "M009Hardening" }
+
+    public func prepare(on database: any Database) async throws {
+        try await database.schema("write_gate")
+            .field(.id, .int, .identifier(auto: false))
+            .field("n", .int64, .required)
+            .create()
+        try await database.sql.raw("INSERT INTO write_gate (id, n) VALUES (1, 0)").run()
+
+        try await database.schema(StoredSession.schema)
+            .field("key_hash", .string, .identifier(auto: false))
+            .field("account_id", .int)
+            .field("data", .string, .required)
+            .field("created_at", .datetime, .required)
+            .field("seen_at", .datetime, .required)
+            .create()
+        try await database.sql.create(index: "idx_sessions_account").on(StoredSession.schema).column("account_id").run()
+
+        try await database.schema(LoginAttempt.schema)
+            .field(.id, .int, .identifier(auto: true))
+            .field("account_id", .int, .required, .references("accounts", .id))
+            .field("address_hash", .string, .required)
+            .field("failures", .int, .required)
+            .field("locked_until", .datetime)
+            .field("updated_at", .datetime, .required)
+            .unique(on: "account_id", "address_hash")
+            .create()
+
+        try await database.schema("instance_settings")
+            .field("key", .string, .identifier(auto: false))
+            .field("value", .string, .required)
+            .create()
+        try await database.sql.raw("INSERT INTO instance_settings (key, value) VALUES ('secret', \(bind: InstanceSecret.random()))").run()
+
+        try await database.schema("_fluent_sessions").delete()
+    }
+
+    public func revert(on database: any Database) async throws {
+        try await database.schema("instance_settings").delete()
+        try await database.schema(LoginAttempt.schema).delete()
+        try await database.schema(StoredSession.schema).delete()
+        try await database.schema("write_gate").delete()
+    }
+}

@@ -1,0 +1,49 @@
+import Crypto
+import FluentKit
+import Foundation
+import SQLKit
+
+/// The instance's own secret, made once by the migration and kept in the database, so every server
+/// on one database shares it. Sender addresses are kept only as an HMAC with it: a plain hash of
+/// an IPv4 address is reversed by trying all four billion.
+public final class InstanceSecret: @unchecked Sendable {
+    private let lock = NSLock()
+    private var cached: SymmetricKey?
+
+    public init() {}
+
+    static func random() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+
+    public func key(on db: any Database) async throws -> SymmetricKey {
+        if let key = lock.withLock({ cached }) { return key }
+        let row = try await db.sql.raw("SELECT value FROM instance_settings WHERE key = 'secret'").first()
+        guard let value = try row?.decode(column: "value", as: String.self), !value.isEmpty else {
+            throw ServiceError.invalid("实例密钥缺失，请先运行 minsheng migrate。")
+        }
+        let key = SymmetricKey(data: Data(value.utf8))
+        lock.withLock { cached = key }
+        return key
+    }
+
+    /// The keyed hash of a sender's address (or any other value to keep unreadable), for `purpose`.
+    public static func hash(_ value: String, purpose: String, key: SymmetricKey) -> String {
+        HMAC<SHA256>.authenticationCode(for: Data((purpose + ":" + value).utf8), using: key).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// Failed sign-ins of one account from one sender address.
+public final class LoginAttempt: Model, @unchecked Sendable {
+    public static let schema = "login_attempts"
+
+    @ID(custom: .id, generatedBy: .database) public var id: Int?
+    @Field(key: "account_id") public var accountID: Int
+    @Field(key: "address_hash") public var addressHash: String
+    @Field(key: "failures") public var failures: Int
+    @OptionalField(key: "locked_until") public var lockedUntil: Date?
+    @Field(key: "updated_at") public var updatedAt: Date
+
+    public init() {}
+}

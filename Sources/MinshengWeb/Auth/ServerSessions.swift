@@ -1,0 +1,37 @@
+import MinshengData
+import Vapor
+
+/// Vapor's session driver over `SessionStore`: keys are kept hashed, sessions expire on the server
+/// (idle and absolute limits), and an account's sessions end when it is disabled or its password
+/// changes.
+struct ServerSessions: AsyncSessionDriver {
+    func createSession(_ data: SessionData, for request: Request) async throws -> SessionID {
+        SessionID(string: try await SessionStore(db: request.db).create(data.snapshot))
+    }
+
+    func readSession(_ sessionID: SessionID, for request: Request) async throws -> SessionData? {
+        try await SessionStore(db: request.db).read(sessionID.string).map { SessionData(initialData: $0) }
+    }
+
+    func updateSession(_ sessionID: SessionID, to data: SessionData, for request: Request) async throws -> SessionID {
+        try await SessionStore(db: request.db).update(sessionID.string, to: data.snapshot)
+        return sessionID
+    }
+
+    func deleteSession(_ sessionID: SessionID, for request: Request) async throws {
+        try await SessionStore(db: request.db).delete(sessionID.string)
+    }
+}
+
+extension Request {
+    /// Starts a new session holding `values` in place of the current one (sign-in): a session id
+    /// known before sign-in, planted or not, is worth nothing after it.
+    func renewSession(with values: [String: String]) async throws {
+        if hasSession, let old = session.id {
+            try await SessionStore(db: db).delete(old.string)
+            session.id = nil
+        }
+        for key in session.data.snapshot.keys { session.data[key] = nil }
+        for (key, value) in values { session.data[key] = value }
+    }
+}
