@@ -8,6 +8,16 @@ func gb18030(_ text: String) -> Data { TextDecoding.encodeGB18030(text) ?? Data(
 
 /// Builds an .xlsx by hand, part by part, the way Excel lays one out (shared strings, numeric
 /// cells with binary noise), so the reader is tested on something other than its own writer.
+/// A hand-written workbook of one sheet, 进度, at xl/worksheets/data.xml.
+let oneSheetWorkbook = """
+<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" \
+xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="进度" sheetId="1" r:id="rId1"/></sheets></workbook>
+"""
+let oneSheetRels = """
+<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
+<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/data.xml"/></Relationships>
+"""
+
 func handMadeXLSX(parts: [String: Data]) throws -> Data {
     let archive = try Archive(data: Data(), accessMode: .create)
     for (path, bytes) in parts.sorted(by: { $0.key < $1.key }) {
@@ -49,14 +59,7 @@ final class FileFormatTests: XCTestCase {
     }
 
     func testXLSXWithSharedStringsAndNumericNoiseReadsAsAPersonSeesIt() throws {
-        let workbook = """
-        <?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" \
-        xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="进度" sheetId="1" r:id="rId1"/></sheets></workbook>
-        """
-        let rels = """
-        <?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
-        <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/data.xml"/></Relationships>
-        """
+        let (workbook, rels) = (oneSheetWorkbook, oneSheetRels)
         let shared = """
         <?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="3" uniqueCount="3">\
         <si><t>月份</t></si><si><r><t>新增</t></r><r><t>普惠性托位</t></r></si><si><t>邵阳县</t><rPh><t>しょう</t></rPh></si></sst>

@@ -37,14 +37,7 @@ final class HardeningCoreTests: XCTestCase {
     }
 
     func testCellsWithoutAReferenceCountAgainstTheColumnLimit() throws {
-        let workbook = """
-        <?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" \
-        xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="进度" sheetId="1" r:id="rId1"/></sheets></workbook>
-        """
-        let rels = """
-        <?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
-        <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/data.xml"/></Relationships>
-        """
+        let (workbook, rels) = (oneSheetWorkbook, oneSheetRels)
         func sheet(cells: Int) -> Data {
             Data(("<?xml version=\"1.0\" encoding=\"UTF-8\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData><row>"
                   + String(repeating: "<c><v>1</v></c>", count: cells) + "</row></sheetData></worksheet>").utf8)

@@ -11,8 +11,11 @@ import XCTVapor
 /// Issue 13: markup through names, concurrent writers, raced limits, sessions, import faults and
 /// the smaller ones. Every expected number is worked out by hand in the comments.
 final class HeadInjectionTests: XCTestCase {
-    /// The issue's payload: it ends an attribute, makes an `<h1>`, a meta refresh and a stray element.
+    /// The issue's payload (it ends an attribute, makes an `<h1>`, a meta refresh and a stray
+    /// element), then the suite's other hostile strings: a script after a closed attribute, an
+    /// image with a handler, a single-quoted attribute's end and a `<base>`.
     static let payload = #"T1"><h1>假通知：项目已停工</h1><meta http-equiv="refresh" content="5;url=https://evil.example/"><x y=""#
+        + #""><script>alert(1)</script><img src=x onerror="document.title='pwned'">' onmouseover='alert(2)' <base href="https://evil.example/">"#
 
     /// Every element of the document Chromium built, in order (a meta with http-equiv marked `!`),
     /// taken by a script appended to the page before any refresh could fire.
@@ -87,7 +90,8 @@ final class HeadInjectionTests: XCTestCase {
                 XCTAssertFalse(html.contains(#"<meta http-equiv="refresh""#), path)
                 let census = try Self.census(html)
                 XCTAssertEqual(census, before[path], "\(path): the same elements as with ordinary names")
-                XCTAssertFalse(census.contains("meta!") || census.contains("base") || census.contains("x"), path)
+                XCTAssertFalse(census.contains("meta!") || census.contains("base") || census.contains("x") || census.contains("img")
+                               && !(before[path] ?? []).contains("img"), path)
             }
             // The check can fail: Plot's own .title() (what the pages used) lets the payload in.
             let plot = Plot.HTML(.head(.title(Self.payload)), .body(.p(.text("正文")))).render()

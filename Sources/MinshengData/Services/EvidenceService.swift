@@ -186,16 +186,18 @@ public struct EvidenceService: Sendable {
     /// An accepted item whose figure changed goes back for review. Called inside the
     /// transaction that changed the figures.
     static func reopen(figures: [(indicatorID: Int, regionID: Int, month: Int)], by accountID: Int?, at now: Date, on db: any Database) async throws {
-        for figure in figures {
-            let items = try await Evidence.query(on: db).filter(\.$indicator.$id == figure.indicatorID).filter(\.$region.$id == figure.regionID)
-                .filter(\.$month == figure.month).filter(\.$state == Evidence.State.approved.rawValue).all()
-            for item in items {
-                item.state = Evidence.State.pending.rawValue
-                item.reopened = 1
-                item.reason = "进度数据已变更，需重新审核。"
-                try await item.save(on: db)
-                try await EvidenceHistory(evidenceID: try item.requireID(), action: .reopen, reason: item.reason, accountID: accountID, at: now).create(on: db)
-            }
+        guard !figures.isEmpty else { return }
+        // One read of the approved items of these indicators and months (a re-imported year is
+        // thousands of figures), narrowed to the changed figures here.
+        let changed = Set(figures.map { "\($0.indicatorID):\($0.regionID):\($0.month)" })
+        let approved = try await Evidence.query(on: db).filter(\.$indicator.$id ~~ Array(Set(figures.map(\.indicatorID))))
+            .filter(\.$month ~~ Array(Set(figures.map(\.month)))).filter(\.$state == Evidence.State.approved.rawValue).all()
+        for item in approved where changed.contains("\(item.$indicator.id):\(item.$region.id):\(item.month)") {
+            item.state = Evidence.State.pending.rawValue
+            item.reopened = 1
+            item.reason = "进度数据已变更，需重新审核。"
+            try await item.save(on: db)
+            try await EvidenceHistory(evidenceID: try item.requireID(), action: .reopen, reason: item.reason, accountID: accountID, at: now).create(on: db)
         }
     }
 

@@ -52,6 +52,8 @@ public final class WriteGate: @unchecked Sendable {
     public static let shared = WriteGate()
     /// How long a writer waits for its turn before it is told the system is busy.
     public static let patience: Duration = .seconds(30)
+    /// How long SQLite waits for a writer in another process (the command line's import).
+    public static let sqliteBusyMilliseconds = 20_000
 
     private let lock = NSLock()
     private var held = false
@@ -131,11 +133,16 @@ extension Database {
         case .sqlite:
             return try await WriteGate.shared.run {
                 try await Self.translatingBusy {
-                    try await self.transaction { db in
-                        // The first statement writes, so the transaction holds the file's write lock
-                        // before it reads anything.
-                        try await (db as? any SQLDatabase)?.raw("UPDATE write_gate SET n = n + 1 WHERE id = 1").run()
-                        return try await body(db)
+                    try await self.withConnection { connection in
+                        // Another process (the command line) holding the file is waited for, up to
+                        // the longest write; SQLiteNIO's own handler would retry without end.
+                        try await (connection as? any SQLDatabase)?.raw("PRAGMA busy_timeout = \(unsafeRaw: String(WriteGate.sqliteBusyMilliseconds))").run()
+                        return try await connection.transaction { db in
+                            // The first statement writes, so the transaction holds the file's write
+                            // lock before it reads anything.
+                            try await (db as? any SQLDatabase)?.raw("UPDATE write_gate SET n = n + 1 WHERE id = 1").run()
+                            return try await body(db)
+                        }
                     }
                 }
             }

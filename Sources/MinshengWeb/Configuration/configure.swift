@@ -54,7 +54,9 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     case .sqliteFile(let path):
         let directory = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        app.databases.use(.sqlite(.file(path)), as: .sqlite)
+        // Several connections per event loop: in write-ahead-log mode readers never wait for the
+        // writer, and writers queue in `WriteGate`, so a writer waiting for its turn holds no reader up.
+        app.databases.use(.sqlite(.file(path), maxConnectionsPerEventLoop: 4), as: .sqlite)
     case .sqliteMemory:
         app.databases.use(.sqlite(.memory), as: .sqlite)
     case .postgres(let url):

@@ -36,6 +36,8 @@ struct SessionController: RouteCollection {
         switch try await service.signIn(username: username, password: password, address: req.senderAddress) {
         case .success(let account):
             try await req.renewSession(with: ["account": String(try account.requireID())])
+            // Sessions that are over are removed now and then: at each sign-in.
+            try await SessionStore(db: req.db).purge()
             if account.mustChangePassword {
                 req.notify("首次登录或密码已被重置，请先设置新密码。", success: false)
                 return req.redirect(to: SiteURL.password.path)

@@ -242,12 +242,26 @@ public struct PlanImporter: Sendable {
     /// problems together with the file's own (`parsed.problems`), in row order.
     public func importProgress(_ parsed: (rows: [ProgressFile.Row], problems: [ImportProblem]), regionName: String, year: Int, by accountID: Int?,
                                now: Date = Date()) async throws -> ProgressSummary {
-        try await db.write { db in
-            try await Self.writeProgress(parsed.rows, formatProblems: parsed.problems, regionName: regionName, year: year, accountID: accountID, now: now, on: db)
+        // Checked and prepared outside the transaction (reads only), so that the write itself is
+        // short and other writers (a rating, a sign-in) wait for it only briefly. The write checks
+        // again what may have changed meanwhile (a month closed) under the plans' locks.
+        let prepared = try await Self.prepareProgress(parsed.rows, formatProblems: parsed.problems, regionName: regionName, year: year, on: db)
+        return try await db.write(locking: prepared.planIDs.map { .plan($0) }) { db in
+            try await Self.writeProgress(prepared, regionName: regionName, year: year, accountID: accountID, now: now, on: db)
         }
     }
 
-    private static func writeProgress(_ rows: [ProgressFile.Row], formatProblems: [ImportProblem], regionName: String, year: Int, accountID: Int?, now: Date, on db: any Database) async throws -> ProgressSummary {
+    /// A progress file checked against the plans: the rows to write and what the write needs.
+    struct PreparedProgress: Sendable {
+        var accepted: [(row: ProgressFile.Row, indicatorID: Int, regionID: Int)]
+        var indicatorIDs: [Int]
+        var planIDs: [Int]
+        var planOfIndicator: [Int: Int]
+        var ignored: Int
+    }
+
+    private static func prepareProgress(_ rows: [ProgressFile.Row], formatProblems: [ImportProblem], regionName: String, year: Int,
+                                        on db: any Database) async throws -> PreparedProgress {
         guard let root = try await RegionService(db: db).find(named: regionName) else {
             throw ImportRefusal([ImportProblem(row: nil, column: nil, reason: "行政区划“\(regionName.echoed())”不存在，请先导入计划。")])
         }
@@ -332,6 +346,22 @@ public struct PlanImporter: Sendable {
         if !problems.isEmpty || !formatProblems.isEmpty {
             throw ImportRefusal((formatProblems + problems).sorted { ($0.row ?? 0) < ($1.row ?? 0) })
         }
+        var planOfIndicator: [Int: Int] = [:]
+        for indicator in indicators { if let id = indicator.id { planOfIndicator[id] = planOfProject[indicator.$project.id] ?? 0 } }
+        return PreparedProgress(accepted: accepted, indicatorIDs: indicatorIDs, planIDs: planIDs.sorted(), planOfIndicator: planOfIndicator, ignored: ignored)
+    }
+
+    private static func writeProgress(_ prepared: PreparedProgress, regionName: String, year: Int, accountID: Int?, now: Date,
+                                      on db: any Database) async throws -> ProgressSummary {
+        let (accepted, indicatorIDs, ignored) = (prepared.accepted, prepared.indicatorIDs, prepared.ignored)
+        // A month closed since the file was checked stays closed.
+        let closed = prepared.planIDs.isEmpty ? [] : try await PlanMonth.query(on: db).filter(\.$plan.$id ~~ prepared.planIDs)
+            .filter(\.$closedAt != nil).all()
+        let closedKeys = Set(closed.map { "\($0.$plan.id):\($0.month)" })
+        let nowClosed = accepted.filter { closedKeys.contains("\(prepared.planOfIndicator[$0.indicatorID] ?? 0):\($0.row.month)") }
+        if !nowClosed.isEmpty {
+            throw ImportRefusal(nowClosed.map { ImportProblem(row: $0.row.line, column: "月份", reason: "\($0.row.month) 月已关账，数据已锁定；如需更正，请专班办公室先重新开放该月。") })
+        }
 
         let months = Array(Set(accepted.map(\.row.month)))
         let existing = indicatorIDs.isEmpty || months.isEmpty ? [] : try await ProgressReport.query(on: db)
@@ -343,6 +373,7 @@ public struct PlanImporter: Sendable {
         var history: [ProgressHistory] = []
         var replaced = 0
         var unchanged = 0
+        var replacedIDs: [Int] = []
         for entry in accepted {
             let key = "\(entry.indicatorID):\(entry.regionID):\(entry.row.month)"
             if let report = existingByKey[key] {
@@ -361,7 +392,10 @@ public struct PlanImporter: Sendable {
                 report.$reportedBy.id = accountID
                 report.submittedAt = now
                 report.returnReason = nil
-                try await report.save(on: db)
+                // Replaced as rows too (deleted, then inserted with the others): a re-imported year
+                // is thousands of rows, and one UPDATE each kept every other writer waiting.
+                if let id = report.id { replacedIDs.append(id) }
+                freshRows.append(reportRow(report, at: now))
                 history.append(ProgressHistory(indicatorID: entry.indicatorID, regionID: entry.regionID, month: entry.row.month,
                                                action: .imported, old: before, new: report, accountID: accountID, at: now))
                 replaced += 1
@@ -376,6 +410,9 @@ public struct PlanImporter: Sendable {
                                     .text(nil), .int(accountID), .date(now)])
             }
         }
+        for chunk in stride(from: 0, to: replacedIDs.count, by: 500).map({ Array(replacedIDs[$0..<min($0 + 500, replacedIDs.count)]) }) {
+            try await ProgressReport.query(on: db).filter(\.$id ~~ chunk).delete()
+        }
         try await TableRows.insert(into: ProgressReport.schema, columns: reportColumns, rows: freshRows, on: db)
         try await TableRows.insert(into: ProgressHistory.schema, columns: historyColumns, rows: historyRows + history.map(historyRow), on: db)
         try await EvidenceService.reopen(figures: history.map { ($0.$indicator.id, $0.$region.id, $0.month) }, by: accountID, at: now, on: db)
@@ -383,14 +420,19 @@ public struct PlanImporter: Sendable {
             try await FigureStore.refresh(indicatorIDs: Array(Set(accepted.map(\.indicatorID))), fromMonth: first, on: db)
         }
         try await AuditLog.record("progress.import", subject: "\(regionName) \(year) 年进度",
-                                  detail: "新增 \(freshRows.count) 条，更新 \(replaced) 条，未变 \(unchanged) 条，忽略汇总行 \(ignored) 条", by: accountID, on: db)
-        return ProgressSummary(written: freshRows.count, replaced: replaced, unchanged: unchanged, aggregateRowsIgnored: ignored)
+                                  detail: "新增 \(freshRows.count - replaced) 条，更新 \(replaced) 条，未变 \(unchanged) 条，忽略汇总行 \(ignored) 条", by: accountID, on: db)
+        return ProgressSummary(written: freshRows.count - replaced, replaced: replaced, unchanged: unchanged, aggregateRowsIgnored: ignored)
     }
 
     static let reportColumns = ["indicator_id", "region_id", "month", "quantity", "progress", "note", "state", "reported_by", "updated_at", "submitted_at"]
 
     static let historyColumns = ["indicator_id", "region_id", "month", "action", "old_quantity", "old_progress", "quantity", "progress", "note",
                                  "state", "reason", "account_id", "at"]
+
+    static func reportRow(_ r: ProgressReport, at now: Date) -> [TableRows.Value] {
+        [.int(r.$indicator.id), .int(r.$region.id), .int(r.month), .double(r.quantity), .double(r.progress), .text(r.note),
+         .text(r.state), .int(r.$reportedBy.id), .date(now), .date(r.submittedAt)]
+    }
 
     static func historyRow(_ e: ProgressHistory) -> [TableRows.Value] {
         [.int(e.$indicator.id), .int(e.$region.id), .int(e.month), .text(e.action), .double(e.oldQuantity), .double(e.oldProgress),
