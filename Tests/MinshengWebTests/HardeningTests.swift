@@ -14,8 +14,8 @@ final class HeadInjectionTests: XCTestCase {
     /// The issue's payload (it ends an attribute, makes an `<h1>`, a meta refresh and a stray
     /// element), then the suite's other hostile strings: a script after a closed attribute, an
     /// image with a handler, a single-quoted attribute's end and a `<base>`.
-    static let payload = #"T1"><h1>假通知：项目已停工</h1><meta http-equiv="refresh" content="5;url=https://evil.example/"><x y=""#
-        + #""><script>alert(1)</script><img src=x onerror="document.title='pwned'">' onmouseover='alert(2)' <base href="https://evil.example/">"#
+    static let issuePayload = #"T1"><h1>假通知：项目已停工</h1><meta http-equiv="refresh" content="5;url=https://evil.example/"><x y=""#
+    static let payload = issuePayload + #""><script>alert(1)</script><img src=x onerror="document.title='pwned'">' onmouseover='alert(2)' <base href="https://evil.example/">"#
 
     /// Every element of the document Chromium built, in order (a meta with http-equiv marked `!`),
     /// taken by a script appended to the page before any refresh could fire.
@@ -94,7 +94,7 @@ final class HeadInjectionTests: XCTestCase {
                                && !(before[path] ?? []).contains("img"), path)
             }
             // The check can fail: Plot's own .title() (what the pages used) lets the payload in.
-            let plot = Plot.HTML(.head(.title(Self.payload)), .body(.p(.text("正文")))).render()
+            let plot = Plot.HTML(.head(.title(Self.issuePayload)), .body(.p(.text("正文")))).render()
             let census = try Self.census(plot)
             XCTAssertTrue(census.contains("meta!") && census.contains("x"), "Plot's title writes the meta tags unescaped: \(census)")
         }
@@ -577,15 +577,16 @@ final class ImportFaultTests: XCTestCase {
 final class DataFileTests: XCTestCase {
     /// The database and its directory are the server account's alone: 0600 and 0700.
     func testTheDatabaseFileAndItsDirectoryArePrivate() async throws {
-        guard !TestApp.usesPostgres else {
-            // On PostgreSQL the files are the server's; the evidence store is checked instead.
-            return try await TestApp.run { app in
-                let writer = try app.blobStore.begin()
-                try Data("佐证".utf8).withUnsafeBytes { try writer.write($0) }
-                let path = try XCTUnwrap(app.blobStore.path(for: try writer.finish()))
-                XCTAssertEqual(try Self.mode(path), 0o600)
-            }
+        // Evidence files, whatever the umask (the tests' is the shell's until a start sets it).
+        try await TestApp.run { app in
+            let writer = try app.blobStore.begin()
+            try Data("佐证".utf8).withUnsafeBytes { try writer.write($0) }
+            let path = try XCTUnwrap(app.blobStore.path(for: try writer.finish()))
+            XCTAssertEqual(try Self.mode(path), 0o600)
+            XCTAssertEqual(try Self.mode((path as NSString).deletingLastPathComponent), 0o700)
         }
+        // On PostgreSQL the database's files are the server's.
+        guard !TestApp.usesPostgres else { return }
         let directory = NSTemporaryDirectory() + "minsheng-perm-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let config = AppConfig(store: .sqliteFile(directory + "/minsheng.sqlite"), dataDirectory: directory, publicURL: "http://127.0.0.1:8080", bcryptCost: 4)

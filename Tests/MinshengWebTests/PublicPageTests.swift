@@ -301,7 +301,7 @@ final class PosterTests: XCTestCase {
             XCTAssertEqual(entries.count, expected)
             XCTAssertGreaterThan(entries.count, 20)
             XCTAssertTrue(entries.contains { $0.path.hasSuffix("-建成县域普通高中“徐特立项目”.html") })
-            try await XCTAssertEqualAsync(try await visitor.get("/posters/99999").status, .notFound)
+            try await XCTAssertEqualAsync(try await office.get("/posters/99999").status, .notFound)
         }
     }
 }

@@ -44,7 +44,8 @@ public struct LocalBlobStore: BlobStore {
 
     public func begin() throws -> any BlobWriter {
         let incoming = root + "/incoming"
-        try FileManager.default.createDirectory(atPath: incoming, withIntermediateDirectories: true)
+        // Evidence is for the server's account alone, whatever the process's umask.
+        try FileManager.default.createDirectory(atPath: incoming, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         return try LocalBlobWriter(store: self, temporary: incoming + "/" + UUID().uuidString)
     }
 
@@ -83,7 +84,7 @@ final class LocalBlobWriter: BlobWriter, @unchecked Sendable {
     init(store: LocalBlobStore, temporary: String) throws {
         self.store = store
         self.temporary = temporary
-        guard FileManager.default.createFile(atPath: temporary, contents: nil),
+        guard FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o600]),
               let handle = FileHandle(forWritingAtPath: temporary) else { throw BlobError.io("无法创建临时文件。") }
         self.handle = handle
     }
@@ -124,7 +125,8 @@ final class LocalBlobWriter: BlobWriter, @unchecked Sendable {
         let destination = store.finalPath(key)
         let manager = FileManager.default
         do {
-            try manager.createDirectory(atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try manager.createDirectory(atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
+                                        attributes: [.posixPermissions: 0o700])
             if manager.fileExists(atPath: destination) {
                 try manager.removeItem(atPath: temporary)
             } else {
