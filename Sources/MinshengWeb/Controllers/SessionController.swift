@@ -47,7 +47,8 @@ struct SessionController: RouteCollection {
             if delay > 0 { try await Task.sleep(for: .milliseconds(Int(delay * 1000))) }
             return refuse("用户名或密码错误。", status: .unauthorized)
         case .locked(let until):
-            return refuse("连续登录失败次数过多，账号已临时锁定，请于 \(ChineseDate.dayAndTime(until)) 后再试，或联系管理员重置密码。", status: .tooManyRequests)
+            return refuse("从您的网络连续登录失败次数过多，该账号在此已临时锁定，请于 \(ChineseDate.dayAndTime(until)) 后再试，或联系管理员重置密码。",
+                          status: .tooManyRequests)
         case .inactive:
             return refuse("该账号已停用，请联系管理员。", status: .forbidden)
         }

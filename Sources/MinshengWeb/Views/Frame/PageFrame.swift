@@ -96,8 +96,10 @@ enum PageFrame {
         item.prefix == "/" ? path == "/" : path.hasPrefix(item.prefix)
     }
 
+    /// The session's token; nothing for a visitor without a session (the forms such a visitor
+    /// sends check their origin instead).
     static func csrfField(_ token: String) -> Node<HTML.FormContext> {
-        .input(.type(.hidden), .name(CSRFMiddleware.field), .attr("value", token))
+        token.isEmpty ? .empty : .input(.type(.hidden), .name(CSRFMiddleware.field), .attr("value", token))
     }
 }
 

@@ -88,7 +88,7 @@ struct AccountShowPage {
 
     static func state(_ account: Account) -> Node<HTML.BodyContext> {
         if !account.active { return .span(.class("badge lagging"), .text("已停用")) }
-        if let until = account.lockedUntil, until > Date() { return .span(.class("badge lagging"), .text("已锁定")) }
+        if let until = account.lockedUntil, until > Date() { return .span(.class("badge lagging"), .attr("title", "有网络地址连续登录失败，已在该地址临时锁定；重置密码即解除"), .text("已锁定")) }
         return .span(.class("badge completed"), .text("正常"))
     }
 

@@ -26,7 +26,7 @@ struct ImportPage {
             },
             .div(.class("cards two"),
                  form(kind: .plan, title: "导入计划与任务分解", year: year, context: context,
-                      help: "每行一个指标在一个行政区划的目标任务；行政区划为“全市”“全县”等或本级名称的行，为本级自身的目标任务。文件中出现的新区划将作为所选区划的下级自动创建。",
+                      help: "每行一个指标在一个行政区划的目标任务；行政区划为“全市”“全县”等或本级名称的行，为本级自身的目标任务。系统里还没有的行政区划按错误列出；确需新建时，勾选“新建文件中的行政区划”，它们将作为所选区划的下级创建。",
                       columns: PlanFile.header, templates: [("plan.xlsx", "Excel 模板"), ("plan.csv", "CSV 模板")]),
                  form(kind: .progress, title: "导入月度进度", year: year, context: context,
                       help: "每行一个指标在一个行政区划某月的完成情况。同一月份再次导入时，以新数据替换，原数据保留在修改记录中。已关账月份不能导入。",
@@ -63,7 +63,7 @@ struct ImportPage {
                   .p(.class("hint"), .text("文件不超过 \(TableFile.maxBytes / 1024 / 1024) MB。")),
                   .if(kind == .plan, .label(.class("check"),
                                             .input(.type(.checkbox), .name("createRegions"), .attr("value", "1")),
-                                            .text(" 新建文件中的行政区划（文件中有系统里还没有的县市区时勾选；不勾选时，未知的行政区划按错误列出）"))),
+                                            .text(" 新建文件中的行政区划（仅在文件中确有新设的县市区、乡镇街道时勾选）"))),
                   .button(.type(.submit), .class("button primary"), .text("上传并导入"))))
     }
 }
