@@ -352,8 +352,14 @@ final class RacedLimitTests: XCTestCase {
         XCTAssertTrue(challenge.verify(token: token2, answer: "\(sum2)"))
         XCTAssertFalse(challenge.verify(token: token2, answer: "\(sum2)"))
         // an expiry further ahead than a token's lifetime was never issued
-        let forged = "\(Int(Date().timeIntervalSince1970) + 100_000).\(String(repeating: "a", count: 32)).AAAA"
+        let forged = "\(Int(Date().timeIntervalSince1970) + 100_000).\(String(repeating: "a", count: 32)).AAAA.AAAA"
         XCTAssertFalse(challenge.verify(token: forged, answer: "1"))
+        // A token this instance did not issue (its tag does not match) is refused before it is
+        // remembered; one with the real tag but another nonce too.
+        let parts = second.token.split(separator: ".")
+        let otherNonce = [parts[0], Substring(String(repeating: "b", count: 32)), parts[2], parts[3]].joined(separator: ".")
+        XCTAssertFalse(challenge.verify(token: otherNonce, answer: "\(sum2)"))
+        XCTAssertFalse(FeedbackChallenge().verify(token: challenge.issue().token, answer: "1"), "another instance's key")
     }
 
     /// The rating form refuses `Origin: null`, unreadable origins and other sites; the stored
@@ -444,6 +450,25 @@ final class ServerSessionTests: XCTestCase {
             try await AccountService(db: app.db, hasher: app.passwordHasher).setActive(account, false, by: nil)
             try await XCTAssertEqualAsync(try await StoredSession.query(on: app.db).filter(\.$accountID == (try account.requireID())).count(), 0)
             try await XCTAssertEqualAsync(try await browser.get("/admin/accounts").status, .seeOther)
+        }
+    }
+
+    /// A made-up or stale cookie stores nothing (each request with a random one would write a row)
+    /// and is cleared; so is the anonymous sign-in page.
+    func testACookieThatNamesNoSessionStoresNothing() async throws {
+        try await TestApp.run { app in
+            _ = try await Fixture.load(into: app)
+            for path in ["/login", "/p/1", "/nope", "/"] {
+                let visitor = TestBrowser(app)
+                visitor.cookie = "minsheng_session=made-up-\(UUID().uuidString)"
+                let page = try await visitor.get(path)
+                XCTAssertLessThan(page.status.code, 500, path)
+                if let set = page.headers.setCookie?["minsheng_session"] {
+                    XCTAssertEqual(set.string, "", "\(path): the cookie is cleared, not replaced by a new session")
+                    XCTAssertLessThan(set.expires ?? .distantFuture, Date(), path)
+                }
+            }
+            try await XCTAssertEqualAsync(try await StoredSession.query(on: app.db).count(), 0)
         }
     }
 

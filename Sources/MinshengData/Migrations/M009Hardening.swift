@@ -1,3 +1,4 @@
+import Crypto
 import FluentKit
 import Foundation
 import SQLKit
@@ -47,12 +48,30 @@ public struct M009Hardening: AsyncMigration {
             .field("key", .string, .identifier(auto: false))
             .field("value", .string, .required)
             .create()
-        try await database.sql.raw("INSERT INTO instance_settings (key, value) VALUES ('secret', \(bind: InstanceSecret.random()))").run()
+        let secret = InstanceSecret.random()
+        try await database.sql.raw("INSERT INTO instance_settings (key, value) VALUES ('secret', \(bind: secret))").run()
+        // Senders' addresses were kept as a plain SHA-256, which is reversed by trying every IPv4
+        // address: each becomes a keyed hash of itself (they no longer match anything new, so the
+        // rating limits start afresh once).
+        let key = SymmetricKey(data: Data(secret.utf8))
+        for row in try await database.sql.raw("SELECT id, address_hash FROM feedback").all() {
+            let id = try row.decode(column: "id", as: Int.self)
+            let old = try row.decode(column: "address_hash", as: String?.self) ?? ""
+            try await database.sql.update("feedback").set("address_hash", to: SQLBind(InstanceSecret.hash(old, purpose: "legacy", key: key)))
+                .where("id", .equal, SQLBind(id)).run()
+        }
 
         try await database.schema("_fluent_sessions").delete()
     }
 
     public func revert(on database: any Database) async throws {
+        // Fluent's own session table as its migration made it (sessions do not survive).
+        try await database.schema("_fluent_sessions")
+            .id()
+            .field("key", .string, .required)
+            .field("data", .json, .required)
+            .unique(on: "key")
+            .create()
         try await database.schema("instance_settings").delete()
         try await database.schema(LoginAttempt.schema).delete()
         try await database.schema(StoredSession.schema).delete()

@@ -217,8 +217,11 @@ public struct AcceptanceService: Sendable {
             row = PlanMonth(planID: planID, month: month)
         }
         row.gapLimit = limit
-        try await row.save(on: db)
-        try await AuditLog.record("month.gap_limit", subject: "\(plan.title) \(month) 月",
-                                  detail: limit.map { "进度与验收率差距上限 \(Figures.quantity($0))%" } ?? "清除差距上限", by: actor.accountID, on: db)
+        let chosen = limit
+        try await db.write { db in
+            try await row.save(on: db)
+            try await AuditLog.record("month.gap_limit", subject: "\(plan.title) \(month) 月",
+                                      detail: chosen.map { "进度与验收率差距上限 \(Figures.quantity($0))%" } ?? "清除差距上限", by: actor.accountID, on: db)
+        }
     }
 }

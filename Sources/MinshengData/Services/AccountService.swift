@@ -78,9 +78,11 @@ public struct AccountService: Sendable {
         let account = Account(username: username, displayName: displayName, passwordHash: try hasher.hash(new.password),
                               regionID: new.regionID, unitID: new.unitID, roles: new.roles)
         account.mustChangePassword = new.mustChangePassword
-        try await account.create(on: db)
-        try await AuditLog.record("account.create", subject: "账号 \(username)",
-                                  detail: "角色：\(new.roles.map(\.label).sorted().joined(separator: "、"))", by: accountID, on: db)
+        try await db.write { db in
+            try await account.create(on: db)
+            try await AuditLog.record("account.create", subject: "账号 \(username)",
+                                      detail: "角色：\(new.roles.map(\.label).sorted().joined(separator: "、"))", by: accountID, on: db)
+        }
         return account
     }
 

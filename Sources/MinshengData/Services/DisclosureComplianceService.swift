@@ -133,10 +133,12 @@ extension DisclosureComplianceService {
         }
         let before = plan.updateRule
         plan.updateRuleText = "\(from):\(minimum)"
-        try await plan.save(on: db)
-        try await AuditLog.record("plan.update_rule", subject: plan.title,
-                                  detail: "动态更新要求：自 \(before.fromMonth) 月起每月 \(before.minimum) 条 → 自 \(from) 月起每月 \(minimum) 条",
-                                  by: actor.accountID, on: db)
+        try await db.write { db in
+            try await plan.save(on: db)
+            try await AuditLog.record("plan.update_rule", subject: plan.title,
+                                      detail: "动态更新要求：自 \(before.fromMonth) 月起每月 \(before.minimum) 条 → 自 \(from) 月起每月 \(minimum) 条",
+                                      by: actor.accountID, on: db)
+        }
     }
 }
 

@@ -114,9 +114,11 @@ public struct DisclosureService: Sendable {
         item.body = checked.body
         item.link = checked.link
         item.updatedAt = now
-        try await item.save(on: db)
-        PublicVersion.shared.bump()
-        try await AuditLog.record("disclosure.edit", subject: checked.title, detail: "修改", by: actor.accountID, on: db)
+        try await db.write { db in
+            try await item.save(on: db)
+            try await AuditLog.record("disclosure.edit", subject: checked.title, detail: "修改", by: actor.accountID, on: db)
+        }
+        PublicVersion.shared.bump()  // after the commit
     }
 
     /// The author withdraws its own item; the office of the item's region or above withdraws any,
@@ -132,9 +134,11 @@ public struct DisclosureService: Sendable {
         item.state = Disclosure.State.withdrawn.rawValue
         item.$withdrawer.id = actor.accountID
         item.withdrawnReason = reason.isEmpty ? nil : reason
-        try await item.save(on: db)
-        PublicVersion.shared.bump()
-        try await AuditLog.record("disclosure.withdraw", subject: item.title, detail: reason.isEmpty ? "撤回" : "撤回：\(reason)", by: actor.accountID, on: db)
+        try await db.write { db in
+            try await item.save(on: db)
+            try await AuditLog.record("disclosure.withdraw", subject: item.title, detail: reason.isEmpty ? "撤回" : "撤回：\(reason)", by: actor.accountID, on: db)
+        }
+        PublicVersion.shared.bump()  // after the commit
     }
 
     /// Published items of a project (in a region, when given), newest first.

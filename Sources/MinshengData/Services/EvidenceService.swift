@@ -91,7 +91,12 @@ public struct EvidenceService: Sendable {
             throw ServiceError.invalid(figure.kind == .quantity ? "请填写该佐证支撑的完成数量。" : "请填写该佐证支撑的进度（%）。")
         }
         let supported = quantity
-        return try await db.write { db in
+        let planID = figure.planID
+        return try await db.write(locking: [.plan(planID)]) { db in
+            // A month closed while the files were uploading stays closed.
+            if try await PlanMonth.query(on: db).filter(\.$plan.$id == planID).filter(\.$month == month).filter(\.$closedAt != nil).count() > 0 {
+                throw ServiceError.conflict("\(month) 月已关账，不能再上传佐证资料；如需补充，请联系专班办公室重新开放该月。")
+            }
             let item = Evidence(indicatorID: indicatorID, regionID: regionID, month: month, unitID: actor.unitID, uploadedBy: actor.accountID,
                                 quantity: supported, description: description, at: now)
             try await item.create(on: db)

@@ -52,7 +52,14 @@ public final class FeedbackChallenge: @unchecked Sendable {
         let nonce = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
         let code = Data(HMAC<SHA256>.authenticationCode(for: Self.signed(a + b, expiry, Substring(nonce)), using: key)).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-        return Question(text: "\(Self.chinese(a))加\(Self.chinese(b))等于几？", token: "\(expiry).\(nonce).\(code)")
+        return Question(text: "\(Self.chinese(a))加\(Self.chinese(b))等于几？", token: "\(expiry).\(nonce).\(code).\(tag(expiry, Substring(nonce)))")
+    }
+
+    /// A code over the token's expiry and nonce alone: only tokens this instance issued are
+    /// remembered as used (a forged one is refused before it takes any room).
+    private func tag(_ expiry: Int, _ nonce: Substring) -> String {
+        Data(HMAC<SHA256>.authenticationCode(for: Data("token|\(expiry)|\(nonce)".utf8), using: key)).prefix(16).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
     /// True when the answer is right for the token, the token has not expired, and it was not
@@ -61,8 +68,9 @@ public final class FeedbackChallenge: @unchecked Sendable {
     public func verify(token: String, answer: String, now: Date = Date()) -> Bool {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         let nowSeconds = Int(now.timeIntervalSince1970)
-        guard token.count <= 200, parts.count == 3, let expiry = Int(parts[0]), expiry > nowSeconds,
-              expiry <= nowSeconds + Int(lifetime) + 1, parts[1].count == 32, parts[1].allSatisfy(\.isHexDigit) else { return false }
+        guard token.count <= 200, parts.count == 4, let expiry = Int(parts[0]), expiry > nowSeconds,
+              expiry <= nowSeconds + Int(lifetime) + 1, parts[1].count == 32, parts[1].allSatisfy(\.isHexDigit),
+              ConstantTime.equal(String(parts[3]), tag(expiry, parts[1])) else { return false }
         let nonce = String(parts[1])
         let fresh: Bool = lock.withLock {
             if used.count > 10_000 { used = used.filter { $0.value > nowSeconds } }
@@ -75,5 +83,16 @@ public final class FeedbackChallenge: @unchecked Sendable {
         while encoded.count % 4 != 0 { encoded += "=" }
         guard let given = Data(base64Encoded: encoded) else { return false }
         return HMAC<SHA256>.isValidAuthenticationCode(given, authenticating: Self.signed(value, expiry, parts[1]), using: key)
+    }
+}
+
+/// Compares two secrets (tokens, codes) in time that does not depend on where they differ.
+public enum ConstantTime {
+    public static func equal(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var difference: UInt8 = 0
+        for i in 0..<x.count { difference |= x[i] ^ y[i] }
+        return difference == 0
     }
 }

@@ -105,9 +105,15 @@ public struct FeedbackService: Sendable {
         // locks: parallel submissions from one address are counted one after the other.
         let keys: [WriteKey] = [.sender(address)] + (browser.map { [.sender($0)] } ?? [])
         let chosen = rating
+        // Checked first without writing (a sender over its limits never queues with the writers),
+        // then again, with the challenge's answer, in the transaction that writes.
+        try await Self.checkLimits(address: address, browser: browser, projectID: submission.projectID, regionID: page.region,
+                                   rating: chosen, text: text, submission: submission, limits: limits, challenge: challenge,
+                                   verifyAnswer: false, now: now, on: db)
         try await db.write(locking: keys) { db in
             try await Self.checkLimits(address: address, browser: browser, projectID: submission.projectID, regionID: page.region,
-                                       rating: chosen, text: text, submission: submission, limits: limits, challenge: challenge, now: now, on: db)
+                                       rating: chosen, text: text, submission: submission, limits: limits, challenge: challenge,
+                                       verifyAnswer: true, now: now, on: db)
             try await item.create(on: db)
             try await FeedbackHistory(feedbackID: try item.requireID(), action: "receive", detail: chosen.map { "评价：\($0.label)" } ?? "意见建议",
                                       accountID: nil, at: now).create(on: db)
@@ -115,10 +121,12 @@ public struct FeedbackService: Sendable {
         return item
     }
 
-    /// Refuses a submission over the sender's limits, one that must answer the challenge first, and
-    /// a duplicate; run inside the writing transaction.
+    /// Refuses a submission over the sender's limits, one that must answer the challenge first (and,
+    /// with `verifyAnswer`, one whose answer is wrong), and a duplicate. What decides is the run
+    /// inside the writing transaction.
     static func checkLimits(address: String, browser: String?, projectID: Int, regionID: Int, rating: Rating?, text: String,
-                            submission: Submission, limits: Limits, challenge: FeedbackChallenge?, now: Date, on db: any Database) async throws {
+                            submission: Submission, limits: Limits, challenge: FeedbackChallenge?, verifyAnswer: Bool, now: Date,
+                            on db: any Database) async throws {
         let short = now.addingTimeInterval(-limits.shortWindow)
         let fromAddress = try await Feedback.query(on: db).filter(\.$addressHash == address).filter(\.$createdAt > short).count()
         if fromAddress >= limits.perAddressShort { throw ServiceError.tooMany("提交过于频繁，请过几分钟再试。") }
@@ -132,7 +140,8 @@ public struct FeedbackService: Sendable {
         if let challenge, fromAddress >= limits.challengeAfter {
             let token = submission.challengeToken ?? ""
             guard !token.isEmpty else { throw ServiceError.challenge("您的网络近期提交较多，请回答下面的问题后再提交。") }
-            guard challenge.verify(token: token, answer: submission.challengeAnswer ?? "", now: now) else {
+            // The answer uses the token up: it is checked once, inside the writing transaction.
+            guard !verifyAnswer || challenge.verify(token: token, answer: submission.challengeAnswer ?? "", now: now) else {
                 throw ServiceError.challenge("答案不正确或已过期，请回答新的问题。")
             }
         }
@@ -297,7 +306,7 @@ public struct FeedbackService: Sendable {
 
     /// The account has opened its inbox: what it holds is no longer new to it.
     public func markSeen(accountID: Int, now: Date = Date()) async throws {
-        try await Account.query(on: db).filter(\.$id == accountID).set(\.$feedbackSeenAt, to: now).update()
+        try await db.bookkeeping { db in try await Account.query(on: db).filter(\.$id == accountID).set(\.$feedbackSeenAt, to: now).update() }
     }
 
     /// What the public page shows: the rating counts and the answered opinions with their answers.

@@ -35,8 +35,10 @@ public struct RegionService: Sendable {
         }
         let order = (siblings.map(\.sortOrder).max() ?? 0) + 1
         let region = Region(name: name, kind: kind, code: code, parentID: parentID, sortOrder: order)
-        try await region.create(on: db)
-        try await AuditLog.record("region.create", subject: "行政区划 \(name)", detail: "类型：\(kind.label)", by: accountID, on: db)
+        try await db.write { db in
+            try await region.create(on: db)
+            try await AuditLog.record("region.create", subject: "行政区划 \(name)", detail: "类型：\(kind.label)", by: accountID, on: db)
+        }
         return region
     }
 
@@ -50,8 +52,10 @@ public struct RegionService: Sendable {
         let old = region.name
         region.name = name
         region.code = code
-        try await region.save(on: db)
-        try await AuditLog.record("region.update", subject: "行政区划 \(old)", detail: "名称：\(name)；代码：\(code ?? "无")", by: accountID, on: db)
+        try await db.write { db in
+            try await region.save(on: db)
+            try await AuditLog.record("region.update", subject: "行政区划 \(old)", detail: "名称：\(name)；代码：\(code ?? "无")", by: accountID, on: db)
+        }
         PublicVersion.shared.bump()  // public pages show the name
     }
 }

@@ -235,12 +235,15 @@ public struct ReportingService: Sendable {
         let text = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw ServiceError.invalid("请填写退回原因。") }
         guard text.count <= 500 else { throw ServiceError.invalid("退回原因不能超过 500 字。") }
-        guard let report = try await ProgressReport.query(on: db).filter(\.$indicator.$id == indicatorID).filter(\.$region.$id == regionID)
-            .filter(\.$month == month).first() else { throw ServiceError.notFound("该月尚无报送数据。") }
-        guard report.reportState == .submitted else { throw ServiceError.conflict("该数据尚未报送，无需退回。") }
         let planID = try await planID(ofIndicator: indicatorID)
-        if try await isClosed(planID: planID, month: month) { throw ServiceError.conflict("\(month) 月已关账，请先重新开放该月。") }
-        try await db.write { db in
+        // Read and decided under the plan's lock: a save, an import or a closing in between is seen.
+        try await db.write(locking: [.plan(planID)]) { db in
+            guard let report = try await ProgressReport.query(on: db).filter(\.$indicator.$id == indicatorID).filter(\.$region.$id == regionID)
+                .filter(\.$month == month).first() else { throw ServiceError.notFound("该月尚无报送数据。") }
+            guard report.reportState == .submitted else { throw ServiceError.conflict("该数据尚未报送，无需退回。") }
+            if try await PlanMonth.query(on: db).filter(\.$plan.$id == planID).filter(\.$month == month).filter(\.$closedAt != nil).count() > 0 {
+                throw ServiceError.conflict("\(month) 月已关账，请先重新开放该月。")
+            }
             let before = ProgressReport(indicatorID: indicatorID, regionID: regionID, month: month, quantity: report.quantity, progress: report.progress,
                                         note: report.note, state: .submitted, reportedBy: nil, submittedAt: nil)
             report.state = ProgressReport.State.returned.rawValue
@@ -265,10 +268,14 @@ public struct ReportingService: Sendable {
             }
             text = String(format: "%04d-%02d-%02d", parts[0], parts[1], parts[2])
         }
-        let row = try await planMonth(planID: planID, month: month)
-        row.deadline = text.isEmpty ? nil : text
-        try await row.save(on: db)
-        try await AuditLog.record("month.deadline", subject: "计划 \(planID) \(month) 月", detail: text.isEmpty ? "清除截止日期" : "截止日期 \(text)", by: actor.accountID, on: db)
+        let chosen = text
+        try await db.write(locking: [.plan(planID)]) { db in
+            let row = try await ReportingService(db: db).planMonth(planID: planID, month: month)
+            row.deadline = chosen.isEmpty ? nil : chosen
+            try await row.save(on: db)
+            try await AuditLog.record("month.deadline", subject: "计划 \(planID) \(month) 月", detail: chosen.isEmpty ? "清除截止日期" : "截止日期 \(chosen)",
+                                      by: actor.accountID, on: db)
+        }
     }
 
     /// Sets the plan's own 序时进度 ("3:20,6:50", month:percent; empty for m/12 throughout).
@@ -284,24 +291,27 @@ public struct ReportingService: Sendable {
         }
         guard let plan = try await Plan.find(planID, on: db) else { throw ServiceError.notFound("未找到该计划。") }
         let schedule = stored
-        try await db.write { db in
+        try await db.write(locking: [.plan(planID)]) { db in
             plan.schedule = schedule
             try await plan.save(on: db)
             try await FigureStore.refresh(planID: planID, on: db)
+            try await AuditLog.record("plan.schedule", subject: plan.title, detail: schedule.map { "序时进度 \($0)" } ?? "恢复按月平均（m/12）", by: actor.accountID, on: db)
         }
-        try await AuditLog.record("plan.schedule", subject: plan.title, detail: stored.map { "序时进度 \($0)" } ?? "恢复按月平均（m/12）", by: actor.accountID, on: db)
     }
 
     /// Closes a month: its figures are locked.
     public func close(planID: Int, month: Int, actor: Actor, tree: RegionTree, now: Date = Date()) async throws {
         try await requireOffice(planID: planID, actor: actor, tree: tree)
-        let row = try await planMonth(planID: planID, month: month)
-        guard !row.isClosed else { throw ServiceError.conflict("\(month) 月已关账。") }
-        row.closedAt = now
-        row.$closedBy.id = actor.accountID
-        try await db.write(locking: [.plan(planID)]) { db in try await row.save(on: db) }
+        guard (1...12).contains(month) else { throw ServiceError.invalid("月份应在 1 至 12 之间。") }
+        try await db.write(locking: [.plan(planID)]) { db in
+            let row = try await ReportingService(db: db).planMonth(planID: planID, month: month)
+            guard !row.isClosed else { throw ServiceError.conflict("\(month) 月已关账。") }
+            row.closedAt = now
+            row.$closedBy.id = actor.accountID
+            try await row.save(on: db)
+            try await AuditLog.record("month.close", subject: "计划 \(planID) \(month) 月", detail: "关账", by: actor.accountID, on: db)
+        }
         PublicVersion.shared.bump()
-        try await AuditLog.record("month.close", subject: "计划 \(planID) \(month) 月", detail: "关账", by: actor.accountID, on: db)
     }
 
     /// Reopens a closed month for a correction; the reason is recorded.
@@ -310,13 +320,16 @@ public struct ReportingService: Sendable {
         let text = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw ServiceError.invalid("请填写重新开放的原因。") }
         guard text.count <= 500 else { throw ServiceError.invalid("原因不能超过 500 字。") }
-        let row = try await planMonth(planID: planID, month: month)
-        guard row.isClosed else { throw ServiceError.conflict("\(month) 月未关账。") }
-        row.closedAt = nil
-        row.$closedBy.id = nil
-        try await db.write(locking: [.plan(planID)]) { db in try await row.save(on: db) }
+        guard (1...12).contains(month) else { throw ServiceError.invalid("月份应在 1 至 12 之间。") }
+        try await db.write(locking: [.plan(planID)]) { db in
+            let row = try await ReportingService(db: db).planMonth(planID: planID, month: month)
+            guard row.isClosed else { throw ServiceError.conflict("\(month) 月未关账。") }
+            row.closedAt = nil
+            row.$closedBy.id = nil
+            try await row.save(on: db)
+            try await AuditLog.record("month.reopen", subject: "计划 \(planID) \(month) 月", detail: "重新开放：\(text)", by: actor.accountID, on: db)
+        }
         PublicVersion.shared.bump()
-        try await AuditLog.record("month.reopen", subject: "计划 \(planID) \(month) 月", detail: "重新开放：\(text)", by: actor.accountID, on: db)
     }
 
     /// The history of one figure, newest first.
@@ -350,7 +363,7 @@ public struct ReportingService: Sendable {
         return plan
     }
 
-    private func planMonth(planID: Int, month: Int) async throws -> PlanMonth {
+    func planMonth(planID: Int, month: Int) async throws -> PlanMonth {
         guard (1...12).contains(month) else { throw ServiceError.invalid("月份应在 1 至 12 之间。") }
         if let row = try await PlanMonth.query(on: db).filter(\.$plan.$id == planID).filter(\.$month == month).first() { return row }
         let row = PlanMonth(planID: planID, month: month)

@@ -50,7 +50,9 @@ public struct SessionStore: Sendable {
     }
 
     static func encode(_ data: [String: String]) -> String {
-        (try? JSONEncoder().encode(data)).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys  // the same values, the same text (see `update`)
+        return (try? encoder.encode(data)).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
     }
 
     static func account(in data: [String: String]) -> Int? { data["account"].flatMap(Int.init) }
@@ -64,7 +66,8 @@ public struct SessionStore: Sendable {
         session.data = Self.encode(data)
         session.createdAt = now
         session.seenAt = now
-        try await db.write { db in try await session.create(on: db) }
+        // Bookkeeping, not a change anyone waits for: outside the writers' queue.
+        try await db.bookkeeping { db in try await session.create(on: db) }
         return key
     }
 
@@ -87,12 +90,12 @@ public struct SessionStore: Sendable {
         session.data = encoded
         session.accountID = Self.account(in: data)
         session.seenAt = now
-        try await db.write { db in try await session.save(on: db) }
+        try await db.bookkeeping { db in try await session.save(on: db) }
     }
 
     public func delete(_ key: String) async throws {
         let hash = Self.hash(key)
-        try await db.write { db in try await StoredSession.query(on: db).filter(\.$id == hash).delete() }
+        try await db.bookkeeping { db in try await StoredSession.query(on: db).filter(\.$id == hash).delete() }
     }
 
     /// Ends every session of the account, but the one with `except` as its key (the account's own
@@ -105,9 +108,10 @@ public struct SessionStore: Sendable {
 
     /// Removes sessions that are over (run now and then).
     public func purge(now: Date = Date()) async throws {
-        try await db.write { db in
+        let (idle, absolute) = (limits.idle, limits.absolute)
+        try await db.bookkeeping { db in
             try await StoredSession.query(on: db).group(.or) {
-                $0.filter(\.$seenAt < now.addingTimeInterval(-limits.idle)).filter(\.$createdAt < now.addingTimeInterval(-limits.absolute))
+                $0.filter(\.$seenAt < now.addingTimeInterval(-idle)).filter(\.$createdAt < now.addingTimeInterval(-absolute))
             }.delete()
         }
     }

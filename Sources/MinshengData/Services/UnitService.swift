@@ -35,8 +35,10 @@ public struct UnitService: Sendable {
         }
         let count = try await Department.query(on: db).filter(\.$region.$id == regionID).count()
         let unit = Department(regionID: regionID, name: name, phone: phone, sortOrder: count + 1)
-        try await unit.create(on: db)
-        try await AuditLog.record("unit.create", subject: "单位 \(name)", detail: "联系电话：\(phone ?? "无")", by: accountID, on: db)
+        try await db.write { db in
+            try await unit.create(on: db)
+            try await AuditLog.record("unit.create", subject: "单位 \(name)", detail: "联系电话：\(phone ?? "无")", by: accountID, on: db)
+        }
         return unit
     }
 
@@ -51,8 +53,10 @@ public struct UnitService: Sendable {
         let old = unit.name
         unit.name = name
         unit.phone = phone
-        try await unit.save(on: db)
-        try await AuditLog.record("unit.update", subject: "单位 \(old)", detail: "名称：\(name)；联系电话：\(phone ?? "无")", by: accountID, on: db)
+        try await db.write { db in
+            try await unit.save(on: db)
+            try await AuditLog.record("unit.update", subject: "单位 \(old)", detail: "名称：\(name)；联系电话：\(phone ?? "无")", by: accountID, on: db)
+        }
         PublicVersion.shared.bump()  // public pages show the name
     }
 

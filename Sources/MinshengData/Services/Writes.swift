@@ -25,12 +25,15 @@ public enum WriteKey: Hashable, Sendable, Comparable {
     case sender(String)
     /// An account's sign-in counters.
     case account(String)
+    /// A region's plans of a year while a plan file is imported (the plan may not exist yet).
+    case planImport(region: String, year: Int)
 
     var name: String {
         switch self {
         case .plan(let id): return "plan:\(id)"
         case .sender(let key): return "sender:\(key)"
         case .account(let key): return "account:\(key)"
+        case .planImport(let region, let year): return "plan-import:\(year):\(region)"
         }
     }
 
@@ -147,20 +150,28 @@ extension Database {
                 }
             }
         case .postgres:
-            var attempt = 0
-            while true {
-                attempt += 1
-                do {
-                    return try await transaction { db in
-                        try await Self.lock(keys, on: db)
-                        return try await body(db)
-                    }
-                } catch let error as PSQLError where attempt < 4 && Self.isRetryable(error) {
-                    try await Task.sleep(for: .milliseconds(20 * attempt))
-                }
+            // Not retried: a body may have made or changed models before it failed. Locks taken in
+            // one order leave no deadlock, and READ COMMITTED no serialization failure; should
+            // either happen, the client is told to try again (503).
+            return try await transaction { db in
+                try await Self.lock(keys, on: db)
+                return try await body(db)
             }
         case .other:
             return try await transaction(body)
+        }
+    }
+
+    /// One statement's worth of writing outside the queue, for bookkeeping that must not wait behind
+    /// an import nor fail a request that has done its work (a session's last use, an inbox's "seen"
+    /// mark). On SQLite the connection waits for the file's lock up to the busy timeout.
+    public func bookkeeping(_ body: @escaping @Sendable (any Database) async throws -> Void) async throws {
+        guard kind == .sqlite, !inTransaction else { return try await body(self) }
+        try await Self.translatingBusy {
+            try await self.withConnection { connection in
+                try await (connection as? any SQLDatabase)?.raw("PRAGMA busy_timeout = \(unsafeRaw: String(WriteGate.sqliteBusyMilliseconds))").run()
+                try await body(connection)
+            }
         }
     }
 
@@ -174,11 +185,6 @@ extension Database {
     private static func lock(_ keys: [WriteKey], on db: any Database) async throws {
         guard db.kind == .postgres, let sql = db as? any SQLDatabase else { return }
         for key in keys { try await sql.raw("SELECT pg_advisory_xact_lock(\(bind: key.advisoryKey))").run() }
-    }
-
-    static func isRetryable(_ error: PSQLError) -> Bool {
-        guard let code = error.serverInfo?[.sqlState] else { return false }
-        return code == "40001" || code == "40P01"  // serialization failure, deadlock detected
     }
 
     /// SQLite's busy answers (another process holds the file) become the Chinese "busy" refusal.

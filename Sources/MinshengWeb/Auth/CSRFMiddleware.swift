@@ -1,5 +1,6 @@
 import Foundation
 import MinshengCore
+import MinshengData
 import Vapor
 
 /// Cross-site request forgery protection: every state-changing request must carry the
@@ -33,7 +34,7 @@ struct CSRFMiddleware: AsyncMiddleware {
                 throw Abort(.forbidden, reason: "页面已过期，请刷新页面后重试。")
             }
             let sent = request.headers.first(name: Self.header) ?? (try? request.content.get(String.self, at: Self.field))
-            guard let sent, Self.constantTimeEqual(sent, expected) else {
+            guard let sent, ConstantTime.equal(sent, expected) else {
                 throw Abort(.forbidden, reason: "请求缺少有效的安全令牌，请刷新页面后重试。")
             }
             return try await next.respond(to: request)
@@ -68,13 +69,6 @@ struct CSRFMiddleware: AsyncMiddleware {
             ? uploadLimit : request.application.routes.defaultMaxBodySize.value
     }
 
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        var difference: UInt8 = 0
-        for i in 0..<x.count { difference |= x[i] ^ y[i] }
-        return difference == 0
-    }
 }
 
 extension Request {

@@ -6,7 +6,10 @@ import Vapor
 /// changes.
 struct ServerSessions: AsyncSessionDriver {
     func createSession(_ data: SessionData, for request: Request) async throws -> SessionID {
-        SessionID(string: try await SessionStore(db: request.db).create(data.snapshot))
+        // A session with nothing in it (a stale or made-up cookie came in) is not stored: every
+        // request with a random cookie would otherwise write a row.
+        guard !data.snapshot.isEmpty else { return SessionID(string: "") }
+        return SessionID(string: try await SessionStore(db: request.db).create(data.snapshot))
     }
 
     func readSession(_ sessionID: SessionID, for request: Request) async throws -> SessionData? {
@@ -14,7 +17,13 @@ struct ServerSessions: AsyncSessionDriver {
     }
 
     func updateSession(_ sessionID: SessionID, to data: SessionData, for request: Request) async throws -> SessionID {
-        try await SessionStore(db: request.db).update(sessionID.string, to: data.snapshot)
+        do {
+            try await SessionStore(db: request.db).update(sessionID.string, to: data.snapshot)
+        } catch let error as ServiceError where error.kind == .busy {
+            // The request's own work is done; a last-use mark that could not be written is not
+            // worth an error page (it is written with the next request).
+            request.logger.notice("session not updated: database busy")
+        }
         return sessionID
     }
 

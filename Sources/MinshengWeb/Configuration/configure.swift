@@ -71,8 +71,9 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     app.sessions.use { _ in ServerSessions() }
     app.sessions.configuration.cookieName = "minsheng_session"
     app.sessions.configuration.cookieFactory = { id in
-        HTTPCookies.Value(string: id.string, expires: Date(timeIntervalSinceNow: 60 * 60 * 12), maxAge: nil,
-                          domain: nil, path: "/", isSecure: config.secureCookies, isHTTPOnly: true, sameSite: .lax)
+        // An empty id is a session that was not stored (`ServerSessions`): the browser drops its cookie.
+        HTTPCookies.Value(string: id.string, expires: id.string.isEmpty ? Date(timeIntervalSince1970: 0) : Date(timeIntervalSinceNow: 60 * 60 * 12),
+                          maxAge: nil, domain: nil, path: "/", isSecure: config.secureCookies, isHTTPOnly: true, sameSite: .lax)
     }
 
     // Order matters: errors wrap everything; sessions before the account loader and CSRF.

@@ -132,7 +132,7 @@ final class StreamedUpload: @unchecked Sendable {
         let name = partName ?? ""
         if !tokenChecked {
             let sent = String(decoding: fieldBuffer, as: UTF8.self)
-            guard name == CSRFMiddleware.field, !expectedToken.isEmpty, CSRFMiddleware.constantTimeEqual(sent, expectedToken) else {
+            guard name == CSRFMiddleware.field, !expectedToken.isEmpty, ConstantTime.equal(sent, expectedToken) else {
                 refusal = Refusal(message: "请求缺少有效的安全令牌，请刷新页面后重试。", status: .forbidden)
                 return
             }

@@ -30,7 +30,8 @@ public struct PlanImporter: Sendable {
     /// Imports a plan file for `regionName` and `year`. A region the file names that does not
     /// exist is refused by row, unless `createRegions` (then it is created below the region).
     public func importPlan(_ rows: [PlanFile.Row], regionName: String, year: Int, createRegions: Bool = false, by accountID: Int?) async throws -> PlanSummary {
-        try await db.write { db in
+        // Two imports for one region and year, one after the other (both would create the plan).
+        try await db.write(locking: [.planImport(region: regionName, year: year)]) { db in
             try await Self.writePlan(rows, regionName: regionName, year: year, createRegions: createRegions, accountID: accountID, on: db)
         }
     }

@@ -15,9 +15,9 @@ struct PageContext {
 
     init(request: Request) {
         principal = request.principal
-        // A visitor without a session gets none made for a page: forms that anonymous visitors
-        // send (sign-in, ratings) check where they come from instead of a token.
-        csrf = request.principal != nil || request.hasSession ? request.csrfToken() : ""
+        // Only a signed-in account gets a token (and so a stored session) for a page: the forms that
+        // anonymous visitors send (sign-in, ratings) check where they come from instead.
+        csrf = request.principal != nil ? request.csrfToken() : ""
         path = request.url.path
         if request.hasSession, let raw = request.session.data["notice"] {
             request.session.data["notice"] = nil
