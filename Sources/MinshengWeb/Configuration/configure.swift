@@ -60,7 +60,9 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     case .sqliteMemory:
         app.databases.use(.sqlite(.memory), as: .sqlite)
     case .postgres(let url):
-        app.databases.use(.postgres(configuration: try SQLPostgresConfiguration(url: url)), as: .psql)
+        // Several connections per event loop: a long write (a year's import) holds one, and the
+        // requests behind it on the same loop take another instead of waiting.
+        app.databases.use(.postgres(configuration: try SQLPostgresConfiguration(url: url), maxConnectionsPerEventLoop: 4), as: .psql)
     }
     addMigrations(to: app)
 
