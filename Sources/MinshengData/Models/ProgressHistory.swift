@@ -82,4 +82,9 @@ public final class PlanMonth: Model, @unchecked Sendable {
     }
 
     public var isClosed: Bool { closedAt != nil }
+
+    /// Whether the plan's month is closed (run it inside the write that it guards).
+    public static func isClosed(planID: Int, month: Int, on db: any Database) async throws -> Bool {
+        try await PlanMonth.query(on: db).filter(\.$plan.$id == planID).filter(\.$month == month).filter(\.$closedAt != nil).count() > 0
+    }
 }

@@ -121,7 +121,7 @@ final class LocalBlobWriter: BlobWriter, @unchecked Sendable {
             try? FileManager.default.removeItem(atPath: temporary)
             throw BlobError.io("保存文件失败。")
         }
-        let key = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let key = hasher.finalize().hex
         let destination = store.finalPath(key)
         let manager = FileManager.default
         do {

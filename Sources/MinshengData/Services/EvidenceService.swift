@@ -94,7 +94,7 @@ public struct EvidenceService: Sendable {
         let planID = figure.planID
         return try await db.write(locking: [.plan(planID)]) { db in
             // A month closed while the files were uploading stays closed.
-            if try await PlanMonth.query(on: db).filter(\.$plan.$id == planID).filter(\.$month == month).filter(\.$closedAt != nil).count() > 0 {
+            if try await PlanMonth.isClosed(planID: planID, month: month, on: db) {
                 throw ServiceError.conflict("\(month) 月已关账，不能再上传佐证资料；如需补充，请联系专班办公室重新开放该月。")
             }
             let item = Evidence(indicatorID: indicatorID, regionID: regionID, month: month, unitID: actor.unitID, uploadedBy: actor.accountID,

@@ -14,7 +14,7 @@ public final class InstanceSecret: @unchecked Sendable {
 
     static func random() -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        return (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }.hex
     }
 
     public func key(on db: any Database) async throws -> SymmetricKey {
@@ -30,7 +30,7 @@ public final class InstanceSecret: @unchecked Sendable {
 
     /// The keyed hash of a sender's address (or any other value to keep unreadable), for `purpose`.
     public static func hash(_ value: String, purpose: String, key: SymmetricKey) -> String {
-        HMAC<SHA256>.authenticationCode(for: Data((purpose + ":" + value).utf8), using: key).map { String(format: "%02x", $0) }.joined()
+        HMAC<SHA256>.authenticationCode(for: Data((purpose + ":" + value).utf8), using: key).hex
     }
 }
 
@@ -46,4 +46,9 @@ public final class LoginAttempt: Model, @unchecked Sendable {
     @Field(key: "updated_at") public var updatedAt: Date
 
     public init() {}
+}
+
+extension Sequence where Element == UInt8 {
+    /// Lower-case hexadecimal, two digits a byte (hashes, keys, nonces).
+    public var hex: String { map { String(format: "%02x", $0) }.joined() }
 }

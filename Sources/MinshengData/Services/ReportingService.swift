@@ -182,7 +182,7 @@ public struct ReportingService: Sendable {
         let writes = accepted
         return try await db.write(locking: [.plan(planID)]) { db in
             // Closing takes the same lock: a month closed while this form was checked stays closed.
-            if try await PlanMonth.query(on: db).filter(\.$plan.$id == planID).filter(\.$month == month).filter(\.$closedAt != nil).count() > 0 {
+            if try await PlanMonth.isClosed(planID: planID, month: month, on: db) {
                 throw ServiceError.conflict("\(month) 月已关账，数据已锁定；如需更正，请联系专班办公室重新开放该月。")
             }
             var changed = 0
@@ -241,7 +241,7 @@ public struct ReportingService: Sendable {
             guard let report = try await ProgressReport.query(on: db).filter(\.$indicator.$id == indicatorID).filter(\.$region.$id == regionID)
                 .filter(\.$month == month).first() else { throw ServiceError.notFound("该月尚无报送数据。") }
             guard report.reportState == .submitted else { throw ServiceError.conflict("该数据尚未报送，无需退回。") }
-            if try await PlanMonth.query(on: db).filter(\.$plan.$id == planID).filter(\.$month == month).filter(\.$closedAt != nil).count() > 0 {
+            if try await PlanMonth.isClosed(planID: planID, month: month, on: db) {
                 throw ServiceError.conflict("\(month) 月已关账，请先重新开放该月。")
             }
             let before = ProgressReport(indicatorID: indicatorID, regionID: regionID, month: month, quantity: report.quantity, progress: report.progress,
@@ -369,10 +369,6 @@ public struct ReportingService: Sendable {
         let row = PlanMonth(planID: planID, month: month)
         try await row.create(on: db)
         return row
-    }
-
-    private func isClosed(planID: Int, month: Int) async throws -> Bool {
-        try await PlanMonth.query(on: db).filter(\.$plan.$id == planID).filter(\.$month == month).filter(\.$closedAt != nil).count() > 0
     }
 
     private func planID(ofIndicator id: Int) async throws -> Int {

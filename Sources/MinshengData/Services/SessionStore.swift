@@ -39,7 +39,7 @@ public struct SessionStore: Sendable {
     }
 
     public static func hash(_ key: String) -> String {
-        SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(key.utf8)).hex
     }
 
     static func newKey() -> String {

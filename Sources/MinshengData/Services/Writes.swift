@@ -137,9 +137,7 @@ extension Database {
             return try await WriteGate.shared.run {
                 try await Self.translatingBusy {
                     try await self.withConnection { connection in
-                        // Another process (the command line) holding the file is waited for, up to
-                        // the longest write; SQLiteNIO's own handler would retry without end.
-                        try await (connection as? any SQLDatabase)?.raw("PRAGMA busy_timeout = \(unsafeRaw: String(WriteGate.sqliteBusyMilliseconds))").run()
+                        try await Self.waitForOtherProcesses(on: connection)
                         return try await connection.transaction { db in
                             // The first statement writes, so the transaction holds the file's write
                             // lock before it reads anything.
@@ -169,10 +167,16 @@ extension Database {
         guard kind == .sqlite, !inTransaction else { return try await body(self) }
         try await Self.translatingBusy {
             try await self.withConnection { connection in
-                try await (connection as? any SQLDatabase)?.raw("PRAGMA busy_timeout = \(unsafeRaw: String(WriteGate.sqliteBusyMilliseconds))").run()
+                try await Self.waitForOtherProcesses(on: connection)
                 try await body(connection)
             }
         }
+    }
+
+    /// Sets the connection's busy timeout: a writer in another process (the command line) is waited
+    /// for up to `WriteGate.sqliteBusyMilliseconds`; SQLiteNIO's own handler would retry without end.
+    private static func waitForOtherProcesses(on connection: any Database) async throws {
+        try await (connection as? any SQLDatabase)?.raw("PRAGMA busy_timeout = \(unsafeRaw: String(WriteGate.sqliteBusyMilliseconds))").run()
     }
 
     /// Takes the keys' locks in the transaction this database runs (PostgreSQL; SQLite's writers
