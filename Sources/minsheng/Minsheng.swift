@@ -11,7 +11,7 @@ struct Minsheng: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "minsheng",
         abstract: "民生实事管理平台 (Minsheng): the key livelihood projects platform.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, User.self, Import.self, Report.self, Bench.self]
+        subcommands: [Serve.self, Migrate.self, Demo.self, User.self, Import.self, Template.self, Report.self, Bench.self]
     )
 }
 
@@ -201,6 +201,29 @@ struct User: AsyncParsableCommand {
                 try await service.resetPassword(account, to: chosen, by: nil)
                 say("已重置 \(username) 的密码并解除锁定。新密码：\(chosen)（下次登录须修改）")
             }
+        }
+    }
+}
+
+/// `minsheng template plan|progress --format csv|xlsx [--output PATH]`: the import page's templates.
+struct Template: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Write the plan or progress import template (as the import page offers it).")
+    @ArgumentParser.Argument(help: "plan or progress.") var kind: String
+    @ArgumentParser.Option(help: "csv or xlsx.") var format: Report.Format = .xlsx
+    @ArgumentParser.Option(help: "Write to this file instead of standard output.") var output: String?
+
+    func run() async throws {
+        guard let kind = ImportTemplate.Kind(rawValue: kind) else { throw CLIError("模板应为 plan（计划）或 progress（进度）。") }
+        let data: Data
+        switch format {
+        case .csv: data = ImportTemplate.csv(kind)
+        case .xlsx: data = try ImportTemplate.xlsx(kind)
+        case .json: throw CLIError("模板只有 csv 和 xlsx 两种格式。")
+        }
+        if let output {
+            guard FileManager.default.createFile(atPath: output, contents: data) else { throw CLIError("无法写入“\(output)”。") }
+        } else {
+            FileHandle.standardOutput.write(data)
         }
     }
 }

@@ -106,7 +106,8 @@ final class FileFormatTests: XCTestCase {
                       [.text("A & <B>\u{1}"), Workbook.Cell(.percent(0.9513), .percent)]]
         sheet.merge(row: 0, column: 0, toRow: 0, toColumn: 1)
         let data = try Workbook(sheets: [sheet]).data()
-        XCTAssertEqual(try XLSXReader.rows(data), [["级别", "目标任务"], ["省定", "3900"], ["A & <B>", "0.9513"]])
+        // the percent-styled 0.9513 reads as a person sees it: 95.13% (0.9513 × 100, by hand)
+        XCTAssertEqual(try XLSXReader.rows(data), [["级别", "目标任务"], ["省定", "3900"], ["A & <B>", "95.13%"]])
         XCTAssertEqual(Workbook.columnName(0), "A")
         XCTAssertEqual(Workbook.columnName(25), "Z")
         XCTAssertEqual(Workbook.columnName(26), "AA")

@@ -34,7 +34,8 @@ public enum ProgressExport {
             }
             return .object([("item", .string(row.itemName)), ("project", .string(row.projectName)),
                             ("indicator", .string(row.indicator)), ("unit", .string(row.unit))]
-                            + figure(row.aggregate) + [("regions", .array(regions))])
+                            + figure(row.aggregate)
+                            + [("standing", .optional(row.standing(table.completionRule)?.rawValue)), ("regions", .array(regions))])
         }
         return .object([
             ("region", .string(table.region)),
@@ -42,7 +43,10 @@ public enum ProgressExport {
             ("schedule", .optional(percent(table.schedule))),
         ] + (acceptance ? [("gap_limit", JSONValue.optional(percent(table.gapLimit)))] : []) + [
             ("summary", .object([("items", .int(s.items)), ("projects", .int(s.projects)), ("indicators", .int(s.indicators)),
-                                 ("completed", .int(s.completed)), ("on_schedule", .int(s.onSchedule)), ("lagging", .int(s.lagging))])),
+                                 ("completed", .int(s.completed)), ("on_schedule", .int(s.onSchedule)), ("lagging", .int(s.lagging)),
+                                 ("projects_completed", .int(s.projectsCompleted)), ("projects_on_schedule", .int(s.projectsOnSchedule)),
+                                 ("projects_lagging", .int(s.projectsLagging)), ("completion_rule", .string(table.completionRule.rawValue)),
+                                 ("region_projects", .int(s.regionProjects)), ("region_projects_lagging", .int(s.regionProjectsLagging))])),
             ("indicators", .array(indicators)),
         ])
     }

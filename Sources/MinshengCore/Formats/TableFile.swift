@@ -11,9 +11,14 @@ public enum TableFile {
         guard data.count <= maxBytes else { throw refuse("文件大小超过 \(maxBytes / 1024 / 1024) MB，请拆分后分批导入。") }
         guard !data.isEmpty else { throw refuse("文件为空。") }
         let name = (fileName ?? "").lowercased()
+        // .xls and WPS's .et are compound documents; so is an encrypted .xlsx.
+        if name.hasSuffix(".et") || name.hasSuffix(".ett") { throw refuse(SpreadsheetAdvice.wpsSheet) }
         if name.hasSuffix(".xls") || data.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
-            throw refuse("不支持旧版 .xls 格式，请在 Excel 或 WPS 中另存为 .xlsx 或 CSV 后再导入。")
+            if name.hasSuffix(".xlsx") { throw refuse("该 .xlsx 文件已加密或设置了打开密码，请取消密码后另存为 .xlsx 再导入。") }
+            throw refuse(SpreadsheetAdvice.legacyExcel)
         }
+        if name.hasSuffix(".xlsb") { throw refuse(SpreadsheetAdvice.binaryWorkbook) }
+        if name.hasSuffix(".ods") { throw refuse(SpreadsheetAdvice.openDocument) }
         if name.hasSuffix(".xlsx") || data.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
             do {
                 return try XLSXReader.rows(data)

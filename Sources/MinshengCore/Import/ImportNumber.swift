@@ -1,6 +1,6 @@
 import Foundation
 
-/// Numbers in imported files and forms: plain decimals only ("1234", "12.5", "-3"), never the
+/// Numbers in imported files and forms: plain decimals only ("1234", "12.5", "-3", "3,710"), never the
 /// hexadecimal, exponent, infinity or NaN forms a general parser takes ("0x10" is not 16), and
 /// within a sane range.
 public enum ImportNumber {
@@ -16,6 +16,15 @@ public enum ImportNumber {
     }
 
     public static func parse(_ text: String) -> Outcome {
+        // A number typed as text with thousands separators ("3,710", "1,234.5") as Excel and WPS
+        // show them; the groups must be of three digits, so "1,5" is not 15.
+        if text.contains(",") {
+            let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+            let groups = parts[0].split(separator: ",", omittingEmptySubsequences: false)
+            let head = groups[0].hasPrefix("-") || groups[0].hasPrefix("+") ? groups[0].dropFirst() : groups[0]
+            guard (1...3).contains(head.count), groups.dropFirst().allSatisfy({ $0.count == 3 }) else { return .notDecimal }
+            return parse(text.replacingOccurrences(of: ",", with: ""))
+        }
         var digits = 0, dots = 0
         for (index, scalar) in text.unicodeScalars.enumerated() {
             switch scalar {

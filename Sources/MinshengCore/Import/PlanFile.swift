@@ -25,22 +25,13 @@ public enum PlanFile {
     }
 
     public static func parse(rows: [[String]]) throws -> [Row] {
-        guard let first = rows.first else { throw ImportRefusal([ImportProblem(row: nil, column: nil, reason: "文件为空。")]) }
-        let head = first.map { $0.trimmingCharacters(in: .whitespaces) }
-        guard head == header else {
-            throw ImportRefusal([ImportProblem(row: 1, column: nil, reason: "表头应为“\(header.joined(separator: ","))”，实际为“\(head.joined(separator: ",").echoed(200))”。")])
-        }
+        try TableShape.checkHeader(rows, header)
         var problems: [ImportProblem] = []
         var result: [Row] = []
         var seen: [String: Int] = [:]
         for (index, raw) in rows.enumerated().dropFirst() {
             let line = index + 1
-            if raw.allSatisfy({ $0.trimmedCell.isEmpty }) { continue }
-            guard raw.count == header.count else {
-                problems.append(ImportProblem(row: line, column: nil, reason: "应有 \(header.count) 列，实际有 \(raw.count) 列。"))
-                continue
-            }
-            let f = raw.map(\.trimmedCell)
+            guard let f = TableShape.cells(raw, header: header, line: line, problems: &problems) else { continue }
             func problem(_ column: Int, _ reason: String) { problems.append(ImportProblem(row: line, column: header[column], reason: reason)) }
             for (i, value) in f.enumerated() where value.count > 500 { problem(i, "内容过长（超过 500 个字符）。") }
             guard let level = PlanLevel(label: f[0]) else { problem(0, "应为 省定、市定 或 县定。"); continue }
@@ -102,7 +93,7 @@ public enum ProgressFile {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed == "是" { return 100 }
         if trimmed == "否" { return 0 }
-        let number = trimmed.hasSuffix("%") ? String(trimmed.dropLast()) : trimmed
+        let number = trimmed.hasSuffix("%") || trimmed.hasSuffix("％") ? String(trimmed.dropLast()).trimmingCharacters(in: .whitespaces) : trimmed
         return ImportNumber.value(number)
     }
 
@@ -116,26 +107,16 @@ public enum ProgressFile {
     /// check the good rows against the plan too and name every problem at once. Throws only
     /// when the file as a whole is unusable (empty, wrong header, no data rows).
     public static func parseCollecting(rows: [[String]]) throws -> (rows: [Row], problems: [ImportProblem]) {
-        guard let first = rows.first else { throw ImportRefusal([ImportProblem(row: nil, column: nil, reason: "文件为空。")]) }
-        let head = first.map { $0.trimmingCharacters(in: .whitespaces) }
-        guard head == header else {
-            throw ImportRefusal([ImportProblem(row: 1, column: nil, reason: "表头应为“\(header.joined(separator: ","))”，实际为“\(head.joined(separator: ",").echoed(200))”。")])
-        }
+        try TableShape.checkHeader(rows, header)
         var problems: [ImportProblem] = []
         var result: [Row] = []
         var seen: [String: Int] = [:]
         for (index, raw) in rows.enumerated().dropFirst() {
             let line = index + 1
-            if raw.allSatisfy({ $0.trimmedCell.isEmpty }) { continue }
-            guard raw.count == header.count else {
-                problems.append(ImportProblem(row: line, column: nil, reason: "应有 \(header.count) 列，实际有 \(raw.count) 列。"))
-                continue
-            }
-            let f = raw.map(\.trimmedCell)
+            guard let f = TableShape.cells(raw, header: header, line: line, problems: &problems) else { continue }
             func problem(_ column: Int, _ reason: String) { problems.append(ImportProblem(row: line, column: header[column], reason: reason)) }
-            let monthParts = f[0].split(separator: "-")
-            guard monthParts.count == 2, let year = Int(monthParts[0]), let month = Int(monthParts[1]), (2000...2100).contains(year), (1...12).contains(month) else {
-                problem(0, "应为 YYYY-MM 格式，如 2024-10。"); continue
+            guard let (year, month) = MonthText.parse(f[0]) else {
+                problem(0, "应为月份，如 2024-10、2024/10 或 2024年10月。"); continue
             }
             if f[1].isEmpty { problem(1, "不能为空。"); continue }
             if f[2].isEmpty { problem(2, "不能为空。"); continue }
@@ -154,7 +135,7 @@ public enum ProgressFile {
                 progress = p
             }
             if f[6].count > 500 { problem(6, "内容过长（超过 500 个字符）。"); continue }
-            let key = [f[0], f[1], f[2], f[3]].joined(separator: "\u{1}")
+            let key = ["\(year)-\(month)", f[1], f[2], f[3]].joined(separator: "\u{1}")
             if let earlier = seen[key] { problem(3, "与第 \(earlier) 行重复（同一月份、指标和行政区划）。"); continue }
             seen[key] = line
             result.append(Row(line: line, year: year, month: month, projectName: f[1], indicatorName: f[2], region: f[3],
@@ -167,6 +148,24 @@ public enum ProgressFile {
 
 /// Downloadable templates: the header and a few example rows transcribed from reference 000.
 public enum ImportTemplate {
+    public enum Kind: String, CaseIterable, Sendable {
+        case plan, progress
+        public var rows: [[String]] { self == .plan ? ImportTemplate.planRows : ImportTemplate.progressRows }
+        public var title: String { self == .plan ? "计划导入模板" : "进度导入模板" }
+    }
+
+    public static func csv(_ kind: Kind) -> Data { Data(CSVWriter.document(kind.rows).utf8) }
+
+    /// The template as the import page offers it: one sheet, the header frozen.
+    public static func xlsx(_ kind: Kind) throws -> Data {
+        let rows = kind.rows
+        var sheet = Workbook.Sheet(name: kind.title)
+        sheet.rows = rows.enumerated().map { index, row in row.map { Workbook.Cell.text($0, index == 0 ? .header : .text) } }
+        sheet.columnWidths = rows[0].map { _ in 16 }
+        sheet.frozenRows = 1
+        return try Workbook(sheets: [sheet]).data()
+    }
+
     public static let planRows: [[String]] = [
         PlanFile.header,
         ["省定", "1", "推进教育高质量发展", "建成县域普通高中“徐特立项目”", "建成县域普通高中“徐特立项目”", "所", "形象进度", "平均", "市教育局", "全市", "10"],
@@ -181,6 +180,72 @@ public enum ImportTemplate {
         ["2024-10", "建成县域普通高中“徐特立项目”", "建成县域普通高中“徐特立项目”", "邵东市", "", "100%", "已竣工验收"],
         ["2024-10", "普惠性托育“护蕾”行动", "新增普惠性托位", "双清区", "277", "", "新增托位 277 个"],
     ]
+}
+
+/// The shape every import file shares: a header row, then data rows that programs save in
+/// their own way. Excel, WPS and LibreOffice leave empty cells out, so a row may be shorter
+/// than the header; formatting beyond the last column leaves empty cells after it.
+enum TableShape {
+    /// The header row, without the empty cells after its last heading, must be `header`.
+    static func checkHeader(_ rows: [[String]], _ header: [String]) throws {
+        guard let first = rows.first else { throw ImportRefusal([ImportProblem(row: nil, column: nil, reason: "文件为空。")]) }
+        let head = withoutTrailingEmpty(first.map { $0.trimmingCharacters(in: .whitespaces) })
+        guard head == header else {
+            throw ImportRefusal([ImportProblem(row: 1, column: nil, reason: "表头应为“\(header.joined(separator: ","))”，实际为“\(head.joined(separator: ",").echoed(200))”。")])
+        }
+    }
+
+    /// A data row's cells, trimmed, exactly as many as the header: missing cells at the end are
+    /// empty; empty cells beyond the header are dropped. Nil for a blank row (skipped) and for a
+    /// row with something beyond the header (a problem is recorded).
+    static func cells(_ raw: [String], header: [String], line: Int, problems: inout [ImportProblem]) -> [String]? {
+        let cells = withoutTrailingEmpty(raw.map(\.trimmedCell))
+        if cells.isEmpty { return nil }
+        guard cells.count <= header.count else {
+            problems.append(ImportProblem(row: line, column: nil, reason: "应有 \(header.count) 列，第 \(cells.count) 列（表头之外）有内容“\(cells[cells.count - 1].echoed(20))”。"))
+            return nil
+        }
+        return cells + Array(repeating: "", count: header.count - cells.count)
+    }
+
+    static func withoutTrailingEmpty(_ cells: [String]) -> [String] {
+        var cells = cells
+        while let last = cells.last, last.isEmpty { cells.removeLast() }
+        return cells
+    }
+}
+
+/// A month as people write it in a spreadsheet: `2025-11`, `2025/11`, `2025年11月`, `2025.11`
+/// is not accepted (a number cell 2025.10 reads as 2025.1); a day, as a date cell reads
+/// (`2025-11-01`) or as typed (`2025/11/30`, `2025年11月30日`), and a time after it are ignored.
+public enum MonthText {
+    public static func parse(_ text: String) -> (year: Int, month: Int)? {
+        var rest = Substring(text.trimmingCharacters(in: .whitespaces))
+        if let space = rest.firstIndex(where: { $0 == " " || $0 == "T" }) { rest = rest[..<space] }
+        func number(_ maxDigits: Int) -> Int? {
+            let digits = rest.prefix { $0.isASCII && $0.isNumber }
+            guard !digits.isEmpty, digits.count <= maxDigits, let value = Int(digits) else { return nil }
+            rest = rest.dropFirst(digits.count)
+            return value
+        }
+        guard let year = number(4), (2000...2100).contains(year) else { return nil }
+        let separator = rest.first
+        guard separator == "-" || separator == "/" || separator == "年" else { return nil }
+        rest = rest.dropFirst()
+        guard let month = number(2), (1...12).contains(month) else { return nil }
+        if separator == "年" {
+            guard rest.first == "月" else { return nil }
+            rest = rest.dropFirst()
+            if rest.isEmpty { return (year, month) }
+            guard let day = number(2), (1...31).contains(day), rest == "日" else { return nil }
+            return (year, month)
+        }
+        if rest.isEmpty { return (year, month) }
+        guard rest.first == separator else { return nil }
+        rest = rest.dropFirst()
+        guard let day = number(2), (1...31).contains(day), rest.isEmpty else { return nil }
+        return (year, month)
+    }
 }
 
 extension String {

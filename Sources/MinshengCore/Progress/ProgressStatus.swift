@@ -57,3 +57,45 @@ public enum ProgressMath {
         return Exact.decimal(quantity) * 100 / Exact.decimal(target)
     }
 }
+
+/// How an office counts an indicator as 已完成 in its bulletins. Offices differ: most count by
+/// the aggregate alone; some (reference 000 附件3, 邵阳 市定) only when the aggregate *and
+/// every region's share* have reached 100%, so 托位 at 全市 105% stays 按序时 while 隆回 is at
+/// 87.72%. The rule changes only the completed / on-schedule split: lagging is the aggregate's.
+public enum CompletionRule: String, CaseIterable, Codable, Sendable {
+    case aggregate
+    case everyRegion = "every_region"
+
+    public var label: String {
+        switch self {
+        case .aggregate: "按汇总数判定"
+        case .everyRegion: "汇总数及各区划均完成"
+        }
+    }
+
+    /// What the rule means, for the page that shows the counts.
+    public var explanation: String {
+        switch self {
+        case .aggregate: "指标的汇总数（全市、全县等）达到目标任务即计为已完成。"
+        case .everyRegion: "指标的汇总数达到目标任务，且每个承担任务的区划都已完成，方计为已完成；否则计为按序时推进。"
+        }
+    }
+
+    /// The indicator's standing as the office counts it.
+    /// - Parameters:
+    ///   - aggregate: the aggregate's status (nil: no figure).
+    ///   - shares: the status of each region with a share (nil: that region has no figure).
+    public func standing(aggregate: ProgressStatus?, shares: [ProgressStatus?]) -> ProgressStatus? {
+        guard aggregate == .completed, self == .everyRegion else { return aggregate }
+        return shares.allSatisfy { $0 == .completed } ? .completed : .onSchedule
+    }
+
+    /// A project's standing from its indicators' (as counted): lagging when any lags, completed
+    /// when all are, on schedule otherwise; nil when none has a figure.
+    public static func projectStanding(_ indicators: [ProgressStatus?]) -> ProgressStatus? {
+        if indicators.contains(.lagging) { return .lagging }
+        if indicators.allSatisfy({ $0 == nil }) { return nil }
+        if indicators.allSatisfy({ $0 == .completed }) { return .completed }
+        return .onSchedule
+    }
+}

@@ -69,6 +69,11 @@ public struct ProgressTable: Sendable {
             self.regions = regions
         }
 
+        /// The indicator's standing as the office counts it (see `CompletionRule`).
+        public func standing(_ rule: CompletionRule) -> ProgressStatus? {
+            rule.standing(aggregate: aggregate?.status, shares: regions.compactMap { $0.map(\.status) })
+        }
+
         /// The regions below the schedule, named.
         public func laggingRegions(columns: [String]) -> [String] {
             zip(columns, regions).compactMap { name, figure in figure?.status == .lagging ? name : nil }
@@ -87,8 +92,19 @@ public struct ProgressTable: Sendable {
         /// Among those not completed: progress ≥ 75% and below it (reference 002's bands).
         public var atLeast75 = 0
         public var below75 = 0
+        /// Projects by their indicators' standing (`CompletionRule.projectStanding`).
+        public var projectsCompleted = 0
+        public var projectsOnSchedule = 0
+        public var projectsLagging = 0
+        /// The regions' own shares of projects: each region with a share of a project counts
+        /// once (reference 000: "全市县市区层面 263 个项目 … 4 个项目 … 未达到序时进度").
+        public var regionProjects = 0
+        public var regionProjectsLagging = 0
         public init() {}
     }
+
+    /// How 已完成 is counted; the plan's office sets it.
+    public var completionRule: CompletionRule = .aggregate
 
     public var title: String
     public var region: String
@@ -119,8 +135,22 @@ public struct ProgressTable: Sendable {
         summary.items = Set(rows.map(\.itemSeq)).count
         summary.projects = Set(rows.map { "\($0.itemSeq)\u{1}\($0.projectName)" }).count
         summary.indicators = rows.count
+        for project in projectRows {
+            switch CompletionRule.projectStanding(project.map { $0.standing(completionRule) }) {
+            case .completed?: summary.projectsCompleted += 1
+            case .onSchedule?: summary.projectsOnSchedule += 1
+            case .lagging?: summary.projectsLagging += 1
+            case nil: break
+            }
+            for column in columns.indices {
+                let shares = project.compactMap { $0.regions.indices.contains(column) ? $0.regions[column] : nil }
+                guard !shares.isEmpty else { continue }
+                summary.regionProjects += 1
+                if shares.contains(where: { $0.status == .lagging }) { summary.regionProjectsLagging += 1 }
+            }
+        }
         for row in rows {
-            switch row.aggregate?.status {
+            switch row.standing(completionRule) {
             case .completed?: summary.completed += 1
             case .onSchedule?: summary.onSchedule += 1
             case .lagging?: summary.lagging += 1
@@ -135,9 +165,25 @@ public struct ProgressTable: Sendable {
         return summary
     }
 
-    /// The rows by standing, each list in the plan's order.
+    /// The rows by standing as the office counts it, each list in the plan's order.
     public func rows(with status: ProgressStatus?) -> [Row] {
-        rows.filter { $0.aggregate?.status == status }
+        rows.filter { $0.standing(completionRule) == status }
+    }
+
+    /// The rows grouped by project, in the plan's order.
+    public var projectRows: [[Row]] {
+        var groups: [[Row]] = []
+        var index: [String: Int] = [:]
+        for row in rows {
+            let key = "\(row.itemSeq)\u{1}\(row.projectName)"
+            if let at = index[key] { groups[at].append(row) } else { index[key] = groups.count; groups.append([row]) }
+        }
+        return groups
+    }
+
+    /// The projects (their names) whose standing is `status`.
+    public func projects(with status: ProgressStatus) -> [String] {
+        projectRows.filter { CompletionRule.projectStanding($0.map { $0.standing(completionRule) }) == status }.compactMap(\.first?.projectName)
     }
 
     /// Not completed, progress in [75%, 100%) or below 75% — reference 002's second and third lists.
@@ -166,6 +212,25 @@ public struct ProgressTable: Sendable {
         }
         if s.unreported > 0 { text += "；另有 \(s.unreported) 个指标尚无进度数据" }
         return text + "。"
+    }
+
+    /// The bulletin's sentence on projects: "24 个项目进展顺利，12 个项目已提前完成全年目标任务，
+    /// 12 个项目按序时进度正常推进" (reference 000), and the regions' own shares.
+    public var projectSentence: String {
+        let s = summary
+        guard let month else { return "\(region)共承担 \(s.projects) 个项目，尚无已报送的进度。" }
+        var text = "截至 \(month) 月底，\(region) \(s.projects) 个项目中，\(s.projectsCompleted) 个项目已完成全年目标任务，\(s.projectsOnSchedule) 个项目按序时进度推进"
+        if s.projectsLagging > 0 {
+            text += "，\(s.projectsLagging) 个项目未达序时进度：" + projects(with: .lagging).map { "“\($0)”" }.joined(separator: "、")
+        } else {
+            text += "，没有未达序时进度的项目"
+        }
+        text += "。"
+        if !columns.isEmpty {
+            text += "各区划承担的 \(s.regionProjects) 个项目中，"
+            text += s.regionProjectsLagging > 0 ? "\(s.regionProjectsLagging) 个未达序时进度。" : "没有未达序时进度的项目。"
+        }
+        return text
     }
 }
 

@@ -96,18 +96,21 @@ public struct DemoLoader: Sendable {
     }
 
     private func nameSourcesAndTitles() async throws {
-        let titles: [(String, PlanLevel, String, String)] = [
-            ("邵阳市", .province, "2024年邵阳市省定重点民生实事", "湖南省2024年重点民生实事（邵阳市任务分解）"),
-            ("邵阳市", .city, "2024年邵阳市市定重点民生实事", "邵阳市2024年十大重点民生实事"),
-            ("邵东市", .province, "2023年邵东市省级重点民生实事", "邵东市打好重点民生保障仗工作专班办公室《2023年全市重点民生实事项目实施意见》附件1"),
-            ("邵东市", .city, "2023年邵东市邵阳市级重点民生实事", "《2023年全市重点民生实事项目实施意见》附件2"),
-            ("邵东市", .county, "2023年邵东市市级重点民生实事", "《2023年全市重点民生实事项目实施意见》附件3"),
+        // Reference 000's office counts its 市定 indicators as completed only when every region's
+        // share is (附件3: 5 completed, 8 on schedule, 1 lagging); the others by the aggregate.
+        let titles: [(String, PlanLevel, String, String, CompletionRule)] = [
+            ("邵阳市", .province, "2024年邵阳市省定重点民生实事", "湖南省2024年重点民生实事（邵阳市任务分解）", .aggregate),
+            ("邵阳市", .city, "2024年邵阳市市定重点民生实事", "邵阳市2024年十大重点民生实事", .everyRegion),
+            ("邵东市", .province, "2023年邵东市省级重点民生实事", "邵东市打好重点民生保障仗工作专班办公室《2023年全市重点民生实事项目实施意见》附件1", .aggregate),
+            ("邵东市", .city, "2023年邵东市邵阳市级重点民生实事", "《2023年全市重点民生实事项目实施意见》附件2", .aggregate),
+            ("邵东市", .county, "2023年邵东市市级重点民生实事", "《2023年全市重点民生实事项目实施意见》附件3", .aggregate),
         ]
-        for (region, level, title, source) in titles {
+        for (region, level, title, source, rule) in titles {
             guard let owner = try await RegionService(db: db).find(named: region) else { continue }
             for plan in try await Plan.query(on: db).filter(\.$owner.$id == owner.requireID()).filter(\.$level == level.rawValue).all() {
                 plan.title = title
                 plan.source = source
+                plan.completionRuleText = rule.rawValue
                 try await plan.save(on: db)
             }
         }

@@ -24,6 +24,8 @@ public final class Plan: Model, @unchecked Sendable {
     @OptionalField(key: "feedback_days") public var feedbackDays: Int?
     /// `SatisfactionRule` raw value; 满意 + 基本满意 when unset.
     @OptionalField(key: "satisfaction_rule") public var satisfactionRuleText: String?
+    /// `CompletionRule` raw value; by the aggregate when unset.
+    @OptionalField(key: "completion_rule") public var completionRuleText: String?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
 
     public init() {}
@@ -38,6 +40,8 @@ public final class Plan: Model, @unchecked Sendable {
     }
 
     public var planLevel: PlanLevel { PlanLevel(rawValue: level) ?? .county }
+
+    public var completionRule: CompletionRule { completionRuleText.flatMap(CompletionRule.init(rawValue:)) ?? .aggregate }
 
     /// The plan's own schedule by month; empty when it follows m/12.
     public var customSchedule: [Int: Decimal] { schedule.flatMap(Schedule.parse) ?? [:] }

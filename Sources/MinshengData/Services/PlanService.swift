@@ -84,7 +84,9 @@ public struct PlanService: Sendable {
         public var indicators: Int
         public var childRegions: Int
         public var month: Int?
+        /// Indicators by standing, counted by `completionRule`.
         public var counts: StatusCounts
+        public var completionRule: CompletionRule
     }
 
     public struct Browser: Sendable {
@@ -154,13 +156,14 @@ public struct PlanService: Sendable {
     ///   - month: the month to show; defaults to the latest month with submitted figures.
     public func browse(planID: Int, scopeRegionID: Int, tree: RegionTree, focusRegionID: Int? = nil, month: Int? = nil) async throws -> Browser? {
         // One plain read: the model with its eager loads costs three queries and reflection.
-        guard let plan = try await TableRows.read({ "SELECT p.owner_region_id, p.level, p.title, p.schedule, y.year FROM plans p JOIN years y ON y.id = p.year_id WHERE p.id = \($0(1))" },
+        guard let plan = try await TableRows.read({ "SELECT p.owner_region_id, p.level, p.title, p.schedule, y.year, p.completion_rule FROM plans p JOIN years y ON y.id = p.year_id WHERE p.id = \($0(1))" },
                                                   [.int(planID)], on: db).first,
               let owner = plan[0].int else { return nil }
         let level = PlanLevel(rawValue: plan[1].string ?? "") ?? .county
         let title = plan[2].string ?? ""
         let customSchedule = plan[3].string.flatMap(Schedule.parse) ?? [:]
         let year = plan[4].int ?? 0
+        let rule = plan[5].string.flatMap(CompletionRule.init(rawValue:)) ?? .aggregate
         let scope = tree.subtreeIDs(of: scopeRegionID)
         let ownerInScope = scope.contains(owner)
         guard ownerInScope || tree.isWithin(scopeRegionID, of: owner) else { return nil }
@@ -210,7 +213,8 @@ public struct PlanService: Sendable {
         for indicator in indicators {
             let cells = cellsByIndicator[indicator.id] ?? [:]
             if let cell = cells[focus] {
-                switch cell.status {
+                let shares = childIDs.compactMap { cells[$0] }.map(\.status)
+                switch rule.standing(aggregate: cell.status, shares: shares) {
                 case .completed?: counts.completed += 1
                 case .onSchedule?: counts.onSchedule += 1
                 case .lagging?: counts.lagging += 1
@@ -242,7 +246,7 @@ public struct PlanService: Sendable {
             focusName: tree[focus]?.name ?? "", isShare: !ownerInScope,
             items: itemRows.count, projects: itemRows.reduce(0) { $0 + $1.projects.count },
             indicators: itemRows.reduce(0) { $0 + $1.projects.reduce(0) { $0 + $1.indicators.count } },
-            childRegions: childIDs.count, month: shownMonth, counts: counts)
+            childRegions: childIDs.count, month: shownMonth, counts: counts, completionRule: rule)
         return Browser(summary: summary, focus: focusColumn, columns: columns, items: itemRows, months: months,
                        schedule: schedule, trail: trailIDs.map { Column(regionID: $0, name: tree[$0]?.name ?? "", isAggregate: false, hasChildren: true) })
     }

@@ -63,9 +63,11 @@ public struct ProgressReportService: Sendable {
         }
         let summary = browser.summary
         let focusName = browser.trail.last?.name ?? summary.focusName
-        return ProgressTable(title: "\(summary.year)年\(focusName)\(summary.level.label)重点民生实事",
-                             region: focusName, aggregateLabel: browser.focus.name, year: summary.year, month: summary.month,
-                             schedule: browser.schedule, columns: children.map(\.name), rows: rows)
+        var table = ProgressTable(title: "\(summary.year)年\(focusName)\(summary.level.label)重点民生实事",
+                                  region: focusName, aggregateLabel: browser.focus.name, year: summary.year, month: summary.month,
+                                  schedule: browser.schedule, columns: children.map(\.name), rows: rows)
+        table.completionRule = summary.completionRule
+        return table
     }
 
     // MARK: - One indicator over the months

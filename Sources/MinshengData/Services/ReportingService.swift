@@ -299,6 +299,18 @@ public struct ReportingService: Sendable {
         }
     }
 
+    /// How the plan's bulletins count 已完成 (`CompletionRule`): the office's own rule.
+    public func setCompletionRule(planID: Int, rule raw: String, actor: Actor, tree: RegionTree) async throws {
+        try await requireOffice(planID: planID, actor: actor, tree: tree)
+        guard let rule = CompletionRule(rawValue: raw) else { throw ServiceError.invalid("请选择已完成的计数规则。") }
+        guard let plan = try await Plan.find(planID, on: db) else { throw ServiceError.notFound("未找到该计划。") }
+        try await db.write(locking: [.plan(planID)]) { db in
+            plan.completionRuleText = rule.rawValue
+            try await plan.save(on: db)
+            try await AuditLog.record("plan.completion_rule", subject: plan.title, detail: "已完成计数规则：\(rule.label)", by: actor.accountID, on: db)
+        }
+    }
+
     /// Closes a month: its figures are locked.
     public func close(planID: Int, month: Int, actor: Actor, tree: RegionTree, now: Date = Date()) async throws {
         try await requireOffice(planID: planID, actor: actor, tree: tree)

@@ -45,6 +45,7 @@ public func addMigrations(to app: Application) {
     app.migrations.add(M008FeedbackNotices())
     app.migrations.add(SessionRecord.migration)
     app.migrations.add(M009Hardening())
+    app.migrations.add(M010RealUse())
 }
 
 /// Configures databases, sessions, middleware and routes.

@@ -90,21 +90,14 @@ struct ImportController: RouteCollection {
     func template(req: Request) async throws -> Response {
         _ = try AccessPolicy.signedIn.check(req)
         let name = req.parameters.get("name") ?? ""
-        let rows: [[String]]
-        let base: String
-        switch name {
-        case "plan.csv", "plan.xlsx": rows = ImportTemplate.planRows; base = "计划导入模板"
-        case "progress.csv", "progress.xlsx": rows = ImportTemplate.progressRows; base = "进度导入模板"
-        default: throw Abort(.notFound, reason: "没有该模板。")
+        let parts = name.split(separator: ".")
+        guard parts.count == 2, let kind = ImportTemplate.Kind(rawValue: String(parts[0])), ["csv", "xlsx"].contains(parts[1]) else {
+            throw Abort(.notFound, reason: "没有该模板。")
         }
-        if name.hasSuffix(".csv") {
-            return Download.response(Data(CSVWriter.document(rows).utf8), fileName: base + ".csv", type: .csv)
+        if parts[1] == "csv" {
+            return Download.response(ImportTemplate.csv(kind), fileName: kind.title + ".csv", type: .csv)
         }
-        var sheet = Workbook.Sheet(name: base)
-        sheet.rows = rows.enumerated().map { index, row in row.map { Workbook.Cell.text($0, index == 0 ? .header : .text) } }
-        sheet.columnWidths = rows[0].map { _ in 16 }
-        sheet.frozenRows = 1
-        return Download.response(try Workbook(sheets: [sheet]).data(), fileName: base + ".xlsx", type: .xlsx)
+        return Download.response(try ImportTemplate.xlsx(kind), fileName: kind.title + ".xlsx", type: .xlsx)
     }
 
     // MARK: - API

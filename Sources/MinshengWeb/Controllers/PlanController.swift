@@ -12,6 +12,7 @@ struct PlanController: RouteCollection {
         signedIn.get("plans", ":id", "export.csv", use: exportCSV)
         signedIn.get("plans", ":id", "export.xlsx", use: exportXLSX)
         signedIn.get("plans", ":id", "lists", use: lists)
+        signedIn.post("plans", ":id", "completion-rule", use: setCompletionRule)
         signedIn.get("plans", ":id", "indicators", ":indicator", use: trend)
         signedIn.get("api", "reports", "progress", use: apiReport)
     }
@@ -69,7 +70,22 @@ struct PlanController: RouteCollection {
     func lists(req: Request) async throws -> Response {
         let table = try await table(req)
         let (id, region, _) = try Self.parameters(req)
-        return req.page(PlanListsPage(planID: id, regionID: region, table: table).render(in: PageContext(request: req)))
+        let principal = try AccessPolicy.signedIn.check(req)
+        let owner = try await Plan.find(id, on: req.db)?.$owner.id
+        let manages = principal.has(.admin) && owner.map { principal.tree.isWithin($0, of: principal.regionID) } == true
+        return req.page(PlanListsPage(planID: id, regionID: region, table: table, canSetRule: manages).render(in: PageContext(request: req)))
+    }
+
+    struct CompletionRuleForm: Content { var rule: String }
+
+    /// The office sets how its bulletins count 已完成 (`CompletionRule`).
+    func setCompletionRule(req: Request) async throws -> Response {
+        let principal = try AccessPolicy.admin.check(req)
+        guard let id = req.parameters.get("id", as: Int.self) else { throw Abort(.notFound, reason: "未找到该计划。") }
+        let form = try req.content.decode(CompletionRuleForm.self)
+        try await ReportingService(db: req.db).setCompletionRule(planID: id, rule: form.rule, actor: ReportingController.actor(principal), tree: principal.tree)
+        req.notify("已完成的计数规则已改为“\(CompletionRule(rawValue: form.rule)?.label ?? "")”，通报用语和各项计数已按新规则统计。")
+        return req.redirect(to: SiteURL.planLists(id: id, region: nil, month: nil).path)
     }
 
     func trend(req: Request) async throws -> Response {

@@ -26,6 +26,7 @@ enum SiteURL: Sendable {
     case template(name: String)
     case planExport(id: Int, region: Int?, month: Int?, format: String)
     case planLists(id: Int, region: Int?, month: Int?)
+    case planCompletionRule(id: Int)
     case indicatorTrend(plan: Int, indicator: Int, region: Int)
     case reporting(plan: Int? = nil, month: Int? = nil)
     case reportingSave(plan: Int, month: Int)
@@ -79,6 +80,7 @@ enum SiteURL: Sendable {
             return "/plans/\(id)/export.\(format)" + Self.query(["region": region, "month": month])
         case .planLists(let id, let region, let month):
             return "/plans/\(id)/lists" + Self.query(["region": region, "month": month])
+        case .planCompletionRule(let id): return "/plans/\(id)/completion-rule"
         case .indicatorTrend(let plan, let indicator, let region):
             return "/plans/\(plan)/indicators/\(indicator)?region=\(region)"
         case .reporting(let plan, let month):

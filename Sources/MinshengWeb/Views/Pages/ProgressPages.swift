@@ -9,6 +9,8 @@ struct PlanListsPage {
     let planID: Int
     let regionID: Int?
     let table: ProgressTable
+    /// The viewer is the plan's office and may change how 已完成 is counted.
+    var canSetRule = false
 
     func render(in context: PageContext) -> String {
         let title = "\(table.region)\(table.periodLabel)完成情况清单"
@@ -17,13 +19,24 @@ struct PlanListsPage {
             Fragments.pageHeader(title, subtitle: table.title, trail: [("计划与任务分解", SiteURL.plans.path),
                                                                     (table.title, SiteURL.plan(id: planID, region: regionID, month: table.month).path),
                                                                     ("完成情况清单", nil)]),
-            .div(.class("panel bulletin"), .h2(.text("通报用语")), .p(.class("bulletin-text"), .text(table.bulletinSentence))),
+            .div(.class("panel bulletin"), .h2(.text("通报用语")),
+                 .p(.class("bulletin-text"), .text(table.projectSentence)),
+                 .p(.class("bulletin-text"), .text(table.bulletinSentence))),
+            ruleNote(context),
+            .h2(.text("指标（\(s.indicators) 个）")),
             .div(.class("stats"),
                  Fragments.stat("已完成", "\(s.completed)", tone: "completed"),
                  Fragments.stat("按序时推进", "\(s.onSchedule)", tone: "on_schedule"),
                  Fragments.stat("未达序时", "\(s.lagging)", tone: "lagging"),
                  Fragments.stat("未完成中 ≥75%", "\(s.atLeast75)"),
                  Fragments.stat("未完成中 <75%", "\(s.below75)")),
+            .h2(.text("项目（\(s.projects) 个）")),
+            .div(.class("stats"),
+                 Fragments.stat("已完成", "\(s.projectsCompleted)", tone: "completed"),
+                 Fragments.stat("按序时推进", "\(s.projectsOnSchedule)", tone: "on_schedule"),
+                 Fragments.stat("未达序时", "\(s.projectsLagging)", tone: "lagging"),
+                 .if(!table.columns.isEmpty, Fragments.stat("各区划承担的项目", "\(s.regionProjects)")),
+                 .if(!table.columns.isEmpty, Fragments.stat("其中未达序时", "\(s.regionProjectsLagging)", tone: s.regionProjectsLagging > 0 ? "lagging" : ""))),
             .p(.a(.class("button"), .attr("href", SiteURL.planExport(id: planID, region: regionID, month: table.month, format: "xlsx").path), .text("导出 Excel（含清单）"))),
             list("已完成的指标", table.rows(with: .completed), lagging: false),
             list("按序时进度推进的指标", table.rows(with: .onSchedule), lagging: true),
@@ -33,6 +46,22 @@ struct PlanListsPage {
             list("进度在 75% 以下的指标", table.rows(atLeast75: false), lagging: false)
         )
         return PageFrame.render(title: title, context: context, body: body)
+    }
+
+    /// Which rule the counts follow, and for the plan's office the form that changes it.
+    private func ruleNote(_ context: PageContext) -> Node<HTML.BodyContext> {
+        let rule = table.completionRule
+        return .div(.class("panel rule-note"),
+            .p(.strong(.text("已完成的计数规则：\(rule.label)。")), .text(rule.explanation),
+               .text(" 项目的全部指标已完成计为已完成，任一指标未达序时计为未达序时，其余计为按序时推进。")),
+            .if(canSetRule, .form(.method(.post), .action(SiteURL.planCompletionRule(id: planID).path), .class("inline-form"),
+                PageFrame.csrfField(context.csrf),
+                .label(.text("本计划按"),
+                       .select(.attr("name", "rule"), .forEach(CompletionRule.allCases) { option in
+                           Fragments.option(value: option.rawValue, label: option.label, selected: option == rule)
+                       }),
+                       .text("计数")),
+                .button(.type(.submit), .class("button secondary"), .text("保存规则")))))
     }
 
     private func list(_ heading: String, _ rows: [ProgressTable.Row], lagging: Bool) -> Node<HTML.BodyContext> {
