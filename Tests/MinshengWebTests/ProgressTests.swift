@@ -110,8 +110,13 @@ final class ReferenceProgressTests: XCTestCase {
             XCTAssertEqual(json["region"] as? String, "邵阳市")
             XCTAssertEqual(json["month"] as? String, "2024-10")
             XCTAssertEqual(json["schedule"] as? Double, 83.33)
-            let summary = try XCTUnwrap(json["summary"] as? [String: Int])
-            XCTAssertEqual(summary, ["items": 10, "projects": 24, "indicators": 36, "completed": 20, "on_schedule": 16, "lagging": 0])
+            let summary = try XCTUnwrap(json["summary"] as? [String: Any])
+            // the keys the report always had, then the project counts (hand-counted in CountingRuleTests) and the rule
+            XCTAssertEqual(summary.compactMapValues { $0 as? Int }, ["items": 10, "projects": 24, "indicators": 36, "completed": 20, "on_schedule": 16, "lagging": 0,
+                                                               "projects_completed": 14, "projects_on_schedule": 10, "projects_lagging": 0,
+                                                               "region_projects": 263, "region_projects_lagging": 4])
+            XCTAssertEqual(summary["completion_rule"] as? String, "aggregate")
+            XCTAssertTrue(page.body.contains("\"lagging\": 0,\n    \"projects_completed\""), "new keys after the old ones")
             XCTAssertTrue(page.body.hasPrefix("{\n  \"region\": \"邵阳市\",\n  \"month\": \"2024-10\",\n  \"schedule\": 83.33,\n  \"summary\""),
                           "keys in the normative order")
             let indicators = try XCTUnwrap(json["indicators"] as? [[String: Any]])

@@ -96,8 +96,9 @@ public struct ProgressTable: Sendable {
         public var projectsCompleted = 0
         public var projectsOnSchedule = 0
         public var projectsLagging = 0
-        /// The regions' own shares of projects: each region with a share of a project counts
-        /// once (reference 000: "全市县市区层面 263 个项目 … 4 个项目 … 未达到序时进度").
+        /// The counties', districts' and zones' own shares of projects (本级 left out): each
+        /// region with a share of a project counts once (reference 000: "全市县市区层面 263 个项目
+        /// … 4 个项目 … 未达到序时进度"); lagging when any of its indicators lags there.
         public var regionProjects = 0
         public var regionProjectsLagging = 0
         public init() {}
@@ -105,6 +106,9 @@ public struct ProgressTable: Sendable {
 
     /// How 已完成 is counted; the plan's office sets it.
     public var completionRule: CompletionRule = .aggregate
+    /// The columns that are the region's own level (市本级) rather than a county, district or
+    /// zone: the regions' project count ("县市区层面") leaves them out.
+    public var ownLevelColumns: Set<Int> = []
 
     public var title: String
     public var region: String
@@ -142,7 +146,7 @@ public struct ProgressTable: Sendable {
             case .lagging?: summary.projectsLagging += 1
             case nil: break
             }
-            for column in columns.indices {
+            for column in columns.indices where !ownLevelColumns.contains(column) {
                 let shares = project.compactMap { $0.regions.indices.contains(column) ? $0.regions[column] : nil }
                 guard !shares.isEmpty else { continue }
                 summary.regionProjects += 1
@@ -227,7 +231,7 @@ public struct ProgressTable: Sendable {
         }
         text += "。"
         if !columns.isEmpty {
-            text += "各区划承担的 \(s.regionProjects) 个项目中，"
+            text += "县市区层面 \(s.regionProjects) 个项目中，"
             text += s.regionProjectsLagging > 0 ? "\(s.regionProjectsLagging) 个未达序时进度。" : "没有未达序时进度的项目。"
         }
         return text

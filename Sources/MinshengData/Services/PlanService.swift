@@ -60,6 +60,8 @@ public struct PlanService: Sendable {
         public var isAggregate: Bool
         /// The child's share is itself decomposed further; the page can drill into it.
         public var hasChildren: Bool
+        /// The region's own level (市本级), beside its counties.
+        public var isOwnLevel = false
     }
 
     public struct StatusCounts: Sendable, Equatable {
@@ -188,7 +190,7 @@ public struct PlanService: Sendable {
             let node = tree[id]
             let label = aggregate ? node.map { RegionKind.aggregateLabel(name: $0.name, kind: $0.kind) } ?? "合计" : (node?.name ?? "")
             let hasChildren = tree.children(of: id).contains { regionsWithShares.contains($0.id) }
-            return Column(regionID: id, name: label, isAggregate: aggregate, hasChildren: hasChildren)
+            return Column(regionID: id, name: label, isAggregate: aggregate, hasChildren: hasChildren, isOwnLevel: node?.kind == .own)
         }
         let focusColumn = column(focus, aggregate: true)
         let columns = [focusColumn] + childIDs.map { column($0, aggregate: false) }

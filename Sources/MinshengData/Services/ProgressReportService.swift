@@ -67,6 +67,7 @@ public struct ProgressReportService: Sendable {
                                   region: focusName, aggregateLabel: browser.focus.name, year: summary.year, month: summary.month,
                                   schedule: browser.schedule, columns: children.map(\.name), rows: rows)
         table.completionRule = summary.completionRule
+        table.ownLevelColumns = Set(children.indices.filter { children[$0].isOwnLevel })
         return table
     }
 

@@ -67,7 +67,8 @@ struct HomePage {
                        .span(.class("dot completed")), .text("已完成 \(counts.completed)　"),
                        .span(.class("dot on_schedule")), .text("按序时推进 \(counts.onSchedule)　"),
                        .span(.class("dot lagging")), .text("未达序时 \(counts.lagging)"),
-                       .if(counts.unreported > 0, .text("　未填报 \(counts.unreported)"))))
+                       .if(counts.unreported > 0, .text("　未填报 \(counts.unreported)")),
+                       .if(plan.completionRule != .aggregate, .span(.class("muted"), .text("（已完成按\(plan.completionRule.label)计）")))))
             }, else: .p(.class("muted"), .text("尚无已报送的进度数据。"))),
             .a(.class("more"), .attr("href", SiteURL.plan(id: plan.id).path), .text("查看任务分解 →"))
         )

@@ -26,6 +26,7 @@ struct PlanShowPage {
                  Fragments.stat("已完成", "\(summary.counts.completed)", tone: "completed"),
                  Fragments.stat("按序时推进", "\(summary.counts.onSchedule)", tone: "on_schedule"),
                  Fragments.stat("未达序时", "\(summary.counts.lagging)", tone: "lagging")),
+            .p(.class("hint"), .text("指标计数规则：\(summary.completionRule.label)。\(summary.completionRule.explanation)")),
             monthPicker(summary),
             .p(.class("actions"),
                .a(.class("button"), .attr("href", SiteURL.planLists(id: summary.id, region: browser.focus.regionID, month: summary.month).path), .text("完成情况清单")),
