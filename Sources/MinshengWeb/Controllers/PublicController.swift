@@ -43,7 +43,12 @@ struct PublicController: RouteCollection {
     func feedback(req: Request) async throws -> Response {
         let (project, region) = try ids(req)
         let form = (try? req.content.decode(FeedbackForm.self)) ?? FeedbackForm()
-        let browser = req.cookies[Self.browserCookie]?.string
+        // A browser that comes without an id (a phone's first rating: the cookie is only set in
+        // this reply) gets one now, and this very submission is stored under it, so that one
+        // rating per page per browser holds from the first.
+        let existing = req.cookies[Self.browserCookie].map(\.string).flatMap { (id: String) in id.count == 32 && id.allSatisfy(\.isHexDigit) ? id : nil }
+        let browser = existing ?? Self.newBrowserID()
+        let newBrowser = existing == nil ? browser : nil
         let submission = FeedbackService.Submission(projectID: project, regionID: region, rating: form.rating ?? "", text: form.text ?? "",
                                                     phone: form.phone ?? "", address: req.senderAddress, browser: browser,
                                                     challengeToken: form.challenge, challengeAnswer: form.answer)
@@ -56,7 +61,7 @@ struct PublicController: RouteCollection {
             // reload does not send the form again.
             let sent = (form.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? "rating" : "opinion"
             let path = region.map { "/p/\(project)/\($0)" } ?? "/p/\(project)"
-            return Self.withBrowserCookie(req.redirect(to: path + "?sent=" + sent + "#feedback", redirectType: .normal), req, browser)
+            return Self.withBrowserCookie(req.redirect(to: path + "?sent=" + sent + "#feedback", redirectType: .normal), req, newBrowser)
         } catch let error as ServiceError where error.kind != .notFound {
             notice = .init(ok: false, text: error.message)
             status = error.kind == .tooMany || error.kind == .challenge ? .tooManyRequests : .unprocessableEntity
@@ -69,15 +74,19 @@ struct PublicController: RouteCollection {
         var headers = HTTPHeaders()
         headers.contentType = .html
         headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        return Self.withBrowserCookie(Response(status: status, headers: headers, body: .init(string: html)), req, browser)
+        return Self.withBrowserCookie(Response(status: status, headers: headers, body: .init(string: html)), req, newBrowser)
     }
 
     static let browserCookie = "minsheng_browser"
 
-    /// Gives a browser without one its random id, for the per-browser limits.
-    static func withBrowserCookie(_ response: Response, _ req: Request, _ browser: String?) -> Response {
-        if browser == nil {
-            let id = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+    /// A browser's random id: 16 random bytes in hex.
+    static func newBrowserID() -> String {
+        [UInt8].random(count: 16).hexEncodedString()
+    }
+
+    /// Gives a browser that came without one the id its submission was stored under.
+    static func withBrowserCookie(_ response: Response, _ req: Request, _ newBrowser: String?) -> Response {
+        if let id = newBrowser {
             response.cookies[browserCookie] = HTTPCookies.Value(string: id, expires: Date(timeIntervalSinceNow: 365 * 86_400), maxAge: nil, domain: nil,
                                                                 path: "/p", isSecure: req.application.minsheng.secureCookies, isHTTPOnly: true, sameSite: .lax)
         }

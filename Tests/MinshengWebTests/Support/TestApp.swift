@@ -132,7 +132,10 @@ struct Fixture {
 /// A browser for tests: keeps the session cookie and fills in the CSRF token of the last page.
 final class TestBrowser: @unchecked Sendable {  // each used by one task at a time
     let app: Application
+    /// The session cookie, "minsheng_session=…".
     var cookie: String?
+    /// Every other cookie the server set (the public pages' browser id), sent back as a browser does.
+    var otherCookies: [String: String] = [:]
     var csrf: String?
 
     init(_ app: Application) { self.app = app }
@@ -219,12 +222,16 @@ final class TestBrowser: @unchecked Sendable {  // each used by one task at a ti
 
     func send(_ method: HTTPMethod, _ path: String, data: Data?, contentType: String?, headers extra: HTTPHeaders) async throws -> Page {
         var headers = extra
-        if let cookie { headers.replaceOrAdd(name: .cookie, value: cookie) }
+        let jar = (cookie.map { [$0] } ?? []) + otherCookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        if !jar.isEmpty { headers.replaceOrAdd(name: .cookie, value: jar.joined(separator: "; ")) }
         if let contentType { headers.replaceOrAdd(name: .contentType, value: contentType) }
         let buffer = data.map { ByteBuffer(data: $0) }
         let response = try await app.testable().sendRequest(method, path, headers: headers, body: buffer)
         if let set = response.headers.setCookie?["minsheng_session"] {
             cookie = "minsheng_session=\(set.string)"
+        }
+        for (name, value) in response.headers.setCookie?.all ?? [:] where name != "minsheng_session" {
+            otherCookies[name] = value.string.isEmpty ? nil : value.string
         }
         let text = response.body.string
         if let range = text.range(of: "name=\"_csrf\" value=\"") {
