@@ -267,4 +267,42 @@ final class DisclosureRuleTests: XCTestCase {
         XCTAssertNil(DisclosureQuality.misfiledReport(title: "关于加快推进普惠托育服务的工作专报",
                                                       text: String(repeating: "全市托育服务体系建设稳步推进，", count: 5), images: 1))
     }
+
+    /// The indexed search finds exactly what comparing every pair finds (the pairwise loop is
+    /// written out here as the reference), on pages of near-repeats made at random.
+    func testDuplicatesMatchThePairwiseComparisonOnRandomPages() {
+        func pairwise(_ items: [(id: Int, title: String, text: String)]) -> [(Int, Int)] {
+            var found: [(Int, Int)] = []
+            for i in items.indices {
+                for j in 0..<i {
+                    let a = DisclosureQuality.normalized(items[i].title), b = DisclosureQuality.normalized(items[j].title)
+                    if a == b && !a.isEmpty { found.append((items[i].id, items[j].id)); break }
+                    if DisclosureQuality.similarity(items[i].title + items[i].text, items[j].title + items[j].text) >= 0.85 {
+                        found.append((items[i].id, items[j].id)); break
+                    }
+                }
+            }
+            return found
+        }
+        var generator = SystemRandomNumberGenerator()
+        let words = ["托育", "中心", "开工", "建设", "新增", "托位", "邵东", "老年", "助餐", "服务", "完成", "验收", "项目", "推进"]
+        for round in 0..<8 {
+            var items: [(id: Int, title: String, text: String)] = []
+            for n in 0..<120 {
+                let base = (0..<8).map { _ in words.randomElement(using: &generator) ?? "" }.joined()
+                // Every third item repeats an earlier one with a word or two changed.
+                if n % 3 == 2, let earlier = items.randomElement(using: &generator) {
+                    var text = earlier.text
+                    if Bool.random(using: &generator) { text += words.randomElement(using: &generator) ?? "" }
+                    items.append((n, Bool.random(using: &generator) ? earlier.title : "第\(n)条", text))
+                } else {
+                    items.append((n, "标题\(round)-\(n % 40)", base + base))
+                }
+            }
+            let fast = DisclosureQuality.duplicates(items).map { ($0.id, $0.of) }
+            let slow = pairwise(items)
+            XCTAssertGreaterThan(slow.count, 10, "the page has repeats to find")
+            XCTAssertEqual(fast.map { "\($0.0)<\($0.1)" }, slow.map { "\($0.0)<\($0.1)" }, "round \(round)")
+        }
+    }
 }

@@ -30,3 +30,54 @@ final class IntegrityTests: XCTestCase {
         }
     }
 }
+
+/// Long lists page with their true total and filter (issue 14: 信息公开 stopped at 1,000).
+final class LongListTests: XCTestCase {
+    func testAThousandTwoHundredItemsAreAllCountedAndPaged() async throws {
+        try await TestApp.run { app in
+            _ = try await Bootstrap.loadDemoIfEmpty(app)
+            let tree = try await RegionService(db: app.db).tree()
+            guard let city = tree.nodes.values.first(where: { $0.name == "邵阳市" }),
+                  let county = tree.nodes.values.first(where: { $0.name == "邵东市" }),
+                  let admin = try await Account.query(on: app.db).filter(\.$username == "admin").first(),
+                  let project = try await Project.query(on: app.db).filter(\.$name == "普惠性托育“护蕾”行动").first() else {
+                return XCTFail("demo missing")
+            }
+            _ = city
+            let existing = try await Disclosure.query(on: app.db).filter(\.$state == "published").count()
+            // 1,200 items on 邵东市's page of one project: 1,000 工作动态 in October, 200 成效展示 in September.
+            try await app.db.transaction { db in
+                for n in 1...1200 {
+                    let category: DisclosureCategory = n <= 1000 ? .news : .results
+                    try await Disclosure(projectID: try project.requireID(), regionID: county.id, unitID: nil, category: category,
+                                         title: "托育工作动态第\(n)期", publishedOn: n <= 1000 ? "2024-10-15" : "2024-09-10", body: "第\(n)期：新增托位若干。",
+                                         link: nil, createdBy: try admin.requireID(), at: Date()).create(on: db)
+                }
+            }
+            let browser = TestBrowser(app)
+            try await browser.signIn("admin", "minsheng2024")
+            let all = existing + 1200
+            let first = try await browser.get("/disclosures")
+            XCTAssertEqual(first.status, .ok)
+            let grouped = all.formatted(.number.grouping(.automatic).locale(Locale(identifier: "zh_CN")))
+            XCTAssertTrue(first.body.contains("共 \(grouped) 条"), "the true total, \(grouped)")
+            XCTAssertTrue(first.body.contains("<div class=\"stat-value\">\(all)</div>"), "辖区已发布 counts all")
+            let pages = (all + 49) / 50
+            XCTAssertTrue(first.body.contains("第 1/\(pages) 页"))
+            // The last page holds the remainder (hand: total − 50 × (pages − 1)).
+            let last = try await browser.get("/disclosures?page=\(pages)")
+            XCTAssertEqual(last.body.components(separatedBy: "<tr>").count - 2, all - 50 * (pages - 1), "rows on the last page")
+            // Filters: the category and the month and the title words narrow to hand-counted totals.
+            let results = try await browser.get("/disclosures?category=results")
+            let resultsBefore = try await Disclosure.query(on: app.db).filter(\.$state == "published").filter(\.$category == "results").count() - 200
+            XCTAssertTrue(results.body.contains("共 \(200 + resultsBefore) 条"), "200 成效展示 added")
+            let september = try await browser.get("/disclosures?month=2024-09&q=%E6%89%98%E8%82%B2") // 托育
+            XCTAssertTrue(september.body.contains("共 200 条"))
+            let one = try await browser.get("/disclosures?q=%E7%AC%AC1200%E6%9C%9F") // 第1200期
+            XCTAssertTrue(one.body.contains("共 1 条") && one.body.contains("托育工作动态第1200期"))
+            // The page links keep the filters.
+            let octNews = try await browser.get("/disclosures?category=news&month=2024-10")
+            XCTAssertTrue(octNews.body.contains("href=\"/disclosures?category=news&amp;month=2024-10&amp;page=2\""), "next page keeps the filters")
+        }
+    }
+}

@@ -94,25 +94,64 @@ public enum DisclosureQuality {
     }
 
     /// Items within one project that repeat another (滥竽充数): the same title, or title and text
-    /// at least 85% alike. Returns (later item, earlier item it repeats, reason). Each text is
-    /// reduced once, not once per comparison.
+    /// at least 85% alike. Returns (later item, earliest earlier item it repeats, reason).
+    ///
+    /// A page may hold thousands of items, so not every pair is compared: each text's bigrams
+    /// are numbers in a sorted array, and only pairs that share one of their rarest bigrams are
+    /// scored (prefix filtering: two sets with Jaccard ≥ t share a token among the first
+    /// |p| − ⌈t·|p|⌉ + 1 of each, in one global order). The result is the pairwise loop's.
     public static func duplicates(_ items: [(id: Int, title: String, text: String)]) -> [(id: Int, of: Int, reason: String)] {
+        let threshold = 0.85
         let titles = items.map { normalized($0.title) }
-        let pairs = items.map { bigrams(normalized($0.title + $0.text)) }
+        let sets: [[UInt64]] = items.map { item in
+            let c = normalized(item.title + item.text).map { UInt64($0.unicodeScalars.first?.value ?? 0) }
+            guard c.count > 1 else { return c.map { $0 << 21 } }
+            return Array(Set((0..<(c.count - 1)).map { c[$0] << 21 | c[$0 + 1] })).sorted()
+        }
+        var frequency: [UInt64: Int] = [:]
+        for set in sets { for token in set { frequency[token, default: 0] += 1 } }
+        func rarestFirst(_ set: [UInt64]) -> [UInt64] {
+            set.sorted { a, b in (frequency[a] ?? 0, a) < (frequency[b] ?? 0, b) }
+        }
+        func prefixLength(_ count: Int) -> Int { count - Int((threshold * Double(count)).rounded(.up)) + 1 }
+        func intersectionCount(_ a: [UInt64], _ b: [UInt64]) -> Int {
+            var i = 0, j = 0, n = 0
+            while i < a.count && j < b.count {
+                if a[i] == b[j] { n += 1; i += 1; j += 1 } else if a[i] < b[j] { i += 1 } else { j += 1 }
+            }
+            return n
+        }
+        var firstWithTitle: [[Character]: Int] = [:]
+        var index: [UInt64: [Int]] = [:]
+        var firstEmpty: Int? = nil
         var found: [(Int, Int, String)] = []
         for (i, item) in items.enumerated() {
-            for j in 0..<i {
-                let earlier = items[j]
-                if titles[i] == titles[j], !titles[i].isEmpty {
-                    found.append((item.id, earlier.id, "与已发布的“\(earlier.title)”标题相同"))
-                    break
-                }
-                let score = similarity(pairs[i], pairs[j])
-                if score >= 0.85 {
-                    found.append((item.id, earlier.id, String(format: "与已发布的“%@”内容相似度 %.0f%%", earlier.title, score * 100)))
-                    break
+            let sameTitle = titles[i].isEmpty ? nil : firstWithTitle[titles[i]]
+            var similar: (j: Int, score: Double)? = nil
+            let set = sets[i]
+            let prefix = Array(rarestFirst(set).prefix(prefixLength(set.count)))
+            if set.isEmpty {
+                if let j = firstEmpty { similar = (j, 1) }
+            } else {
+                var candidates = Set<Int>()
+                for token in prefix { candidates.formUnion(index[token] ?? []) }
+                for j in candidates.sorted() {
+                    if let limit = sameTitle, j >= limit { break }
+                    let other = sets[j]
+                    // Jaccard ≤ min/max of the sizes: skip pairs too different in size to reach it.
+                    guard Double(min(set.count, other.count)) >= threshold * Double(max(set.count, other.count)) else { continue }
+                    let shared = intersectionCount(set, other)
+                    let score = Double(shared) / Double(set.count + other.count - shared)
+                    if score >= threshold { similar = (j, score); break }
                 }
             }
+            if let j = sameTitle, similar.map({ j <= $0.j }) ?? true {
+                found.append((item.id, items[j].id, "与已发布的“\(items[j].title)”标题相同"))
+            } else if let similar {
+                found.append((item.id, items[similar.j].id, String(format: "与已发布的“%@”内容相似度 %.0f%%", items[similar.j].title, similar.score * 100)))
+            }
+            if !titles[i].isEmpty, firstWithTitle[titles[i]] == nil { firstWithTitle[titles[i]] = i }
+            if set.isEmpty { if firstEmpty == nil { firstEmpty = i } } else { for token in prefix { index[token, default: []].append(i) } }
         }
         return found
     }

@@ -184,16 +184,50 @@ public struct DisclosureService: Sendable {
         public var flags: [String]
     }
 
-    /// Published items in `actor`'s region and below (an office) or its own (a unit), newest
-    /// first, each with the reasons the quality checks flag it.
-    public func items(actor: Actor, tree: RegionTree) async throws -> [Flagged] {
-        var query = Disclosure.query(on: db).filter(\.$state == Disclosure.State.published.rawValue).with(\.$files).with(\.$project)
-        if actor.isAdmin {
-            query = query.filter(\.$region.$id ~~ Array(tree.subtreeIDs(of: actor.regionID)))
-        } else {
-            query = query.filter(\.$author.$id == actor.accountID)
+    /// A page of the published items in `actor`'s region and below (an office) or its own (a
+    /// unit), newest first, each with the reasons the quality checks flag it; filtered by region,
+    /// project, unit, category, month, title words and 待核查 (`status == "flagged"`).
+    public struct Items: Sendable {
+        public var listing: Listing<Flagged>
+        /// Flagged items in the whole list (before filters).
+        public var flaggedTotal: Int
+        /// Published items in the whole list (before filters).
+        public var allTotal: Int
+        /// The projects the whole list has items of, for the project filter.
+        public var projects: [(id: Int, name: String)]
+    }
+
+    public func items(actor: Actor, tree: RegionTree, filter: ListFilter = ListFilter(), window: ListWindow = ListWindow()) async throws -> Items {
+        func scoped() -> QueryBuilder<Disclosure> {
+            let query = Disclosure.query(on: db).filter(\.$state == Disclosure.State.published.rawValue)
+            if actor.isAdmin { return query.filter(\.$region.$id ~~ Array(tree.subtreeIDs(of: actor.regionID))) }
+            return query.filter(\.$author.$id == actor.accountID)
         }
-        return try await flag(try await query.sort(\.$publishedOn, .descending).sort(\.$id, .descending).limit(1000).all(), tree: tree)
+        // The quality checks judge every item of the list's projects (a repeat needs its original).
+        let projectIDs = try await scoped().unique().all(\.$project.$id)
+        let plain = try await Self.publishedItems(projectIDs: Array(Set(projectIDs)), on: db)
+        var flaggedIDs = Set(Self.repeats(plain).keys)
+        for item in plain where item.category == DisclosureCategory.report.rawValue
+            && DisclosureQuality.misfiledReport(title: item.title, text: item.body, images: item.images) != nil {
+            flaggedIDs.insert(item.id)
+        }
+        let inList = Set(try await scoped().all(\.$id).compactMap { $0 })
+        flaggedIDs.formIntersection(inList)
+
+        let query = scoped()
+        if let region = filter.regionID { query.filter(\.$region.$id ~~ Array(tree.subtreeIDs(of: region))) }
+        if let project = filter.projectID { query.filter(\.$project.$id == project) }
+        if let unit = filter.unitID { query.filter(\.$unit.$id == unit) }
+        if let category = filter.category { query.filter(\.$category == category) }
+        if let range = filter.dateRange { query.filter(\.$publishedOn >= range.from).filter(\.$publishedOn < range.until) }
+        if let text = filter.text { query.filter(\.$title ~~ text) }
+        if filter.status == "flagged" { query.filter(\.$id ~~ (flaggedIDs.isEmpty ? [-1] : Array(flaggedIDs))) }
+        let page = try await query.with(\.$files).with(\.$project).sort(\.$publishedOn, .descending).sort(\.$id, .descending).listing(window)
+        let flagged = try await flag(page.items, tree: tree)
+        let names = try await Project.query(on: db).filter(\.$id ~~ (projectIDs.isEmpty ? [-1] : Array(Set(projectIDs)))).all()
+            .compactMap { project in project.id.map { (id: $0, name: project.name) } }.sorted { $0.name < $1.name }
+        return Items(listing: Listing(items: flagged, total: page.total, window: window), flaggedTotal: flaggedIDs.count, allTotal: inList.count,
+                     projects: names)
     }
 
     /// Published items of the projects in `regionID` and below that the quality checks flag,

@@ -100,7 +100,11 @@ enum Stylesheet {
     .problems{text-align:left;max-width:46rem;margin:1rem auto;color:#8c2616}.notice .problems{margin:.4rem 0 0;padding-left:1.4rem;max-width:none}
     .cards.two{grid-template-columns:repeat(auto-fit,minmax(320px,1fr))}.cards.two .panel{margin:0}
     .actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}.actions .button,.actions button{margin-top:.5rem}
-    .filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:.5rem 0 1rem}.filters select{width:auto;max-width:100%}.filters button{margin:0}
+    .filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-end;margin:.5rem 0 1rem}.filters select{width:auto;max-width:100%}.filters button{margin:0}
+    .filter{display:flex;flex-direction:column;gap:.15rem;font-size:.85rem;color:#5b6472;margin:0}.filter input[type=search]{width:12rem;max-width:100%}
+    .pager{display:flex;flex-wrap:wrap;gap:.35rem;align-items:center;margin:.75rem 0}.pager .total{margin-right:.5rem;color:#5b6472}
+    .pager .page{display:inline-block;min-width:2.2rem;padding:.3rem .55rem;border:1px solid #d5dae1;border-radius:6px;text-align:center;text-decoration:none}
+    .pager .current{background:#1f4e96;color:#fff;border-color:#1f4e96}.pager .disabled{color:#aab1bb}.pager .gap{color:#8a93a0}
     input[type=number],input[type=date],input[type=file],input[type=url]{padding:.45rem .6rem;border:1px solid #c9ced6;border-radius:.45rem;font:inherit;background:#fff;max-width:100%}
     table.grid td.inputs{min-width:9rem}table.grid td.inputs input{margin:.15rem 0}table.grid textarea{min-width:10rem}
     table.grid input[readonly],table.grid textarea[readonly]{background:#f3f4f6;color:#6b7280}

@@ -7,18 +7,22 @@ import Plot
 /// checks' flags (an office sees everything below it and withdraws with a reason).
 struct DisclosureListPage {
     let publishable: [DisclosureService.Publishable]
-    let items: [DisclosureService.Flagged]
+    let items: DisclosureService.Items
     let isOffice: Bool
     /// The signed-in account: its own items may be edited.
     let accountID: Int
+    let query: ListQuery
+    /// The office's regions and units, for the filters.
+    var regions: [(id: Int, name: String)] = []
+    var units: [(id: Int, name: String, region: String)] = []
 
     func render(in context: PageContext) -> String {
-        let flagged = items.filter { !$0.flags.isEmpty }.count
+        let flagged = items.flaggedTotal
         let body: Node<HTML.BodyContext> = .group(
             Fragments.pageHeader("信息公开", subtitle: "项目页面（民生实事码上通）上的政策文件、建设内容、项目详情、成效展示和工作动态"),
             .div(.class("stats"),
                  Fragments.stat("可发布的项目", "\(publishable.count)"),
-                 Fragments.stat(isOffice ? "辖区已发布" : "我已发布", "\(items.count)"),
+                 Fragments.stat(isOffice ? "辖区已发布" : "我已发布", "\(items.allTotal)"),
                  Fragments.stat("待核查", "\(flagged)", tone: flagged > 0 ? "lagging" : "")),
             // An office checks what was published first; a unit publishes first.
             isOffice ? list(context: context) : projects(),
@@ -40,13 +44,38 @@ struct DisclosureListPage {
                     })
     }
 
+    private func filters() -> Node<HTML.BodyContext> {
+        let f = query.filter
+        var fields: [Node<HTML.FormContext>] = []
+        if isOffice && regions.count > 1 {
+            fields.append(Fragments.filterSelect("region", label: "区划", choices: regions.map { ("\($0.id)", $0.name) }, selected: f.regionID.map { "\($0)" }))
+        }
+        fields.append(Fragments.filterSelect("project", label: "项目", choices: items.projects.map { ("\($0.id)", $0.name) }, selected: f.projectID.map { "\($0)" }))
+        if isOffice && !units.isEmpty {
+            fields.append(Fragments.filterSelect("unit", label: "单位", choices: units.map { ("\($0.id)", "\($0.region) \($0.name)") }, selected: f.unitID.map { "\($0)" }))
+        }
+        fields.append(Fragments.filterSelect("category", label: "类别", choices: DisclosureCategory.allCases.map { ($0.rawValue, $0.label) }, selected: f.category))
+        fields.append(.label(.class("filter"), .span(.class("filter-label"), .text("月份")),
+                             .input(.type(.month), .name("month"), .attr("value", f.month.map { m in f.year.map { String(format: "%04d-%02d", $0, m) } ?? "" } ?? ""))))
+        fields.append(Fragments.filterSelect("status", label: "核查", choices: [("flagged", "只看待核查")], selected: f.status))
+        fields.append(Fragments.filterText("q", label: "标题", value: f.text, placeholder: "标题中的文字"))
+        return Fragments.filterBar(action: "/disclosures", query: query, fields)
+    }
+
     private func list(context: PageContext) -> Node<HTML.BodyContext> {
-        guard !items.isEmpty else { return Fragments.empty("尚未发布信息。") }
+        let listing = items.listing
+        guard items.allTotal > 0 else { return Fragments.empty("尚未发布信息。") }
+        guard !listing.items.isEmpty else {
+            return .div(.class("panel"), .h2(.text(isOffice ? "辖区已发布的信息" : "我发布的信息")), filters(),
+                        Fragments.pager(listing, base: "/disclosures", query: query), Fragments.empty("没有符合筛选条件的信息。"))
+        }
         let head: Node<HTML.TableContext> = .thead(.tr(.th(.text("标题")), .th(.text("类别")), .th(.text("日期")), .th(.text("项目 / 区划")),
                                                        .th(.text("核查")), .th(.text("操作"))))
-        let rows: Node<HTML.TableContext> = .tbody(.forEach(items) { row(context: context, $0) })
-        return .div(.class("panel"), .h2(.text(isOffice ? "辖区已发布的信息" : "我发布的信息")),
-                    .div(.class("table-wrap"), .table(.class("list stacked"), head, rows)))
+        let rows: Node<HTML.TableContext> = .tbody(.forEach(listing.items) { row(context: context, $0) })
+        return .div(.class("panel"), .h2(.text(isOffice ? "辖区已发布的信息" : "我发布的信息")), filters(),
+                    Fragments.pager(listing, base: "/disclosures", query: query),
+                    .div(.class("table-wrap"), .table(.class("list stacked"), head, rows)),
+                    Fragments.pager(listing, base: "/disclosures", query: query))
     }
 
     private func row(context: PageContext, _ flagged: DisclosureService.Flagged) -> Node<HTML.TableContext> {
