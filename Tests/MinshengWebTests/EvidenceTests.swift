@@ -67,12 +67,12 @@ final class EvidenceTests: XCTestCase {
             let id = try item.requireID()
             XCTAssertEqual(item.evidenceState, .pending)
             // the city's 市教育局 reviewer and the city office see it; nobody else does
-            let reviewerQueue = try await service.queue(actor: w.reviewer, tree: w.tree)
+            let reviewerQueue = try await service.queue(actor: w.reviewer, tree: w.tree).listing.items
             XCTAssertEqual(reviewerQueue.map { $0.item.id }, [id])
-            let officeQueue = try await service.queue(actor: w.office, tree: w.tree)
+            let officeQueue = try await service.queue(actor: w.office, tree: w.tree).listing.items
             XCTAssertEqual(officeQueue.map { $0.item.id }, [id])
             for outsider in [w.otherReviewer, w.shuangqingOffice, w.shaodongOffice] {
-                let queue = try await service.queue(actor: outsider, tree: w.tree)
+                let queue = try await service.queue(actor: outsider, tree: w.tree).listing.items
                 XCTAssertTrue(queue.isEmpty)
                 let seen = try await service.item(id: id, actor: outsider, tree: w.tree)
                 XCTAssertNil(seen)
@@ -179,7 +179,7 @@ final class EvidenceTests: XCTestCase {
                 XCTFail("someone else withdrew it")
             } catch let error as ServiceError { XCTAssertEqual(error.kind, .notFound) }
             try await service.withdraw(id: id, actor: w.reporter)
-            let queue = try await service.queue(actor: w.reviewer, tree: w.tree)
+            let queue = try await service.queue(actor: w.reviewer, tree: w.tree).listing.items
             XCTAssertTrue(queue.isEmpty, "a withdrawn item is not reviewed")
             do {
                 _ = try await service.decide(ids: [id], approve: true, reason: "", actor: w.reviewer, tree: w.tree)

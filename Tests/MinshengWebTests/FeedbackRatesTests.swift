@@ -122,10 +122,10 @@ final class FeedbackRatesTests: XCTestCase {
             XCTAssertTrue(csv.body.contains("邵阳市,5,3,2,2,0,1,60.00%,10,48,5,3,1,1,80.00%"), "the total line, by hand above")
             let xlsx = try await browser.get("/plans/\(plan)/feedback.xlsx?month=10")
             XCTAssertEqual(Array(xlsx.data.prefix(2)), [0x50, 0x4B], "a zip")
-            // read back: the total line as numbers (60% stored as the fraction 0.6), counts not shown as percentages
+            // read back as a person sees it: 60% (stored as the fraction 0.6 in a percent cell), counts not shown as percentages
             let sheet = try XLSXReader.rows(xlsx.data)
             let totalRow = try XCTUnwrap(sheet.first { $0.first == "邵阳市" })
-            XCTAssertEqual(Array(totalRow.prefix(8)), ["邵阳市", "5", "3", "2", "2", "0", "1", "0.6"])
+            XCTAssertEqual(Array(totalRow.prefix(8)), ["邵阳市", "5", "3", "2", "2", "0", "1", "60%"])
             // a county office sees its county, not the city
             let countyOffice = TestBrowser(app)
             try await countyOffice.signIn("shaodong", "minsheng2024")

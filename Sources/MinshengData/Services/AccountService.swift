@@ -52,6 +52,19 @@ public struct AccountService: Sendable {
         try await Account.query(on: db).count()
     }
 
+    /// A page of the accounts in `regionIDs`, filtered by region (and below), unit, role
+    /// (`status` holds the role's raw value), and words of the username or name.
+    public func accounts(inRegions regionIDs: Set<Int>, tree: RegionTree, filter: ListFilter, window: ListWindow) async throws -> Listing<Account> {
+        var regions = regionIDs
+        if let region = filter.regionID { regions.formIntersection(tree.subtreeIDs(of: region)) }
+        guard !regions.isEmpty else { return Listing(items: [], total: 0, window: window) }
+        let query = Account.query(on: db).filter(\.$region.$id ~~ Array(regions))
+        if let unit = filter.unitID { query.filter(\.$unit.$id == unit) }
+        if let role = filter.status.flatMap(Role.init(rawValue:)) { query.filter(\.$roles ~~ role.rawValue) }
+        if let text = filter.text { query.group(.or) { $0.filter(\.$username ~~ text).filter(\.$displayName ~~ text) } }
+        return try await query.sort(\.$id).listing(window)
+    }
+
     public func accounts(inRegions regionIDs: Set<Int>) async throws -> [Account] {
         guard !regionIDs.isEmpty else { return [] }
         return try await Account.query(on: db).filter(\.$region.$id ~~ Array(regionIDs)).sort(\.$id).all()

@@ -222,19 +222,46 @@ public struct EvidenceService: Sendable {
         public var ageDays: Int
     }
 
-    /// Items `actor` may review, pending, oldest first.
-    public func queue(actor: Actor, tree: RegionTree, now: Date = Date()) async throws -> [Listed] {
-        let subtree = tree.subtreeIDs(of: actor.regionID).subtracting([actor.regionID])
-        guard !subtree.isEmpty, actor.isAdmin || actor.isReviewer else { return [] }
-        let items = try await Evidence.query(on: db).filter(\.$state == Evidence.State.pending.rawValue)
-            .filter(\.$region.$id ~~ Array(subtree)).sort(\.$createdAt).sort(\.$id).limit(2000).all()
-        return try await listed(try await reviewable(items, actor: actor, tree: tree), tree: tree, now: now)
+    /// Items `actor` may review, pending, oldest first: a page of them, filtered by region, unit,
+    /// month and words of the description, indicator or project, with the oldest one's age.
+    public struct Queue: Sendable {
+        public var listing: Listing<Listed>
+        /// Pending items the account may review, before filters.
+        public var pending: Int
+        /// Days the oldest of them has waited.
+        public var oldestDays: Int?
     }
 
-    /// What the account uploaded, newest first.
-    public func uploads(by accountID: Int, tree: RegionTree, now: Date = Date()) async throws -> [Listed] {
-        let items = try await Evidence.query(on: db).filter(\.$uploader.$id == accountID).sort(\.$createdAt, .descending).sort(\.$id, .descending).limit(500).all()
-        return try await listed(items, tree: tree, now: now)
+    public func queue(actor: Actor, tree: RegionTree, filter: ListFilter = ListFilter(), window: ListWindow = ListWindow(), now: Date = Date()) async throws -> Queue {
+        let subtree = tree.subtreeIDs(of: actor.regionID).subtracting([actor.regionID])
+        guard !subtree.isEmpty, actor.isAdmin || actor.isReviewer else { return Queue(listing: Listing(items: [], total: 0, window: window), pending: 0, oldestDays: nil) }
+        // Who may review an item is decided item by item (the unit one level up), so the whole
+        // queue is read, not a capped part of it; it holds what waits, not the year's history.
+        let all = try await reviewable(try await Evidence.query(on: db).filter(\.$state == Evidence.State.pending.rawValue)
+            .filter(\.$region.$id ~~ Array(subtree)).sort(\.$createdAt).sort(\.$id).all(), actor: actor, tree: tree)
+        var chosen = all
+        if let region = filter.regionID { let ids = tree.subtreeIDs(of: region); chosen = chosen.filter { ids.contains($0.$region.id) } }
+        if let unit = filter.unitID { chosen = chosen.filter { $0.$unit.id == unit } }
+        if let month = filter.month { chosen = chosen.filter { $0.month == month } }
+        if let text = filter.text {
+            let names = try await Indicator.query(on: db).filter(\.$id ~~ Array(Set(chosen.map { $0.$indicator.id }))).with(\.$project).all()
+            let matching = Set(names.filter { $0.name.contains(text) || $0.project.name.contains(text) }.compactMap(\.id))
+            chosen = chosen.filter { $0.description.contains(text) || matching.contains($0.$indicator.id) }
+        }
+        let page = Listing.slice(chosen, window)
+        let oldest = all.first.map { max(0, Int(now.timeIntervalSince($0.createdAt) / 86_400)) }
+        return Queue(listing: Listing(items: try await listed(page.items, tree: tree, now: now), total: page.total, window: window),
+                     pending: all.count, oldestDays: oldest)
+    }
+
+    /// What the account uploaded, newest first: a page, filtered by state and month.
+    public func uploads(by accountID: Int, tree: RegionTree, filter: ListFilter = ListFilter(), window: ListWindow = ListWindow(), now: Date = Date()) async throws -> Listing<Listed> {
+        let query = Evidence.query(on: db).filter(\.$uploader.$id == accountID)
+        if let state = filter.status { query.filter(\.$state == state) }
+        if let month = filter.month { query.filter(\.$month == month) }
+        if let text = filter.text { query.filter(\.$description ~~ text) }
+        let page = try await query.sort(\.$createdAt, .descending).sort(\.$id, .descending).listing(window)
+        return Listing(items: try await listed(page.items, tree: tree, now: now), total: page.total, window: window)
     }
 
     /// One item with its files, when `actor` uploaded it or may review it.

@@ -1,5 +1,6 @@
 import Crypto
 import FluentKit
+import SQLKit
 import Foundation
 import MinshengCore
 
@@ -252,16 +253,54 @@ public struct FeedbackService: Sendable {
         public var phone: String?
     }
 
+    /// A page of the inbox and its true counts.
+    public struct Inbox: Sendable {
+        public var listing: Listing<Entry>
+        /// Over the whole inbox, before filters.
+        public var open: Int
+        public var overdue: Int
+        public var answered: Int
+        public var invalid: Int
+    }
+
     /// A unit's opinions (an office's: everything in its region and below), unanswered first,
-    /// oldest first, then the rest newest first.
-    public func inbox(actor: Actor, tree: RegionTree, now: Date = Date(), limit: Int = 300) async throws -> [Entry] {
-        guard let open = opinions(for: actor, tree: tree), let rest = opinions(for: actor, tree: tree) else { return [] }
-        // Every unanswered item, oldest first; then the latest of the rest.
-        let unanswered = try await open.filter(\.$state == FeedbackState.received.rawValue).with(\.$project).with(\.$unit)
-            .sort(\.$createdAt).sort(\.$id).all()
-        let others = try await rest.filter(\.$state != FeedbackState.received.rawValue).with(\.$project).with(\.$unit)
-            .sort(\.$createdAt, .descending).sort(\.$id, .descending).limit(max(0, limit - unanswered.count)).all()
-        return (unanswered + others).map { item in
+    /// oldest first, then the rest newest first; a page of them, filtered by region, project,
+    /// unit, state (`received`, `overdue`, `answered`, `invalid`), month of receipt in the given
+    /// year and words of the opinion.
+    public func inbox(actor: Actor, tree: RegionTree, filter: ListFilter = ListFilter(), window: ListWindow = ListWindow(),
+                      now: Date = Date()) async throws -> Inbox {
+        guard let base = opinions(for: actor, tree: tree) else {
+            return Inbox(listing: Listing(items: [], total: 0, window: window), open: 0, overdue: 0, answered: 0, invalid: 0)
+        }
+        func count(_ state: FeedbackState) async throws -> Int { try await base.copy().filter(\.$state == state.rawValue).count() }
+        let open = try await count(.received), answered = try await count(.answered), invalid = try await count(.invalid)
+        let overdue = try await base.copy().filter(\.$state == FeedbackState.received.rawValue).filter(\.$dueAt < now).count()
+
+        let query = base.copy()
+        if let region = filter.regionID { query.filter(\.$region.$id ~~ Array(tree.subtreeIDs(of: region))) }
+        if let project = filter.projectID { query.filter(\.$project.$id == project) }
+        if let unit = filter.unitID { query.filter(\.$unit.$id == unit) }
+        switch filter.status {
+        case "overdue"?: query.filter(\.$state == FeedbackState.received.rawValue).filter(\.$dueAt < now)
+        case let state? where FeedbackState(rawValue: state) != nil: query.filter(\.$state == state)
+        default: break
+        }
+        if let year = filter.year, let month = filter.month {
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = ChineseDate.timeZone
+            if let from = calendar.date(from: DateComponents(year: year, month: month, day: 1)),
+               let until = calendar.date(byAdding: .month, value: 1, to: from) {
+                query.filter(\.$createdAt >= from).filter(\.$createdAt < until)
+            }
+        }
+        if let text = filter.text { query.filter(\.$body ~~ text) }
+        // Unanswered first, oldest first; then the rest, newest first.
+        let page = try await query.with(\.$project).with(\.$unit)
+            .sort(.custom(SQLRaw("CASE WHEN \"feedback\".\"state\" = 'received' THEN 0 ELSE 1 END")))
+            .sort(.custom(SQLRaw("CASE WHEN \"feedback\".\"state\" = 'received' THEN \"feedback\".\"created_at\" END ASC")))
+            .sort(\.$createdAt, .descending).sort(\.$id, .descending)
+            .listing(window)
+        let entries = page.map { item in
             // Every opinion carries its deadline (set on receipt; M008 filled in the older ones).
             let due = item.dueAt ?? FeedbackText.deadline(from: item.createdAt, workingDays: 5)
             let ownUnit = item.$unit.id != nil && item.$unit.id == actor.unitID
@@ -269,6 +308,7 @@ public struct FeedbackService: Sendable {
                          overdue: item.stateValue == .received && now > due,
                          phone: item.phone.map { ownUnit ? $0 : FeedbackText.maskPhone($0) })
         }
+        return Inbox(listing: entries, open: open, overdue: overdue, answered: answered, invalid: invalid)
     }
 
     /// The opinions (items with text) an account deals with: an office's everything in its region

@@ -124,9 +124,13 @@ public struct ReportingService: Sendable {
                             target: target.target, targetNote: target.targetNote, responsibleUnitID: target.$responsibleUnit.id,
                             responsibleUnit: target.responsibleUnit?.name, report: current[key], previous: previous[key]))
         }
+        // Indicators in the plan's order, regions in the plan's (the bulletin's) order.
+        let regionOrder = Dictionary(try await FigureStore.planRegions(planID: planID, on: db).map { ($0.regionID, $0.sortOrder) }, uniquingKeysWith: { a, _ in a })
         rows.sort { a, b in
             let ia = indicatorOrder[a.indicatorID] ?? 0, ib = indicatorOrder[b.indicatorID] ?? 0
             if ia != ib { return ia < ib }
+            let ra = regionOrder[a.regionID] ?? Int.max, rb = regionOrder[b.regionID] ?? Int.max
+            if ra != rb { return ra < rb }
             return (tree.path(of: a.regionID)) < (tree.path(of: b.regionID))
         }
         let planMonth = try await PlanMonth.query(on: db).filter(\.$plan.$id == planID).filter(\.$month == month).first()

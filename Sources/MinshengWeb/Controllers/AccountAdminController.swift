@@ -29,10 +29,13 @@ struct AccountAdminController: RouteCollection {
 
     func index(req: Request) async throws -> Response {
         let principal = try AccessPolicy.admin.check(req)
-        let accounts = try await AccountService(db: req.db, hasher: req.application.passwordHasher).accounts(inRegions: principal.scope)
+        let query = ListQuery(req)
+        if let region = query.filter.regionID { try AccessPolicy.withinScope(region).check(req) }
+        let accounts = try await AccountService(db: req.db, hasher: req.application.passwordHasher)
+            .accounts(inRegions: principal.scope, tree: principal.tree, filter: query.filter, window: query.window)
         let units = try await UnitService(db: req.db).units(inRegions: principal.scope)
         let unitNames = Dictionary(uniqueKeysWithValues: units.compactMap { unit in unit.id.map { ($0, unit.name) } })
-        return req.page(AccountIndexPage(principal: principal, accounts: accounts, unitNames: unitNames).render(in: PageContext(request: req)))
+        return req.page(AccountIndexPage(principal: principal, listing: accounts, unitNames: unitNames, units: units, query: query).render(in: PageContext(request: req)))
     }
 
     func new(req: Request) async throws -> Response {

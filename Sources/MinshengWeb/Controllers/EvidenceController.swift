@@ -87,15 +87,23 @@ struct EvidenceController: RouteCollection {
 
     func mine(req: Request) async throws -> Response {
         let principal = try AccessPolicy.signedIn.check(req)
-        let items = try await EvidenceService(db: req.db).uploads(by: principal.accountID, tree: principal.tree)
-        return req.page(EvidenceListPage(title: "我的佐证资料", items: items, review: false).render(in: PageContext(request: req)))
+        let query = ListQuery(req)
+        let items = try await EvidenceService(db: req.db).uploads(by: principal.accountID, tree: principal.tree, filter: query.filter, window: query.window)
+        return req.page(EvidenceListPage(title: "我的佐证资料", listing: items, review: false, query: query, base: SiteURL.evidenceMine.path)
+            .render(in: PageContext(request: req)))
     }
 
     func queue(req: Request) async throws -> Response {
         let principal = try AccessPolicy.signedIn.check(req)
         guard principal.has(.reviewer) || principal.has(.admin) else { throw Abort(.forbidden, reason: "此功能仅限审核员和专班办公室使用。") }
-        let items = try await EvidenceService(db: req.db).queue(actor: Self.actor(principal), tree: principal.tree)
-        return req.page(EvidenceListPage(title: "佐证审核", items: items, review: true).render(in: PageContext(request: req)))
+        let query = ListQuery(req)
+        if let region = query.filter.regionID { try AccessPolicy.withinScope(region).check(req) }
+        let queue = try await EvidenceService(db: req.db).queue(actor: Self.actor(principal), tree: principal.tree, filter: query.filter, window: query.window)
+        let regions = principal.tree.subtreeIDs(of: principal.regionID).subtracting([principal.regionID]).compactMap { principal.tree[$0] }
+            .sorted { ($0.sortOrder, $0.id) < ($1.sortOrder, $1.id) }.map { (id: $0.id, name: $0.name) }
+        return req.page(EvidenceListPage(title: "佐证审核", listing: queue.listing, review: true, query: query, base: SiteURL.evidenceReview.path,
+                                         pending: queue.pending, oldestDays: queue.oldestDays, regions: regions)
+            .render(in: PageContext(request: req)))
     }
 
     struct Decision: Content {

@@ -24,14 +24,27 @@ struct FeedbackController: RouteCollection {
     func inbox(req: Request) async throws -> Response {
         let principal = try require(req)
         let service = FeedbackService(db: req.db)
-        let entries = try await service.inbox(actor: ReportingController.actor(principal), tree: principal.tree)
+        var query = ListQuery(req)
+        if let region = query.filter.regionID { try AccessPolicy.withinScope(region).check(req) }
+        // Months are of the current year unless the filter names one (month=2024-10).
+        if query.filter.month != nil && query.filter.year == nil {
+            query.filter.year = Calendar(identifier: .gregorian).dateComponents(in: ChineseDate.timeZone, from: Date()).year
+        }
+        let inbox = try await service.inbox(actor: ReportingController.actor(principal), tree: principal.tree, filter: query.filter, window: query.window)
+        let entries = inbox.listing.items
         // What arrived since the last visit is marked new on this page, and is no longer new after it.
         let seenAt = try await Account.find(principal.accountID, on: req.db)?.feedbackSeenAt
         try await service.markSeen(accountID: principal.accountID)
         // An item can go to a unit of its own region: only those regions' units are offered.
         let regions = Set(entries.map { $0.item.$region.id })
         let units = principal.has(.admin) && !regions.isEmpty ? try await UnitService(db: req.db).units(inRegions: regions) : []
-        return req.page(FeedbackInboxPage(entries: entries, isOffice: principal.has(.admin), unitID: principal.unitID, seenAt: seenAt,
+        let filterUnits = principal.has(.admin) ? try await UnitService(db: req.db).units(inRegions: principal.scope).compactMap { unit in
+            unit.id.map { (id: $0, name: "\(principal.tree[unit.$region.id]?.name ?? "") \(unit.name)") }
+        } : []
+        let regionChoices = principal.tree.subtreeIDs(of: principal.regionID).compactMap { principal.tree[$0] }
+            .sorted { ($0.sortOrder, $0.id) < ($1.sortOrder, $1.id) }.map { (id: $0.id, name: $0.name) }
+        return req.page(FeedbackInboxPage(inbox: inbox, query: query, regions: regionChoices, filterUnits: filterUnits,
+                                          isOffice: principal.has(.admin), unitID: principal.unitID, seenAt: seenAt,
                                           unitsByRegion: Dictionary(grouping: units.compactMap { unit in unit.id.map { (id: $0, name: unit.name, region: unit.$region.id) } },
                                                                     by: \.region).mapValues { $0.map { ($0.id, $0.name) } })
             .render(in: PageContext(request: req)))

@@ -52,7 +52,19 @@ struct ReportingController: RouteCollection {
         }
         let unit = principal.has(.admin) ? nil : principal.unitID
         let grid = try await ReportingService(db: req.db).grid(planID: planID, month: month, scopeRegionID: principal.regionID, unitID: unit, tree: principal.tree)
-        return req.page(ReportingPage(principal: principal, plans: plans, grid: grid, message: nil).render(in: PageContext(request: req)))
+        return req.page(ReportingPage(principal: principal, plans: plans, grid: grid, message: nil, query: Self.gridQuery(req, plan: planID, month: month))
+            .render(in: PageContext(request: req)))
+    }
+
+    /// The grid's filters and page, keeping its plan and month; 100 rows a page unless asked.
+    static func gridQuery(_ req: Request, plan: Int, month: Int) -> ListQuery {
+        var query = ListQuery(req)
+        query.fixed = [("plan", "\(plan)"), ("month", "\(month)")]
+        // month= is the grid's month here, not a filter.
+        query.filter.month = nil
+        query.filter.year = nil
+        if (try? req.query.get(Int.self, at: "size")) == nil { query.window = ListWindow(page: query.window.page, size: 100) }
+        return query
     }
 
     /// The first month that is not closed, after the latest closed one; January when none is.
@@ -87,13 +99,14 @@ struct ReportingController: RouteCollection {
         do {
             let changed = try await service.save(planID: planID, month: month, entries: entries, submit: submit, actor: Self.actor(principal), tree: principal.tree)
             req.notify(submit ? "已报送 \(changed) 条进度数据。" : "已保存 \(changed) 条草稿；草稿不计入进度，请在核对后报送。")
-            return req.redirect(to: SiteURL.reporting(plan: planID, month: month).path)
+            return req.redirect(to: "/reporting" + Self.gridQuery(req, plan: planID, month: month).query(page: (try? req.query.get(Int.self, at: "page")) ?? 1))
         } catch let error as ServiceError where error.kind == .invalid || error.kind == .conflict {
             let plans = try await PlanService(db: req.db).visiblePlans(scopeRegionID: principal.regionID, tree: principal.tree)
             let grid = try await service.grid(planID: planID, month: month, scopeRegionID: principal.regionID,
                                               unitID: principal.has(.admin) ? nil : principal.unitID, tree: principal.tree)
             let status: HTTPResponseStatus = error.kind == .conflict ? .conflict : .unprocessableEntity
-            return req.page(ReportingPage(principal: principal, plans: plans, grid: grid, message: error.message, typed: fields)
+            return req.page(ReportingPage(principal: principal, plans: plans, grid: grid, message: error.message, typed: fields,
+                                          query: Self.gridQuery(req, plan: planID, month: month))
                 .render(in: PageContext(request: req)), status: status)
         }
     }

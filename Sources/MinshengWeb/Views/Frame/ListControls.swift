@@ -9,6 +9,8 @@ import Vapor
 struct ListQuery: Sendable {
     var filter: ListFilter
     var window: ListWindow
+    /// Parameters every link of the list keeps (the grid's plan and month).
+    var fixed: [(String, String)] = []
 
     init(_ req: Request) {
         func int(_ key: String) -> Int? { (try? req.query.get(String.self, at: key)).flatMap { Int($0) } }
@@ -29,7 +31,7 @@ struct ListQuery: Sendable {
 
     /// The query string for these filters on page `page` (the first page has none).
     func query(page: Int) -> String {
-        var parts: [(String, String)] = []
+        var parts: [(String, String)] = fixed
         if let v = filter.regionID { parts.append(("region", "\(v)")) }
         if let v = filter.projectID { parts.append(("project", "\(v)")) }
         if let v = filter.unitID { parts.append(("unit", "\(v)")) }
@@ -46,6 +48,15 @@ struct ListQuery: Sendable {
     }
 
     var isFiltered: Bool { filter != ListFilter() }
+
+    /// The filter's own link with no filters (the fixed parameters kept).
+    func cleared(_ base: String) -> String { base + ListQuery(fixed: fixed).query(page: 1) }
+
+    init(filter: ListFilter = ListFilter(), window: ListWindow = ListWindow(), fixed: [(String, String)]) {
+        self.filter = filter
+        self.window = window
+        self.fixed = fixed
+    }
 }
 
 extension Fragments {
@@ -70,9 +81,10 @@ extension Fragments {
     /// A GET form of filters over a list; `fields` are its selects and inputs.
     static func filterBar(action: String, query: ListQuery, _ fields: [Node<HTML.FormContext>]) -> Node<HTML.BodyContext> {
         .form(.class("filters"), .method(.get), .action(action), .attr("role", "search"),
+              .forEach(query.fixed) { .input(.type(.hidden), .name($0.0), .attr("value", $0.1)) },
               .group(fields),
               .button(.type(.submit), .class("button small"), .text("筛选")),
-              .if(query.isFiltered, .a(.class("small"), .attr("href", action), .text("清除筛选"))))
+              .if(query.isFiltered, .a(.class("small"), .attr("href", query.cleared(action)), .text("清除筛选"))))
     }
 
     /// A labelled select of a filter: "全部" first, then the choices.

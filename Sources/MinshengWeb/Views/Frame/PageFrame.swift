@@ -128,8 +128,11 @@ enum Fragments {
              })
     }
 
-    static func stat(_ label: String, _ value: String, tone: String = "") -> Node<HTML.BodyContext> {
-        .div(.class("stat " + tone), .div(.class("stat-value"), .text(value)), .div(.class("stat-label"), .text(label)))
+    /// A figure with its label; with `href`, the figure links to the list it counts.
+    static func stat(_ label: String, _ value: String, tone: String = "", href: String? = nil) -> Node<HTML.BodyContext> {
+        .div(.class("stat " + tone),
+             .div(.class("stat-value"), href.map { .a(.attr("href", $0), .text(value)) } ?? .text(value)),
+             .div(.class("stat-label"), .text(label)))
     }
 
     /// An `<option>` with visible text (Plot's own writes a self-closed element with a label).

@@ -5,13 +5,30 @@ import Plot
 
 struct AccountIndexPage {
     let principal: Principal
-    let accounts: [Account]
+    let listing: Listing<Account>
     let unitNames: [Int: String]
+    let units: [Department]
+    let query: ListQuery
+
+    var accounts: [Account] { listing.items }
 
     func render(in context: PageContext) -> String {
+        let f = query.filter
+        let regions = principal.tree.subtreeIDs(of: principal.regionID).compactMap { principal.tree[$0] }
+            .sorted { ($0.sortOrder, $0.id) < ($1.sortOrder, $1.id) }
+        let filters = Fragments.filterBar(action: SiteURL.accounts.path, query: query, [
+            Fragments.filterSelect("region", label: "区划", choices: regions.map { ("\($0.id)", $0.name) }, selected: f.regionID.map { "\($0)" }),
+            Fragments.filterSelect("unit", label: "单位", choices: units.compactMap { unit in unit.id.map { ("\($0)", (principal.tree[unit.$region.id]?.name ?? "") + " " + unit.name) } },
+                                   selected: f.unitID.map { "\($0)" }),
+            Fragments.filterSelect("status", label: "角色", choices: Role.allCases.map { ($0.rawValue, $0.label) }, selected: f.status),
+            Fragments.filterText("q", label: "用户名或姓名", value: f.text, placeholder: "文字"),
+        ])
         let body: Node<HTML.BodyContext> = .group(
-            Fragments.pageHeader("账号管理", subtitle: "\(principal.regionName)及下辖行政区划的账号，共 \(accounts.count) 个。"),
+            Fragments.pageHeader("账号管理", subtitle: "\(principal.regionName)及下辖行政区划的账号。"),
             .p(.a(.class("button primary"), .attr("href", SiteURL.newAccount.path), .text("新建账号"))),
+            filters,
+            Fragments.pager(listing, base: SiteURL.accounts.path, query: query),
+            .if(accounts.isEmpty, Fragments.empty("没有符合筛选条件的账号。")),
             .div(.class("table-wrap"), .table(.class("list"),
                 .thead(.tr(.th(.text("用户名")), .th(.text("姓名")), .th(.text("行政区划")), .th(.class("hide-phone"), .text("单位")), .th(.text("角色")), .th(.class("hide-phone"), .text("状态")))),
                 .tbody(.forEach(accounts) { account in
@@ -21,7 +38,8 @@ struct AccountIndexPage {
                         .td(.class("hide-phone"), .text(account.$unit.id.flatMap { unitNames[$0] } ?? "—")),
                         .td(.text(Role.allCases.filter(account.roleSet.contains).map(\.label).joined(separator: "、"))),
                         .td(.class("hide-phone"), AccountShowPage.state(account)))
-                })))
+                }))),
+            .if(listing.pageCount > 1, Fragments.pager(listing, base: SiteURL.accounts.path, query: query))
         )
         return PageFrame.render(title: "账号管理", context: context, body: body)
     }

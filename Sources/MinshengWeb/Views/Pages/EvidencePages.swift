@@ -88,13 +88,43 @@ enum EvidencePageParts {
 /// The uploader's items, or a reviewer's queue (oldest first, with bulk decisions).
 struct EvidenceListPage {
     let title: String
-    let items: [EvidenceService.Listed]
+    let listing: Listing<EvidenceService.Listed>
     let review: Bool
+    let query: ListQuery
+    let base: String
+    /// The reviewer's whole queue, before filters, and how long its oldest item has waited.
+    var pending = 0
+    var oldestDays: Int? = nil
+    var regions: [(id: Int, name: String)] = []
+
+    var items: [EvidenceService.Listed] { listing.items }
 
     func render(in context: PageContext) -> String {
-        let subtitle = review ? "待审核 \(items.count) 条，按上传时间从早到晚排列" : "共 \(items.count) 条"
-        let list: Node<HTML.BodyContext> = items.isEmpty ? Fragments.empty(review ? "目前没有待您审核的佐证资料。" : "您还没有上传佐证资料。可在“月度填报”中点击指标旁的“上传佐证”。") : table(context: context)
-        return PageFrame.render(title: title, context: context, body: .group(Fragments.pageHeader(title, subtitle: subtitle), list))
+        let subtitle = review ? "待审核 \(pending) 条" + (oldestDays.map { "，最早的已等待 \($0) 天" } ?? "") + "；按上传时间从早到晚排列"
+            : "共 \(listing.total) 条"
+        let empty = review ? (pending == 0 ? "目前没有待您审核的佐证资料。" : "没有符合筛选条件的佐证资料。")
+            : (query.isFiltered ? "没有符合筛选条件的佐证资料。" : "您还没有上传佐证资料。可在“月度填报”中点击指标旁的“上传佐证”。")
+        let list: Node<HTML.BodyContext> = items.isEmpty ? Fragments.empty(empty) : table(context: context)
+        let hasAny = review ? pending > 0 : (listing.total > 0 || query.isFiltered)
+        return PageFrame.render(title: title, context: context, body: .group(
+            Fragments.pageHeader(title, subtitle: subtitle),
+            .if(hasAny, .group(filters(), Fragments.pager(listing, base: base, query: query))),
+            list,
+            .if(listing.pageCount > 1, Fragments.pager(listing, base: base, query: query))))
+    }
+
+    private func filters() -> Node<HTML.BodyContext> {
+        let f = query.filter
+        var fields: [Node<HTML.FormContext>] = []
+        if review && regions.count > 1 {
+            fields.append(Fragments.filterSelect("region", label: "区划", choices: regions.map { ("\($0.id)", $0.name) }, selected: f.regionID.map { "\($0)" }))
+        }
+        if !review {
+            fields.append(Fragments.filterSelect("status", label: "状态", choices: Evidence.State.allCases.map { ($0.rawValue, $0.label) }, selected: f.status))
+        }
+        fields.append(Fragments.filterSelect("month", label: "月份", choices: Fragments.monthChoices, selected: f.month.map { "\($0)" }))
+        fields.append(Fragments.filterText("q", label: review ? "指标、项目或说明" : "说明", value: f.text, placeholder: "文字"))
+        return Fragments.filterBar(action: base, query: query, fields)
     }
 
     private func table(context: PageContext) -> Node<HTML.BodyContext> {

@@ -6,7 +6,10 @@ import Plot
 /// The inbox of opinions from the public pages: unanswered first, oldest first, with the
 /// deadline and overdue flags; a unit answers its own, an office marks invalid or reassigns.
 struct FeedbackInboxPage {
-    let entries: [FeedbackService.Entry]
+    let inbox: FeedbackService.Inbox
+    let query: ListQuery
+    let regions: [(id: Int, name: String)]
+    let filterUnits: [(id: Int, name: String)]
     let isOffice: Bool
     let unitID: Int?
     /// When the account last opened the inbox: later items are marked new.
@@ -15,17 +18,39 @@ struct FeedbackInboxPage {
     let unitsByRegion: [Int: [(Int, String)]]
 
     func render(in context: PageContext) -> String {
-        let open = entries.filter { $0.item.stateValue == .received }
-        let overdue = open.filter(\.overdue).count
+        let entries = inbox.listing.items
+        let all = inbox.open + inbox.answered + inbox.invalid
+        func link(_ status: String) -> String { "/feedback" + ListQuery(filter: ListFilter(status: status)).query(page: 1) }
         let body: Node<HTML.BodyContext> = .group(
             Fragments.pageHeader("群众意见", subtitle: "项目页面（民生实事码上通）收到的意见建议；每条都要答复，答复在项目页面公开"),
             .div(.class("stats"),
-                 Fragments.stat("待回复", "\(open.count)", tone: open.isEmpty ? "" : "lagging"),
-                 Fragments.stat("已超期", "\(overdue)", tone: overdue > 0 ? "lagging" : ""),
-                 Fragments.stat("已回复", "\(entries.filter { $0.item.stateValue == .answered }.count)", tone: "completed"),
-                 Fragments.stat("无效", "\(entries.filter { $0.item.stateValue == .invalid }.count)")),
-            entries.isEmpty ? Fragments.empty("还没有收到意见建议。") : .div(.forEach(entries) { card($0, context: context) }))
+                 Fragments.stat("待回复", "\(inbox.open)", tone: inbox.open == 0 ? "" : "lagging", href: link("received")),
+                 Fragments.stat("已超期", "\(inbox.overdue)", tone: inbox.overdue > 0 ? "lagging" : "", href: link("overdue")),
+                 Fragments.stat("已回复", "\(inbox.answered)", tone: "completed", href: link("answered")),
+                 Fragments.stat("无效", "\(inbox.invalid)", href: link("invalid"))),
+            all == 0 ? Fragments.empty("还没有收到意见建议。") : .group(
+                filters(),
+                Fragments.pager(inbox.listing, base: "/feedback", query: query),
+                entries.isEmpty ? Fragments.empty("没有符合筛选条件的意见。") : .div(.forEach(entries) { card($0, context: context) }),
+                .if(inbox.listing.pageCount > 1, Fragments.pager(inbox.listing, base: "/feedback", query: query))))
         return PageFrame.render(title: "群众意见", context: context, body: body)
+    }
+
+    private func filters() -> Node<HTML.BodyContext> {
+        let f = query.filter
+        var fields: [Node<HTML.FormContext>] = []
+        if isOffice && regions.count > 1 {
+            fields.append(Fragments.filterSelect("region", label: "区划", choices: regions.map { ("\($0.id)", $0.name) }, selected: f.regionID.map { "\($0)" }))
+        }
+        if isOffice && !filterUnits.isEmpty {
+            fields.append(Fragments.filterSelect("unit", label: "责任单位", choices: filterUnits.map { ("\($0.id)", $0.name) }, selected: f.unitID.map { "\($0)" }))
+        }
+        fields.append(Fragments.filterSelect("status", label: "状态", choices: [("received", "待回复"), ("overdue", "已超期"), ("answered", "已回复"), ("invalid", "无效")],
+                                             selected: f.status))
+        fields.append(.label(.class("filter"), .span(.class("filter-label"), .text("收到月份")),
+                             .input(.type(.month), .name("month"), .attr("value", f.month.map { m in f.year.map { String(format: "%04d-%02d", $0, m) } ?? "" } ?? ""))))
+        fields.append(Fragments.filterText("q", label: "内容", value: f.text, placeholder: "意见中的文字"))
+        return Fragments.filterBar(action: "/feedback", query: query, fields)
     }
 
     private func age(_ entry: FeedbackService.Entry) -> String {

@@ -11,6 +11,40 @@ struct ReportingPage {
     let grid: ReportingService.Grid?
     let message: String?
     var typed: [String: String] = [:]
+    /// Filters and page of the grid (region, indicator as `project`, state as `status`).
+    var query = ListQuery()
+
+    /// The grid's rows after the filters.
+    static func filtered(_ rows: [ReportingService.Row], _ filter: ListFilter, tree: RegionTree) -> [ReportingService.Row] {
+        var rows = rows
+        if let region = filter.regionID { let ids = tree.subtreeIDs(of: region); rows = rows.filter { ids.contains($0.regionID) } }
+        if let indicator = filter.projectID { rows = rows.filter { $0.indicatorID == indicator } }
+        switch filter.status {
+        case "unreported"?: rows = rows.filter { $0.report == nil }
+        case "draft"?: rows = rows.filter { $0.state == .draft }
+        case "submitted"?: rows = rows.filter { $0.state == .submitted }
+        case "returned"?: rows = rows.filter { $0.state == .returned }
+        default: break
+        }
+        if let text = filter.text { rows = rows.filter { $0.indicatorName.contains(text) || $0.projectName.contains(text) || ($0.responsibleUnit ?? "").contains(text) } }
+        return rows
+    }
+
+    private func gridFilters(_ grid: ReportingService.Grid) -> Node<HTML.BodyContext> {
+        var regions: [(String, String)] = [], seenRegions = Set<Int>()
+        var indicators: [(String, String)] = [], seenIndicators = Set<Int>()
+        for row in grid.rows {
+            if seenRegions.insert(row.regionID).inserted { regions.append(("\(row.regionID)", row.regionName)) }
+            if seenIndicators.insert(row.indicatorID).inserted { indicators.append(("\(row.indicatorID)", row.indicatorName)) }
+        }
+        let f = query.filter
+        return Fragments.filterBar(action: "/reporting", query: query, [
+            Fragments.filterSelect("region", label: "区划", choices: regions, selected: f.regionID.map { "\($0)" }),
+            Fragments.filterSelect("project", label: "指标", choices: indicators, selected: f.projectID.map { "\($0)" }),
+            Fragments.filterSelect("status", label: "状态", choices: [("unreported", "未填报"), ("draft", "草稿"), ("returned", "被退回"), ("submitted", "已报送")], selected: f.status),
+            Fragments.filterText("q", label: "指标、项目或单位", value: f.text, placeholder: "文字"),
+        ])
+    }
 
     func render(in context: PageContext) -> String {
         guard let grid else {
@@ -18,6 +52,7 @@ struct ReportingPage {
                 Fragments.pageHeader("月度填报"), Fragments.empty("暂无需要填报的计划。")))
         }
         let locked = grid.closed
+        let page = Listing.slice(Self.filtered(grid.rows, query.filter, tree: principal.tree), query.window)
         let body: Node<HTML.BodyContext> = .group(
             Fragments.pageHeader("月度填报", subtitle: "\(grid.planTitle) · \(grid.month) 月 · 序时进度 \(Figures.percent(grid.schedule))"
                                  + (grid.deadline.map { " · 截止 \($0)" } ?? "")),
@@ -40,17 +75,22 @@ struct ReportingPage {
             .if(locked, .div(.class("notice error"), .attr("role", "status"), .text("\(grid.month) 月已关账，数据已锁定。如需更正，请联系专班办公室重新开放该月。"))),
             .unwrap(message) { .div(.class("notice error"), .attr("role", "alert"), .text($0)) },
             .if(principal.has(.admin), .p(.a(.class("button"), .attr("href", SiteURL.reportingStatus(plan: grid.planID, month: grid.month).path), .text("查看报送情况、退回与关账")))),
-            grid.rows.isEmpty ? Fragments.empty("本月没有需要您填报的指标。") :
-            .form(.method(.post), .action(SiteURL.reportingSave(plan: grid.planID, month: grid.month).path),
+            grid.rows.isEmpty ? Fragments.empty("本月没有需要您填报的指标。") : .group(
+            .if(grid.rows.count > 10, gridFilters(grid)),
+            Fragments.pager(page, base: "/reporting", query: query),
+            page.items.isEmpty ? Fragments.empty("没有符合筛选条件的指标。") :
+            .form(.method(.post), .action(SiteURL.reportingSave(plan: grid.planID, month: grid.month).path + query.query(page: page.window.page)),
                 PageFrame.csrfField(context.csrf),
                 .div(.class("table-wrap"), .table(.class("list grid"),
                     .thead(.tr(.th(.text("指标")), .th(.text("区划")), .th(.class("num"), .text("目标任务")),
                                .th(.class("num"), .text("上月")), .th(.text("完成数量 / 进度(%)")), .th(.text("进度情况")), .th(.text("状态")))),
-                    .tbody(.forEach(grid.rows) { row in gridRow(row, locked: locked) }))),
+                    .tbody(.forEach(page.items) { row in gridRow(row, locked: locked) }))),
                 .if(!locked, .p(.class("actions"),
                     .button(.type(.submit), .attr("name", "action"), .attr("value", "save"), .class("button"), .text("保存草稿")),
                     .button(.type(.submit), .attr("name", "action"), .attr("value", "submit"), .class("button primary"), .text("报送")))),
-                .p(.class("hint"), .text("进度类指标填写截至本月底的累计完成数量，系统按目标任务计算进度；形象进度和达标类指标填写百分比（达标可填“是”或“否”）。草稿不计入进度表，报送后上级可见。")))
+                .p(.class("hint"), .text("进度类指标填写截至本月底的累计完成数量，系统按目标任务计算进度；形象进度和达标类指标填写百分比（达标可填“是”或“否”）。草稿不计入进度表，报送后上级可见。"
+                                         + (page.pageCount > 1 ? "每页分别保存或报送。" : "")))),
+            .if(page.pageCount > 1, Fragments.pager(page, base: "/reporting", query: query)))
         )
         return PageFrame.render(title: "月度填报", context: context, body: body)
     }
