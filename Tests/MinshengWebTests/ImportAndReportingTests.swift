@@ -236,7 +236,19 @@ final class ReportingTests: XCTestCase {
             XCTAssertTrue(regrid.body.contains("退回原因：佐证不足，请核实"))
 
             // Closed: locked for the reporter and for imports; reopening needs a reason and is recorded.
-            try await XCTAssertEqualAsync(try await office.post("/reporting/\(plan)/11/close", []).status, .seeOther)
+            // Closing asks first: the page shows how many figures are missing, and closing must say it saw that many.
+            let beforeClosing = try await office.get("/reporting/\(plan)/11/status")
+            let shown = try XCTUnwrap(beforeClosing.body.range(of: "name=\"missing\" value=\"").map { range in
+                String(beforeClosing.body[range.upperBound...].prefix { $0.isNumber })
+            })
+            let missingCount = try XCTUnwrap(Int(shown))
+            XCTAssertGreaterThan(missingCount, 0, "most of November is not reported")
+            XCTAssertTrue(beforeClosing.body.contains("我已核对，仍有 \(missingCount) 条未报送，确认关账"))
+            let blind = try await office.post("/reporting/\(plan)/11/close", [])
+            XCTAssertEqual(blind.status, .conflict, "a close that did not see the missing figures is refused")
+            XCTAssertTrue(blind.body.contains("未关账：仍有 \(missingCount) 条未报送"))
+            try await XCTAssertEqualAsync(try await PlanMonth.isClosed(planID: plan, month: 11, on: db), false)
+            try await XCTAssertEqualAsync(try await office.post("/reporting/\(plan)/11/close", [("missing", shown), ("confirm", "1")]).status, .seeOther)
             try await XCTAssertEqualAsync(try await reporter.post(path, fields("96", action: "submit")).status, .conflict)
             let csv = "\(ProgressFile.header.joined(separator: ","))\n2024-11,建成县域普通高中“徐特立项目”,建成县域普通高中“徐特立项目”,邵东市,,96%,"
             let imported = try await office.post("/api/imports/progress?region=%E9%82%B5%E9%98%B3%E5%B8%82&year=2024", data: Data(csv.utf8), contentType: "text/csv")

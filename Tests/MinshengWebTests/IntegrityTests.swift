@@ -81,3 +81,36 @@ final class LongListTests: XCTestCase {
         }
     }
 }
+
+/// Each role sees only what it may do; the office's lists name units with their region.
+final class RoleControlTests: XCTestCase {
+    func testACountyOfficeSeesNoControlsOfTheCitysPlan() async throws {
+        try await TestApp.run { app in
+            _ = try await Bootstrap.loadDemoIfEmpty(app)
+            let resolved = try await ProgressReportService(db: app.db).resolve(regionName: "邵阳市", year: 2024, level: .province)
+            let plan = resolved.planID
+            let county = TestBrowser(app)
+            try await county.signIn("shaodong", "minsheng2024")
+            let seen = try await county.get("/reporting/\(plan)/11/status")
+            XCTAssertEqual(seen.status, .ok)
+            for action in ["/deadline", "/close", "/schedule", "/reopen"] {
+                XCTAssertFalse(seen.body.contains("action=\"/reporting/\(plan)/11\(action)\""), "\(action) is not offered to a county office")
+            }
+            XCTAssertTrue(seen.body.contains("本计划由邵阳市专班办公室设置截止日期"))
+            // Those forms would be refused: the page does not offer what answers with an error.
+            let refused = try await county.post("/reporting/\(plan)/11/deadline", [("deadline", "2024-12-05")])
+            XCTAssertNotEqual(refused.status, .seeOther)
+
+            let city = TestBrowser(app)
+            try await city.signIn("admin", "minsheng2024")
+            let office = try await city.get("/reporting/\(plan)/11/status")
+            for action in ["/deadline", "/close", "/schedule"] {
+                XCTAssertTrue(office.body.contains("action=\"/reporting/\(plan)/11\(action)\""), "\(action) for the city office")
+            }
+            // 县教育局 of every county is its own unit: named with its region, never merged by name.
+            XCTAssertTrue(office.body.contains("<td>邵阳县 县教育局</td>"), "units named with their region")
+            XCTAssertTrue(office.body.contains("<td>隆回县 县教育局</td>"))
+            XCTAssertFalse(office.body.contains("<td>县教育局</td>"), "a bare bureau name would merge counties")
+        }
+    }
+}

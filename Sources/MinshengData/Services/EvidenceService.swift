@@ -71,7 +71,6 @@ public struct EvidenceService: Sendable {
     public func create(indicatorID: Int, regionID: Int, month: Int, quantity rawQuantity: String, description rawDescription: String,
                        files: [StoredFile], actor: Actor, tree: RegionTree, now: Date = Date()) async throws -> Evidence {
         let figure = try await figure(indicatorID: indicatorID, regionID: regionID, month: month, actor: actor, tree: tree)
-        if figure.closed { throw ServiceError.conflict("\(month) 月已关账，不能再上传佐证资料；如需补充，请联系专班办公室重新开放该月。") }
         guard !files.isEmpty else { throw ServiceError.invalid("请至少选择一个文件。") }
         guard files.count <= 20 else { throw ServiceError.invalid("一次最多上传 20 个文件。") }
         let description = rawDescription.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -93,10 +92,8 @@ public struct EvidenceService: Sendable {
         let supported = quantity
         let planID = figure.planID
         return try await db.write(locking: [.plan(planID)]) { db in
-            // A month closed while the files were uploading stays closed.
-            if try await PlanMonth.isClosed(planID: planID, month: month, on: db) {
-                throw ServiceError.conflict("\(month) 月已关账，不能再上传佐证资料；如需补充，请联系专班办公室重新开放该月。")
-            }
+            // Closing a month locks its figures, not its evidence: offices expect 验收率 to catch
+            // up after the month, so evidence for a closed month is still uploaded and reviewed.
             let item = Evidence(indicatorID: indicatorID, regionID: regionID, month: month, unitID: actor.unitID, uploadedBy: actor.accountID,
                                 quantity: supported, description: description, at: now)
             try await item.create(on: db)

@@ -315,13 +315,26 @@ public struct ReportingService: Sendable {
         }
     }
 
-    /// Closes a month: its figures are locked.
-    public func close(planID: Int, month: Int, actor: Actor, tree: RegionTree, now: Date = Date()) async throws {
+    /// The office was shown figures still missing and closes anyway; the count it saw must
+    /// still be the count when it closes.
+    public struct MissingNotAcknowledged: Error, Sendable {
+        public var missing: Int
+    }
+
+    /// Closes a month: its figures are locked (its evidence is not).
+    /// - Parameter acknowledgedMissing: how many figures the office saw still missing when it
+    ///   asked to close; the count is taken again under the plan's lock, and a different one
+    ///   refuses with `MissingNotAcknowledged`. Nil closes regardless (the command line, tests).
+    public func close(planID: Int, month: Int, actor: Actor, tree: RegionTree, acknowledgedMissing: Int? = nil, now: Date = Date()) async throws {
         try await requireOffice(planID: planID, actor: actor, tree: tree)
         guard (1...12).contains(month) else { throw ServiceError.invalid("月份应在 1 至 12 之间。") }
         try await db.write(locking: [.plan(planID)]) { db in
             let row = try await ReportingService(db: db).planMonth(planID: planID, month: month)
             guard !row.isClosed else { throw ServiceError.conflict("\(month) 月已关账。") }
+            if let acknowledgedMissing {
+                let missing = try await ReportingService(db: db).grid(planID: planID, month: month, scopeRegionID: actor.regionID, unitID: nil, tree: tree).missing.count
+                if missing != acknowledgedMissing { throw MissingNotAcknowledged(missing: missing) }
+            }
             row.closedAt = now
             row.$closedBy.id = actor.accountID
             try await row.save(on: db)

@@ -112,6 +112,11 @@ struct ReportingController: RouteCollection {
     }
 
     func status(req: Request) async throws -> Response {
+        try await statusPage(req, message: nil, status: .ok)
+    }
+
+    /// The office's status page; `message` says why a form it sent was refused.
+    private func statusPage(_ req: Request, message: String?, status: HTTPResponseStatus) async throws -> Response {
         let principal = try AccessPolicy.admin.check(req)
         let (planID, month) = try planAndMonth(req)
         let service = ReportingService(db: req.db)
@@ -120,8 +125,11 @@ struct ReportingController: RouteCollection {
         let reporters = unitIDs.isEmpty ? [] : try await Account.query(on: req.db).filter(\.$unit.$id ~~ unitIDs).filter(\.$active == true).all()
             .filter { $0.roleSet.contains(.reporter) }
         let plan = try await Plan.find(planID, on: req.db)
-        return req.page(ReportingStatusPage(principal: principal, grid: grid, reporters: reporters, schedule: plan?.schedule ?? "")
-            .render(in: PageContext(request: req)))
+        // Only the plan's own office (or one above it) sets its deadline, schedule and closing.
+        let manages = plan.map { principal.tree.isWithin($0.$owner.id, of: principal.regionID) } ?? false
+        return req.page(ReportingStatusPage(principal: principal, grid: grid, reporters: reporters, schedule: plan?.schedule ?? "",
+                                            canManage: manages, ownerName: plan.flatMap { principal.tree[$0.$owner.id]?.name } ?? "", message: message)
+            .render(in: PageContext(request: req)), status: status)
     }
 
     struct ReturnForm: Content {
@@ -167,8 +175,16 @@ struct ReportingController: RouteCollection {
     func close(req: Request) async throws -> Response {
         let principal = try AccessPolicy.admin.check(req)
         let (planID, month) = try planAndMonth(req)
-        try await ReportingService(db: req.db).close(planID: planID, month: month, actor: Self.actor(principal), tree: principal.tree)
-        req.notify("\(month) 月已关账，数据已锁定。")
+        // The page showed how many figures are still missing; closing must say it saw that many.
+        let acknowledged = (try? req.content.get(String.self, at: "missing")).flatMap { Int($0) } ?? -1
+        do {
+            try await ReportingService(db: req.db).close(planID: planID, month: month, actor: Self.actor(principal), tree: principal.tree,
+                                                         acknowledgedMissing: acknowledged)
+        } catch let refused as ReportingService.MissingNotAcknowledged {
+            return try await statusPage(req, message: "未关账：仍有 \(refused.missing) 条未报送，与页面显示的不一致（可能有单位刚刚报送）。请核对下方未报送清单后再确认关账。",
+                                        status: .conflict)
+        }
+        req.notify("\(month) 月已关账，进度数据已锁定；佐证资料仍可上传和审核。")
         return req.redirect(to: SiteURL.reportingStatus(plan: planID, month: month).path)
     }
 

@@ -72,7 +72,7 @@ struct ReportingPage {
                  Fragments.stat("草稿", "\(grid.rows.filter { $0.state == .draft }.count)"),
                  Fragments.stat("被退回", "\(grid.rows.filter { $0.state == .returned }.count)", tone: "lagging"),
                  Fragments.stat("未填报", "\(grid.rows.filter { $0.report == nil }.count)")),
-            .if(locked, .div(.class("notice error"), .attr("role", "status"), .text("\(grid.month) 月已关账，数据已锁定。如需更正，请联系专班办公室重新开放该月。"))),
+            .if(locked, .div(.class("notice error"), .attr("role", "status"), .text("\(grid.month) 月已关账，进度数据已锁定；佐证资料仍可上传和审核。如需更正数据，请联系专班办公室重新开放该月。"))),
             .unwrap(message) { .div(.class("notice error"), .attr("role", "alert"), .text($0)) },
             .if(principal.has(.admin), .p(.a(.class("button"), .attr("href", SiteURL.reportingStatus(plan: grid.planID, month: grid.month).path), .text("查看报送情况、退回与关账")))),
             grid.rows.isEmpty ? Fragments.empty("本月没有需要您填报的指标。") : .group(
@@ -119,7 +119,7 @@ struct ReportingPage {
         let reason: String? = row.state == .returned ? report?.returnReason : nil
         let evidence = SiteURL.evidenceNew(indicator: row.indicatorID, region: row.regionID, month: grid?.month ?? 1).path
         let stateCell: Node<HTML.TableRowContext> = .td(Self.badge(row.state), .unwrap(reason) { .div(.class("muted small"), .text("退回原因：" + $0)) },
-                                                        .if(row.state == .submitted && !locked, .div(.a(.class("small"), .attr("href", evidence), .text("上传佐证")))))
+                                                        .if(row.state == .submitted, .div(.a(.class("small"), .attr("href", evidence), .text("上传佐证")))))
         return .tr(nameCell, .td(.class("nowrap"), .text(row.regionName)), .td(.class("num"), .attr("data-label", "目标任务"), .text(target)),
                    .td(.class("num"), .attr("data-label", "上月"), .text(previous)),
                    .td(.class("inputs"), quantityInput, progressInput), .td(noteInput), stateCell)
@@ -147,11 +147,26 @@ struct ReportingStatusPage {
     let grid: ReportingService.Grid
     let reporters: [Account]
     let schedule: String
+    /// The viewer is the plan's office (or one above): it sets the deadline, schedule and closing.
+    var canManage = true
+    var ownerName = ""
+    var message: String? = nil
+
+    /// A unit as the office names it: with its region (邵东市 县人社局), never merged by name.
+    static func unitLabel(_ row: ReportingService.Row, tree: RegionTree) -> String {
+        guard let name = row.responsibleUnit else { return "（未指定责任单位）" }
+        return "\(row.regionName) \(name)"
+    }
 
     func render(in context: PageContext) -> String {
         let missing = grid.missing
-        let byUnit = Dictionary(grouping: missing, by: { $0.responsibleUnit ?? "（未指定责任单位）" })
-        let units = byUnit.keys.sorted()
+        // By the unit itself, not its name: every county has a 县人社局.
+        let byUnit = Dictionary(grouping: missing, by: { row in row.responsibleUnitID.map { "u\($0)" } ?? "r\(row.regionID)" })
+        let order = Dictionary(grid.rows.enumerated().map { ($0.element.regionID, $0.offset) }, uniquingKeysWith: { a, _ in a })
+        let units = byUnit.keys.sorted { a, b in
+            let ra = byUnit[a]?.first.flatMap { order[$0.regionID] } ?? 0, rb = byUnit[b]?.first.flatMap { order[$0.regionID] } ?? 0
+            return ra != rb ? ra < rb : a < b
+        }
         let submitted = grid.rows.filter { $0.state == .submitted }
         let body: Node<HTML.BodyContext> = .group(
             Fragments.pageHeader("\(grid.month) 月报送情况", subtitle: grid.planTitle + (grid.deadline.map { " · 截止 \($0)" } ?? "") + (grid.closed ? " · 已关账" : ""),
@@ -161,7 +176,9 @@ struct ReportingStatusPage {
                  Fragments.stat("已报送", "\(grid.submitted)", tone: "completed"),
                  Fragments.stat("未报送", "\(missing.count)", tone: missing.isEmpty ? "" : "lagging"),
                  Fragments.stat("未报送单位", "\(units.count)")),
-            .div(.class("cards two"),
+            .unwrap(message) { .div(.class("notice error"), .attr("role", "alert"), .text($0)) },
+            .if(!canManage, .p(.class("notice"), .text("本计划由\(ownerName)专班办公室设置截止日期、序时进度和关账；您可查看本辖区的报送情况并退回下级的报送。"))),
+            .if(canManage, .div(.class("cards two"),
                 .section(.class("panel"), .h2(.text("截止日期")),
                     .form(.method(.post), .action(SiteURL.monthDeadline(plan: grid.planID, month: grid.month).path),
                           PageFrame.csrfField(context.csrf),
@@ -178,22 +195,27 @@ struct ReportingStatusPage {
                             .button(.type(.submit), .class("button"), .text("重新开放")))
                     : .form(.method(.post), .action(SiteURL.monthClose(plan: grid.planID, month: grid.month).path),
                             PageFrame.csrfField(context.csrf),
-                            .p(.class("hint"), .text("关账后本月数据锁定，填报、导入和退回均不可再进行。")),
-                            .button(.type(.submit), .class("button primary"), .text("关账"))))),
+                            .p(.class("hint"), .text("关账后本月进度数据锁定，填报、导入和退回均不可再进行；佐证资料仍可上传和审核。")),
+                            .input(.type(.hidden), .name("missing"), .attr("value", "\(missing.count)")),
+                            missing.isEmpty ? .p(.text("全部 \(grid.rows.count) 条均已报送。"))
+                                : .group(.p(.class("notice error"), .text("仍有 \(units.count) 个单位的 \(missing.count) 条未报送（见下方清单）。关账后这些数据将无法再报送。")),
+                                         .label(.class("check"), .input(.type(.checkbox), .name("confirm"), .attr("value", "1"), .required(true)),
+                                                .text("我已核对，仍有 \(missing.count) 条未报送，确认关账"))),
+                            .button(.type(.submit), .class(missing.isEmpty ? "button primary" : "button danger"), .text(missing.isEmpty ? "关账" : "确认关账")))))),
             .if(overdue(missing: missing.count), .div(.class("notice error"), .attr("role", "status"),
                 .text("已过填报截止日期（\(grid.deadline ?? "")），仍有 \(missing.count) 条未报送。"))),
-            .section(.class("panel"), .h2(.text("序时进度")),
+            .if(canManage, .section(.class("panel"), .h2(.text("序时进度")),
                 .form(.method(.post), .action(SiteURL.planSchedule(plan: grid.planID, month: grid.month).path),
                       PageFrame.csrfField(context.csrf),
                       .p(.class("hint"), .text("默认第 m 月底为 m/12。若本计划另有规定，按“月份:百分比”填写，如 3:20,6:50,9:75；未写的月份仍按 m/12。本月序时进度：\(Figures.percent(grid.schedule))。")),
                       .label(.for("schedule"), .text("本计划的序时进度")),
                       .input(.type(.text), .attr("name", "schedule"), .id("schedule"), .attr("value", schedule), .attr("maxlength", "200"), .attr("placeholder", "留空为按月平均")),
-                      .button(.type(.submit), .class("button"), .text("保存")))),
+                      .button(.type(.submit), .class("button"), .text("保存"))))),
             .h2(.text("尚未报送的单位（\(units.count) 个）")),
             units.isEmpty ? Fragments.empty("全部已报送。") :
             .div(.class("table-wrap"), .table(.class("list"),
                 .thead(.tr(.th(.text("责任单位")), .th(.class("num"), .text("未报送")), .th(.text("指标与区划")), .th(.class("hide-phone"), .text("填报员")))),
-                .tbody(.forEach(units) { unit in unitRow(unit, rows: byUnit[unit] ?? []) }))),
+                .tbody(.forEach(units) { unit in unitRow(byUnit[unit].flatMap { $0.first.map { Self.unitLabel($0, tree: principal.tree) } } ?? "", rows: byUnit[unit] ?? []) }))),
             .h2(.text("已报送（\(submitted.count) 条）")),
             submitted.isEmpty ? Fragments.empty("尚无报送。") :
             .div(.class("table-wrap"), .table(.class("list"),
