@@ -196,7 +196,9 @@ final class ReportingTests: XCTestCase {
             XCTAssertFalse(grid.body.contains("_\(shuangqing)\""), "no other region's shares")
             let path = "/reporting/\(plan)/11"
             func fields(_ progress: String, action: String) -> [(String, String)] {
-                [("q_\(school)_\(shaodong)", ""), ("p_\(school)_\(shaodong)", progress), ("n_\(school)_\(shaodong)", "整改中"), ("action", action)]
+                // below October's 100%: a reason is asked for (DecreaseTests)
+                [("q_\(school)_\(shaodong)", ""), ("p_\(school)_\(shaodong)", progress), ("n_\(school)_\(shaodong)", "整改中"),
+                 ("r_\(school)_\(shaodong)", "附属设施整改，重新核定形象进度"), ("action", action)]
             }
             // Bad figures: nothing saved.
             for bad in ["1200", "-1", "九十"] {

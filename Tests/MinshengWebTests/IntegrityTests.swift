@@ -114,3 +114,44 @@ final class RoleControlTests: XCTestCase {
         }
     }
 }
+
+/// Cumulative figures do not fall silently (issue 14: 爱晚, 邵东 100% → 95%).
+final class DecreaseTests: XCTestCase {
+    func testAFigureLowerThanLastMonthsAsksForItsReasonAndIsMarked() async throws {
+        try await TestApp.run { app in
+            _ = try await Bootstrap.loadDemoIfEmpty(app)
+            let db = app.db
+            let shaodong = try await XCTUnwrapAsync(try await Region.query(on: db).filter(\.$name == "邵东市").first()?.id)
+            let school = try await XCTUnwrapAsync(try await Indicator.query(on: db).filter(\.$name == "建成县域普通高中“徐特立项目”").first()?.id)
+            let plan = try await ProgressReportService(db: db).resolve(regionName: "邵阳市", year: 2024, level: .province).planID
+            let reporter = TestBrowser(app)
+            try await reporter.signIn("reporter", "minsheng2024")
+            _ = try await reporter.get("/reporting?plan=\(plan)&month=11")
+            let key = "\(school)_\(shaodong)"
+            // October was 100% (reference 000 附件1); 95% in November without a reason is refused, nothing written.
+            let refused = try await reporter.post("/reporting/\(plan)/11", [("q_\(key)", ""), ("p_\(key)", "95"), ("n_\(key)", "核减"), ("action", "submit")])
+            XCTAssertEqual(refused.status, .unprocessableEntity)
+            XCTAssertTrue(refused.body.contains("累计数低于上月（100% → 95%）"), refused.body)
+            XCTAssertTrue(refused.body.contains("name=\"r_\(key)\""), "the refused page asks for the reason beside the figure")
+            XCTAssertTrue(refused.body.contains("value=\"95\""), "what was typed is kept")
+            try await XCTAssertNilAsync(try await ProgressReport.query(on: db).filter(\.$indicator.$id == school).filter(\.$region.$id == shaodong).filter(\.$month == 11).first())
+            // With the reason it is taken, and the reason is kept in the figure's history.
+            let taken = try await reporter.post("/reporting/\(plan)/11", [("q_\(key)", ""), ("p_\(key)", "95"), ("n_\(key)", "核减"),
+                                                                              ("r_\(key)", "核减一所学校的重复统计"), ("action", "submit")])
+            XCTAssertEqual(taken.status, .seeOther, taken.body)
+            let report = try await XCTUnwrapAsync(try await ProgressReport.query(on: db).filter(\.$indicator.$id == school).filter(\.$region.$id == shaodong).filter(\.$month == 11).first())
+            XCTAssertEqual(report.decreaseReason, "核减一所学校的重复统计")
+            let history = try await ProgressHistory.query(on: db).filter(\.$indicator.$id == school).filter(\.$region.$id == shaodong).filter(\.$month == 11).all()
+            XCTAssertEqual(history.compactMap(\.reason), ["累计数低于上月：核减一所学校的重复统计"])
+            // The office's status page marks it.
+            let office = TestBrowser(app)
+            try await office.signIn("admin", "minsheng2024")
+            let status = try await office.get("/reporting/\(plan)/11/status")
+            XCTAssertTrue(status.body.contains("低于上月（100% → 95%）：核减一所学校的重复统计"))
+            // A figure that rises needs no reason.
+            let rises = try await reporter.post("/reporting/\(plan)/11", [("q_\(key)", ""), ("p_\(key)", "100"), ("n_\(key)", "已竣工"), ("action", "submit")])
+            XCTAssertEqual(rises.status, .seeOther)
+            try await XCTAssertNilAsync(try await ProgressReport.query(on: db).filter(\.$indicator.$id == school).filter(\.$region.$id == shaodong).filter(\.$month == 11).first()?.decreaseReason)
+        }
+    }
+}

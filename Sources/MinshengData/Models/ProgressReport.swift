@@ -26,6 +26,8 @@ public final class ProgressReport: Model, @unchecked Sendable {
     @OptionalField(key: "submitted_at") public var submittedAt: Date?
     /// Why the office one level up returned the submission.
     @OptionalField(key: "return_reason") public var returnReason: String?
+    /// Why a cumulative figure is lower than the month before (asked for when it is).
+    @OptionalField(key: "decrease_reason") public var decreaseReason: String?
 
     public init() {}
 

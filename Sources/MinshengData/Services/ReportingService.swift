@@ -71,7 +71,10 @@ public struct ReportingService: Sendable {
         public var quantity: String
         public var progress: String
         public var note: String
-        public init(indicatorID: Int, regionID: Int, quantity: String, progress: String, note: String) {
+        /// Why the figure is lower than last month's; required when it is.
+        public var decreaseReason: String = ""
+        public init(indicatorID: Int, regionID: Int, quantity: String, progress: String, note: String, decreaseReason: String = "") {
+            self.decreaseReason = decreaseReason
             self.indicatorID = indicatorID
             self.regionID = regionID
             self.quantity = quantity
@@ -149,7 +152,7 @@ public struct ReportingService: Sendable {
         if grid.closed { throw ServiceError.conflict("\(month) 月已关账，数据已锁定；如需更正，请联系专班办公室重新开放该月。") }
         let rows = Dictionary(grid.rows.map { ("\($0.indicatorID):\($0.regionID)", $0) }, uniquingKeysWith: { a, _ in a })
         var problems: [String] = []
-        var accepted: [(Row, Double?, Double?, String?)] = []
+        var accepted: [(Row, Double?, Double?, String?, String?)] = []
         for entry in entries {
             guard let row = rows["\(entry.indicatorID):\(entry.regionID)"] else {
                 throw ServiceError.notFound("表单中有不属于您填报范围的指标，未保存任何数据。")
@@ -178,7 +181,15 @@ public struct ReportingService: Sendable {
                 if row.kind == .quantity && quantity == nil && progress == nil { problems.append("\(where_)需填写完成数量。"); continue }
                 if row.kind != .quantity && progress == nil { problems.append("\(where_)需填写\(row.kind.label)。"); continue }
             }
-            accepted.append((row, quantity, progress, note.isEmpty ? nil : note))
+            // Figures are cumulative: one lower than last month's needs its reason, kept in the history.
+            var reason: String? = nil
+            if let fall = Self.decrease(row, quantity: quantity, progress: progress) {
+                let given = entry.decreaseReason.trimmingCharacters(in: .whitespacesAndNewlines)
+                guard !given.isEmpty else { problems.append("\(where_)的累计数低于上月（\(fall)），请在“下降原因”中说明"); continue }
+                guard given.count <= 500 else { problems.append("\(where_)的下降原因超过 500 字。"); continue }
+                reason = given
+            }
+            accepted.append((row, quantity, progress, note.isEmpty ? nil : note, reason))
         }
         if !problems.isEmpty { throw ServiceError.invalid("未保存任何数据：" + problems.joined(separator: "；")) }
 
@@ -191,12 +202,13 @@ public struct ReportingService: Sendable {
             }
             var changed = 0
             var history: [ProgressHistory] = []
-            for (row, quantity, progress, note) in writes {
+            for (row, quantity, progress, note, reason) in writes {
                 let report: ProgressReport
                 let before: ProgressReport?
                 if let existing = try await ProgressReport.query(on: db).filter(\.$indicator.$id == row.indicatorID)
                     .filter(\.$region.$id == row.regionID).filter(\.$month == month).first() {
-                    if existing.quantity == quantity && existing.progress == progress && existing.note == note && existing.reportState == state { continue }
+                    if existing.quantity == quantity && existing.progress == progress && existing.note == note && existing.reportState == state
+                        && existing.decreaseReason == reason { continue }
                     before = ProgressReport(indicatorID: row.indicatorID, regionID: row.regionID, month: month, quantity: existing.quantity,
                                             progress: existing.progress, note: existing.note, state: existing.reportState, reportedBy: nil, submittedAt: nil)
                     report = existing
@@ -208,12 +220,14 @@ public struct ReportingService: Sendable {
                 report.quantity = quantity
                 report.progress = progress
                 report.note = note
+                report.decreaseReason = reason
                 report.state = state.rawValue
                 report.$reportedBy.id = actor.accountID
                 if submit { report.submittedAt = now; report.returnReason = nil }
                 try await report.save(on: db)
                 history.append(ProgressHistory(indicatorID: row.indicatorID, regionID: row.regionID, month: month,
-                                               action: submit ? .submitted : .saved, old: before, new: report, accountID: actor.accountID, at: now))
+                                               action: submit ? .submitted : .saved, old: before, new: report,
+                                               reason: reason.map { "累计数低于上月：" + $0 }, accountID: actor.accountID, at: now))
                 changed += 1
             }
             try await PlanImporter.insertHistory(history, on: db)
@@ -226,6 +240,19 @@ public struct ReportingService: Sendable {
             }
             return changed
         }
+    }
+
+    /// "100% → 95%" when the figure is lower than the region's figure of the month before
+    /// (quantities for 进度 indicators, percents otherwise), else nil.
+    public static func decrease(_ row: Row, quantity: Double?, progress: Double?) -> String? {
+        guard let previous = row.previous else { return nil }
+        if let now = quantity, let before = previous.quantity, now < before {
+            return "\(Figures.quantity(before)) → \(Figures.quantity(now))\(row.unitLabel)"
+        }
+        if quantity == nil, let now = progress, let before = previous.progress, now < before {
+            return "\(Figures.quantity(before))% → \(Figures.quantity(now))%"
+        }
+        return nil
     }
 
     // MARK: - The office

@@ -91,7 +91,7 @@ struct ReportingController: RouteCollection {
             guard parts.count == 2, let indicator = Int(parts[0]), let region = Int(parts[1]) else { continue }
             let suffix = "\(indicator)_\(region)"
             entries.append(.init(indicatorID: indicator, regionID: region, quantity: fields["q_" + suffix] ?? "",
-                                 progress: fields["p_" + suffix] ?? "", note: fields["n_" + suffix] ?? ""))
+                                 progress: fields["p_" + suffix] ?? "", note: fields["n_" + suffix] ?? "", decreaseReason: fields["r_" + suffix] ?? ""))
         }
         guard entries.count <= 5000 else { throw Abort(.payloadTooLarge, reason: "一次提交的条目过多。") }
         let submit = fields["action"] == "submit"

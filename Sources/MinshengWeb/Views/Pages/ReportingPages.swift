@@ -114,8 +114,19 @@ struct ReportingPage {
         let progressInput: Node<HTML.BodyContext> = .input(.type(.text), .attr("name", "p_" + key), .attr("value", progress), .attr("inputmode", "decimal"),
                                                            .attr("placeholder", row.kind == .quantity ? "或进度%" : "进度%"), .attr("aria-label", label + "进度"),
                                                            .attr(locked ? "readonly" : "data-editable", "readonly"))
-        let noteInput: Node<HTML.BodyContext> = .textarea(.attr("name", "n_" + key), .attr("rows", "2"), .attr("maxlength", "500"), .attr("aria-label", label + "进度情况"),
-                                                         .if(locked, .attr("readonly", "readonly")), .text(note))
+        // A figure lower than last month's asks for its reason (the form was refused without one,
+        // or the stored figure already has one).
+        let typedFall = ReportingService.decrease(row, quantity: ImportNumber.value(quantity), progress: ProgressFile.percent(progress))
+        let decreaseReason = typed["r_" + key] ?? report?.decreaseReason ?? ""
+        let asksReason = typedFall != nil || !decreaseReason.isEmpty
+        let fallText: String = typedFall.map { "（" + $0 + "）" } ?? ""
+        let reasonLabel: Node<HTML.BodyContext> = .label(.class("small"), .text("下降原因" + fallText))
+        let reasonInput: Node<HTML.BodyContext> = .input(.type(.text), .attr("name", "r_" + key), .attr("value", decreaseReason), .attr("maxlength", "500"),
+                                                         .attr("aria-label", label + "下降原因"), .attr("placeholder", "累计数低于上月的原因，如核减重复统计"),
+                                                         .attr(locked ? "readonly" : "data-editable", "readonly"))
+        let noteArea: Node<HTML.BodyContext> = .textarea(.attr("name", "n_" + key), .attr("rows", "2"), .attr("maxlength", "500"), .attr("aria-label", label + "进度情况"),
+                                                        .if(locked, .attr("readonly", "readonly")), .text(note))
+        let noteInput: Node<HTML.BodyContext> = .group(noteArea, .if(asksReason, .div(.class("decrease"), reasonLabel, reasonInput)))
         let reason: String? = row.state == .returned ? report?.returnReason : nil
         let evidence = SiteURL.evidenceNew(indicator: row.indicatorID, region: row.regionID, month: grid?.month ?? 1).path
         let stateCell: Node<HTML.TableRowContext> = .td(Self.badge(row.state), .unwrap(reason) { .div(.class("muted small"), .text("退回原因：" + $0)) },
@@ -123,6 +134,12 @@ struct ReportingPage {
         return .tr(nameCell, .td(.class("nowrap"), .text(row.regionName)), .td(.class("num"), .attr("data-label", "目标任务"), .text(target)),
                    .td(.class("num"), .attr("data-label", "上月"), .text(previous)),
                    .td(.class("inputs"), quantityInput, progressInput), .td(noteInput), stateCell)
+    }
+
+    /// The office's mark on a figure lower than last month's, with its reason.
+    static func decreaseMark(_ row: ReportingService.Row) -> Node<HTML.BodyContext> {
+        guard let report = row.report, let fall = ReportingService.decrease(row, quantity: report.quantity, progress: report.quantity == nil ? report.progress : nil) else { return .empty }
+        return .div(.class("flag"), .text("低于上月（\(fall)）：" + (report.decreaseReason ?? "未说明原因")))
     }
 
     static func previousText(_ report: PlanService.ReportedFigure) -> String {
@@ -248,7 +265,7 @@ struct ReportingStatusPage {
     private func submittedRow(_ row: ReportingService.Row, context: PageContext) -> Node<HTML.TableContext> {
         let value = IndicatorTrendPage.value(row.report?.quantity, row.report?.quantity == nil ? row.report?.progress : nil)
         let own = row.regionID == principal.regionID
-        return .tr(.td(.text(row.indicatorName)), .td(.text(row.regionName)), .td(.class("num"), .text(value)),
+        return .tr(.td(.text(row.indicatorName)), .td(.text(row.regionName)), .td(.class("num"), .text(value), ReportingPage.decreaseMark(row)),
                    .td(.class("hide-phone"), .text(row.report?.note ?? "")),
                    .td(grid.closed || own ? .span(.class("muted"), .text(own ? "本级数据" : "已关账")) :
                        .form(.class("inline-return"), .method(.post), .action(SiteURL.reportingReturn(plan: grid.planID, month: grid.month).path),
