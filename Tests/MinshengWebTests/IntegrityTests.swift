@@ -107,6 +107,12 @@ final class RoleControlTests: XCTestCase {
             for action in ["/deadline", "/close", "/schedule"] {
                 XCTAssertTrue(office.body.contains("action=\"/reporting/\(plan)/11\(action)\""), "\(action) for the city office")
             }
+            // A refused form comes back on the same page, the reason beside it and what was typed kept.
+            let badSchedule = try await city.post("/reporting/\(plan)/11/schedule", [("schedule", "3:20,13:50")])
+            XCTAssertEqual(badSchedule.status, .unprocessableEntity)
+            XCTAssertTrue(badSchedule.body.contains("序时进度应写成"), "the reason")
+            XCTAssertTrue(badSchedule.body.contains("value=\"3:20,13:50\""), "what was typed")
+            XCTAssertTrue(badSchedule.body.contains("尚未报送的单位"), "on the status page, not an error page")
             // 县教育局 of every county is its own unit: named with its region, never merged by name.
             XCTAssertTrue(office.body.contains("<td>邵阳县 县教育局</td>"), "units named with their region")
             XCTAssertTrue(office.body.contains("<td>隆回县 县教育局</td>"))
@@ -152,6 +158,53 @@ final class DecreaseTests: XCTestCase {
             let rises = try await reporter.post("/reporting/\(plan)/11", [("q_\(key)", ""), ("p_\(key)", "100"), ("n_\(key)", "已竣工"), ("action", "submit")])
             XCTAssertEqual(rises.status, .seeOther)
             try await XCTAssertNilAsync(try await ProgressReport.query(on: db).filter(\.$indicator.$id == school).filter(\.$region.$id == shaodong).filter(\.$month == 11).first()?.decreaseReason)
+        }
+    }
+}
+
+/// Each home page says what is waiting (issue 14, item 4).
+final class WorkListTests: XCTestCase {
+    func testTheOfficeSeesWhoHasNotReportedAndRemindsThemAndTheReporterSeesIt() async throws {
+        try await TestApp.run { app in
+            _ = try await Bootstrap.loadDemoIfEmpty(app)
+            let plan = try await ProgressReportService(db: app.db).resolve(regionName: "邵阳市", year: 2024, level: .province).planID
+            // October closed (as the served demo has it): November is being reported, and nobody has yet.
+            try await EvidenceTests.Office(app).close(month: 10)
+            let month = try await WorkListService(db: app.db).currentMonth(planID: plan)
+            XCTAssertEqual(month, 11)
+            let office = TestBrowser(app)
+            try await office.signIn("admin", "minsheng2024")
+            let home = try await office.get("/")
+            XCTAssertTrue(home.body.contains("待办"))
+            XCTAssertTrue(home.body.contains("未报送的单位"))
+            // Named with the region, never merged by bureau name.
+            XCTAssertTrue(home.body.contains("<td>邵东市 市教育局</td>"), "the reporter's unit in 邵东市")
+            XCTAssertTrue(home.body.contains("<td>邵阳县 县教育局</td>"))
+            XCTAssertFalse(home.body.contains("<td>县教育局</td>"))
+            let unit = try await XCTUnwrapAsync(try await Account.query(on: app.db).filter(\.$username == "reporter").first()?.$unit.id)
+            let sent = try await office.post("/reporting/\(plan)/\(month)/remind", [("unit", "\(unit)")])
+            XCTAssertEqual(sent.status, .seeOther)
+            let after = try await office.get(sent.location ?? "/")
+            XCTAssertTrue(after.body.contains("已向该单位的 1 名填报员发送催报通知"), "the page it returns to says what happened")
+            XCTAssertTrue(after.body.contains("再次催报"))
+
+            let reporter = TestBrowser(app)
+            try await reporter.signIn("reporter", "minsheng2024")
+            let mine = try await reporter.get("/")
+            XCTAssertTrue(mine.body.contains("邵阳市专班办公室催报"), mine.body)
+            XCTAssertTrue(mine.body.contains("\(month) 月：应填报"), "figures due this month")
+            let reminder = try await XCTUnwrapAsync(try await Reminder.query(on: app.db).first())
+            let dismissed = try await reporter.post("/reminders/\(reminder.id ?? 0)/dismiss", [])
+            XCTAssertEqual(dismissed.status, .seeOther)
+            let later = try await reporter.get("/")
+            XCTAssertFalse(later.body.contains("邵阳市专班办公室催报"))
+            // Another account cannot dismiss it, and a county office cannot remind the city plan's units.
+            let county = TestBrowser(app)
+            try await county.signIn("shaodong", "minsheng2024")
+            let refused = try await county.post("/reporting/\(plan)/\(month)/remind", [("unit", "\(unit)")])
+            XCTAssertNotEqual(refused.status, .seeOther)
+            try await XCTAssertEqualAsync(try await Reminder.query(on: app.db).count(), 1)
+            try await XCTAssertEqualAsync(try await AuditEvent.query(on: app.db).filter(\.$action == "reporting.remind").count(), 1)
         }
     }
 }

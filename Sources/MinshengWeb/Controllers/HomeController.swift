@@ -14,7 +14,8 @@ struct HomeController: RouteCollection {
         let childRegions = principal.tree.children(of: principal.regionID)
         let accounts = principal.has(.admin) ? try await AccountService(db: req.db, hasher: req.application.passwordHasher)
             .accounts(inRegions: principal.scope).count : nil
-        let page = HomePage(principal: principal, plans: summaries, childRegions: childRegions.map(\.name), accountCount: accounts)
+        let work = try await WorkListService(db: req.db).work(actor: ReportingController.actor(principal), tree: principal.tree)
+        let page = HomePage(principal: principal, plans: summaries, childRegions: childRegions.map(\.name), accountCount: accounts, work: work)
         return req.page(page.render(in: PageContext(request: req)))
     }
 }

@@ -16,6 +16,8 @@ struct ReportingController: RouteCollection {
         signedIn.post("reporting", ":plan", ":month", "close", use: close)
         signedIn.post("reporting", ":plan", ":month", "reopen", use: reopen)
         signedIn.post("reporting", ":plan", ":month", "schedule", use: schedule)
+        signedIn.post("reporting", ":plan", ":month", "remind", use: remind)
+        signedIn.post("reminders", ":id", "dismiss", use: dismiss)
     }
 
     static func actor(_ principal: Principal) -> ReportingService.Actor {
@@ -67,18 +69,9 @@ struct ReportingController: RouteCollection {
         return query
     }
 
-    /// The first month that is not closed, after the latest closed one; January when none is.
+    /// The month being reported (WorkListService.currentMonth).
     static func defaultMonth(planID: Int, db: any Database) async throws -> Int {
-        let months = try await ReportingService(db: db).months(planID: planID)
-        let lastClosed = months.values.filter(\.isClosed).map(\.month).max() ?? 0
-        if lastClosed > 0 { return min(lastClosed + 1, 12) }
-        let latest = try await ProgressReport.query(on: db)
-            .join(Indicator.self, on: \ProgressReport.$indicator.$id == \Indicator.$id)
-            .join(Project.self, on: \Indicator.$project.$id == \Project.$id)
-            .join(Item.self, on: \Project.$item.$id == \Item.$id)
-            .filter(Item.self, \.$plan.$id == planID)
-            .max(\.$month) ?? 0
-        return min(max(latest, 1), 12)
+        try await WorkListService(db: db).currentMonth(planID: planID)
     }
 
     func save(req: Request) async throws -> Response {
@@ -115,8 +108,20 @@ struct ReportingController: RouteCollection {
         try await statusPage(req, message: nil, status: .ok)
     }
 
+    /// Runs a status-page form; a refusal comes back on the status page itself, beside the
+    /// form, with what was typed kept — not on an error page.
+    private func onStatusPage(_ req: Request, _ body: () async throws -> Response) async throws -> Response {
+        do {
+            return try await body()
+        } catch let error as ServiceError where [.invalid, .conflict, .forbidden].contains(error.kind) {
+            let typed = (try? req.content.decode([String: String].self)) ?? [:]
+            return try await statusPage(req, message: error.message, status: error.kind == .invalid ? .unprocessableEntity : error.kind == .conflict ? .conflict : .forbidden,
+                                        typed: typed)
+        }
+    }
+
     /// The office's status page; `message` says why a form it sent was refused.
-    private func statusPage(_ req: Request, message: String?, status: HTTPResponseStatus) async throws -> Response {
+    private func statusPage(_ req: Request, message: String?, status: HTTPResponseStatus, typed: [String: String] = [:]) async throws -> Response {
         let principal = try AccessPolicy.admin.check(req)
         let (planID, month) = try planAndMonth(req)
         let service = ReportingService(db: req.db)
@@ -128,7 +133,7 @@ struct ReportingController: RouteCollection {
         // Only the plan's own office (or one above it) sets its deadline, schedule and closing.
         let manages = plan.map { principal.tree.isWithin($0.$owner.id, of: principal.regionID) } ?? false
         return req.page(ReportingStatusPage(principal: principal, grid: grid, reporters: reporters, schedule: plan?.schedule ?? "",
-                                            canManage: manages, ownerName: plan.flatMap { principal.tree[$0.$owner.id]?.name } ?? "", message: message)
+                                            canManage: manages, ownerName: plan.flatMap { principal.tree[$0.$owner.id]?.name } ?? "", message: message, typed: typed)
             .render(in: PageContext(request: req)), status: status)
     }
 
@@ -143,10 +148,12 @@ struct ReportingController: RouteCollection {
         let (planID, month) = try planAndMonth(req)
         let form = try req.content.decode(ReturnForm.self)
         try AccessPolicy.withinScope(form.region).check(req)
-        try await ReportingService(db: req.db).returnReport(indicatorID: form.indicator, regionID: form.region, month: month, reason: form.reason,
-                                                            actor: Self.actor(principal), tree: principal.tree)
-        req.notify("已退回，填报单位将看到退回原因。")
-        return req.redirect(to: SiteURL.reportingStatus(plan: planID, month: month).path)
+        return try await onStatusPage(req) {
+            try await ReportingService(db: req.db).returnReport(indicatorID: form.indicator, regionID: form.region, month: month, reason: form.reason,
+                                                                actor: Self.actor(principal), tree: principal.tree)
+            req.notify("已退回，填报单位将看到退回原因。")
+            return req.redirect(to: SiteURL.reportingStatus(plan: planID, month: month).path)
+        }
     }
 
     struct DeadlineForm: Content { var deadline: String }
@@ -156,9 +163,11 @@ struct ReportingController: RouteCollection {
         let principal = try AccessPolicy.admin.check(req)
         let (planID, month) = try planAndMonth(req)
         let form = try req.content.decode(DeadlineForm.self)
-        try await ReportingService(db: req.db).setDeadline(planID: planID, month: month, deadline: form.deadline, actor: Self.actor(principal), tree: principal.tree)
-        req.notify("已设置 \(month) 月的填报截止日期。")
-        return req.redirect(to: SiteURL.reportingStatus(plan: planID, month: month).path)
+        return try await onStatusPage(req) {
+            try await ReportingService(db: req.db).setDeadline(planID: planID, month: month, deadline: form.deadline, actor: Self.actor(principal), tree: principal.tree)
+            req.notify("已设置 \(month) 月的填报截止日期。")
+            return req.redirect(to: SiteURL.reportingStatus(plan: planID, month: month).path)
+        }
     }
 
     struct ScheduleForm: Content { var schedule: String }
@@ -167,9 +176,31 @@ struct ReportingController: RouteCollection {
         let principal = try AccessPolicy.admin.check(req)
         let (planID, month) = try planAndMonth(req)
         let form = try req.content.decode(ScheduleForm.self)
-        try await ReportingService(db: req.db).setSchedule(planID: planID, text: form.schedule, actor: Self.actor(principal), tree: principal.tree)
-        req.notify(form.schedule.trimmingCharacters(in: .whitespaces).isEmpty ? "序时进度已恢复为按月平均（m/12）。" : "已设置该计划的序时进度。")
-        return req.redirect(to: SiteURL.reportingStatus(plan: planID, month: month).path)
+        return try await onStatusPage(req) {
+            try await ReportingService(db: req.db).setSchedule(planID: planID, text: form.schedule, actor: Self.actor(principal), tree: principal.tree)
+            req.notify(form.schedule.trimmingCharacters(in: .whitespaces).isEmpty ? "序时进度已恢复为按月平均（m/12）。" : "已设置该计划的序时进度。")
+            return req.redirect(to: SiteURL.reportingStatus(plan: planID, month: month).path)
+        }
+    }
+
+    struct RemindForm: Content { var unit: Int }
+
+    /// 催报: the office sends a notice to the reporters of a unit that has not reported.
+    func remind(req: Request) async throws -> Response {
+        let principal = try AccessPolicy.admin.check(req)
+        let (planID, month) = try planAndMonth(req)
+        guard let form = try? req.content.decode(RemindForm.self) else { throw Abort(.unprocessableEntity, reason: "请选择要催报的单位。") }
+        let reached = try await WorkListService(db: req.db).remind(planID: planID, month: month, unitID: form.unit, actor: Self.actor(principal), tree: principal.tree)
+        req.notify("已向该单位的 \(reached) 名填报员发送催报通知，他们登录后在首页可见。")
+        let back = (try? req.content.get(String.self, at: "back")) == "status" ? SiteURL.reportingStatus(plan: planID, month: month).path : SiteURL.home.path
+        return req.redirect(to: back)
+    }
+
+    func dismiss(req: Request) async throws -> Response {
+        let principal = try AccessPolicy.signedIn.check(req)
+        guard let id = req.parameters.get("id", as: Int.self) else { throw Abort(.notFound, reason: "未找到该通知。") }
+        try await WorkListService(db: req.db).dismiss(reminderID: id, accountID: principal.accountID)
+        return req.redirect(to: SiteURL.home.path)
     }
 
     func close(req: Request) async throws -> Response {
@@ -178,8 +209,12 @@ struct ReportingController: RouteCollection {
         // The page showed how many figures are still missing; closing must say it saw that many.
         let acknowledged = (try? req.content.get(String.self, at: "missing")).flatMap { Int($0) } ?? -1
         do {
-            try await ReportingService(db: req.db).close(planID: planID, month: month, actor: Self.actor(principal), tree: principal.tree,
-                                                         acknowledgedMissing: acknowledged)
+            let refusal = try await onStatusPage(req) {
+                try await ReportingService(db: req.db).close(planID: planID, month: month, actor: Self.actor(principal), tree: principal.tree,
+                                                             acknowledgedMissing: acknowledged)
+                return Response(status: .ok)
+            }
+            if refusal.status != .ok { return refusal }
         } catch let refused as ReportingService.MissingNotAcknowledged {
             return try await statusPage(req, message: "未关账：仍有 \(refused.missing) 条未报送，与页面显示的不一致（可能有单位刚刚报送）。请核对下方未报送清单后再确认关账。",
                                         status: .conflict)
@@ -192,8 +227,10 @@ struct ReportingController: RouteCollection {
         let principal = try AccessPolicy.admin.check(req)
         let (planID, month) = try planAndMonth(req)
         let form = try req.content.decode(ReasonForm.self)
-        try await ReportingService(db: req.db).reopen(planID: planID, month: month, reason: form.reason, actor: Self.actor(principal), tree: principal.tree)
-        req.notify("\(month) 月已重新开放，可更正数据；此操作已记录。")
-        return req.redirect(to: SiteURL.reportingStatus(plan: planID, month: month).path)
+        return try await onStatusPage(req) {
+            try await ReportingService(db: req.db).reopen(planID: planID, month: month, reason: form.reason, actor: Self.actor(principal), tree: principal.tree)
+            req.notify("\(month) 月已重新开放，可更正数据；此操作已记录。")
+            return req.redirect(to: SiteURL.reportingStatus(plan: planID, month: month).path)
+        }
     }
 }

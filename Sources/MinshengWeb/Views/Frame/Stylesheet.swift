@@ -102,6 +102,9 @@ enum Stylesheet {
     .actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}.actions .button,.actions button{margin-top:.5rem}
     .filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-end;margin:.5rem 0 1rem}.filters select{width:auto;max-width:100%}.filters button{margin:0}
     .filter{display:flex;flex-direction:column;gap:.15rem;font-size:.85rem;color:#5b6472;margin:0}.filter input[type=search]{width:12rem;max-width:100%}
+    .worklist h2{margin-top:0}.todos{list-style:none;padding:0;margin:0}.todo{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;padding:.55rem 0;border-bottom:1px solid #eef1f4}
+    .todo.urgent{border-left:3px solid #d2452f;padding-left:.6rem}.todo .button{margin:0}form.inline{display:inline;margin:0}
+    .todo-office{margin:.6rem 0}.todo-office summary{cursor:pointer;font-weight:600}.decrease{margin-top:.3rem}.decrease input{width:100%}
     .pager{display:flex;flex-wrap:wrap;gap:.35rem;align-items:center;margin:.75rem 0}.pager .total{margin-right:.5rem;color:#5b6472}
     .pager .page{display:inline-block;min-width:2.2rem;padding:.3rem .55rem;border:1px solid #d5dae1;border-radius:6px;text-align:center;text-decoration:none}
     .pager .current{background:#1f4e96;color:#fff;border-color:#1f4e96}.pager .disabled{color:#aab1bb}.pager .gap{color:#8a93a0}

@@ -9,13 +9,14 @@ struct HomePage {
     let plans: [PlanService.Summary]
     let childRegions: [String]
     let accountCount: Int?
+    var work = WorkListService.Work()
 
     func render(in context: PageContext) -> String {
         let years = Array(Set(plans.map(\.year))).sorted(by: >)
         let body: Node<HTML.BodyContext> = .group(
             Fragments.pageHeader("\(principal.regionName)重点民生实事总览",
                                  subtitle: "\(principal.displayName)，您好。以下是您所在行政区划可查看的计划及最新调度情况。"),
-            feedbackNotice(),
+            workList(context),
             .div(.class("stats"),
                  Fragments.stat("计划", "\(plans.count)"),
                  Fragments.stat("实事", "\(plans.reduce(0) { $0 + $1.items })"),
@@ -36,16 +37,82 @@ struct HomePage {
         return PageFrame.render(title: "首页", context: context, body: body)
     }
 
-    /// Opinions from the public pages waiting for this account: new since it last looked, and overdue.
-    private func feedbackNotice() -> Node<HTML.BodyContext> {
-        guard let notice = principal.feedback, notice.open > 0 else { return .empty }
-        var parts: [String] = []
-        if notice.new > 0 { parts.append("新收到 \(notice.new) 条") }
-        parts.append("待回复 \(notice.open) 条")
-        if notice.overdue > 0 { parts.append("其中 \(notice.overdue) 条已超过答复期限") }
-        return .div(.class(notice.overdue > 0 ? "panel flagged home-notice" : "panel home-notice"), .attr("role", "status"),
-                    .p(.strong(.text("群众意见：")), .text(parts.joined(separator: "，") + "。")),
-                    .a(.class("button primary small"), .attr("href", SiteURL.feedbackInbox.path), .text("去处理")))
+    /// 待办: what waits for this account, each with its count and a link to where it is done.
+    private func workList(_ context: PageContext) -> Node<HTML.BodyContext> {
+        var items: [Node<HTML.ListContext>] = []
+        func todo(_ text: String, detail: String? = nil, urgent: Bool, link: (String, String, Bool), extra: Node<HTML.BodyContext> = .empty) -> Node<HTML.ListContext> {
+            let button: Node<HTML.BodyContext> = .a(.class(link.2 ? "button small primary" : "button small"), .attr("href", link.1), .text(link.0))
+            let body: Node<HTML.BodyContext> = .group(.span(.class("todo-text"), .text(text)), .unwrap(detail) { .div(.class("small muted todo-detail"), .text($0)) }, button, extra)
+            return .li(.class(urgent ? "todo urgent" : "todo"), body)
+        }
+        for reminder in work.reminders {
+            let when: String = "（" + ChineseDate.dayAndTime(reminder.createdAt) + "）"
+            let dismiss: Node<HTML.BodyContext> = .form(.class("inline"), .method(.post), .action("/reminders/\(reminder.id ?? 0)/dismiss"), PageFrame.csrfField(context.csrf),
+                                                        .button(.type(.submit), .class("button small"), .text("知道了")))
+            items.append(todo("催报：" + reminder.text + when, urgent: true,
+                              link: ("去填报", SiteURL.reporting(plan: reminder.planID, month: reminder.month).path, true), extra: dismiss))
+        }
+        for due in work.due where due.due > 0 || !due.returned.isEmpty {
+            let deadline: String = due.deadline.map { "，截止 " + $0 } ?? ""
+            let text: String = "《\(due.planTitle)》\(due.month) 月：应填报 \(due.total) 条，尚有 \(due.due) 条未报送" + deadline + "。"
+            let returned: [String] = due.returned.prefix(3).map { $0.indicator + "（" + $0.region + "）：" + $0.reason }
+            let detail: String? = due.returned.isEmpty ? nil : "被退回 \(due.returned.count) 条：" + returned.joined(separator: "；") + (due.returned.count > 3 ? " 等" : "")
+            items.append(todo(text, detail: detail, urgent: !due.returned.isEmpty, link: ("去填报", SiteURL.reporting(plan: due.planID, month: due.month).path, true)))
+        }
+        if !work.returnedEvidence.isEmpty {
+            let listed: [String] = work.returnedEvidence.prefix(3).map { $0.indicator + "（" + $0.region + " \($0.month) 月）：" + $0.reason }
+            let detail: String = listed.joined(separator: "；") + (work.returnedEvidence.count > 3 ? " 等" : "")
+            items.append(todo("佐证资料被退回 \(work.returnedEvidence.count) 条。", detail: detail, urgent: true,
+                              link: ("查看并重新上传", SiteURL.evidenceMine.path + "?status=returned", false)))
+        }
+        if let notice = principal.feedback, notice.open > 0 {
+            var parts: [String] = []
+            if notice.new > 0 { parts.append("新收到 \(notice.new) 条") }
+            parts.append("待回复 \(notice.open) 条")
+            if notice.overdue > 0 { parts.append("其中 \(notice.overdue) 条已超过答复期限") }
+            items.append(todo("群众意见：" + parts.joined(separator: "，") + "。", urgent: notice.overdue > 0,
+                              link: ("去回复", SiteURL.feedbackInbox.path + "?status=received", true)))
+        }
+        if work.reviewPending > 0 {
+            let oldest: String = work.reviewOldestDays.map { "，最早的已等待 \($0) 天" } ?? ""
+            items.append(todo("佐证资料待审核 \(work.reviewPending) 条" + oldest + "。", urgent: (work.reviewOldestDays ?? 0) > 5,
+                              link: ("去审核", SiteURL.evidenceReview.path, true)))
+        }
+        let office: [Node<HTML.BodyContext>] = work.office.filter { !$0.units.isEmpty }.map { officeMonth($0, context: context) }
+        guard !items.isEmpty || !office.isEmpty else {
+            return .div(.class("panel worklist"), .h2(.text("待办")), .p(.class("muted"), .text("目前没有等待您处理的事项。")))
+        }
+        return .div(.class("panel worklist"), .h2(.text("待办")),
+                    .if(!items.isEmpty, .ul(.class("todos"), .group(items))),
+                    .group(office))
+    }
+
+    /// The office's units that have not reported a plan's month, each with a 催报 button.
+    private func officeMonth(_ month: WorkListService.OfficeMonth, context: PageContext) -> Node<HTML.BodyContext> {
+        let missing = month.units.reduce(0) { $0 + $1.missing }
+        let deadline: String = month.deadline.map { "（截止 " + $0 + "）" } ?? ""
+        let summary: String = "《\(month.planTitle)》\(month.month) 月：已报送 \(month.submitted)/\(month.total) 条，\(month.units.count) 个单位尚有 \(missing) 条未报送" + deadline + "。"
+        let rows: [Node<HTML.TableContext>] = month.units.map { unit in
+            let action: Node<HTML.BodyContext>
+            if unit.unitID == nil {
+                action = .span(.class("muted"), .text("未指定责任单位"))
+            } else if unit.reporters == 0 {
+                action = .span(.class("muted"), .text("未设填报员"))
+            } else {
+                let sent: Node<HTML.BodyContext> = unit.remindedAt.map { .span(.class("muted small"), .text(" 已于 " + ChineseDate.dayAndTime($0) + " 催报")) } ?? .empty
+                let form: Node<HTML.BodyContext> = .form(.class("inline"), .method(.post), .action("/reporting/\(month.planID)/\(month.month)/remind"),
+                               PageFrame.csrfField(context.csrf),
+                               .input(.type(.hidden), .name("unit"), .attr("value", "\(unit.unitID ?? 0)")),
+                               .button(.type(.submit), .class("button small"), .text(unit.remindedAt == nil ? "催报" : "再次催报")))
+                action = .group(form, sent)
+            }
+            return .tr(.td(.text(unit.label)), .td(.class("num"), .text("\(unit.missing)")), .td(action))
+        }
+        return .details(.class("todo-office"), .attr("open", "open"),
+                        .summary(.text(summary), .a(.class("small"), .attr("href", SiteURL.reportingStatus(plan: month.planID, month: month.month).path), .text(" 报送情况 →"))),
+                        .div(.class("table-wrap"), .table(.class("list"),
+                            .thead(.tr(.th(.text("未报送的单位")), .th(.class("num"), .text("未报送")), .th(.text("催报")))),
+                            .tbody(.group(rows)))))
     }
 
     private func card(_ plan: PlanService.Summary) -> Node<HTML.BodyContext> {

@@ -168,6 +168,8 @@ struct ReportingStatusPage {
     var canManage = true
     var ownerName = ""
     var message: String? = nil
+    /// What a refused form held, shown again.
+    var typed: [String: String] = [:]
 
     /// A unit as the office names it: with its region (邵东市 县人社局), never merged by name.
     static func unitLabel(_ row: ReportingService.Row, tree: RegionTree) -> String {
@@ -200,7 +202,7 @@ struct ReportingStatusPage {
                     .form(.method(.post), .action(SiteURL.monthDeadline(plan: grid.planID, month: grid.month).path),
                           PageFrame.csrfField(context.csrf),
                           .label(.for("deadline"), .text("\(grid.month) 月填报截止日期")),
-                          .input(.type(.date), .attr("name", "deadline"), .id("deadline"), .attr("value", grid.deadline ?? "")),
+                          .input(.type(.date), .attr("name", "deadline"), .id("deadline"), .attr("value", typed["deadline"] ?? grid.deadline ?? "")),
                           .button(.type(.submit), .class("button"), .text("保存")))),
                 .section(.class("panel"), .h2(.text(grid.closed ? "已关账" : "关账")),
                     grid.closed
@@ -208,7 +210,7 @@ struct ReportingStatusPage {
                             PageFrame.csrfField(context.csrf),
                             .p(.class("hint"), .text("重新开放后可更正本月数据，操作与原因将被记录。")),
                             .label(.for("reopen-reason"), .text("重新开放的原因")),
-                            .textarea(.attr("name", "reason"), .id("reopen-reason"), .attr("rows", "2"), .attr("maxlength", "500"), .required(true)),
+                            .textarea(.attr("name", "reason"), .id("reopen-reason"), .attr("rows", "2"), .attr("maxlength", "500"), .required(true), .text(typed["reason"] ?? "")),
                             .button(.type(.submit), .class("button"), .text("重新开放")))
                     : .form(.method(.post), .action(SiteURL.monthClose(plan: grid.planID, month: grid.month).path),
                             PageFrame.csrfField(context.csrf),
@@ -226,7 +228,7 @@ struct ReportingStatusPage {
                       PageFrame.csrfField(context.csrf),
                       .p(.class("hint"), .text("默认第 m 月底为 m/12。若本计划另有规定，按“月份:百分比”填写，如 3:20,6:50,9:75；未写的月份仍按 m/12。本月序时进度：\(Figures.percent(grid.schedule))。")),
                       .label(.for("schedule"), .text("本计划的序时进度")),
-                      .input(.type(.text), .attr("name", "schedule"), .id("schedule"), .attr("value", schedule), .attr("maxlength", "200"), .attr("placeholder", "留空为按月平均")),
+                      .input(.type(.text), .attr("name", "schedule"), .id("schedule"), .attr("value", typed["schedule"] ?? schedule), .attr("maxlength", "200"), .attr("placeholder", "留空为按月平均")),
                       .button(.type(.submit), .class("button"), .text("保存"))))),
             .h2(.text("尚未报送的单位（\(units.count) 个）")),
             units.isEmpty ? Fragments.empty("全部已报送。") :
