@@ -208,3 +208,26 @@ final class WorkListTests: XCTestCase {
         }
     }
 }
+
+/// The district table: one scroll container, every region header a drill-down, and back up.
+final class DistrictTableTests: XCTestCase {
+    func testRegionHeadersDrillDownAndTheBreadcrumbLeadsBack() async throws {
+        try await TestApp.run { app in
+            _ = try await Bootstrap.loadDemoIfEmpty(app)
+            let plan = try await ProgressReportService(db: app.db).resolve(regionName: "邵阳市", year: 2024, level: .province).planID
+            let county = try await XCTUnwrapAsync(try await Region.query(on: app.db).filter(\.$name == "邵阳县").first()?.id)
+            let city = try await XCTUnwrapAsync(try await Region.query(on: app.db).filter(\.$name == "邵阳市").first()?.id)
+            let office = TestBrowser(app)
+            try await office.signIn("admin", "minsheng2024")
+            let page = try await office.get("/plans/\(plan)")
+            XCTAssertTrue(page.body.contains("class=\"table-wrap matrix\""), "one scroll container holds header and indicator column")
+            XCTAssertTrue(page.body.contains("href=\"/plans/\(plan)?region=\(county)&amp;month=10\""), "a county header opens the county's own view")
+            let down = try await office.get("/plans/\(plan)?region=\(county)&month=10")
+            XCTAssertEqual(down.status, .ok)
+            XCTAssertTrue(down.body.contains("<h1>2024年邵阳市省定重点民生实事</h1>"))
+            XCTAssertTrue(down.body.contains("href=\"/plans/\(plan)?region=\(city)&amp;month=10\""), "the breadcrumb leads back up")
+            // 邵阳县's own figure of 护蕾: 68.34% (reference 000 附件1), as the aggregate column of its view.
+            XCTAssertTrue(down.body.contains("68.34%"))
+        }
+    }
+}

@@ -60,6 +60,8 @@ public struct ReportingService: Sendable {
         public var rows: [Row]
         /// 序时进度 at the end of the month.
         public var schedule: Decimal
+        /// Each region's place in the plan's (the bulletin's) column order.
+        public var regionOrder: [Int: Int] = [:]
 
         public var submitted: Int { rows.filter { $0.state == .submitted }.count }
         public var missing: [Row] { rows.filter { $0.state != .submitted } }
@@ -139,7 +141,7 @@ public struct ReportingService: Sendable {
         let planMonth = try await PlanMonth.query(on: db).filter(\.$plan.$id == planID).filter(\.$month == month).first()
         return Grid(planID: planID, planTitle: plan.title, year: plan.year.year, month: month, ownerRegionID: owner,
                     deadline: planMonth?.deadline, closed: planMonth?.isClosed ?? false, rows: rows,
-                    schedule: plan.scheduleShare(endOfMonth: month))
+                    schedule: plan.scheduleShare(endOfMonth: month), regionOrder: regionOrder)
     }
 
     // MARK: - Saving and submitting

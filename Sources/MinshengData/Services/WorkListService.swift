@@ -119,7 +119,7 @@ public struct WorkListService: Sendable {
                 let reporterIDs = reporters.compactMap(\.id)
                 let sent = reporterIDs.isEmpty ? [] : try await Reminder.query(on: db).filter(\.$planID == planID).filter(\.$month == month)
                     .filter(\.$account.$id ~~ reporterIDs).all()
-                let order = Dictionary(grid.rows.enumerated().map { ($0.element.regionID, $0.offset) }, uniquingKeysWith: { a, _ in a })
+                let order = grid.regionOrder
                 let units = byUnit.map { key, rows -> Unreported in
                     let unitID: Int? = key > 0 ? key : nil
                     let first = rows.first
@@ -155,6 +155,24 @@ public struct WorkListService: Sendable {
             work.reviewOldestDays = queue.oldestDays
         }
         return work
+    }
+
+    /// 催报 to every unit of the plan's month that has figures missing and reporters to reach.
+    /// Returns (units, reporters) reached.
+    public func remindAll(planID: Int, month: Int, actor: ReportingService.Actor, tree: RegionTree, now: Date = Date()) async throws -> (units: Int, reporters: Int) {
+        _ = try await ReportingService.officePlan(planID, actor: actor, tree: tree, denied: "只有本计划的专班办公室可以催报。", on: db)
+        let grid = try await ReportingService(db: db).grid(planID: planID, month: month, scopeRegionID: actor.regionID, unitID: nil, tree: tree)
+        var units = 0, reporters = 0
+        for unitID in Set(grid.missing.compactMap(\.responsibleUnitID)).sorted() {
+            do {
+                reporters += try await remind(planID: planID, month: month, unitID: unitID, actor: actor, tree: tree, now: now)
+                units += 1
+            } catch let error as ServiceError where error.kind == .conflict {
+                continue // no reporter account yet: the page names those units
+            }
+        }
+        guard units > 0 else { throw ServiceError.conflict("未报送的单位都还没有填报员账号，无法催报；请先为这些单位开设账号。") }
+        return (units, reporters)
     }
 
     /// The office sends a 催报 notice to every active reporter of `unitID` for the plan's month.

@@ -183,15 +183,21 @@ struct ReportingController: RouteCollection {
         }
     }
 
-    struct RemindForm: Content { var unit: Int }
-
-    /// 催报: the office sends a notice to the reporters of a unit that has not reported.
+    /// 催报: the office sends a notice to the reporters of a unit that has not reported
+    /// (`unit=ID`), or of every such unit (`unit=all`).
     func remind(req: Request) async throws -> Response {
         let principal = try AccessPolicy.admin.check(req)
         let (planID, month) = try planAndMonth(req)
-        guard let form = try? req.content.decode(RemindForm.self) else { throw Abort(.unprocessableEntity, reason: "请选择要催报的单位。") }
-        let reached = try await WorkListService(db: req.db).remind(planID: planID, month: month, unitID: form.unit, actor: Self.actor(principal), tree: principal.tree)
-        req.notify("已向该单位的 \(reached) 名填报员发送催报通知，他们登录后在首页可见。")
+        let unit = (try? req.content.get(String.self, at: "unit")) ?? ""
+        let service = WorkListService(db: req.db)
+        if unit == "all" {
+            let reached = try await service.remindAll(planID: planID, month: month, actor: Self.actor(principal), tree: principal.tree)
+            req.notify("已向 \(reached.units) 个未报送单位的 \(reached.reporters) 名填报员发送催报通知，他们登录后在首页可见。")
+        } else {
+            guard let unitID = Int(unit) else { throw Abort(.unprocessableEntity, reason: "请选择要催报的单位。") }
+            let reached = try await service.remind(planID: planID, month: month, unitID: unitID, actor: Self.actor(principal), tree: principal.tree)
+            req.notify("已向该单位的 \(reached) 名填报员发送催报通知，他们登录后在首页可见。")
+        }
         let back = (try? req.content.get(String.self, at: "back")) == "status" ? SiteURL.reportingStatus(plan: planID, month: month).path : SiteURL.home.path
         return req.redirect(to: back)
     }

@@ -54,7 +54,15 @@ enum Stylesheet {
     table.plan th.region,table.plan td.cell{text-align:center;min-width:5.6rem}
     table.plan .aggregate{background:#fff8e6}
     table.plan th.name,table.plan td.name{min-width:15rem}
-    table.plan .seq{width:2.5rem;text-align:center}
+    table.plan .seq{width:2.5rem;min-width:2.5rem;max-width:2.5rem;text-align:center}
+    .table-wrap.matrix{max-height:calc(100vh - 5rem);overflow:auto;overscroll-behavior:contain}
+    table.plan thead th{position:sticky;top:0;z-index:2;background:#f7f8fb;box-shadow:0 1px 0 var(--line)}
+    table.plan td.seq{position:sticky;left:0;z-index:1;background:#fff}
+    table.plan td.name{position:sticky;left:2.5rem;z-index:1;background:#fff;box-shadow:1px 0 0 var(--line)}
+    table.plan thead th.seq{left:0;z-index:3}table.plan thead th.name{left:2.5rem;z-index:3;box-shadow:1px 1px 0 var(--line)}
+    table.plan .pin{position:sticky;left:2.9rem;display:inline-block;max-width:min(60rem,calc(100vw - 6rem))}
+    table.plan .item-row .pin{left:.75rem}
+    table.plan th.region a{color:inherit;text-decoration:none;border-bottom:1px dotted #9aa3af}table.plan th.region a:hover{color:var(--blue)}
     .unit-inline{display:none;color:var(--muted);font-size:.8rem}
     .item-row td{background:#f1f3f7;font-weight:700}
     .project-row td{background:#fbfbfd}.project-row .content{font-size:.8rem}
@@ -104,7 +112,7 @@ enum Stylesheet {
     .filter{display:flex;flex-direction:column;gap:.15rem;font-size:.85rem;color:#5b6472;margin:0}.filter input[type=search]{width:12rem;max-width:100%}
     .worklist h2{margin-top:0}.todos{list-style:none;padding:0;margin:0}.todo{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;padding:.55rem 0;border-bottom:1px solid #eef1f4}
     .todo.urgent{border-left:3px solid #d2452f;padding-left:.6rem}.todo .button{margin:0}form.inline{display:inline;margin:0}
-    .todo-office{margin:.6rem 0}.todo-office summary{cursor:pointer;font-weight:600}.decrease{margin-top:.3rem}.decrease input{width:100%}
+    .todo-office{margin:.8rem 0}.todo-summary{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}.todo-office form.inline button,.todo-summary .button{margin:0}.decrease{margin-top:.3rem}.decrease input{width:100%}
     .pager{display:flex;flex-wrap:wrap;gap:.35rem;align-items:center;margin:.75rem 0}.pager .total{margin-right:.5rem;color:#5b6472}
     .pager .page{display:inline-block;min-width:2.2rem;padding:.3rem .55rem;border:1px solid #d5dae1;border-radius:6px;text-align:center;text-decoration:none}
     .pager .current{background:#1f4e96;color:#fff;border-color:#1f4e96}.pager .disabled{color:#aab1bb}.pager .gap{color:#8a93a0}
@@ -149,8 +157,8 @@ enum Stylesheet {
       table.plan th.seq,table.plan td.seq{display:none}
       table.plan th.name,table.plan td.name{min-width:8.5rem;max-width:8.5rem;position:sticky;left:0;background:#fff;z-index:1;
         box-shadow:1px 0 0 var(--line)}
-      table.plan thead th.name{background:#f7f8fb}
-      .item-row td,.project-row td{position:sticky;left:0}
+      table.plan thead th.name{background:#f7f8fb;left:0;z-index:3}.table-wrap.matrix{max-height:calc(100vh - 3.5rem)}
+      table.plan .pin{left:.6rem;max-width:calc(100vw - 3rem)}
       table.plan th.region,table.plan td.cell{min-width:5rem}
       .inline-return{flex-wrap:wrap}
       .evidence-layout{grid-template-columns:1fr}

@@ -92,7 +92,10 @@ struct HomePage {
         let missing = month.units.reduce(0) { $0 + $1.missing }
         let deadline: String = month.deadline.map { "（截止 " + $0 + "）" } ?? ""
         let summary: String = "《\(month.planTitle)》\(month.month) 月：已报送 \(month.submitted)/\(month.total) 条，\(month.units.count) 个单位尚有 \(missing) 条未报送" + deadline + "。"
-        let rows: [Node<HTML.TableContext>] = month.units.map { unit in
+        // The first units here; the status page lists them all.
+        let shown = Array(month.units.prefix(8))
+        let reachable = month.units.filter { $0.unitID != nil && $0.reporters > 0 }.count
+        let rows: [Node<HTML.TableContext>] = shown.map { unit in
             let action: Node<HTML.BodyContext>
             if unit.unitID == nil {
                 action = .span(.class("muted"), .text("未指定责任单位"))
@@ -108,11 +111,19 @@ struct HomePage {
             }
             return .tr(.td(.text(unit.label)), .td(.class("num"), .text("\(unit.missing)")), .td(action))
         }
-        return .details(.class("todo-office"), .attr("open", "open"),
-                        .summary(.text(summary), .a(.class("small"), .attr("href", SiteURL.reportingStatus(plan: month.planID, month: month.month).path), .text(" 报送情况 →"))),
+        let status = SiteURL.reportingStatus(plan: month.planID, month: month.month).path
+        let remindAll: Node<HTML.BodyContext> = reachable == 0 ? .empty :
+            .form(.class("inline"), .method(.post), .action("/reporting/\(month.planID)/\(month.month)/remind"), PageFrame.csrfField(context.csrf),
+                  .input(.type(.hidden), .name("unit"), .attr("value", "all")),
+                  .button(.type(.submit), .class("button small primary"), .text("向 \(reachable) 个有填报员的单位一键催报")))
+        return .section(.class("todo-office"),
+                        .p(.class("todo-summary"), .strong(.text(summary)), .text(" "), remindAll,
+                           .a(.class("button small"), .attr("href", status), .text("全部 \(month.units.count) 个单位与报送情况"))),
                         .div(.class("table-wrap"), .table(.class("list"),
                             .thead(.tr(.th(.text("未报送的单位")), .th(.class("num"), .text("未报送")), .th(.text("催报")))),
-                            .tbody(.group(rows)))))
+                            .tbody(.group(rows)))),
+                        .if(month.units.count > shown.count, .p(.class("muted small"), .text("另有 \(month.units.count - shown.count) 个单位未报送，"),
+                                                               .a(.attr("href", status), .text("在报送情况中查看全部")))))
     }
 
     private func card(_ plan: PlanService.Summary) -> Node<HTML.BodyContext> {

@@ -36,7 +36,9 @@ struct PlanShowPage {
                .a(.class("button"), .attr("href", SiteURL.planExport(id: summary.id, region: browser.focus.regionID, month: summary.month, format: "xlsx").path), .text("导出 Excel")),
                .a(.class("button"), .attr("href", SiteURL.planExport(id: summary.id, region: browser.focus.regionID, month: summary.month, format: "csv").path), .text("导出 CSV"))),
             .if(browser.items.isEmpty, Fragments.empty("该计划在本行政区划没有分解任务。")),
-            .if(!browser.items.isEmpty, .div(.class("table-wrap"), .table(.class("plan"),
+            // One scroll container: the header row and the indicator column stay in view while the
+            // table scrolls either way, at every width.
+            .if(!browser.items.isEmpty, .div(.class("table-wrap matrix"), .attr("tabindex", "0"), .attr("aria-label", "任务分解表（可横向和纵向滚动）"), .table(.class("plan"),
                 .thead(.tr(
                     .th(.class("seq"), .text("序号")),
                     .th(.class("name"), .text("项目 / 指标任务")),
@@ -44,16 +46,18 @@ struct PlanShowPage {
                     .th(.class("meta"), .text("进度类型")),
                     .th(.class("meta"), .text("牵头单位")),
                     .forEach(columns) { column in
+                        // Every region opens its own view of the plan (its own decomposition where it has one); the breadcrumb leads back up.
                         .th(.class(column.isAggregate ? "region aggregate" : "region"),
-                            column.hasChildren && !column.isAggregate
-                                ? .a(.attr("href", SiteURL.plan(id: summary.id, region: column.regionID, month: summary.month).path),
-                                     .attr("title", "查看\(column.name)的下级分解"), .text(column.name + " ›"))
-                                : .text(column.name))
+                            column.isAggregate ? .text(column.name)
+                                : .a(.attr("href", SiteURL.plan(id: summary.id, region: column.regionID, month: summary.month).path),
+                                     .attr("title", column.hasChildren ? "查看\(column.name)的下级分解" : "查看\(column.name)承担的任务"),
+                                     .text(column.name + (column.hasChildren ? " ›" : ""))))
                     })),
                 .tbody(.forEach(browser.items.enumerated()) { index, item in
                     .group(
+                        // The label stays in view while the table scrolls sideways (.pin is sticky).
                         .tr(.class("item-row"), .td(.attr("colspan", "\(5 + columns.count)"),
-                            .text("\(index < Self.numerals.count ? Self.numerals[index] : String(index + 1))、\(item.name)"))),
+                            .span(.class("pin"), .text("\(index < Self.numerals.count ? Self.numerals[index] : String(index + 1))、\(item.name)")))),
                         .forEach(item.projects) { project in
                             // A project that only repeats its item's name needs no header row of its own.
                             let header = project.name != item.name || project.content != nil
@@ -61,8 +65,8 @@ struct PlanShowPage {
                                 .if(header, .tr(.class("project-row"),
                                     .td(.class("seq"), .text(Self.circled(project.seq))),
                                     .td(.attr("colspan", "\(4 + columns.count)"),
-                                        .strong(.text(project.name)),
-                                        .unwrap(project.content) { .span(.class("muted content"), .text("　" + $0)) }))),
+                                        .span(.class("pin"), .strong(.text(project.name)),
+                                              .unwrap(project.content) { .span(.class("muted content"), .text("　" + $0)) })))),
                                 .forEach(project.indicators.enumerated()) { index, indicator in
                                     indicatorRow(indicator, columns: columns, seq: !header && index == 0 ? Self.circled(project.seq) : nil)
                                 })

@@ -181,7 +181,7 @@ struct ReportingStatusPage {
         let missing = grid.missing
         // By the unit itself, not its name: every county has a 县人社局.
         let byUnit = Dictionary(grouping: missing, by: { row in row.responsibleUnitID.map { "u\($0)" } ?? "r\(row.regionID)" })
-        let order = Dictionary(grid.rows.enumerated().map { ($0.element.regionID, $0.offset) }, uniquingKeysWith: { a, _ in a })
+        let order = grid.regionOrder
         let units = byUnit.keys.sorted { a, b in
             let ra = byUnit[a]?.first.flatMap { order[$0.regionID] } ?? 0, rb = byUnit[b]?.first.flatMap { order[$0.regionID] } ?? 0
             return ra != rb ? ra < rb : a < b
@@ -233,8 +233,9 @@ struct ReportingStatusPage {
             .h2(.text("尚未报送的单位（\(units.count) 个）")),
             units.isEmpty ? Fragments.empty("全部已报送。") :
             .div(.class("table-wrap"), .table(.class("list"),
-                .thead(.tr(.th(.text("责任单位")), .th(.class("num"), .text("未报送")), .th(.text("指标与区划")), .th(.class("hide-phone"), .text("填报员")))),
-                .tbody(.forEach(units) { unit in unitRow(byUnit[unit].flatMap { $0.first.map { Self.unitLabel($0, tree: principal.tree) } } ?? "", rows: byUnit[unit] ?? []) }))),
+                .thead(.tr(.th(.text("责任单位")), .th(.class("num"), .text("未报送")), .th(.text("指标与区划")), .th(.class("hide-phone"), .text("填报员")),
+                           .if(canManage && !grid.closed, .th(.text("催报"))))),
+                .tbody(.forEach(units) { unit in unitRow(byUnit[unit].flatMap { $0.first.map { Self.unitLabel($0, tree: principal.tree) } } ?? "", rows: byUnit[unit] ?? [], context: context) }))),
             .h2(.text("已报送（\(submitted.count) 条）")),
             submitted.isEmpty ? Fragments.empty("尚无报送。") :
             .div(.class("table-wrap"), .table(.class("list"),
@@ -255,13 +256,18 @@ struct ReportingStatusPage {
         return formatter.string(from: Date()) > deadline
     }
 
-    private func unitRow(_ unit: String, rows: [ReportingService.Row]) -> Node<HTML.TableContext> {
+    private func unitRow(_ unit: String, rows: [ReportingService.Row], context: PageContext) -> Node<HTML.TableContext> {
         let unitID = rows.first?.responsibleUnitID
         let names = reporters.filter { $0.$unit.id == unitID && unitID != nil }.map(\.displayName).joined(separator: "、")
+        let remind: Node<HTML.BodyContext> = unitID == nil || names.isEmpty ? .span(.class("muted"), .text("—")) :
+            .form(.class("inline"), .method(.post), .action("/reporting/\(grid.planID)/\(grid.month)/remind"), PageFrame.csrfField(context.csrf),
+                  .input(.type(.hidden), .name("unit"), .attr("value", "\(unitID ?? 0)")), .input(.type(.hidden), .name("back"), .attr("value", "status")),
+                  .button(.type(.submit), .class("button small"), .text("催报")))
         let items = rows.prefix(6).map { "\($0.indicatorName)（\($0.regionName)）" + ($0.state == .returned ? "［被退回］" : $0.state == .draft ? "［草稿］" : "") }
         return .tr(.td(.text(unit)), .td(.class("num"), .text("\(rows.count)")),
                    .td(.text(items.joined(separator: "；") + (rows.count > 6 ? " 等" : ""))),
-                   .td(.class("hide-phone"), .text(names.isEmpty ? "未设填报员" : names)))
+                   .td(.class("hide-phone"), .text(names.isEmpty ? "未设填报员" : names)),
+                   .if(canManage && !grid.closed, .td(remind)))
     }
 
     private func submittedRow(_ row: ReportingService.Row, context: PageContext) -> Node<HTML.TableContext> {
