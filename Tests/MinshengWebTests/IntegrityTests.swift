@@ -231,3 +231,45 @@ final class DistrictTableTests: XCTestCase {
         }
     }
 }
+
+/// The public page on a phone (issue 14, item 6).
+final class PublicPhoneTests: XCTestCase {
+    func testThePageLeadsToTheFormAndToTheRegionsOtherProjectsAndA404LeadsToTheIndex() async throws {
+        try await TestApp.run { app in
+            _ = try await Bootstrap.loadDemoIfEmpty(app)
+            let shuangqing = try await XCTUnwrapAsync(try await Region.query(on: app.db).filter(\.$name == "双清区").first()?.id)
+            let project = try await XCTUnwrapAsync(try await Project.query(on: app.db).filter(\.$name == "普惠性托育“护蕾”行动").first()?.id)
+            let visitor = TestBrowser(app)
+            let page = try await visitor.get("/p/\(project)/\(shuangqing)")
+            XCTAssertEqual(page.status, .ok)
+            let body = page.body
+            // 我要评价 comes before the figures, and leads to the form.
+            let jump = try XCTUnwrap(body.range(of: "href=\"#feedback\">我要评价</a>"))
+            let figures = try XCTUnwrap(body.range(of: "<h2>进展情况</h2>"))
+            XCTAssertLessThan(jump.lowerBound, figures.lowerBound)
+            XCTAssertTrue(body.contains("<section id=\"feedback\">"))
+            // 建设内容 and the responsible unit once each.
+            XCTAssertEqual(body.components(separatedBy: "<h2>建设内容</h2>").count - 1, 1)
+            XCTAssertEqual(body.components(separatedBy: "区卫健委").count - 1, 1, "the unit named once, in 责任单位")
+            // To the whole project, the region's other projects and its index.
+            XCTAssertTrue(body.contains("href=\"/p/\(project)\""))
+            let sibling = try await XCTUnwrapAsync(try await Project.query(on: app.db).filter(\.$name == "新生儿疾病免费筛查与诊断服务").first()?.id)
+            XCTAssertTrue(body.contains("href=\"/p/\(sibling)/\(shuangqing)\""), "another project of 双清区 in the same plan")
+            XCTAssertTrue(body.contains("href=\"/p/r/\(shuangqing)\""))
+            // The region's index lists its projects with their pages.
+            let index = try await visitor.get("/p/r/\(shuangqing)")
+            XCTAssertEqual(index.status, .ok)
+            XCTAssertTrue(index.body.contains("href=\"/p/\(project)/\(shuangqing)\""))
+            XCTAssertTrue(index.body.contains("2024年邵阳市省定重点民生实事"))
+            XCTAssertFalse(index.body.contains("/login"))
+            // A dead public address: the public index with a Chinese notice, never the sign-in page.
+            for dead in ["/p/999999", "/p/\(project)/999999", "/p/r/999999", "/p/no/such/page/here"] {
+                let missing = try await visitor.get(dead)
+                XCTAssertEqual(missing.status, .notFound, dead)
+                XCTAssertTrue(missing.body.contains("href=\"/p/r/\(shuangqing)\""), "\(dead) links to the regions")
+                XCTAssertFalse(missing.body.contains("/login"), dead)
+                XCTAssertNil(missing.location, dead)
+            }
+        }
+    }
+}

@@ -55,7 +55,7 @@ final class PublicPageTests: XCTestCase {
             let indicator = try await XCTUnwrapAsync(try await Indicator.query(on: app.db).filter(\.$project.$id == project).first()?.id)
             let resolved = try await ProgressReportService(db: app.db).resolve(regionName: "邵阳市", year: 2024, level: .province)
             _ = try await ReportingService(db: app.db).save(planID: resolved.planID, month: 11,
-                entries: [.init(indicatorID: indicator, regionID: shaodong, quantity: "", progress: "55", note: "")], submit: true,
+                entries: [.init(indicatorID: indicator, regionID: shaodong, quantity: "", progress: "55", note: "", decreaseReason: "重新核定")], submit: true,
                 actor: .init(accountID: try reporter.requireID(), regionID: shaodong, unitID: reporter.$unit.id, isAdmin: false, isReporter: true),
                 tree: try await RegionService(db: app.db).tree())
             let county = try await visitor.get("/p/\(project)/\(shaodong)")

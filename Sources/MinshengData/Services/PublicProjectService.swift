@@ -51,6 +51,8 @@ public struct PublicProjectService: Sendable {
         public var items: [Disclosure]
         /// Rating counts and answered opinions (the region's, or all regions' on the whole page).
         public var feedback: FeedbackService.PublicSummary
+        /// The region's other projects of the same plan, for the links at the foot of the page.
+        public var siblings: [(id: Int, name: String)] = []
     }
 
     /// The page of `projectID` in `regionID` (nil: the plan's own region, the project as a whole),
@@ -101,10 +103,19 @@ public struct PublicProjectService: Sendable {
         }
         let items = try await DisclosureService(db: db).published(projectID: projectID, regionID: region == owner ? nil : region)
         let feedback = try await FeedbackService(db: db).publicSummary(projectID: projectID, regionID: region, isWhole: region == owner)
+        // The region's other projects in this plan (by their order), for the links at the foot.
+        let siblingRows = try await TableRows.read({ mark in
+            """
+            SELECT DISTINCT p.id, p.name, p.seq, i.seq FROM targets t JOIN indicators n ON n.id = t.indicator_id JOIN projects p ON p.id = n.project_id
+            JOIN items i ON i.id = p.item_id WHERE i.plan_id = \(mark(1)) AND t.region_id = \(mark(2))
+            """
+        }, [.int(planID), .int(region)], on: db)
+        let siblings = siblingRows.compactMap { row in row[0].int.map { (id: $0, name: row[1].string ?? "", seq: row[2].int ?? 0, item: row[3].int ?? 0) } }
+            .filter { $0.id != projectID }.sorted { ($0.item, $0.seq, $0.id) < ($1.item, $1.seq, $1.id) }.map { (id: $0.id, name: $0.name) }
         return Page(projectID: projectID, projectName: project.name, content: project.content, itemName: project.item.name,
                     planTitle: plan.title, year: plan.year.year, regionID: region, regionName: tree[region]?.name ?? "",
                     isWhole: region == owner, month: closed, indicators: rows, regions: links, responsibleUnits: responsible, items: items,
-                    feedback: feedback)
+                    feedback: feedback, siblings: siblings)
     }
 
     /// The projects with a share in the region, in their plans' order.
@@ -116,5 +127,84 @@ public struct PublicProjectService: Sendable {
             """
         }, [.int(regionID)], on: db).compactMap { row in row[0].int.map { ($0, row[1].int ?? 0, row[2].int ?? 0) } }
             .sorted { ($0.1, $0.2, $0.0) < ($1.1, $1.2, $1.0) }.map(\.0)
+    }
+
+    // MARK: - A region's public index
+
+    public struct Listed: Sendable {
+        public var projectID: Int
+        public var name: String
+        /// The page's region: nil for the plan's own region (the whole project's page).
+        public var regionID: Int?
+        /// The mean progress of the region's indicators at the plan's latest closed month.
+        public var progress: Decimal?
+    }
+
+    public struct PlanGroup: Sendable {
+        public var planTitle: String
+        public var year: Int
+        public var month: Int?
+        public var projects: [Listed]
+    }
+
+    public struct RegionIndex: Sendable {
+        public var regionID: Int
+        public var regionName: String
+        public var parentID: Int?
+        public var parentName: String?
+        /// Regions below with projects of their own to show.
+        public var children: [(id: Int, name: String)]
+        public var plans: [PlanGroup]
+    }
+
+    /// The region's projects of its latest year, by plan, each linking to its page in the region.
+    public func index(regionID: Int) async throws -> RegionIndex? {
+        let tree = try await RegionService(db: db).tree()
+        guard let node = tree[regionID] else { return nil }
+        let rows = try await TableRows.read({ mark in
+            """
+            SELECT DISTINCT p.id, p.name, p.seq, pl.id, pl.title, y.year, pl.owner_region_id, pl.sort_order, n.id
+            FROM targets t JOIN indicators n ON n.id = t.indicator_id JOIN projects p ON p.id = n.project_id
+            JOIN items i ON i.id = p.item_id JOIN plans pl ON pl.id = i.plan_id JOIN years y ON y.id = pl.year_id
+            WHERE t.region_id = \(mark(1))
+            """
+        }, [.int(regionID)], on: db)
+        guard let latest = rows.compactMap({ $0[5].int }).max() else {
+            return RegionIndex(regionID: regionID, regionName: node.name, parentID: node.parentID, parentName: node.parentID.flatMap { tree[$0]?.name },
+                               children: [], plans: [])
+        }
+        struct Found { var planID: Int; var title: String; var sort: Int; var owner: Int; var projects: [Int: (name: String, seq: Int, indicators: [Int])] }
+        var plans: [Int: Found] = [:]
+        for row in rows where row[5].int == latest {
+            guard let project = row[0].int, let plan = row[3].int, let indicator = row[8].int else { continue }
+            var found = plans[plan] ?? Found(planID: plan, title: row[4].string ?? "", sort: row[7].int ?? 0, owner: row[6].int ?? 0, projects: [:])
+            var entry = found.projects[project] ?? (row[1].string ?? "", row[2].int ?? 0, [])
+            entry.indicators.append(indicator)
+            found.projects[project] = entry
+            plans[plan] = found
+        }
+        var groups: [PlanGroup] = []
+        for found in plans.values.sorted(by: { ($0.sort, $0.planID) < ($1.sort, $1.planID) }) {
+            let closed = try await PlanMonth.query(on: db).filter(\.$plan.$id == found.planID).filter(\.$closedAt != nil).all().map(\.month).max()
+            let cells = try await TableRows.storedCells(indicatorIDs: found.projects.values.flatMap(\.indicators), regionIDs: [regionID], month: closed ?? 0, on: db)
+            var progressByIndicator: [Int: Double] = [:]
+            for cell in cells { if let p = cell.progress { progressByIndicator[cell.indicatorID] = p } }
+            let listed = found.projects.sorted { ($0.value.seq, $0.key) < ($1.value.seq, $1.key) }.map { id, entry -> Listed in
+                let values = entry.indicators.compactMap { progressByIndicator[$0] }.map(Exact.decimal)
+                let mean = values.isEmpty ? nil : values.reduce(0, +) / Decimal(values.count)
+                return Listed(projectID: id, name: entry.name, regionID: found.owner == regionID ? nil : regionID, progress: mean.map { Exact.rounded($0) })
+            }
+            groups.append(PlanGroup(planTitle: found.title, year: latest, month: closed, projects: listed))
+        }
+        let children = tree.children(of: regionID).map { (id: $0.id, name: $0.name) }
+        return RegionIndex(regionID: regionID, regionName: node.name, parentID: node.parentID, parentName: node.parentID.flatMap { tree[$0]?.name },
+                           children: children, plans: groups)
+    }
+
+    /// The regions with projects to show, top down (the public index's first page).
+    public func regionsWithProjects() async throws -> [(id: Int, name: String, depth: Int)] {
+        let tree = try await RegionService(db: db).tree()
+        let ids = Set(try await TableRows.read({ _ in "SELECT DISTINCT region_id FROM targets" }, [], on: db).compactMap { $0[0].int })
+        return tree.ordered.filter { ids.contains($0.id) }.map { (id: $0.id, name: $0.name, depth: tree.depth(of: $0.id)) }
     }
 }

@@ -9,10 +9,23 @@ struct ChineseErrorMiddleware: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         do {
-            return try await next.respond(to: request)
+            let response = try await next.respond(to: request)
+            // A public address that matches no route: the public index, not a staff page.
+            if response.status == .notFound, Self.isPublic(request) { return await PublicController.publicNotFound(request, message: "没有找到这个页面。") }
+            return response
         } catch {
+            let (status, message, _) = Self.classify(error)
+            if status == .notFound, Self.isPublic(request), !request.wantsJSON {
+                return await PublicController.publicNotFound(request, message: message)
+            }
             return Self.response(for: error, request: request)
         }
+    }
+
+    /// The public site (民生实事码上通): `/p` and below, seen by citizens without an account.
+    static func isPublic(_ request: Request) -> Bool {
+        let path = request.url.path
+        return request.method == .GET && (path == "/p" || path.hasPrefix("/p/"))
     }
 
     static func classify(_ error: any Error) -> (HTTPResponseStatus, String, [String]) {

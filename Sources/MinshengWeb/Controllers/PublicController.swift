@@ -7,6 +7,8 @@ import Vapor
 /// runs it, and the QR codes that lead to them. No sign-in.
 struct PublicController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
+        routes.get("p", use: publicIndex)
+        routes.get("p", "r", ":region", use: regionIndex)
         routes.get("p", "i", ":item", use: item)
         routes.get("p", "f", ":file", use: file)
         routes.get("p", ":project", use: whole)
@@ -20,6 +22,32 @@ struct PublicController: RouteCollection {
         routes.grouped(RequireSignIn()).get("posters", ":region", use: posters)
         routes.on(.POST, "p", ":project", "feedback", body: .collect(maxSize: "256kb"), use: feedback)
         routes.on(.POST, "p", ":project", ":region", "feedback", body: .collect(maxSize: "256kb"), use: feedback)
+    }
+
+    /// `/p`: every region with projects to show.
+    func publicIndex(req: Request) async throws -> Response {
+        let regions = try await PublicProjectService(db: req.db).regionsWithProjects()
+        return Self.publicHTML(PublicIndexPage(index: nil, regions: regions).render())
+    }
+
+    /// `/p/r/{region}`: a region's projects by plan (the short address posted beside the codes).
+    func regionIndex(req: Request) async throws -> Response {
+        guard let id = req.parameters.get("region", as: Int.self), let index = try await PublicProjectService(db: req.db).index(regionID: id) else {
+            throw Abort(.notFound, reason: "没有找到该行政区划。")
+        }
+        return Self.publicHTML(PublicIndexPage(index: index).render())
+    }
+
+    static func publicHTML(_ html: String, status: HTTPResponseStatus = .ok) -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = .html
+        return Response(status: status, headers: headers, body: .init(string: html))
+    }
+
+    /// A public page that does not exist: the public index, never the sign-in page.
+    static func publicNotFound(_ req: Request, message: String) async -> Response {
+        let regions = (try? await PublicProjectService(db: req.db).regionsWithProjects()) ?? []
+        return publicHTML(PublicIndexPage(index: nil, regions: regions, notice: message + "请从下面的行政区划中查找项目。").render(), status: .notFound)
     }
 
     /// `/p/{project}/feedback` or `/p/{project}/{region}/feedback`.

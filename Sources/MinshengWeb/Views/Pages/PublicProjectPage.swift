@@ -33,6 +33,8 @@ struct PublicProjectPage {
     .tag.completed{background:#e7f6ec;color:#1f6f3f}.tag.lagging{background:#fdecea;color:#a52a1c}
     ul.regions{list-style:none;margin:0;padding:0}ul.regions li{display:flex;justify-content:space-between;padding:.45rem 0;border-top:1px solid #eef0f3}
     ul.regions li:first-child{border-top:0}a{color:#1d4ed8;text-decoration:none}
+    header p.jump{display:flex;gap:.6rem;margin-top:.6rem;opacity:1}header .jump a{color:#fff;border:1px solid rgba(255,255,255,.7);border-radius:1.2rem;padding:.2rem .8rem;font-size:.9rem}
+    header .jump a.rate-link{background:#fff;color:#b3202a;font-weight:700;border-color:#fff}.crumbs{margin:0 0 .6rem;font-size:.9rem}
     .units p{margin:.2rem 0}img.photo{max-width:100%;border-radius:.4rem}footer{text-align:center;color:#6b7280;font-size:.8rem;padding:1rem .5rem 2rem}
     .ratings{display:flex;gap:.5rem;margin:0 0 .6rem}.ratings div{flex:1;text-align:center;background:#f7f8fa;border-radius:.5rem;padding:.4rem 0}
     .ratings b{display:block;font-size:1.2rem}.ratings span{font-size:.8rem;color:#6b7280}
@@ -58,16 +60,20 @@ struct PublicProjectPage {
             .body(
                 .header(.div(.class("brand"), .text("民生实事码上通 · \(page.planTitle)")),
                         .h1(.text(page.projectName)),
-                        .p(.text(page.isWhole ? "\(page.itemName)" : "\(page.regionName) · \(page.itemName)"))),
+                        .p(.text(page.isWhole ? "\(page.itemName)" : "\(page.regionName) · \(page.itemName)")),
+                        // The rating form is far down on a phone: one tap takes the visitor there.
+                        .p(.class("jump"), .a(.class("rate-link"), .attr("href", "#feedback"), .text("我要评价")),
+                           .a(.attr("href", "#answers"), .text("意见与答复（\(page.feedback.answeredCount)）")))),
                 .main(
-                    .unwrap(page.content) { .section(.h2(.text("建设内容")), .p(.text($0))) },
+                    contentSection(),
                     .section(.h2(.text("进展情况")), .p(.class("muted"), .text(month)),
                              .forEach(page.indicators) { indicator($0) }),
                     .if(!page.regions.isEmpty, .section(.h2(.text("各地进展")), .ul(.class("regions"), .forEach(page.regions) { region($0) }))),
                     units(),
                     disclosures(),
                     rate(),
-                    answers()),
+                    answers(),
+                    related()),
                 .footer(.p(.text("本页地址：" + url)), .p(.text("扫码查看 · 数据由各责任单位报送、上级审核后公布")))))
         return "<!DOCTYPE html>" + html.render().replacingOccurrences(of: "<!DOCTYPE html>", with: "")
     }
@@ -115,7 +121,7 @@ struct PublicProjectPage {
     /// Answered opinions with their answers, signed by the answering unit.
     private func answers() -> Node<HTML.BodyContext> {
         let answered = page.feedback.answered
-        return .section(.h2(.text("意见建议与答复")),
+        return .section(.id("answers"), .h2(.text("意见建议与答复")),
             .p(.class("muted"), .text("共收到意见建议 \(page.feedback.received) 条，已答复 \(page.feedback.answeredCount) 条；每条意见都由责任单位在规定时间内答复。")),
             .forEach(answered) { item in
                 .div(.class("qa"),
@@ -137,7 +143,29 @@ struct PublicProjectPage {
                          .unwrap(row.status) { .span(.class("tag " + tone), .text($0.label)) }),
                     .div(.class("meta"), .span(.text("目标 " + target + (done.isEmpty ? "" : " · " + done))), .span(.class("pct"), .text(progress))),
                     .raw(Self.bar(width, tone: tone)),
-                    .unwrap(row.responsibleUnit ?? row.leadUnit) { .p(.class("muted"), .text((row.responsibleUnit == nil ? "牵头单位：" : "责任单位：") + $0)) })
+                    // The 责任单位 section names the unit once; an indicator names its own only where units differ.
+                    .unwrap(page.responsibleUnits.count > 1 ? row.responsibleUnit : (page.responsibleUnits.isEmpty ? row.leadUnit : nil)) {
+                        .p(.class("muted"), .text((row.responsibleUnit == nil ? "牵头单位：" : "责任单位：") + $0))
+                    })
+    }
+
+    /// 建设内容, once: the project's description with the items published under it.
+    private func contentSection() -> Node<HTML.BodyContext> {
+        let published = page.items.filter { $0.disclosureCategory?.group == "建设内容" }
+        guard page.content != nil || !published.isEmpty else { return .empty }
+        return .section(.h2(.text("建设内容")), .unwrap(page.content) { .p(.text($0)) }, .forEach(published.prefix(10)) { Self.item($0) })
+    }
+
+    /// Where else to look: the whole project, the region's other projects, the region's index.
+    private func related() -> Node<HTML.BodyContext> {
+        .section(.class("related"), .h2(.text("更多民生实事")),
+                 .if(!page.isWhole, .p(.a(.attr("href", "/p/\(page.projectID)"), .text("查看“\(page.projectName)”全部地区的进展")))),
+                 .if(!page.siblings.isEmpty, .group(
+                     .p(.class("muted"), .text("\(page.regionName)的其他项目：")),
+                     .ul(.class("regions"), .forEach(page.siblings.prefix(30)) { sibling in
+                         .li(.a(.attr("href", page.isWhole ? "/p/\(sibling.id)" : "/p/\(sibling.id)/\(page.regionID)"), .text(sibling.name)))
+                     }))),
+                 .p(.a(.attr("href", "/p/r/\(page.regionID)"), .text("\(page.regionName)全部重点民生实事 →"))))
     }
 
     /// A progress bar as SVG attributes (no inline style: the pages' content policy forbids it).
@@ -155,10 +183,11 @@ struct PublicProjectPage {
 
     /// Published items by heading (工作动态 first: the latest news), each a title, date and excerpt.
     private func disclosures() -> Node<HTML.BodyContext> {
-        guard !page.items.isEmpty else {
+        guard page.items.contains(where: { $0.disclosureCategory?.group != "建设内容" }) else {
             return .section(.h2(.text("公开信息")), .p(.class("muted"), .text("暂无已发布的政策文件、项目详情、成效展示或工作动态。")))
         }
-        let order = ["工作动态", "政策文件", "建设内容", "项目详情", "成效展示"]
+        // 建设内容 items are shown with the project's description (contentSection), once.
+        let order = ["工作动态", "政策文件", "项目详情", "成效展示"]
         let groups = Dictionary(grouping: page.items) { $0.disclosureCategory?.group ?? "其他" }
         return .group(.forEach(order.filter { groups[$0] != nil }) { heading in
             .section(.h2(.text(heading)), .forEach((groups[heading] ?? []).prefix(10)) { Self.item($0) })
