@@ -208,6 +208,13 @@ final class WorkListTests: XCTestCase {
             XCTAssertNotEqual(refused.status, .seeOther)
             try await XCTAssertEqualAsync(try await Reminder.query(on: app.db).count(), 1)
             try await XCTAssertEqualAsync(try await AuditEvent.query(on: app.db).filter(\.$action == "reporting.remind").count(), 1)
+
+            // The leader's summary counts as the office counts (市定: every region's share, reference 000 附件3).
+            let leader = TestBrowser(app)
+            try await leader.signIn("leader", "minsheng2024")
+            let summary = try await leader.get("/")
+            XCTAssertTrue(summary.body.contains("《2024年邵阳市市定重点民生实事》截至 10 月底：5 个指标已完成，8 个按序时推进，1 个未达序时。"), summary.body)
+            XCTAssertTrue(summary.body.contains("查看未达序时的指标"))
         }
     }
 }

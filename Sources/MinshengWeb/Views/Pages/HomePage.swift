@@ -78,6 +78,16 @@ struct HomePage {
             items.append(todo("佐证资料待审核 \(work.reviewPending) 条" + oldest + "。", urgent: (work.reviewOldestDays ?? 0) > 5,
                               link: ("去审核", SiteURL.evidenceReview.path, true)))
         }
+        // The leader's summary: where each plan stands, and what lags.
+        if principal.has(.leader) {
+            for plan in plans {
+                guard let month = plan.month else { continue }
+                let c = plan.counts
+                let text = "《\(plan.title)》截至 \(month) 月底：\(c.completed) 个指标已完成，\(c.onSchedule) 个按序时推进，\(c.lagging) 个未达序时。"
+                items.append(todo(text, urgent: c.lagging > 0, link: (c.lagging > 0 ? "查看未达序时的指标" : "完成情况清单",
+                                                                      SiteURL.planLists(id: plan.id, region: nil, month: month).path, c.lagging > 0)))
+            }
+        }
         let office: [Node<HTML.BodyContext>] = work.office.filter { !$0.units.isEmpty }.map { officeMonth($0, context: context) }
         guard !items.isEmpty || !office.isEmpty else {
             return .div(.class("panel worklist"), .h2(.text("待办")), .p(.class("muted"), .text("目前没有等待您处理的事项。")))
