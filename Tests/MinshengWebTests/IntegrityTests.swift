@@ -283,3 +283,34 @@ final class PublicPhoneTests: XCTestCase {
         }
     }
 }
+
+/// The unit sets its own contact phone, and the poster prints it with the region's own target.
+final class UnitPhoneTests: XCTestCase {
+    func testTheReporterSetsItsUnitsPhoneAndThePosterShowsIt() async throws {
+        try await TestApp.run { app in
+            _ = try await Bootstrap.loadDemoIfEmpty(app)
+            let reporter = TestBrowser(app)
+            try await reporter.signIn("reporter", "minsheng2024")
+            let form = try await reporter.get("/account/unit")
+            XCTAssertEqual(form.status, .ok)
+            XCTAssertTrue(form.body.contains("邵东市 市教育局"))
+            let bad = try await reporter.post("/account/unit", [("phone", "abc<script>")])
+            XCTAssertEqual(bad.status, .unprocessableEntity)
+            XCTAssertTrue(bad.body.contains("value=\"abc&lt;script&gt;\""), "what was typed is kept, escaped")
+            let saved = try await reporter.post("/account/unit", [("phone", "0739-2712345")])
+            XCTAssertEqual(saved.status, .seeOther, saved.body)
+            let shaodong = try await XCTUnwrapAsync(try await Region.query(on: app.db).filter(\.$name == "邵东市").first()?.id)
+            let school = try await XCTUnwrapAsync(try await Project.query(on: app.db).filter(\.$name == "建成县域普通高中“徐特立项目”").first()?.id)
+            let poster = try await TestBrowser(app).get("/p/\(school)/\(shaodong)/poster")
+            XCTAssertEqual(poster.status, .ok)
+            XCTAssertTrue(poster.body.contains("联系电话：0739-2712345"))
+            // 邵东市's own target (reference 000 附件1: 1 所), not the city's 10.
+            XCTAssertTrue(poster.body.contains("建成县域普通高中“徐特立项目”：1所"), poster.body)
+            // An office account has no unit page of its own.
+            let office = TestBrowser(app)
+            try await office.signIn("admin", "minsheng2024")
+            let none = try await office.get("/account/unit")
+            XCTAssertEqual(none.status, .notFound)
+        }
+    }
+}

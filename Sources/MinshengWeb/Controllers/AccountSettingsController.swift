@@ -1,12 +1,42 @@
 import MinshengData
 import Vapor
 
-/// The account's own settings: password change.
+/// The account's own settings: password change, and for a unit's reporter the unit's contact
+/// phone (printed on its posters and public pages).
 struct AccountSettingsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let signedIn = routes.grouped(RequireSignIn())
         signedIn.get("account", "password", use: form)
         signedIn.post("account", "password", use: change)
+        signedIn.get("account", "unit", use: unitForm)
+        signedIn.post("account", "unit", use: saveUnit)
+    }
+
+    private func ownUnit(_ req: Request) async throws -> (Principal, Department) {
+        let principal = try AccessPolicy.signedIn.check(req)
+        guard principal.has(.reporter), let id = principal.unitID, let unit = try await Department.find(id, on: req.db) else {
+            throw Abort(.notFound, reason: "您的账号不属于某个责任单位。")
+        }
+        return (principal, unit)
+    }
+
+    func unitForm(req: Request) async throws -> Response {
+        let (principal, unit) = try await ownUnit(req)
+        return req.page(UnitPhonePage(principal: principal, unit: unit, typed: nil, message: nil).render(in: PageContext(request: req)))
+    }
+
+    /// The unit sets its own contact phone (the office can too, under 行政区划与单位).
+    func saveUnit(req: Request) async throws -> Response {
+        let (principal, unit) = try await ownUnit(req)
+        let phone = (try? req.content.get(String.self, at: "phone")) ?? ""
+        do {
+            try await UnitService(db: req.db).update(unit, name: unit.name, phone: phone, by: principal.accountID)
+        } catch let error as ServiceError {
+            return req.page(UnitPhonePage(principal: principal, unit: unit, typed: phone, message: error.message).render(in: PageContext(request: req)),
+                            status: .unprocessableEntity)
+        }
+        req.notify("已保存本单位的联系电话，亮码海报和项目页面将显示该电话。")
+        return req.redirect(to: "/account/unit")
     }
 
     struct PasswordForm: Content {
