@@ -82,7 +82,7 @@ enum Stylesheet {
     .panel h2:first-child{margin-top:0}.narrow{max-width:34rem}
     .columns{display:grid;grid-template-columns:1fr 1fr;gap:1rem}.columns .panel{margin:0}
     label{display:block;font-weight:600;font-size:.9rem;margin:.8rem 0 .3rem}
-    input[type=text],input[type=password],input[type=url],select,textarea{width:100%;padding:.55rem .7rem;border:1px solid #c9ced6;border-radius:.45rem;font:inherit;background:#fff}
+    input[type=text],input[type=password],input[type=url],input[type=search],input[type=month],input[type=tel],input[type=date],select,textarea{width:100%;padding:.55rem .7rem;border:1px solid #c9ced6;border-radius:.45rem;font:inherit;background:#fff}
     input:focus,select:focus{outline:2px solid #9ec1f5;border-color:var(--blue)}
     fieldset{border:1px solid var(--line);border-radius:.5rem;margin:1rem 0;padding:.4rem .9rem .8rem}
     legend{font-weight:600;font-size:.9rem;padding:0 .3rem}
@@ -108,8 +108,10 @@ enum Stylesheet {
     .problems{text-align:left;max-width:46rem;margin:1rem auto;color:#8c2616}.notice .problems{margin:.4rem 0 0;padding-left:1.4rem;max-width:none}
     .cards.two{grid-template-columns:repeat(auto-fit,minmax(320px,1fr))}.cards.two .panel{margin:0}
     .actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}.actions .button,.actions button{margin-top:.5rem}
-    .filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-end;margin:.5rem 0 1rem}.filters select{width:auto;max-width:100%}.filters button{margin:0}
+    .filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-end;margin:.5rem 0 1rem}.filters select{width:auto;max-width:16rem}.filters input[type=month]{width:auto}.filters button{margin:0}
     .filter{display:flex;flex-direction:column;gap:.15rem;font-size:.85rem;color:#5b6472;margin:0}.filter input[type=search]{width:12rem;max-width:100%}
+    .rule-form{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}.rule-form label{display:inline-flex;gap:.4rem;align-items:center;margin:0;font-weight:400}
+    .rule-form select{width:auto}.rule-form .button{margin:0}.rule-note p{margin:.2rem 0 .6rem}
     .worklist h2{margin-top:0}.todos{list-style:none;padding:0;margin:0}.todo{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;padding:.55rem 0;border-bottom:1px solid #eef1f4}
     .todo.urgent{border-left:3px solid #d2452f;padding-left:.6rem}.todo .button{margin:0}form.inline{display:inline;margin:0}
     .todo-office{margin:.8rem 0}.todo-summary{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}.todo-office form.inline button,.todo-summary .button{margin:0}.decrease{margin-top:.3rem}.decrease input{width:100%}

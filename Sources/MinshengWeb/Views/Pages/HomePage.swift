@@ -89,10 +89,12 @@ struct HomePage {
             }
         }
         let office: [Node<HTML.BodyContext>] = work.office.filter { !$0.units.isEmpty }.map { officeMonth($0, context: context) }
+        // A leader who does no reporting, reviewing or office work sees a summary, not tasks.
+        let heading = principal.has(.leader) && !principal.has(.admin) && !principal.has(.reporter) && !principal.has(.reviewer) ? "推进概况" : "待办"
         guard !items.isEmpty || !office.isEmpty else {
-            return .div(.class("panel worklist"), .h2(.text("待办")), .p(.class("muted"), .text("目前没有等待您处理的事项。")))
+            return .div(.class("panel worklist"), .h2(.text(heading)), .p(.class("muted"), .text("目前没有等待您处理的事项。")))
         }
-        return .div(.class("panel worklist"), .h2(.text("待办")),
+        return .div(.class("panel worklist"), .h2(.text(heading)),
                     .if(!items.isEmpty, .ul(.class("todos"), .group(items))),
                     .group(office))
     }

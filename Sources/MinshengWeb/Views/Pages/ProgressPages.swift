@@ -35,7 +35,7 @@ struct PlanListsPage {
                  Fragments.stat("已完成", "\(s.projectsCompleted)", tone: "completed"),
                  Fragments.stat("按序时推进", "\(s.projectsOnSchedule)", tone: "on_schedule"),
                  Fragments.stat("未达序时", "\(s.projectsLagging)", tone: "lagging"),
-                 .if(!table.columns.isEmpty, Fragments.stat("各区划承担的项目", "\(s.regionProjects)")),
+                 .if(!table.columns.isEmpty, Fragments.stat("县市区层面的项目", "\(s.regionProjects)")),
                  .if(!table.columns.isEmpty, Fragments.stat("其中未达序时", "\(s.regionProjectsLagging)", tone: s.regionProjectsLagging > 0 ? "lagging" : ""))),
             .p(.a(.class("button"), .attr("href", SiteURL.planExport(id: planID, region: regionID, month: table.month, format: "xlsx").path), .text("导出 Excel（含清单）"))),
             list("已完成的指标", table.rows(with: .completed), lagging: false),
@@ -54,7 +54,7 @@ struct PlanListsPage {
         return .div(.class("panel rule-note"),
             .p(.strong(.text("已完成的计数规则：\(rule.label)。")), .text(rule.explanation),
                .text(" 项目的全部指标已完成计为已完成，任一指标未达序时计为未达序时，其余计为按序时推进。")),
-            .if(canSetRule, .form(.method(.post), .action(SiteURL.planCompletionRule(id: planID).path), .class("inline-form"),
+            .if(canSetRule, .form(.method(.post), .action(SiteURL.planCompletionRule(id: planID).path), .class("rule-form"),
                 PageFrame.csrfField(context.csrf),
                 .label(.text("本计划按"),
                        .select(.attr("name", "rule"), .forEach(CompletionRule.allCases) { option in
