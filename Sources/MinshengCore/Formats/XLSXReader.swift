@@ -125,18 +125,6 @@ public enum XLSXReader {
         return letters == 0 ? nil : index - 1
     }
 
-    /// Column letters as a person reads them: 0 → A, 26 → AA.
-    static func columnLetters(_ index: Int) -> String {
-        var n = index + 1
-        var letters = ""
-        while n > 0 {
-            let r = (n - 1) % 26
-            letters = String(UnicodeScalar(UInt8(65 + r))) + letters
-            n = (n - 1) / 26
-        }
-        return letters
-    }
-
     /// A numeric cell as a person reads it: 15 significant digits, as Excel shows them, so that
     /// binary noise such as 20.489999999999998 becomes 20.49.
     static func displayNumber(_ raw: String) -> String {
@@ -422,7 +410,7 @@ private final class SheetHandler: NSObject, XMLParserDelegate {
         case "c":
             let text: String
             if hasFormula && !hasValue {
-                fail("工作表 \(XLSXReader.columnLetters(column))\(rowNumber) 单元格是没有计算结果的公式。请用 Excel 或 WPS 打开文件、保存后再导入，或把公式改为数值。", parser)
+                fail("工作表 \(Workbook.columnName(column))\(rowNumber) 单元格是没有计算结果的公式。请用 Excel 或 WPS 打开文件、保存后再导入，或把公式改为数值。", parser)
                 return
             }
             switch type {
