@@ -314,3 +314,152 @@ final class UnitPhoneTests: XCTestCase {
         }
     }
 }
+
+/// Hostile text in the new fields and filters comes out escaped; sixteen 催报 at once all land.
+final class NewFormsHostileTests: XCTestCase {
+    static let script = "\"><script>alert(1)</script><img src=x onerror=alert(2)>"
+
+    func testFiltersAndReasonsEchoHostileTextEscaped() async throws {
+        try await TestApp.run { app in
+            _ = try await Bootstrap.loadDemoIfEmpty(app, complete: true)
+            let office = TestBrowser(app)
+            try await office.signIn("admin", "minsheng2024")
+            let q = TestBrowser.encode(Self.script)
+            for path in ["/disclosures?q=\(q)&category=\(q)", "/feedback?q=\(q)&status=\(q)", "/admin/accounts?q=\(q)&status=\(q)", "/reporting?plan=1&month=11&q=\(q)"] {
+                let page = try await office.get(path)
+                XCTAssertEqual(page.status, .ok, path)
+                XCTAssertFalse(page.body.contains("<script>alert(1)"), path)
+                XCTAssertFalse(page.body.contains("onerror=alert(2)>"), path)
+                let echoed = page.body.range(of: "name=\"q\" value=\"").map { String(page.body[$0.upperBound...].prefix(80)) } ?? "none"
+                XCTAssertTrue(page.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "\(path) echoes the words, escaped: \(echoed)")
+            }
+            // A decrease reason with markup is kept as text and shown escaped on the office's page.
+            let shaodong = try await XCTUnwrapAsync(try await Region.query(on: app.db).filter(\.$name == "邵东市").first()?.id)
+            let school = try await XCTUnwrapAsync(try await Indicator.query(on: app.db).filter(\.$name == "建成县域普通高中“徐特立项目”").first()?.id)
+            let plan = try await ProgressReportService(db: app.db).resolve(regionName: "邵阳市", year: 2024, level: .province).planID
+            let reporter = TestBrowser(app)
+            try await reporter.signIn("reporter", "minsheng2024")
+            _ = try await reporter.get("/reporting?plan=\(plan)&month=11")
+            let key = "\(school)_\(shaodong)"
+            let saved = try await reporter.post("/reporting/\(plan)/11", [("q_\(key)", ""), ("p_\(key)", "90"), ("n_\(key)", Self.script),
+                                                                              ("r_\(key)", Self.script), ("action", "submit")])
+            XCTAssertEqual(saved.status, .seeOther)
+            let status = try await office.get("/reporting/\(plan)/11/status")
+            XCTAssertFalse(status.body.contains("<script>alert(1)"))
+            XCTAssertTrue(status.body.contains("：\"&gt;&lt;script&gt;alert(1)") || status.body.contains("：&quot;&gt;&lt;script&gt;alert(1)"), "the reason, escaped")
+        }
+    }
+
+    func testSixteenRemindersAtOnceAllLand() async throws {
+        try await TestApp.run(fileDatabase: true) { app in
+            _ = try await Bootstrap.loadDemoIfEmpty(app)
+            try await EvidenceTests.Office(app).close(month: 10)
+            let plan = try await ProgressReportService(db: app.db).resolve(regionName: "邵阳市", year: 2024, level: .province).planID
+            let unit = try await XCTUnwrapAsync(try await Account.query(on: app.db).filter(\.$username == "reporter").first()?.$unit.id)
+            var offices: [TestBrowser] = []
+            for _ in 0..<16 {
+                let office = TestBrowser(app)
+                try await office.signIn("admin", "minsheng2024")
+                _ = try await office.get("/")
+                offices.append(office)
+            }
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for office in offices {
+                    group.addTask { try await office.post("/reporting/\(plan)/11/remind", [("unit", "\(unit)")]).status }
+                }
+                return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
+            }
+            XCTAssertEqual(statuses.filter { $0 == .seeOther }.count, 16, "\(statuses)")
+            try await XCTAssertEqualAsync(try await Reminder.query(on: app.db).count(), 16)
+        }
+    }
+}
+
+/// The other long lists and the reviewer's and reporter's work items.
+final class MoreListTests: XCTestCase {
+    func testAccountsPageWithTheirTrueTotalAndFilter() async throws {
+        try await TestApp.run { app in
+            _ = try await Bootstrap.loadDemoIfEmpty(app)
+            let city = try await XCTUnwrapAsync(try await Region.query(on: app.db).filter(\.$name == "邵阳市").first()?.id)
+            let service = AccountService(db: app.db, hasher: app.passwordHasher)
+            let before = try await Account.query(on: app.db).count()
+            for n in 1...70 {
+                _ = try await service.create(.init(username: "staff\(n)", displayName: "工作人员\(n)", password: "minsheng2024", regionID: city,
+                                                   unitID: nil, roles: n <= 10 ? [.observer] : [.leader]), by: nil)
+            }
+            let office = TestBrowser(app)
+            try await office.signIn("admin", "minsheng2024")
+            let first = try await office.get("/admin/accounts")
+            XCTAssertTrue(first.body.contains("共 \(before + 70) 条"), "every account counted")
+            XCTAssertTrue(first.body.contains("第 1/\((before + 70 + 49) / 50) 页"))
+            // By role: 10 observers added (hand count) plus the demo's one.
+            let observers = try await office.get("/admin/accounts?status=observer")
+            XCTAssertTrue(observers.body.contains("共 11 条"))
+            let named = try await office.get("/admin/accounts?q=%E5%B7%A5%E4%BD%9C%E4%BA%BA%E5%91%987") // 工作人员7
+            XCTAssertTrue(named.body.contains("共 2 条"), "工作人员7 and 工作人员70")
+        }
+    }
+
+    func testTheGridFiltersByRegionAndIndicatorInThePlansOrder() async throws {
+        try await TestApp.run { app in
+            _ = try await Bootstrap.loadDemoIfEmpty(app)
+            let plan = try await ProgressReportService(db: app.db).resolve(regionName: "邵阳市", year: 2024, level: .province).planID
+            let nursery = try await XCTUnwrapAsync(try await Indicator.query(on: app.db).filter(\.$name == "新增普惠性托位").first()?.id)
+            let shaoyangCounty = try await XCTUnwrapAsync(try await Region.query(on: app.db).filter(\.$name == "邵阳县").first()?.id)
+            let office = TestBrowser(app)
+            try await office.signIn("admin", "minsheng2024")
+            let one = try await office.get("/reporting?plan=\(plan)&month=11&project=\(nursery)")
+            // 托位 is shared by 12 counties (reference 000 附件1: 经开区 and 市本级 have none), in the bulletin's order.
+            XCTAssertTrue(one.body.contains("共 12 条"), "12 shares of 托位")
+            let order = ["双清区", "大祥区", "北塔区", "邵东市", "新邵县", "邵阳县", "隆回县", "洞口县", "绥宁县", "新宁县", "城步苗族自治县", "武冈市"]
+            let positions = order.compactMap { one.body.range(of: "<td class=\"nowrap\">\($0)</td>")?.lowerBound }
+            XCTAssertEqual(positions.count, 12)
+            XCTAssertEqual(positions, positions.sorted(), "regions in the plan's order")
+            let both = try await office.get("/reporting?plan=\(plan)&month=11&project=\(nursery)&region=\(shaoyangCounty)")
+            XCTAssertTrue(both.body.contains("共 1 条"))
+            XCTAssertTrue(both.body.contains("name=\"q_\(nursery)_\(shaoyangCounty)\""))
+        }
+    }
+
+    func testTheInboxCountsEveryOpinionAndFiltersByState() async throws {
+        try await TestApp.run { app in
+            _ = try await Bootstrap.loadDemoIfEmpty(app, complete: true)
+            let opinions = try await Feedback.query(on: app.db).filter(\.$body != nil).count()
+            let answered = try await Feedback.query(on: app.db).filter(\.$body != nil).filter(\.$state == "answered").count()
+            XCTAssertEqual(opinions, 42, "the served demo's 42 opinions (README)")
+            let office = TestBrowser(app)
+            try await office.signIn("admin", "minsheng2024")
+            let all = try await office.get("/feedback?size=10")
+            XCTAssertTrue(all.body.contains("共 42 条，第 1/5 页"), "42 at 10 a page is 5 pages")
+            let done = try await office.get("/feedback?status=answered&size=10")
+            XCTAssertTrue(done.body.contains("共 \(answered) 条"))
+            let last = try await office.get("/feedback?size=10&page=5")
+            XCTAssertEqual(last.body.components(separatedBy: "class=\"panel feedback\"").count - 1, 2, "42 − 40 on the last page")
+        }
+    }
+}
+
+/// The reviewer's and the reporter's work items on the home page.
+extension EvidenceTests {
+    func testTheReviewerSeesItsQueueAndTheReporterItsReturnedEvidenceOnTheHomePage() async throws {
+        try await TestApp.run { app in
+            let w = try await world(app)
+            let service = EvidenceService(db: w.db)
+            let item = try await service.create(indicatorID: w.school, regionID: w.shaodong, month: 10, quantity: "100", description: "竣工验收照片",
+                                                files: [try pdf(w)], actor: w.reporter, tree: w.tree)
+            let reviewer = TestBrowser(app)
+            try await reviewer.signIn("reviewer", "minsheng2024")
+            let waiting = try await reviewer.get("/")
+            XCTAssertTrue(waiting.body.contains("佐证资料待审核 1 条，最早的已等待 0 天"), waiting.body)
+            _ = try await service.decide(ids: [try item.requireID()], approve: false, reason: "照片看不清验收单位盖章", actor: w.reviewer, tree: w.tree)
+            let reporter = TestBrowser(app)
+            try await reporter.signIn("reporter", "minsheng2024")
+            let home = try await reporter.get("/")
+            XCTAssertTrue(home.body.contains("佐证资料被退回 1 条"))
+            XCTAssertTrue(home.body.contains("照片看不清验收单位盖章"))
+            XCTAssertTrue(home.body.contains("href=\"/evidence/mine?status=returned\""))
+            let returned = try await reporter.get("/evidence/mine?status=returned")
+            XCTAssertTrue(returned.body.contains("共 1 条"))
+        }
+    }
+}

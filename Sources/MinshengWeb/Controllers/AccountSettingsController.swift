@@ -36,7 +36,7 @@ struct AccountSettingsController: RouteCollection {
                             status: .unprocessableEntity)
         }
         req.notify("已保存本单位的联系电话，亮码海报和项目页面将显示该电话。")
-        return req.redirect(to: "/account/unit")
+        return req.redirect(to: SiteURL.unitPhone.path)
     }
 
     struct PasswordForm: Content {

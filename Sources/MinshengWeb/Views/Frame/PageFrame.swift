@@ -59,7 +59,7 @@ enum PageFrame {
                             .div(.class("user"),
                                  .span(.class("user-name"), .text(principal.displayName)),
                                  .span(.class("user-region"), .text(principal.regionName + " · " + principal.roles.sorted { $0.rawValue < $1.rawValue }.map(\.label).joined(separator: "、"))),
-                                 .if(principal.has(.reporter) && principal.unitID != nil, .a(.class("hide-phone"), .attr("href", "/account/unit"), .text("单位电话"))),
+                                 .if(principal.has(.reporter) && principal.unitID != nil, .a(.class("hide-phone"), .attr("href", SiteURL.unitPhone.path), .text("单位电话"))),
                                  .a(.attr("href", SiteURL.password.path), .text("修改密码")),
                                  .form(.class("inline"), .method(.post), .action(SiteURL.logout.path),
                                        csrfField(context.csrf),

@@ -36,6 +36,11 @@ enum SiteURL: Sendable {
     case monthClose(plan: Int, month: Int)
     case monthReopen(plan: Int, month: Int)
     case planSchedule(plan: Int, month: Int)
+    case monthRemind(plan: Int, month: Int)
+    case reminderDismiss(id: Int)
+    case unitPhone
+    case publicIndex
+    case publicRegion(id: Int)
     case evidenceMine
     case disclosures
     case feedbackInbox
@@ -92,6 +97,11 @@ enum SiteURL: Sendable {
         case .monthClose(let plan, let month): return "/reporting/\(plan)/\(month)/close"
         case .monthReopen(let plan, let month): return "/reporting/\(plan)/\(month)/reopen"
         case .planSchedule(let plan, let month): return "/reporting/\(plan)/\(month)/schedule"
+        case .monthRemind(let plan, let month): return "/reporting/\(plan)/\(month)/remind"
+        case .reminderDismiss(let id): return "/reminders/\(id)/dismiss"
+        case .unitPhone: return "/account/unit"
+        case .publicIndex: return "/p"
+        case .publicRegion(let id): return "/p/r/\(id)"
         case .evidenceMine: return "/evidence/mine"
         case .disclosures: return "/disclosures"
         case .feedbackInbox: return "/feedback"

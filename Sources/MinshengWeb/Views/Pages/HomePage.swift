@@ -47,7 +47,7 @@ struct HomePage {
         }
         for reminder in work.reminders {
             let when: String = "（" + ChineseDate.dayAndTime(reminder.createdAt) + "）"
-            let dismiss: Node<HTML.BodyContext> = .form(.class("inline"), .method(.post), .action("/reminders/\(reminder.id ?? 0)/dismiss"), PageFrame.csrfField(context.csrf),
+            let dismiss: Node<HTML.BodyContext> = .form(.class("inline"), .method(.post), .action(SiteURL.reminderDismiss(id: reminder.id ?? 0).path), PageFrame.csrfField(context.csrf),
                                                         .button(.type(.submit), .class("button small"), .text("知道了")))
             items.append(todo("催报：" + reminder.text + when, urgent: true,
                               link: ("去填报", SiteURL.reporting(plan: reminder.planID, month: reminder.month).path, true), extra: dismiss))
@@ -115,7 +115,7 @@ struct HomePage {
                 action = .span(.class("muted"), .text("未设填报员"))
             } else {
                 let sent: Node<HTML.BodyContext> = unit.remindedAt.map { .span(.class("muted small"), .text(" 已于 " + ChineseDate.dayAndTime($0) + " 催报")) } ?? .empty
-                let form: Node<HTML.BodyContext> = .form(.class("inline"), .method(.post), .action("/reporting/\(month.planID)/\(month.month)/remind"),
+                let form: Node<HTML.BodyContext> = .form(.class("inline"), .method(.post), .action(SiteURL.monthRemind(plan: month.planID, month: month.month).path),
                                PageFrame.csrfField(context.csrf),
                                .input(.type(.hidden), .name("unit"), .attr("value", "\(unit.unitID ?? 0)")),
                                .button(.type(.submit), .class("button small"), .text(unit.remindedAt == nil ? "催报" : "再次催报")))
@@ -125,7 +125,7 @@ struct HomePage {
         }
         let status = SiteURL.reportingStatus(plan: month.planID, month: month.month).path
         let remindAll: Node<HTML.BodyContext> = reachable == 0 ? .empty :
-            .form(.class("inline"), .method(.post), .action("/reporting/\(month.planID)/\(month.month)/remind"), PageFrame.csrfField(context.csrf),
+            .form(.class("inline"), .method(.post), .action(SiteURL.monthRemind(plan: month.planID, month: month.month).path), PageFrame.csrfField(context.csrf),
                   .input(.type(.hidden), .name("unit"), .attr("value", "all")),
                   .button(.type(.submit), .class("button small primary"), .text("向 \(reachable) 个有填报员的单位一键催报")))
         return .section(.class("todo-office"),

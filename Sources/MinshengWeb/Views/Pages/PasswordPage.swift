@@ -38,7 +38,7 @@ struct UnitPhonePage {
         let body: Node<HTML.BodyContext> = .group(
             Fragments.pageHeader("本单位联系电话", subtitle: region + " " + unit.name),
             .unwrap(message) { .div(.class("notice error"), .attr("role", "alert"), .text($0)) },
-            .form(.class("panel narrow"), .method(.post), .action("/account/unit"),
+            .form(.class("panel narrow"), .method(.post), .action(SiteURL.unitPhone.path),
                 PageFrame.csrfField(context.csrf),
                 .label(.for("phone"), .text("联系电话")),
                 .input(.type(.tel), .name("phone"), .id("phone"), .attr("maxlength", "20"), .attr("autocomplete", "tel"),

@@ -32,16 +32,16 @@ struct PublicIndexPage {
         guard let top = regions.map(\.depth).min() else { return .section(.p(.class("muted"), .text("暂无公开的民生实事项目。"))) }
         return .section(.h2(.text("行政区划")),
                         .ul(.class("regions"), .forEach(regions) { region in
-                            .li(.a(.attr("href", "/p/r/\(region.id)"), .text(String(repeating: "　", count: max(0, region.depth - top)) + region.name)))
+                            .li(.a(.attr("href", SiteURL.publicRegion(id: region.id).path), .text(String(repeating: "　", count: max(0, region.depth - top)) + region.name)))
                         }))
     }
 
     private func regionBody(_ index: PublicProjectService.RegionIndex) -> Node<HTML.BodyContext> {
         .group(
             .p(.class("crumbs"),
-               .a(.attr("href", "/p"), .text("全部区划")),
+               .a(.attr("href", SiteURL.publicIndex.path), .text("全部区划")),
                .unwrap(index.parentID.flatMap { id in index.parentName.map { (id, $0) } }) { parent in
-                   .group(.text(" › "), .a(.attr("href", "/p/r/\(parent.0)"), .text(parent.1)))
+                   .group(.text(" › "), .a(.attr("href", SiteURL.publicRegion(id: parent.0).path), .text(parent.1)))
                }),
             .if(index.plans.isEmpty, .section(.p(.class("muted"), .text("\(index.regionName)暂无公开的民生实事项目。")))),
             .forEach(index.plans) { group in
@@ -53,6 +53,6 @@ struct PublicIndexPage {
                          }))
             },
             .if(!index.children.isEmpty, .section(.h2(.text("下辖区划")),
-                .ul(.class("regions"), .forEach(index.children) { child in .li(.a(.attr("href", "/p/r/\(child.id)"), .text(child.name))) }))))
+                .ul(.class("regions"), .forEach(index.children) { child in .li(.a(.attr("href", SiteURL.publicRegion(id: child.id).path), .text(child.name))) }))))
     }
 }

@@ -165,7 +165,7 @@ struct PublicProjectPage {
                      .ul(.class("regions"), .forEach(page.siblings.prefix(30)) { sibling in
                          .li(.a(.attr("href", page.isWhole ? "/p/\(sibling.id)" : "/p/\(sibling.id)/\(page.regionID)"), .text(sibling.name)))
                      }))),
-                 .p(.a(.attr("href", "/p/r/\(page.regionID)"), .text("\(page.regionName)全部重点民生实事 →"))))
+                 .p(.a(.attr("href", SiteURL.publicRegion(id: page.regionID).path), .text("\(page.regionName)全部重点民生实事 →"))))
     }
 
     /// A progress bar as SVG attributes (no inline style: the pages' content policy forbids it).

@@ -260,7 +260,7 @@ struct ReportingStatusPage {
         let unitID = rows.first?.responsibleUnitID
         let names = reporters.filter { $0.$unit.id == unitID && unitID != nil }.map(\.displayName).joined(separator: "、")
         let remind: Node<HTML.BodyContext> = unitID == nil || names.isEmpty ? .span(.class("muted"), .text("—")) :
-            .form(.class("inline"), .method(.post), .action("/reporting/\(grid.planID)/\(grid.month)/remind"), PageFrame.csrfField(context.csrf),
+            .form(.class("inline"), .method(.post), .action(SiteURL.monthRemind(plan: grid.planID, month: grid.month).path), PageFrame.csrfField(context.csrf),
                   .input(.type(.hidden), .name("unit"), .attr("value", "\(unitID ?? 0)")), .input(.type(.hidden), .name("back"), .attr("value", "status")),
                   .button(.type(.submit), .class("button small"), .text("催报")))
         let items = rows.prefix(6).map { "\($0.indicatorName)（\($0.regionName)）" + ($0.state == .returned ? "［被退回］" : $0.state == .draft ? "［草稿］" : "") }
