@@ -397,6 +397,12 @@ final class MoreListTests: XCTestCase {
             XCTAssertTrue(observers.body.contains("共 11 条"))
             let named = try await office.get("/admin/accounts?q=%E5%B7%A5%E4%BD%9C%E4%BA%BA%E5%91%987") // 工作人员7
             XCTAssertTrue(named.body.contains("共 2 条"), "工作人员7 and 工作人员70")
+            // A page number from a hostile address neither overflows nor errors: an empty page with the total.
+            for page in ["9223372036854775807", "-5", "abc", "99999999999999999999"] {
+                let odd = try await office.get("/admin/accounts?page=\(page)&size=9223372036854775807")
+                XCTAssertEqual(odd.status, .ok, page)
+                XCTAssertTrue(odd.body.contains("共 \(before + 70) 条"), page)
+            }
         }
     }
 

@@ -8,9 +8,10 @@ public struct ListWindow: Sendable, Equatable {
     public var page: Int
     public var size: Int
 
-    /// A window from what a request asked for, made sane: page ≥ 1, 10–200 per page.
+    /// A window from what a request asked for, made sane: page 1–1,000,000 (so the offset never
+    /// overflows, whatever the address says), 10–200 per page.
     public init(page: Int? = nil, size: Int? = nil) {
-        self.page = max(page ?? 1, 1)
+        self.page = min(max(page ?? 1, 1), 1_000_000)
         self.size = min(max(size ?? Self.defaultSize, 10), 200)
     }
 

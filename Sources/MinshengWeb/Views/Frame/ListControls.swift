@@ -67,7 +67,9 @@ extension Fragments {
             guard target != page, (1...count).contains(target) else { return .span(.class(target == page ? "page current" : "page disabled"), .text(label)) }
             return .a(.class("page"), .attr("href", base + query.query(page: target)), .unwrap(rel) { .attr("rel", $0) }, .text(label))
         }
-        let nearby = Array(max(1, page - 2)...min(count, page + 2))
+        // A page past the end (an old link, a typed address) still shows the pages near the end.
+        let centre = min(page, count)
+        let nearby = Array(max(1, centre - 2)...min(count, centre + 2))
         return .nav(.class("pager"), .attr("aria-label", "分页"),
                     .span(.class("total"), .text("共 \(listing.total.formatted(.number.grouping(.automatic).locale(Locale(identifier: "zh_CN")))) 条" + (count > 1 ? "，第 \(page)/\(count) 页" : ""))),
                     .if(count > 1, .group(
