@@ -123,6 +123,39 @@ final class RoleControlTests: XCTestCase {
 
 /// Cumulative figures do not fall silently (issue 14: 爱晚, 邵东 100% → 95%).
 final class DecreaseTests: XCTestCase {
+    func testAnImportedFallNeedsItsReasonInTheNote() async throws {
+        try await TestApp.run { app in
+            _ = try await Bootstrap.loadDemoIfEmpty(app)
+            let shaodong = try await XCTUnwrapAsync(try await Region.query(on: app.db).filter(\.$name == "邵东市").first()?.id)
+            let school = try await XCTUnwrapAsync(try await Indicator.query(on: app.db).filter(\.$name == "建成县域普通高中“徐特立项目”").first()?.id)
+            let office = TestBrowser(app)
+            try await office.signIn("admin", "minsheng2024")
+            let header = ProgressFile.header.joined(separator: ",")
+            let project = "建成县域普通高中“徐特立项目”"
+            func post(_ rows: [String]) async throws -> TestBrowser.Page {
+                try await office.post("/api/imports/progress?region=%E9%82%B5%E9%98%B3%E5%B8%82&year=2024",
+                                      data: Data(([header] + rows).joined(separator: "\n").utf8), contentType: "text/csv")
+            }
+            // October was 100% (reference 000 附件1); 95% in November with no note is refused, by row and column.
+            let silent = try await post(["2024-11,\(project),\(project),邵东市,,95%,"])
+            XCTAssertEqual(silent.status, .unprocessableEntity)
+            XCTAssertTrue(silent.body.contains("累计数低于上月（100% → 95%）"), silent.body)
+            try await XCTAssertNilAsync(try await ProgressReport.query(on: app.db).filter(\.$indicator.$id == school).filter(\.$month == 11).first())
+            // Within one file too: November 100%, December 90%.
+            let inFile = try await post(["2024-11,\(project),\(project),邵东市,,100%,已竣工", "2024-12,\(project),\(project),邵东市,,90%,"])
+            XCTAssertEqual(inFile.status, .unprocessableEntity)
+            XCTAssertTrue(inFile.body.contains("100% → 90%"))
+            // With the reason in 进度情况 it is taken, and the reason kept on the figure and in its history.
+            let explained = try await post(["2024-11,\(project),\(project),邵东市,,95%,附属设施返工，重新核定形象进度"])
+            XCTAssertEqual(explained.status, .ok, explained.body)
+            let report = try await XCTUnwrapAsync(try await ProgressReport.query(on: app.db).filter(\.$indicator.$id == school)
+                .filter(\.$region.$id == shaodong).filter(\.$month == 11).first())
+            XCTAssertEqual(report.decreaseReason, "附属设施返工，重新核定形象进度")
+            let history = try await ProgressHistory.query(on: app.db).filter(\.$indicator.$id == school).filter(\.$month == 11).all()
+            XCTAssertEqual(history.compactMap(\.reason), ["累计数低于上月：附属设施返工，重新核定形象进度"])
+        }
+    }
+
     func testAFigureLowerThanLastMonthsAsksForItsReasonAndIsMarked() async throws {
         try await TestApp.run { app in
             _ = try await Bootstrap.loadDemoIfEmpty(app)

@@ -99,3 +99,21 @@ public enum CompletionRule: String, CaseIterable, Codable, Sendable {
         return .onSchedule
     }
 }
+
+/// Figures are cumulative: one lower than the month before needs its reason.
+public enum CumulativeFigure {
+    /// "100% → 95%" (or "12 → 10个" for quantities) when the figure is lower than the one before,
+    /// else nil. Quantities are compared where both months have one; percents otherwise.
+    public static func fall(quantity: Double?, progress: Double?, beforeQuantity: Double?, beforeProgress: Double?, unit: String = "") -> String? {
+        if let now = quantity, let before = beforeQuantity, now < before {
+            return "\(Figures.quantity(before)) → \(Figures.quantity(now))\(unit)"
+        }
+        if quantity == nil, let now = progress, let before = beforeProgress, now < before {
+            return "\(Figures.quantity(before))% → \(Figures.quantity(now))%"
+        }
+        return nil
+    }
+
+    /// How a reason for a fall is kept in a figure's history.
+    public static func historyReason(_ reason: String) -> String { "累计数低于上月：" + reason }
+}

@@ -229,7 +229,7 @@ public struct ReportingService: Sendable {
                 try await report.save(on: db)
                 history.append(ProgressHistory(indicatorID: row.indicatorID, regionID: row.regionID, month: month,
                                                action: submit ? .submitted : .saved, old: before, new: report,
-                                               reason: reason.map { "累计数低于上月：" + $0 }, accountID: actor.accountID, at: now))
+                                               reason: reason.map(CumulativeFigure.historyReason), accountID: actor.accountID, at: now))
                 changed += 1
             }
             try await PlanImporter.insertHistory(history, on: db)
@@ -248,13 +248,7 @@ public struct ReportingService: Sendable {
     /// (quantities for 进度 indicators, percents otherwise), else nil.
     public static func decrease(_ row: Row, quantity: Double?, progress: Double?) -> String? {
         guard let previous = row.previous else { return nil }
-        if let now = quantity, let before = previous.quantity, now < before {
-            return "\(Figures.quantity(before)) → \(Figures.quantity(now))\(row.unitLabel)"
-        }
-        if quantity == nil, let now = progress, let before = previous.progress, now < before {
-            return "\(Figures.quantity(before))% → \(Figures.quantity(now))%"
-        }
-        return nil
+        return CumulativeFigure.fall(quantity: quantity, progress: progress, beforeQuantity: previous.quantity, beforeProgress: previous.progress, unit: row.unitLabel)
     }
 
     // MARK: - The office

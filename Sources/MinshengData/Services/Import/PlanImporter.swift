@@ -254,7 +254,8 @@ public struct PlanImporter: Sendable {
 
     /// A progress file checked against the plans: the rows to write and what the write needs.
     struct PreparedProgress: Sendable {
-        var accepted: [(row: ProgressFile.Row, indicatorID: Int, regionID: Int)]
+        /// `reason`: why a figure is lower than the month before (its 进度情况), when it is.
+        var accepted: [(row: ProgressFile.Row, indicatorID: Int, regionID: Int, reason: String?)]
         var indicatorIDs: [Int]
         var planIDs: [Int]
         var planOfIndicator: [Int: Int]
@@ -344,12 +345,39 @@ public struct PlanImporter: Sendable {
             acceptedLines[shareKey] = row.line
             accepted.append((row, indicatorID, regionID))
         }
+        // Figures are cumulative: one lower than the region's figure of the month before (in this
+        // file, or already reported) needs its reason, written in 进度情况, kept in the history.
+        var inFile: [String: (Double?, Double?)] = [:]
+        for entry in accepted { inFile["\(entry.indicatorID):\(entry.regionID):\(entry.row.month)"] = (entry.row.quantity, entry.row.progress) }
+        var reported: [String: (Double?, Double?)] = [:]
+        let used = Array(Set(accepted.map(\.indicatorID)))
+        for month in Set(accepted.map { $0.row.month - 1 }).filter({ $0 >= 1 }) {
+            for figure in try await TableRows.figures(indicatorIDs: used, month: month, before: false, on: db) {
+                reported["\(figure.indicatorID):\(figure.regionID):\(month)"] = (figure.quantity, figure.progress)
+            }
+        }
+        let unitOf = Dictionary(indicators.compactMap { i in i.id.map { ($0, i.unitLabel) } }, uniquingKeysWith: { a, _ in a })
+        var withReasons: [(row: ProgressFile.Row, indicatorID: Int, regionID: Int, reason: String?)] = []
+        for entry in accepted {
+            let key = "\(entry.indicatorID):\(entry.regionID):\(entry.row.month - 1)"
+            var reason: String? = nil
+            if let before = inFile[key] ?? reported[key],
+               let fall = CumulativeFigure.fall(quantity: entry.row.quantity, progress: entry.row.progress, beforeQuantity: before.0,
+                                                beforeProgress: before.1, unit: unitOf[entry.indicatorID] ?? "") {
+                guard let note = entry.row.note, !note.isEmpty else {
+                    problems.append(ImportProblem(row: entry.row.line, column: "进度情况", reason: "累计数低于上月（\(fall)），请在“进度情况”中写明下降原因。"))
+                    continue
+                }
+                reason = note
+            }
+            withReasons.append((entry.row, entry.indicatorID, entry.regionID, reason))
+        }
         if !problems.isEmpty || !formatProblems.isEmpty {
             throw ImportRefusal((formatProblems + problems).sorted { ($0.row ?? 0) < ($1.row ?? 0) })
         }
         var planOfIndicator: [Int: Int] = [:]
         for indicator in indicators { if let id = indicator.id { planOfIndicator[id] = planOfProject[indicator.$project.id] ?? 0 } }
-        return PreparedProgress(accepted: accepted, indicatorIDs: indicatorIDs, planIDs: planIDs.sorted(), planOfIndicator: planOfIndicator, ignored: ignored)
+        return PreparedProgress(accepted: withReasons, indicatorIDs: indicatorIDs, planIDs: planIDs.sorted(), planOfIndicator: planOfIndicator, ignored: ignored)
     }
 
     private static func writeProgress(_ prepared: PreparedProgress, regionName: String, year: Int, accountID: Int?, now: Date,
@@ -382,13 +410,14 @@ public struct PlanImporter: Sendable {
                                             quantity: report.quantity, progress: report.progress, note: report.note,
                                             state: report.reportState, reportedBy: nil, submittedAt: nil)
                 if report.quantity == entry.row.quantity && report.progress == entry.row.progress && report.note == entry.row.note
-                    && report.reportState == .submitted {
+                    && report.reportState == .submitted && report.decreaseReason == entry.reason {
                     unchanged += 1
                     continue
                 }
                 report.quantity = entry.row.quantity
                 report.progress = entry.row.progress
                 report.note = entry.row.note
+                report.decreaseReason = entry.reason
                 report.state = ProgressReport.State.submitted.rawValue
                 report.$reportedBy.id = accountID
                 report.submittedAt = now
@@ -398,17 +427,18 @@ public struct PlanImporter: Sendable {
                 if let id = report.id { replacedIDs.append(id) }
                 freshRows.append(reportRow(report, at: now))
                 history.append(ProgressHistory(indicatorID: entry.indicatorID, regionID: entry.regionID, month: entry.row.month,
-                                               action: .imported, old: before, new: report, accountID: accountID, at: now))
+                                               action: .imported, old: before, new: report, reason: entry.reason.map(CumulativeFigure.historyReason),
+                                               accountID: accountID, at: now))
                 replaced += 1
             } else {
                 // New figures go straight to rows: a year of a province's figures is tens of
                 // thousands, and building models for them would dominate the import.
                 let (indicator, region, row) = (entry.indicatorID, entry.regionID, entry.row)
                 freshRows.append([.int(indicator), .int(region), .int(row.month), .double(row.quantity), .double(row.progress), .text(row.note),
-                                  .text(ProgressReport.State.submitted.rawValue), .int(accountID), .date(now), .date(now)])
+                                  .text(ProgressReport.State.submitted.rawValue), .int(accountID), .date(now), .date(now), .text(entry.reason)])
                 historyRows.append([.int(indicator), .int(region), .int(row.month), .text(ProgressHistory.Action.imported.rawValue), .double(nil), .double(nil),
                                     .double(row.quantity), .double(row.progress), .text(row.note), .text(ProgressReport.State.submitted.rawValue),
-                                    .text(nil), .int(accountID), .date(now)])
+                                    .text(entry.reason.map(CumulativeFigure.historyReason)), .int(accountID), .date(now)])
             }
         }
         for chunk in stride(from: 0, to: replacedIDs.count, by: 500).map({ Array(replacedIDs[$0..<min($0 + 500, replacedIDs.count)]) }) {
@@ -425,14 +455,15 @@ public struct PlanImporter: Sendable {
         return ProgressSummary(written: freshRows.count - replaced, replaced: replaced, unchanged: unchanged, aggregateRowsIgnored: ignored)
     }
 
-    static let reportColumns = ["indicator_id", "region_id", "month", "quantity", "progress", "note", "state", "reported_by", "updated_at", "submitted_at"]
+    static let reportColumns = ["indicator_id", "region_id", "month", "quantity", "progress", "note", "state", "reported_by", "updated_at", "submitted_at",
+                                "decrease_reason"]
 
     static let historyColumns = ["indicator_id", "region_id", "month", "action", "old_quantity", "old_progress", "quantity", "progress", "note",
                                  "state", "reason", "account_id", "at"]
 
     static func reportRow(_ r: ProgressReport, at now: Date) -> [TableRows.Value] {
         [.int(r.$indicator.id), .int(r.$region.id), .int(r.month), .double(r.quantity), .double(r.progress), .text(r.note),
-         .text(r.state), .int(r.$reportedBy.id), .date(now), .date(r.submittedAt)]
+         .text(r.state), .int(r.$reportedBy.id), .date(now), .date(r.submittedAt), .text(r.decreaseReason)]
     }
 
     static func historyRow(_ e: ProgressHistory) -> [TableRows.Value] {
