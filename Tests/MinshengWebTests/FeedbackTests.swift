@@ -110,6 +110,11 @@ final class FeedbackTests: XCTestCase {
             try await other.signIn("reviewer", "minsheng2024")  // 邵阳市 市教育局: not the answering unit
             let notTheirs = try await other.post("/feedback/\(id)/reply", [("reply", "不是我们的")])
             XCTAssertEqual(notTheirs.status, .notFound)
+            // Too long a reply is refused on the inbox itself, what was typed kept.
+            let longReply = String(repeating: "答", count: 1001)
+            let refused = try await reporter.post("/feedback/\(id)/reply", [("reply", longReply)])
+            XCTAssertEqual(refused.status, .unprocessableEntity)
+            XCTAssertTrue(refused.body.contains("回复不能超过 1000 字") && refused.body.contains(longReply) && refused.body.contains("群众意见"))
             let answer = try await reporter.post("/feedback/\(id)/reply", [("reply", "已协调交警部门，下周起早晚高峰安排专人疏导。")])
             XCTAssertEqual(answer.status, .seeOther)
             let shown = try await TestBrowser(app).get(page)

@@ -499,6 +499,17 @@ extension EvidenceTests {
             XCTAssertTrue(home.body.contains("href=\"/evidence/mine?status=returned\""))
             let returned = try await reporter.get("/evidence/mine?status=returned")
             XCTAssertTrue(returned.body.contains("共 1 条"))
+
+            // A refused decision comes back on the queue with the reason beside the form, the item still ticked.
+            let again = try await service.create(indicatorID: w.school, regionID: w.shaodong, month: 10, quantity: "100", description: "补充验收单",
+                                                 files: [try pdf(w)], actor: w.reporter, tree: w.tree)
+            let againID = try again.requireID()
+            _ = try await reviewer.get("/evidence/review")
+            let refused = try await reviewer.post("/evidence/decide", [("ids[]", "\(againID)"), ("action", "return"), ("reason", " ")])
+            XCTAssertEqual(refused.status, .unprocessableEntity)
+            XCTAssertTrue(refused.body.contains("class=\"notice error\""))
+            XCTAssertTrue(refused.body.contains("value=\"\(againID)\" aria-label=\"选择 建成县域普通高中“徐特立项目”\" checked=\"checked\""), "still ticked")
+            XCTAssertTrue(refused.body.contains("佐证审核"), "on the queue, not an error page")
         }
     }
 }

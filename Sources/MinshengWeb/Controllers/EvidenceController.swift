@@ -93,7 +93,11 @@ struct EvidenceController: RouteCollection {
             .render(in: PageContext(request: req)))
     }
 
-    func queue(req: Request) async throws -> Response {
+    func queue(req: Request) async throws -> Response { try await queuePage(req) }
+
+    /// The reviewer's queue; after a refused decision, with the reason beside the form and what
+    /// was typed and ticked kept.
+    private func queuePage(_ req: Request, message: String? = nil, reason: String? = nil, ticked: Set<Int> = [], status: HTTPResponseStatus = .ok) async throws -> Response {
         let principal = try AccessPolicy.signedIn.check(req)
         guard principal.has(.reviewer) || principal.has(.admin) else { throw Abort(.forbidden, reason: "此功能仅限审核员和专班办公室使用。") }
         let query = ListQuery(req)
@@ -102,8 +106,9 @@ struct EvidenceController: RouteCollection {
         let regions = principal.tree.subtreeIDs(of: principal.regionID).subtracting([principal.regionID]).compactMap { principal.tree[$0] }
             .sorted { ($0.sortOrder, $0.id) < ($1.sortOrder, $1.id) }.map { (id: $0.id, name: $0.name) }
         return req.page(EvidenceListPage(title: "佐证审核", listing: queue.listing, review: true, query: query, base: SiteURL.evidenceReview.path,
-                                         pending: queue.pending, oldestDays: queue.oldestDays, regions: regions)
-            .render(in: PageContext(request: req)))
+                                         pending: queue.pending, oldestDays: queue.oldestDays, regions: regions,
+                                         message: message, typedReason: reason, ticked: ticked)
+            .render(in: PageContext(request: req)), status: status)
     }
 
     struct Decision: Content {
@@ -116,8 +121,14 @@ struct EvidenceController: RouteCollection {
         let principal = try AccessPolicy.signedIn.check(req)
         let decision = try req.content.decode(Decision.self)
         let ids = decision.ids ?? []
-        let count = try await EvidenceService(db: req.db).decide(ids: ids, approve: decision.action == "approve", reason: decision.reason ?? "",
-                                                               actor: Self.actor(principal), tree: principal.tree)
+        let count: Int
+        do {
+            count = try await EvidenceService(db: req.db).decide(ids: ids, approve: decision.action == "approve", reason: decision.reason ?? "",
+                                                             actor: Self.actor(principal), tree: principal.tree)
+        } catch let error as ServiceError where error.kind == .invalid || error.kind == .conflict {
+            return try await queuePage(req, message: error.message, reason: decision.reason, ticked: Set(ids),
+                                       status: error.kind == .invalid ? .unprocessableEntity : .conflict)
+        }
         req.notify(decision.action == "approve" ? "已审核通过 \(count) 条佐证资料。" : "已退回 \(count) 条佐证资料。")
         let back = req.headers.first(name: .referer).flatMap { URL(string: $0)?.path }.flatMap { $0.hasPrefix("/evidence/") ? $0 : nil } ?? "/evidence/review"
         return req.redirect(to: back == "/evidence/decide" ? "/evidence/review" : back)

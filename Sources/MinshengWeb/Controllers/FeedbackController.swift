@@ -21,7 +21,10 @@ struct FeedbackController: RouteCollection {
         return principal
     }
 
-    func inbox(req: Request) async throws -> Response {
+    func inbox(req: Request) async throws -> Response { try await inboxPage(req) }
+
+    /// The inbox; after a refused reply or mark, with the reason on the page and what was typed kept.
+    private func inboxPage(_ req: Request, message: String? = nil, typed: [Int: String] = [:], status: HTTPResponseStatus = .ok) async throws -> Response {
         let principal = try require(req)
         let service = FeedbackService(db: req.db)
         var query = ListQuery(req)
@@ -46,8 +49,20 @@ struct FeedbackController: RouteCollection {
         return req.page(FeedbackInboxPage(inbox: inbox, query: query, regions: regionChoices, filterUnits: filterUnits,
                                           isOffice: principal.has(.admin), unitID: principal.unitID, seenAt: seenAt,
                                           unitsByRegion: Dictionary(grouping: units.compactMap { unit in unit.id.map { (id: $0, name: unit.name, region: unit.$region.id) } },
-                                                                    by: \.region).mapValues { $0.map { ($0.id, $0.name) } })
-            .render(in: PageContext(request: req)))
+                                                                    by: \.region).mapValues { $0.map { ($0.id, $0.name) } },
+                                          message: message, typed: typed)
+            .render(in: PageContext(request: req)), status: status)
+    }
+
+    /// Runs an inbox form; a refusal comes back on the inbox with what was typed.
+    private func onInbox(_ req: Request, typed: [Int: String], _ body: () async throws -> Void, done: String) async throws -> Response {
+        do {
+            try await body()
+        } catch let error as ServiceError where error.kind == .invalid || error.kind == .conflict {
+            return try await inboxPage(req, message: error.message, typed: typed, status: error.kind == .invalid ? .unprocessableEntity : .conflict)
+        }
+        req.notify(done)
+        return req.redirect(to: "/feedback")
     }
 
     private func id(_ req: Request) throws -> Int {
@@ -58,17 +73,19 @@ struct FeedbackController: RouteCollection {
     func reply(req: Request) async throws -> Response {
         let principal = try require(req)
         let text = (try? req.content.get(String.self, at: "reply")) ?? ""
-        try await FeedbackService(db: req.db).reply(id: try id(req), text: text, actor: ReportingController.actor(principal))
-        req.notify("已回复，答复已在项目页面公开。")
-        return req.redirect(to: "/feedback")
+        let item = try id(req)
+        return try await onInbox(req, typed: [item: text], {
+            try await FeedbackService(db: req.db).reply(id: item, text: text, actor: ReportingController.actor(principal))
+        }, done: "已回复，答复已在项目页面公开。")
     }
 
     func invalid(req: Request) async throws -> Response {
         let principal = try require(req)
         let reason = (try? req.content.get(String.self, at: "reason")) ?? ""
-        try await FeedbackService(db: req.db).markInvalid(id: try id(req), reason: reason, actor: ReportingController.actor(principal), tree: principal.tree)
-        req.notify("已标为无效。")
-        return req.redirect(to: "/feedback")
+        let item = try id(req)
+        return try await onInbox(req, typed: [:], {
+            try await FeedbackService(db: req.db).markInvalid(id: item, reason: reason, actor: ReportingController.actor(principal), tree: principal.tree)
+        }, done: "已标为无效。")
     }
 
     func reassign(req: Request) async throws -> Response {

@@ -96,6 +96,10 @@ struct EvidenceListPage {
     var pending = 0
     var oldestDays: Int? = nil
     var regions: [(id: Int, name: String)] = []
+    /// A refused decision: why, and what was typed and ticked.
+    var message: String? = nil
+    var typedReason: String? = nil
+    var ticked: Set<Int> = []
 
     var items: [EvidenceService.Listed] { listing.items }
 
@@ -108,6 +112,7 @@ struct EvidenceListPage {
         let hasAny = review ? pending > 0 : (listing.total > 0 || query.isFiltered)
         return PageFrame.render(title: title, context: context, body: .group(
             Fragments.pageHeader(title, subtitle: subtitle),
+            .unwrap(message) { .div(.class("notice error"), .attr("role", "alert"), .text($0)) },
             .if(hasAny, .group(filters(), Fragments.pager(listing, base: base, query: query))),
             list,
             .if(listing.pageCount > 1, Fragments.pager(listing, base: base, query: query))))
@@ -138,7 +143,7 @@ struct EvidenceListPage {
                      .div(.class("table-wrap"), .table(.class("list stacked"), head, rows)),
                      .div(.class("panel form decide"),
                           .label(.for("reason"), .text("意见（退回时必填）")),
-                          .textarea(.id("reason"), .name("reason"), .attr("rows", "2"), .attr("maxlength", "500")),
+                          .textarea(.id("reason"), .name("reason"), .attr("rows", "2"), .attr("maxlength", "500"), .text(typedReason ?? "")),
                           .p(.class("actions"),
                              .button(.type(.submit), .attr("name", "action"), .attr("value", "approve"), .class("button primary"), .text("审核通过所选")),
                              .button(.type(.submit), .attr("name", "action"), .attr("value", "return"), .class("button danger"), .text("退回所选")))))
@@ -149,7 +154,8 @@ struct EvidenceListPage {
         let link = SiteURL.evidence(id: item.id ?? 0).path
         return .tr(
             .if(review, .td(.attr("data-label", "选择"), .input(.type(.checkbox), .name("ids[]"), .attr("value", "\(item.id ?? 0)"),
-                                                              .attr("aria-label", "选择 \(listed.indicatorName)")))),
+                                                              .attr("aria-label", "选择 \(listed.indicatorName)"),
+                                                              .attr(ticked.contains(item.id ?? -1) ? "checked" : "data-unchecked", "checked")))),
             .td(.attr("data-label", "指标"), .a(.attr("href", link), .text(listed.indicatorName)),
                 .if(listed.projectName != listed.indicatorName, .div(.class("muted small"), .text(listed.projectName)))),
             .td(.attr("data-label", "区划"), .text(listed.regionName)),

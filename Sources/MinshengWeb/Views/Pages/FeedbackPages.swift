@@ -16,6 +16,9 @@ struct FeedbackInboxPage {
     let seenAt: Date?
     /// The units an item may be handed to, by region.
     let unitsByRegion: [Int: [(Int, String)]]
+    /// A refused form: why, and the reply typed for each item.
+    var message: String? = nil
+    var typed: [Int: String] = [:]
 
     func render(in context: PageContext) -> String {
         let entries = inbox.listing.items
@@ -28,6 +31,7 @@ struct FeedbackInboxPage {
                  Fragments.stat("已超期", "\(inbox.overdue)", tone: inbox.overdue > 0 ? "lagging" : "", href: link("overdue")),
                  Fragments.stat("已回复", "\(inbox.answered)", tone: "completed", href: link("answered")),
                  Fragments.stat("无效", "\(inbox.invalid)", href: link("invalid"))),
+            .unwrap(message) { .div(.class("notice error"), .attr("role", "alert"), .text($0)) },
             all == 0 ? Fragments.empty("还没有收到意见建议。") : .group(
                 filters(),
                 Fragments.pager(inbox.listing, base: "/feedback", query: query),
@@ -77,7 +81,7 @@ struct FeedbackInboxPage {
             .if(mine && state != .invalid, .form(.class("reply"), .method(.post), .action("/feedback/\(id)/reply"),
                 PageFrame.csrfField(context.csrf),
                 .label(.for("reply-\(id)"), .text(state == .answered ? "修改答复" : "答复（公开，署本单位名称）")),
-                .textarea(.id("reply-\(id)"), .name("reply"), .attr("rows", "3"), .attr("maxlength", "1000"), .attr("required", "required"), .text(item.reply ?? "")),
+                .textarea(.id("reply-\(id)"), .name("reply"), .attr("rows", "3"), .attr("maxlength", "1000"), .attr("required", "required"), .text(typed[id] ?? item.reply ?? "")),
                 .button(.type(.submit), .class("button primary small"), .text(state == .answered ? "保存答复" : "答复")))),
             .if(isOffice && state != .invalid, .div(.class("ops"),
                 .form(.class("inline-return"), .method(.post), .action("/feedback/\(id)/invalid"),
