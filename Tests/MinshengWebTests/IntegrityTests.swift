@@ -241,6 +241,12 @@ final class WorkListTests: XCTestCase {
             XCTAssertNotEqual(refused.status, .seeOther)
             try await XCTAssertEqualAsync(try await Reminder.query(on: app.db).count(), 1)
             try await XCTAssertEqualAsync(try await AuditEvent.query(on: app.db).filter(\.$action == "reporting.remind").count(), 1)
+            // 一键催报: every unreported unit with a reporter — in the demo, the one unit with a reporter account.
+            let everyone = try await office.post("/reporting/\(plan)/\(month)/remind", [("unit", "all")])
+            XCTAssertEqual(everyone.status, .seeOther)
+            let told = try await office.get(everyone.location ?? "/")
+            XCTAssertTrue(told.body.contains("已向 1 个未报送单位的 1 名填报员发送催报通知"), "one unit, one reporter")
+            try await XCTAssertEqualAsync(try await Reminder.query(on: app.db).count(), 2)
 
             // The leader's summary counts as the office counts (市定: every region's share, reference 000 附件3).
             let leader = TestBrowser(app)

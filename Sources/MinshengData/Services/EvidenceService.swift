@@ -230,12 +230,7 @@ public struct EvidenceService: Sendable {
     }
 
     public func queue(actor: Actor, tree: RegionTree, filter: ListFilter = ListFilter(), window: ListWindow = ListWindow(), now: Date = Date()) async throws -> Queue {
-        let subtree = tree.subtreeIDs(of: actor.regionID).subtracting([actor.regionID])
-        guard !subtree.isEmpty, actor.isAdmin || actor.isReviewer else { return Queue(listing: Listing(items: [], total: 0, window: window), pending: 0, oldestDays: nil) }
-        // Who may review an item is decided item by item (the unit one level up), so the whole
-        // queue is read, not a capped part of it; it holds what waits, not the year's history.
-        let all = try await reviewable(try await Evidence.query(on: db).filter(\.$state == Evidence.State.pending.rawValue)
-            .filter(\.$region.$id ~~ Array(subtree)).sort(\.$createdAt).sort(\.$id).all(), actor: actor, tree: tree)
+        let all = try await pending(actor: actor, tree: tree)
         var chosen = all
         if let region = filter.regionID { let ids = tree.subtreeIDs(of: region); chosen = chosen.filter { ids.contains($0.$region.id) } }
         if let unit = filter.unitID { chosen = chosen.filter { $0.$unit.id == unit } }
@@ -246,9 +241,28 @@ public struct EvidenceService: Sendable {
             chosen = chosen.filter { $0.description.contains(text) || matching.contains($0.$indicator.id) }
         }
         let page = Listing.slice(chosen, window)
-        let oldest = all.first.map { max(0, Int(now.timeIntervalSince($0.createdAt) / 86_400)) }
         return Queue(listing: Listing(items: try await listed(page.items, tree: tree, now: now), total: page.total, window: window),
-                     pending: all.count, oldestDays: oldest)
+                     pending: all.count, oldestDays: Self.age(all.first, now: now))
+    }
+
+    /// How many items wait for `actor` and how long the oldest has waited (the home page's line).
+    public func waiting(actor: Actor, tree: RegionTree, now: Date = Date()) async throws -> (pending: Int, oldestDays: Int?) {
+        let all = try await pending(actor: actor, tree: tree)
+        return (all.count, Self.age(all.first, now: now))
+    }
+
+    static func age(_ item: Evidence?, now: Date) -> Int? {
+        item.map { max(0, Int(now.timeIntervalSince($0.createdAt) / 86_400)) }
+    }
+
+    /// Every pending item `actor` may review, oldest first. Who may review an item is decided
+    /// item by item (the unit one level up), so the whole queue is read, not a capped part of
+    /// it; it holds what waits, not the year's history.
+    private func pending(actor: Actor, tree: RegionTree) async throws -> [Evidence] {
+        let subtree = tree.subtreeIDs(of: actor.regionID).subtracting([actor.regionID])
+        guard !subtree.isEmpty, actor.isAdmin || actor.isReviewer else { return [] }
+        return try await reviewable(try await Evidence.query(on: db).filter(\.$state == Evidence.State.pending.rawValue)
+            .filter(\.$region.$id ~~ Array(subtree)).sort(\.$createdAt).sort(\.$id).all(), actor: actor, tree: tree)
     }
 
     /// What the account uploaded, newest first: a page, filtered by state and month.

@@ -65,6 +65,26 @@ public struct ReportingService: Sendable {
 
         public var submitted: Int { rows.filter { $0.state == .submitted }.count }
         public var missing: [Row] { rows.filter { $0.state != .submitted } }
+
+        /// The figures still missing, by responsible unit — the unit itself, never its name (every
+        /// county has a 县人社局) — each labelled with its region ("邵东市 县人社局"), in the plan's
+        /// region order. Shares without a unit are grouped by region.
+        public var missingByUnit: [UnitRows] {
+            let groups = Dictionary(grouping: missing, by: { row in row.responsibleUnitID.map { "u\($0)" } ?? "r\(row.regionID)" })
+            return groups.values.compactMap { rows -> UnitRows? in
+                guard let first = rows.first else { return nil }
+                return UnitRows(unitID: first.responsibleUnitID, label: first.regionName + " " + (first.responsibleUnit ?? "（未指定责任单位）"), rows: rows)
+            }.sorted { a, b in
+                let ra = a.rows.first.flatMap { regionOrder[$0.regionID] } ?? Int.max, rb = b.rows.first.flatMap { regionOrder[$0.regionID] } ?? Int.max
+                return ra != rb ? ra < rb : a.label < b.label
+            }
+        }
+    }
+
+    public struct UnitRows: Sendable {
+        public var unitID: Int?
+        public var label: String
+        public var rows: [Row]
     }
 
     public struct Entry: Sendable {

@@ -7,6 +7,8 @@ import MinshengCore
 /// the reviewer's evidence queue and its oldest item; the office's units that have not reported,
 /// each named with its region.
 public struct WorkListService: Sendable {
+    public typealias UnitRows = ReportingService.UnitRows
+
     public let db: any Database
 
     public init(db: any Database) { self.db = db }
@@ -112,26 +114,18 @@ public struct WorkListService: Sendable {
             if actor.isAdmin {
                 let grid = try await reporting.grid(planID: planID, month: month, scopeRegionID: actor.regionID, unitID: nil, tree: tree)
                 guard !grid.rows.isEmpty, !grid.closed else { continue }
-                let byUnit = Dictionary(grouping: grid.missing, by: { $0.responsibleUnitID ?? -$0.regionID })
-                let unitIDs = byUnit.keys.filter { $0 > 0 }
+                let groups = grid.missingByUnit
+                let unitIDs = groups.compactMap(\.unitID)
                 let reporters = unitIDs.isEmpty ? [] : try await Account.query(on: db).filter(\.$unit.$id ~~ unitIDs).filter(\.$active == true).all()
                     .filter { $0.roleSet.contains(.reporter) }
                 let reporterIDs = reporters.compactMap(\.id)
                 let sent = reporterIDs.isEmpty ? [] : try await Reminder.query(on: db).filter(\.$planID == planID).filter(\.$month == month)
                     .filter(\.$account.$id ~~ reporterIDs).all()
-                let order = grid.regionOrder
-                let units = byUnit.map { key, rows -> Unreported in
-                    let unitID: Int? = key > 0 ? key : nil
-                    let first = rows.first
-                    let label = (first?.regionName ?? "") + " " + (first?.responsibleUnit ?? "（未指定责任单位）")
-                    let theirs = reporters.filter { $0.$unit.id == unitID && unitID != nil }
+                let units = groups.map { group -> Unreported in
+                    let theirs = group.unitID.map { unit in reporters.filter { $0.$unit.id == unit } } ?? []
                     let ids = Set(theirs.compactMap(\.id))
-                    return Unreported(unitID: unitID, label: label, missing: rows.count, reporters: theirs.count,
+                    return Unreported(unitID: group.unitID, label: group.label, missing: group.rows.count, reporters: theirs.count,
                                       remindedAt: sent.filter { ids.contains($0.$account.id) }.map(\.createdAt).max())
-                }.sorted { a, b in
-                    let ra = byUnit[a.unitID ?? 0]?.first.flatMap { order[$0.regionID] } ?? 0
-                    let rb = byUnit[b.unitID ?? 0]?.first.flatMap { order[$0.regionID] } ?? 0
-                    return ra != rb ? ra < rb : a.label < b.label
                 }
                 work.office.append(OfficeMonth(planID: planID, planTitle: plan.title, month: month, deadline: grid.deadline,
                                                total: grid.rows.count, submitted: grid.submitted, units: units))
@@ -150,52 +144,58 @@ public struct WorkListService: Sendable {
                 .sort(\.$createdAt, .descending).all()
         }
         if actor.isReviewer || actor.isAdmin {
-            let queue = try await EvidenceService(db: db).queue(actor: actor, tree: tree, window: ListWindow(page: 1, size: 10), now: now)
-            work.reviewPending = queue.pending
-            work.reviewOldestDays = queue.oldestDays
+            let waiting = try await EvidenceService(db: db).waiting(actor: actor, tree: tree, now: now)
+            work.reviewPending = waiting.pending
+            work.reviewOldestDays = waiting.oldestDays
         }
         return work
     }
 
-    /// 催报 to every unit of the plan's month that has figures missing and reporters to reach.
-    /// Returns (units, reporters) reached.
+    /// 催报 to every unit of the plan's month that has figures missing and reporters to reach:
+    /// one reading of the month's grid, one write. Returns (units, reporters) reached.
     public func remindAll(planID: Int, month: Int, actor: ReportingService.Actor, tree: RegionTree, now: Date = Date()) async throws -> (units: Int, reporters: Int) {
-        _ = try await ReportingService.officePlan(planID, actor: actor, tree: tree, denied: "只有本计划的专班办公室可以催报。", on: db)
-        let grid = try await ReportingService(db: db).grid(planID: planID, month: month, scopeRegionID: actor.regionID, unitID: nil, tree: tree)
-        var units = 0, reporters = 0
-        for unitID in Set(grid.missing.compactMap(\.responsibleUnitID)).sorted() {
-            do {
-                reporters += try await remind(planID: planID, month: month, unitID: unitID, actor: actor, tree: tree, now: now)
-                units += 1
-            } catch let error as ServiceError where error.kind == .conflict {
-                continue // no reporter account yet: the page names those units
-            }
-        }
-        guard units > 0 else { throw ServiceError.conflict("未报送的单位都还没有填报员账号，无法催报；请先为这些单位开设账号。") }
-        return (units, reporters)
+        try await send(planID: planID, month: month, onlyUnit: nil, actor: actor, tree: tree, now: now)
     }
 
     /// The office sends a 催报 notice to every active reporter of `unitID` for the plan's month.
     /// Returns how many reporters it reached.
     public func remind(planID: Int, month: Int, unitID: Int, actor: ReportingService.Actor, tree: RegionTree, now: Date = Date()) async throws -> Int {
-        let plan = try await ReportingService.officePlan(planID, actor: actor, tree: tree, denied: "只有本计划的专班办公室可以催报。", on: db)
         guard let unit = try await Department.find(unitID, on: db), tree.isWithin(unit.$region.id, of: actor.regionID) else {
             throw ServiceError.notFound("未找到该单位。")
         }
-        let grid = try await ReportingService(db: db).grid(planID: planID, month: month, scopeRegionID: actor.regionID, unitID: unitID, tree: tree)
-        let missing = grid.missing.count
-        guard missing > 0 else { throw ServiceError.conflict("\(unit.name)本月已全部报送，无需催报。") }
-        let reporters = try await Account.query(on: db).filter(\.$unit.$id == unitID).filter(\.$active == true).all().filter { $0.roleSet.contains(.reporter) }
-        guard !reporters.isEmpty else { throw ServiceError.conflict("\(tree[unit.$region.id]?.name ?? "") \(unit.name)还没有填报员账号，请先为该单位开设账号。") }
-        let from = tree[actor.regionID]?.name ?? ""
-        let text = "\(from)专班办公室催报：《\(plan.title)》\(month) 月尚有 \(missing) 条未报送" + (grid.deadline.map { "，截止日期 \($0)" } ?? "") + "，请尽快填报。"
-        try await db.write { db in
-            for reporter in reporters {
-                try await Reminder(accountID: try reporter.requireID(), planID: planID, month: month, text: text, sentBy: actor.accountID, at: now).create(on: db)
-            }
-            try await AuditLog.record("reporting.remind", subject: "\(tree[unit.$region.id]?.name ?? "") \(unit.name)", detail: text, by: actor.accountID, on: db)
+        return try await send(planID: planID, month: month, onlyUnit: unit, actor: actor, tree: tree, now: now).reporters
+    }
+
+    /// Notices to the active reporters of each unit with figures missing (or of `onlyUnit`),
+    /// each naming its own count and the deadline, audited per unit.
+    private func send(planID: Int, month: Int, onlyUnit: Department?, actor: ReportingService.Actor, tree: RegionTree, now: Date) async throws -> (units: Int, reporters: Int) {
+        let plan = try await ReportingService.officePlan(planID, actor: actor, tree: tree, denied: "只有本计划的专班办公室可以催报。", on: db)
+        let grid = try await ReportingService(db: db).grid(planID: planID, month: month, scopeRegionID: actor.regionID, unitID: onlyUnit?.id, tree: tree)
+        let groups = grid.missingByUnit.filter { $0.unitID != nil }
+        if let unit = onlyUnit, groups.isEmpty { throw ServiceError.conflict("\(unit.name)本月已全部报送，无需催报。") }
+        let unitIDs = groups.compactMap(\.unitID)
+        let reporters = unitIDs.isEmpty ? [] : try await Account.query(on: db).filter(\.$unit.$id ~~ unitIDs).filter(\.$active == true).all()
+            .filter { $0.roleSet.contains(.reporter) }
+        let reached = groups.compactMap { group -> (UnitRows, [Account])? in
+            let theirs = reporters.filter { $0.$unit.id == group.unitID }
+            return theirs.isEmpty ? nil : (group, theirs)
         }
-        return reporters.count
+        guard !reached.isEmpty else {
+            if let unit = onlyUnit { throw ServiceError.conflict("\(tree[unit.$region.id]?.name ?? "") \(unit.name)还没有填报员账号，请先为该单位开设账号。") }
+            throw ServiceError.conflict("未报送的单位都还没有填报员账号，无法催报；请先为这些单位开设账号。")
+        }
+        let from = tree[actor.regionID]?.name ?? ""
+        let deadline = grid.deadline.map { "，截止日期 \($0)" } ?? ""
+        try await db.write { db in
+            for (group, accounts) in reached {
+                let text = "\(from)专班办公室催报：《\(plan.title)》\(month) 月尚有 \(group.rows.count) 条未报送\(deadline)，请尽快填报。"
+                for account in accounts {
+                    try await Reminder(accountID: try account.requireID(), planID: planID, month: month, text: text, sentBy: actor.accountID, at: now).create(on: db)
+                }
+                try await AuditLog.record("reporting.remind", subject: group.label, detail: text, by: actor.accountID, on: db)
+            }
+        }
+        return (reached.count, reached.reduce(0) { $0 + $1.1.count })
     }
 
     /// The reporter has read a notice.

@@ -31,13 +31,9 @@ struct DisclosureController: RouteCollection {
         let query = ListQuery(req)
         if let region = query.filter.regionID { try AccessPolicy.withinScope(region).check(req) }
         let items = try await service.items(actor: Self.actor(principal), tree: principal.tree, filter: query.filter, window: query.window)
-        let units = principal.has(.admin) ? try await UnitService(db: req.db).units(inRegions: principal.scope).compactMap { unit in
-            unit.id.map { (id: $0, name: unit.name, region: principal.tree[unit.$region.id]?.name ?? "") }
-        } : []
+        let units = principal.has(.admin) ? principal.labelled(try await UnitService(db: req.db).units(inRegions: principal.scope)) : []
         return req.page(DisclosureListPage(publishable: publishable, items: items, isOffice: principal.has(.admin), accountID: principal.accountID,
-                                           query: query, regions: principal.tree.subtreeIDs(of: principal.regionID).compactMap { principal.tree[$0] }
-                                               .sorted { ($0.sortOrder, $0.id) < ($1.sortOrder, $1.id) }.map { (id: $0.id, name: $0.name) },
-                                           units: units).render(in: PageContext(request: req)))
+                                           query: query, regions: principal.regionsInScope(), units: units).render(in: PageContext(request: req)))
     }
 
     func form(req: Request) async throws -> Response {

@@ -103,8 +103,7 @@ struct EvidenceController: RouteCollection {
         let query = ListQuery(req)
         if let region = query.filter.regionID { try AccessPolicy.withinScope(region).check(req) }
         let queue = try await EvidenceService(db: req.db).queue(actor: Self.actor(principal), tree: principal.tree, filter: query.filter, window: query.window)
-        let regions = principal.tree.subtreeIDs(of: principal.regionID).subtracting([principal.regionID]).compactMap { principal.tree[$0] }
-            .sorted { ($0.sortOrder, $0.id) < ($1.sortOrder, $1.id) }.map { (id: $0.id, name: $0.name) }
+        let regions = principal.regionsInScope(includingOwn: false)
         return req.page(EvidenceListPage(title: "佐证审核", listing: queue.listing, review: true, query: query, base: SiteURL.evidenceReview.path,
                                          pending: queue.pending, oldestDays: queue.oldestDays, regions: regions,
                                          message: message, typedReason: reason, ticked: ticked)

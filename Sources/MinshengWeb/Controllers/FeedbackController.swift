@@ -41,12 +41,8 @@ struct FeedbackController: RouteCollection {
         // An item can go to a unit of its own region: only those regions' units are offered.
         let regions = Set(entries.map { $0.item.$region.id })
         let units = principal.has(.admin) && !regions.isEmpty ? try await UnitService(db: req.db).units(inRegions: regions) : []
-        let filterUnits = principal.has(.admin) ? try await UnitService(db: req.db).units(inRegions: principal.scope).compactMap { unit in
-            unit.id.map { (id: $0, name: "\(principal.tree[unit.$region.id]?.name ?? "") \(unit.name)") }
-        } : []
-        let regionChoices = principal.tree.subtreeIDs(of: principal.regionID).compactMap { principal.tree[$0] }
-            .sorted { ($0.sortOrder, $0.id) < ($1.sortOrder, $1.id) }.map { (id: $0.id, name: $0.name) }
-        return req.page(FeedbackInboxPage(inbox: inbox, query: query, regions: regionChoices, filterUnits: filterUnits,
+        let filterUnits = principal.has(.admin) ? principal.labelled(try await UnitService(db: req.db).units(inRegions: principal.scope)) : []
+        return req.page(FeedbackInboxPage(inbox: inbox, query: query, regions: principal.regionsInScope(), filterUnits: filterUnits,
                                           isOffice: principal.has(.admin), unitID: principal.unitID, seenAt: seenAt,
                                           unitsByRegion: Dictionary(grouping: units.compactMap { unit in unit.id.map { (id: $0, name: unit.name, region: unit.$region.id) } },
                                                                     by: \.region).mapValues { $0.map { ($0.id, $0.name) } },

@@ -59,7 +59,27 @@ struct ListQuery: Sendable {
     }
 }
 
+extension Principal {
+    /// The account's region (unless left out) and the regions below it, in the tree's order,
+    /// as a list's region filter offers them.
+    func regionsInScope(includingOwn: Bool = true) -> [(id: Int, name: String)] {
+        tree.subtreeIDs(of: regionID).filter { includingOwn || $0 != regionID }.compactMap { tree[$0] }
+            .sorted { ($0.sortOrder, $0.id) < ($1.sortOrder, $1.id) }.map { (id: $0.id, name: $0.name) }
+    }
+
+    /// Units as an office names them, with their region ("邵东市 县人社局"): bureau names repeat.
+    func labelled(_ units: [Department]) -> [(id: Int, name: String)] {
+        units.compactMap { unit in unit.id.map { (id: $0, name: (tree[unit.$region.id]?.name ?? "") + " " + unit.name) } }
+    }
+}
+
 extension Fragments {
+    /// A month filter (`month=YYYY-MM`) for lists that span years.
+    static func filterMonth(_ filter: ListFilter, label: String) -> Node<HTML.FormContext> {
+        let value = filter.month.flatMap { m in filter.year.map { String(format: "%04d-%02d", $0, m) } } ?? ""
+        return .label(.class("filter"), .span(.class("filter-label"), .text(label)), .input(.type(.month), .name("month"), .attr("value", value)))
+    }
+
     /// "共 3,428 条，第 2/69 页" with links to the first, previous, nearby, next and last pages.
     static func pager<Item>(_ listing: Listing<Item>, base: String, query: ListQuery) -> Node<HTML.BodyContext> {
         let page = listing.window.page, count = listing.pageCount

@@ -14,11 +14,10 @@ struct AccountIndexPage {
 
     func render(in context: PageContext) -> String {
         let f = query.filter
-        let regions = principal.tree.subtreeIDs(of: principal.regionID).compactMap { principal.tree[$0] }
-            .sorted { ($0.sortOrder, $0.id) < ($1.sortOrder, $1.id) }
+        let regions = principal.regionsInScope()
         let filters = Fragments.filterBar(action: SiteURL.accounts.path, query: query, [
             Fragments.filterSelect("region", label: "区划", choices: regions.map { ("\($0.id)", $0.name) }, selected: f.regionID.map { "\($0)" }),
-            Fragments.filterSelect("unit", label: "单位", choices: units.compactMap { unit in unit.id.map { ("\($0)", (principal.tree[unit.$region.id]?.name ?? "") + " " + unit.name) } },
+            Fragments.filterSelect("unit", label: "单位", choices: principal.labelled(units).map { ("\($0.id)", $0.name) },
                                    selected: f.unitID.map { "\($0)" }),
             Fragments.filterSelect("status", label: "角色", choices: Role.allCases.map { ($0.rawValue, $0.label) }, selected: f.status),
             Fragments.filterText("q", label: "用户名或姓名", value: f.text, placeholder: "文字"),

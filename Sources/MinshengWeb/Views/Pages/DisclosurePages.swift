@@ -14,7 +14,7 @@ struct DisclosureListPage {
     let query: ListQuery
     /// The office's regions and units, for the filters.
     var regions: [(id: Int, name: String)] = []
-    var units: [(id: Int, name: String, region: String)] = []
+    var units: [(id: Int, name: String)] = []
 
     func render(in context: PageContext) -> String {
         let flagged = items.flaggedTotal
@@ -52,11 +52,10 @@ struct DisclosureListPage {
         }
         fields.append(Fragments.filterSelect("project", label: "项目", choices: items.projects.map { ("\($0.id)", $0.name) }, selected: f.projectID.map { "\($0)" }))
         if isOffice && !units.isEmpty {
-            fields.append(Fragments.filterSelect("unit", label: "单位", choices: units.map { ("\($0.id)", "\($0.region) \($0.name)") }, selected: f.unitID.map { "\($0)" }))
+            fields.append(Fragments.filterSelect("unit", label: "单位", choices: units.map { ("\($0.id)", $0.name) }, selected: f.unitID.map { "\($0)" }))
         }
         fields.append(Fragments.filterSelect("category", label: "类别", choices: DisclosureCategory.allCases.map { ($0.rawValue, $0.label) }, selected: f.category))
-        fields.append(.label(.class("filter"), .span(.class("filter-label"), .text("月份")),
-                             .input(.type(.month), .name("month"), .attr("value", f.month.map { m in f.year.map { String(format: "%04d-%02d", $0, m) } ?? "" } ?? ""))))
+        fields.append(Fragments.filterMonth(f, label: "月份"))
         fields.append(Fragments.filterSelect("status", label: "核查", choices: [("flagged", "只看待核查")], selected: f.status))
         fields.append(Fragments.filterText("q", label: "标题", value: f.text, placeholder: "标题中的文字"))
         return Fragments.filterBar(action: "/disclosures", query: query, fields)

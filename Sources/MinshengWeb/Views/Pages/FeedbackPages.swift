@@ -51,8 +51,7 @@ struct FeedbackInboxPage {
         }
         fields.append(Fragments.filterSelect("status", label: "状态", choices: [("received", "待回复"), ("overdue", "已超期"), ("answered", "已回复"), ("invalid", "无效")],
                                              selected: f.status))
-        fields.append(.label(.class("filter"), .span(.class("filter-label"), .text("收到月份")),
-                             .input(.type(.month), .name("month"), .attr("value", f.month.map { m in f.year.map { String(format: "%04d-%02d", $0, m) } ?? "" } ?? ""))))
+        fields.append(Fragments.filterMonth(f, label: "收到月份"))
         fields.append(Fragments.filterText("q", label: "内容", value: f.text, placeholder: "意见中的文字"))
         return Fragments.filterBar(action: "/feedback", query: query, fields)
     }

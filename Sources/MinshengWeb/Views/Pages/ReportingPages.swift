@@ -171,21 +171,9 @@ struct ReportingStatusPage {
     /// What a refused form held, shown again.
     var typed: [String: String] = [:]
 
-    /// A unit as the office names it: with its region (邵东市 县人社局), never merged by name.
-    static func unitLabel(_ row: ReportingService.Row, tree: RegionTree) -> String {
-        guard let name = row.responsibleUnit else { return "（未指定责任单位）" }
-        return "\(row.regionName) \(name)"
-    }
-
     func render(in context: PageContext) -> String {
         let missing = grid.missing
-        // By the unit itself, not its name: every county has a 县人社局.
-        let byUnit = Dictionary(grouping: missing, by: { row in row.responsibleUnitID.map { "u\($0)" } ?? "r\(row.regionID)" })
-        let order = grid.regionOrder
-        let units = byUnit.keys.sorted { a, b in
-            let ra = byUnit[a]?.first.flatMap { order[$0.regionID] } ?? 0, rb = byUnit[b]?.first.flatMap { order[$0.regionID] } ?? 0
-            return ra != rb ? ra < rb : a < b
-        }
+        let units = grid.missingByUnit
         let submitted = grid.rows.filter { $0.state == .submitted }
         let body: Node<HTML.BodyContext> = .group(
             Fragments.pageHeader("\(grid.month) 月报送情况", subtitle: grid.planTitle + (grid.deadline.map { " · 截止 \($0)" } ?? "") + (grid.closed ? " · 已关账" : ""),
@@ -235,7 +223,7 @@ struct ReportingStatusPage {
             .div(.class("table-wrap"), .table(.class("list"),
                 .thead(.tr(.th(.text("责任单位")), .th(.class("num"), .text("未报送")), .th(.text("指标与区划")), .th(.class("hide-phone"), .text("填报员")),
                            .if(canManage && !grid.closed, .th(.text("催报"))))),
-                .tbody(.forEach(units) { unit in unitRow(byUnit[unit].flatMap { $0.first.map { Self.unitLabel($0, tree: principal.tree) } } ?? "", rows: byUnit[unit] ?? [], context: context) }))),
+                .tbody(.forEach(units) { unit in unitRow(unit.label, rows: unit.rows, context: context) }))),
             .h2(.text("已报送（\(submitted.count) 条）")),
             submitted.isEmpty ? Fragments.empty("尚无报送。") :
             .div(.class("table-wrap"), .table(.class("list"),
