@@ -180,7 +180,7 @@ struct User: AsyncParsableCommand {
                 let accounts = try await AccountService(db: app.db, hasher: app.passwordHasher).accounts(inRegions: scope)
                 say("用户名\t姓名\t行政区划\t角色\t状态")
                 for account in accounts {
-                    let roles = Role.allCases.filter(account.roleSet.contains).map(\.label).joined(separator: "、")
+                    let roles = account.roleLabels.joined(separator: "、")
                     say("\(account.username)\t\(account.displayName)\t\(tree[account.$region.id]?.name ?? "")\t\(roles)\t\(account.active ? "正常" : "已停用")")
                 }
             }

@@ -15,12 +15,12 @@ final class EvidenceTests: XCTestCase {
         let shaodong: Int
         let school: Int
         let nursery: Int
-        let reporter: EvidenceService.Actor
-        let reviewer: EvidenceService.Actor
-        let office: EvidenceService.Actor
-        let shaodongOffice: EvidenceService.Actor
-        let shuangqingOffice: EvidenceService.Actor
-        let otherReviewer: EvidenceService.Actor
+        let reporter: Actor
+        let reviewer: Actor
+        let office: Actor
+        let shaodongOffice: Actor
+        let shuangqingOffice: Actor
+        let otherReviewer: Actor
         let store: LocalBlobStore
     }
 
@@ -28,17 +28,16 @@ final class EvidenceTests: XCTestCase {
         _ = try await Bootstrap.loadDemoIfEmpty(app)
         let db = app.db
         let tree = try await RegionService(db: db).tree()
-        func actor(_ username: String, admin: Bool = false, reporter: Bool = false, reviewer: Bool = false) async throws -> EvidenceService.Actor {
+        func actor(_ username: String, admin: Bool = false, reporter: Bool = false, reviewer: Bool = false) async throws -> Actor {
             let account = try await XCTUnwrapAsync(try await Account.query(on: db).filter(\.$username == username).first())
             return .init(accountID: try account.requireID(), regionID: account.$region.id, unitID: account.$unit.id,
-                         isAdmin: admin, isReporter: reporter, isReviewer: reviewer)
+                         roles: Set([admin ? Role.admin : nil, reporter ? .reporter : nil, reviewer ? .reviewer : nil].compactMap { $0 }))
         }
         let resolved = try await ProgressReportService(db: db).resolve(regionName: "邵阳市", year: 2024, level: .province)
         let reviewer = try await actor("reviewer", reviewer: true)
         // a reviewer of another unit at the same level (市卫健委)
         let health = try await UnitService(db: db).findOrCreate(name: "市卫健委", regionID: resolved.regionID).requireID()
-        var other = reviewer
-        other.unitID = health
+        let other = Actor(accountID: reviewer.accountID, regionID: reviewer.regionID, unitID: health, roles: [.reviewer])
         let root = NSTemporaryDirectory() + "minsheng-evidence-\(UUID().uuidString)"
         addTeardownBlock { try? FileManager.default.removeItem(atPath: root) }
         return World(db: db, tree: tree, plan: resolved.planID, city: resolved.regionID,
@@ -71,19 +70,24 @@ final class EvidenceTests: XCTestCase {
             XCTAssertEqual(reviewerQueue.map { $0.item.id }, [id])
             let officeQueue = try await service.queue(actor: w.office, tree: w.tree).listing.items
             XCTAssertEqual(officeQueue.map { $0.item.id }, [id])
-            for outsider in [w.otherReviewer, w.shuangqingOffice, w.shaodongOffice] {
+            // Who may open it (Access.readEvidence): another unit's reviewer inside the scope is
+            // refused (403), a district office outside it does not find it (404), and 邵东市's own
+            // office reads its region's evidence — none of them decides it.
+            for (outsider, opens) in [(w.otherReviewer, ServiceError.Kind?.some(.forbidden)), (w.shuangqingOffice, .notFound), (w.shaodongOffice, nil)] {
                 let queue = try await service.queue(actor: outsider, tree: w.tree).listing.items
                 XCTAssertTrue(queue.isEmpty)
-                let seen = try await service.item(id: id, actor: outsider, tree: w.tree)
-                XCTAssertNil(seen)
+                do {
+                    let seen = try await service.item(id: id, actor: outsider, tree: w.tree)
+                    XCTAssertNil(opens, "opened by one who may not")
+                    XCTAssertEqual(seen?.item.id, id)
+                } catch let error as ServiceError { XCTAssertEqual(error.kind, opens) }
                 do {
                     _ = try await service.decide(ids: [id], approve: true, reason: "", actor: outsider, tree: w.tree)
                     XCTFail("an outsider decided")
                 } catch let error as ServiceError { XCTAssertEqual(error.kind, .notFound) }
             }
             // the uploader cannot approve its own, even holding the office role
-            var selfApprover = w.reporter
-            selfApprover.isAdmin = true
+            let selfApprover = Actor(accountID: w.reporter.accountID, regionID: w.reporter.regionID, unitID: w.reporter.unitID, roles: [.admin, .reporter])
             do {
                 _ = try await service.decide(ids: [id], approve: true, reason: "", actor: selfApprover, tree: w.tree)
                 XCTFail("approved its own")
@@ -387,7 +391,7 @@ extension EvidenceTests {
             let account = try await XCTUnwrapAsync(try await Account.query(on: app.db).filter(\.$username == "admin").first())
             let resolved = try await ProgressReportService(db: app.db).resolve(regionName: "邵阳市", year: 2024, level: .province)
             try await ReportingService(db: app.db).close(planID: resolved.planID, month: month,
-                                                         actor: .init(accountID: try account.requireID(), regionID: account.$region.id, unitID: nil, isAdmin: true, isReporter: false),
+                                                         actor: .init(accountID: try account.requireID(), regionID: account.$region.id, unitID: nil, roles: [.admin]),
                                                          tree: try await RegionService(db: app.db).tree())
         }
     }

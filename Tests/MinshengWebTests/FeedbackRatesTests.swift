@@ -37,26 +37,26 @@ final class FeedbackRatesTests: XCTestCase {
                 return try await service.submit(.init(projectID: project, regionID: region, rating: rating, text: text, phone: "",
                                                       address: "10.0.0.\(address)", browser: nil), now: at)
             }
-            let unitActor = ReportingService.Actor(accountID: try reporter.requireID(), regionID: shaodong, unitID: reporter.$unit.id, isAdmin: false, isReporter: true)
-            let office = ReportingService.Actor(accountID: try admin.requireID(), regionID: resolved.regionID, unitID: nil, isAdmin: true, isReporter: false)
+            let unitActor = Actor(accountID: try reporter.requireID(), regionID: shaodong, unitID: reporter.$unit.id, roles: [.reporter])
+            let office = Actor(accountID: try admin.requireID(), regionID: resolved.regionID, unitID: nil, roles: [.admin])
 
             // 邵东市: o1 answered after 4 h, o2 after 48 h; o3 (Wed 9 Oct) never answered, due by the end of Wed 16 Oct;
             // o4 (Sun 20 Oct) answered on 2 Nov, after its deadline (end of Fri 25 Oct); four ratings; one invalid.
             let o1 = try await send(shaodong, text: "建议公布完工时间", at: Self.date(3, 4, 10))
-            try await service.reply(id: try o1.requireID(), text: "预计年底完工。", actor: unitActor, now: Self.date(3, 4, 14))
+            try await service.reply(id: try o1.requireID(), text: "预计年底完工。", actor: unitActor, tree: tree, now: Self.date(3, 4, 14))
             let o2 = try await send(shaodong, text: "希望增加学位", at: Self.date(3, 5, 9))
-            try await service.reply(id: try o2.requireID(), text: "已扩招两个班。", actor: unitActor, now: Self.date(3, 7, 9))
+            try await service.reply(id: try o2.requireID(), text: "已扩招两个班。", actor: unitActor, tree: tree, now: Self.date(3, 7, 9))
             _ = try await send(shaodong, text: "食堂何时完工？", at: Self.date(10, 9, 10))
             let o4 = try await send(shaodong, text: "校门口拥堵", at: Self.date(10, 20, 10))
-            try await service.reply(id: try o4.requireID(), text: "已安排疏导。", actor: unitActor, now: Self.date(11, 2, 10))
+            try await service.reply(id: try o4.requireID(), text: "已安排疏导。", actor: unitActor, tree: tree, now: Self.date(11, 2, 10))
             for rating in ["satisfied", "satisfied", "basic", "unsatisfied"] { _ = try await send(shaodong, rating: rating, at: Self.date(4, 8, 9)) }
             let spam = try await send(shaodong, text: "代办证件，加微信", at: Self.date(5, 1, 9))
             try await service.markInvalid(id: try spam.requireID(), reason: "广告", actor: office, tree: tree, now: Self.date(5, 2, 9))
             // the other county: o5 answered after 10 h by its own unit; one rating; o6 arrives in November
             let o5 = try await send(other, text: "感谢政府", at: Self.date(6, 3, 10))
             let otherUnit = try XCTUnwrap(o5.$unit.id)
-            let otherActor = ReportingService.Actor(accountID: try admin.requireID(), regionID: other, unitID: otherUnit, isAdmin: false, isReporter: true)
-            try await service.reply(id: try o5.requireID(), text: "感谢支持。", actor: otherActor, now: Self.date(6, 3, 20))
+            let otherActor = Actor(accountID: try admin.requireID(), regionID: other, unitID: otherUnit, roles: [.reporter])
+            try await service.reply(id: try o5.requireID(), text: "感谢支持。", actor: otherActor, tree: tree, now: Self.date(6, 3, 20))
             _ = try await send(other, rating: "satisfied", at: Self.date(6, 3, 11))
             _ = try await send(other, text: "十一月的意见", at: Self.date(11, 5, 10))
 

@@ -46,8 +46,8 @@ final class HeadInjectionTests: XCTestCase {
             let reporter = try await XCTUnwrapAsync(try await Account.query(on: db).filter(\.$username == "reporter").first())
             let admin = try await XCTUnwrapAsync(try await Account.query(on: db).filter(\.$username == "admin").first())
             let unit = try await XCTUnwrapAsync(try await reporter.$unit.get(on: db))
-            let actor = DisclosureService.Actor(accountID: try reporter.requireID(), regionID: reporter.$region.id, unitID: reporter.$unit.id,
-                                                isAdmin: false, isReporter: true)
+            let actor = Actor(accountID: try reporter.requireID(), regionID: reporter.$region.id, unitID: reporter.$unit.id,
+                                                roles: [.reporter])
             let item = try await DisclosureService(db: db).publish(
                 projectID: try project.requireID(), regionID: try shaodong.requireID(),
                 draft: .init(category: "news", title: "开工仪式", date: "2024-10-08", body: "正文", link: ""), files: [], actor: actor, tree: tree)
@@ -103,11 +103,12 @@ final class HeadInjectionTests: XCTestCase {
     /// No view calls Plot's helpers that write their argument into an attribute unescaped.
     func testViewsUseOnlyEscapingHeadHelpers() throws {
         let views = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Sources/MinshengWeb/Views")
+            .appendingPathComponent("Sources/MinshengWeb")
         let files = FileManager.default.enumerator(atPath: views.path)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") } ?? []
-        XCTAssertGreaterThan(files.count, 10)
+        XCTAssertGreaterThan(files.filter { $0.hasSuffix("Page.swift") || $0.hasSuffix("Pages.swift") }.count, 10)
         for file in files {
             let text = try String(contentsOfFile: views.appendingPathComponent(file).path, encoding: .utf8)
+            guard text.contains("import Plot") else { continue }
             for helper in [".title(", ".description(", ".socialImageLink(", ".twitterCardType(", ".siteName(", ".url("] {
                 XCTAssertFalse(text.contains(helper) && !file.hasSuffix("SafeAttributes.swift"), "\(file) uses Plot's \(helper)")
             }
@@ -120,7 +121,7 @@ import Plot
 final class ConcurrentWriteTests: XCTestCase {
     /// A city plan with one indicator decomposed to `districts` new districts (区01 …), target
     /// 100 each, and an office administrator: (plan, indicator, city, districts, actor).
-    static func world(_ app: Application, districts: Int) async throws -> (Int, Int, Int, [Int], ReportingService.Actor) {
+    static func world(_ app: Application, districts: Int) async throws -> (Int, Int, Int, [Int], Actor) {
         let header = PlanFile.header.joined(separator: ",")
         var csv = "\(header)\n市定,1,测试实事,测试项目,测试指标,个,进度,求和,测试局,全市,\(districts * 100)\n"
         for n in 1...districts { csv += "市定,1,测试实事,测试项目,测试指标,个,进度,求和,测试局,区\(String(format: "%02d", n)),100\n" }
@@ -136,7 +137,7 @@ final class ConcurrentWriteTests: XCTestCase {
         let account = try await AccountService(db: app.db, hasher: app.passwordHasher).create(
             .init(username: "test_office", displayName: "办公室", password: Fixture.password, regionID: city, unitID: nil, roles: [.admin],
                   mustChangePassword: false), by: nil)
-        let actor = ReportingService.Actor(accountID: try account.requireID(), regionID: city, unitID: nil, isAdmin: true, isReporter: false)
+        let actor = Actor(accountID: try account.requireID(), regionID: city, unitID: nil, roles: [.admin])
         return (plan, indicator, city, ids, actor)
     }
 
@@ -269,7 +270,7 @@ final class RacedLimitTests: XCTestCase {
             XCTAssertEqual(plain.filter { $0 == nil }.count, 20)
             XCTAssertEqual(plain.filter { $0 == .tooMany }.count, 12)
             try await XCTAssertEqualAsync(try await Feedback.query(on: app.db).count(), 20)
-            let challenged = await burst(10, address: "203.0.113.8", challenge: FeedbackChallenge())
+            let challenged = await burst(10, address: "203.0.113.8", challenge: FeedbackChallenge(key: SymmetricKey(size: .bits256)))
             XCTAssertEqual(challenged.filter { $0 == nil }.count, 3)
             XCTAssertEqual(challenged.filter { $0 == .challenge }.count, 7)
             try await XCTAssertEqualAsync(try await Feedback.query(on: app.db).count(), 23)
@@ -339,27 +340,42 @@ final class RacedLimitTests: XCTestCase {
         }
     }
 
-    /// A wrong answer uses the question up; so does a right one (once).
-    func testAChallengeTokenIsGoodForOneAnswerRightOrWrong() throws {
-        let challenge = FeedbackChallenge()
-        let question = challenge.issue()
-        let (token, sum) = try FeedbackTests.challenge("请回答：" + question.text + "<input name=\"challenge\" value=\"\(question.token)\">")
-        XCTAssertEqual(token, question.token)
-        XCTAssertFalse(challenge.verify(token: token, answer: "\(sum + 1)"))
-        XCTAssertFalse(challenge.verify(token: token, answer: "\(sum)"), "the wrong answer used the token up")
-        let second = challenge.issue()
-        let (token2, sum2) = try FeedbackTests.challenge("请回答：" + second.text + "<input name=\"challenge\" value=\"\(second.token)\">")
-        XCTAssertTrue(challenge.verify(token: token2, answer: "\(sum2)"))
-        XCTAssertFalse(challenge.verify(token: token2, answer: "\(sum2)"))
-        // an expiry further ahead than a token's lifetime was never issued
-        let forged = "\(Int(Date().timeIntervalSince1970) + 100_000).\(String(repeating: "a", count: 32)).AAAA.AAAA"
-        XCTAssertFalse(challenge.verify(token: forged, answer: "1"))
-        // A token this instance did not issue (its tag does not match) is refused before it is
-        // remembered; one with the real tag but another nonce too.
-        let parts = second.token.split(separator: ".")
-        let otherNonce = [parts[0], Substring(String(repeating: "b", count: 32)), parts[2], parts[3]].joined(separator: ".")
-        XCTAssertFalse(challenge.verify(token: otherNonce, answer: "\(sum2)"))
-        XCTAssertFalse(FeedbackChallenge().verify(token: challenge.issue().token, answer: "1"), "another instance's key")
+    /// A wrong answer uses the question up; so does a right one (once). The used tokens are kept
+    /// in the database: a second server with the same key (the instance's) refuses a token the
+    /// first one took.
+    func testAChallengeTokenIsGoodForOneAnswerRightOrWrong() async throws {
+        try await TestApp.run { app in
+            let db = app.db
+            let key = SymmetricKey(size: .bits256)
+            let challenge = FeedbackChallenge(key: key)
+            let otherServer = FeedbackChallenge(key: key)
+            let question = challenge.issue()
+            let (token, sum) = try FeedbackTests.challenge("请回答：" + question.text + "<input name=\"challenge\" value=\"\(question.token)\">")
+            XCTAssertEqual(token, question.token)
+            try await XCTAssertFalseAsync(try await challenge.verify(token: token, answer: "\(sum + 1)", on: db))
+            try await XCTAssertFalseAsync(try await challenge.verify(token: token, answer: "\(sum)", on: db), "the wrong answer used the token up")
+            let second = challenge.issue()
+            let (token2, sum2) = try FeedbackTests.challenge("请回答：" + second.text + "<input name=\"challenge\" value=\"\(second.token)\">")
+            try await XCTAssertTrueAsync(try await challenge.verify(token: token2, answer: "\(sum2)", on: db))
+            try await XCTAssertFalseAsync(try await challenge.verify(token: token2, answer: "\(sum2)", on: db))
+            try await XCTAssertFalseAsync(try await otherServer.verify(token: token2, answer: "\(sum2)", on: db), "answered through the other server")
+            let third = otherServer.issue()
+            let (token3, sum3) = try FeedbackTests.challenge("请回答：" + third.text + "<input name=\"challenge\" value=\"\(third.token)\">")
+            try await XCTAssertTrueAsync(try await challenge.verify(token: token3, answer: "\(sum3)", on: db), "asked by one server, answered through the other")
+            // an expiry further ahead than a token's lifetime was never issued
+            let forged = "\(Int(Date().timeIntervalSince1970) + 100_000).\(String(repeating: "a", count: 32)).AAAA.AAAA"
+            try await XCTAssertFalseAsync(try await challenge.verify(token: forged, answer: "1", on: db))
+            // A token this instance did not issue (its tag does not match) is refused before it is
+            // remembered; one with the real tag but another nonce too.
+            let parts = second.token.split(separator: ".")
+            let otherNonce = [parts[0], Substring(String(repeating: "b", count: 32)), parts[2], parts[3]].joined(separator: ".")
+            try await XCTAssertFalseAsync(try await challenge.verify(token: otherNonce, answer: "\(sum2)", on: db))
+            let stranger = FeedbackChallenge(key: SymmetricKey(size: .bits256))
+            try await XCTAssertFalseAsync(try await stranger.verify(token: challenge.issue().token, answer: "1", on: db), "another instance's key")
+            // Only the tokens that were answered take a row: two right, one wrong.
+            let rows = try await db.sql.raw("SELECT COUNT(*) AS n FROM challenge_tokens").first()
+            XCTAssertEqual(try rows?.decode(column: "n", as: Int.self), 3)
+        }
     }
 
     /// The rating form refuses `Origin: null`, unreadable origins and other sites; the stored
@@ -562,7 +578,7 @@ final class ImportFaultTests: XCTestCase {
             let f = try await Fixture.load(into: app)
             let tree = try await RegionService(db: app.db).tree()
             let indicator = try await XCTUnwrapAsync(try await Indicator.query(on: app.db).filter(\.$name == "建设老年助餐服务点").first()?.id)
-            let actor = ReportingService.Actor(accountID: f.cityAdmin, regionID: f.city, unitID: nil, isAdmin: true, isReporter: false)
+            let actor = Actor(accountID: f.cityAdmin, regionID: f.city, unitID: nil, roles: [.admin])
             for text in ["0x10", "9e307"] {
                 do {
                     _ = try await ReportingService(db: app.db).save(planID: f.cityPlan, month: 10, entries: [
@@ -586,7 +602,7 @@ final class ImportFaultTests: XCTestCase {
             let own = try await UnitService(db: app.db).create(name: "区卫健局", phone: nil, regionID: f.shuangqing, by: nil).requireID()
             let item = try await FeedbackService(db: app.db).submit(.init(projectID: project, regionID: f.shuangqing, rating: "", text: "路灯不亮",
                                                                           phone: "", address: "192.0.2.5", browser: nil))
-            let office = FeedbackService.Actor(accountID: f.cityAdmin, regionID: f.city, unitID: nil, isAdmin: true, isReporter: false)
+            let office = Actor(accountID: f.cityAdmin, regionID: f.city, unitID: nil, roles: [.admin])
             do {
                 try await FeedbackService(db: app.db).reassign(id: try item.requireID(), unitID: elsewhere, actor: office, tree: tree)
                 XCTFail("reassigned to another county's unit")

@@ -345,11 +345,11 @@ final class UnitPhoneTests: XCTestCase {
             XCTAssertTrue(poster.body.contains("联系电话：0739-2712345"))
             // 邵东市's own target (reference 000 附件1: 1 所), not the city's 10.
             XCTAssertTrue(poster.body.contains("建成县域普通高中“徐特立项目”：1所"), poster.body)
-            // An office account has no unit page of its own.
+            // An office account has no unit page of its own: the page is a reporter's (403).
             let office = TestBrowser(app)
             try await office.signIn("admin", "minsheng2024")
             let none = try await office.get("/account/unit")
-            XCTAssertEqual(none.status, .notFound)
+            XCTAssertEqual(none.status, .forbidden)
         }
     }
 }

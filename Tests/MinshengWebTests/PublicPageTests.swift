@@ -56,7 +56,7 @@ final class PublicPageTests: XCTestCase {
             let resolved = try await ProgressReportService(db: app.db).resolve(regionName: "邵阳市", year: 2024, level: .province)
             _ = try await ReportingService(db: app.db).save(planID: resolved.planID, month: 11,
                 entries: [.init(indicatorID: indicator, regionID: shaodong, quantity: "", progress: "55", note: "", decreaseReason: "重新核定")], submit: true,
-                actor: .init(accountID: try reporter.requireID(), regionID: shaodong, unitID: reporter.$unit.id, isAdmin: false, isReporter: true),
+                actor: .init(accountID: try reporter.requireID(), regionID: shaodong, unitID: reporter.$unit.id, roles: [.reporter]),
                 tree: try await RegionService(db: app.db).tree())
             let county = try await visitor.get("/p/\(project)/\(shaodong)")
             XCTAssertTrue(county.body.contains("100.00%") && !county.body.contains("55.00%"))
@@ -92,9 +92,9 @@ final class DisclosureTests: XCTestCase {
             let shaodong = try await XCTUnwrapAsync(try await Region.query(on: db).filter(\.$name == "邵东市").first()?.id)
             let shuangqing = try await XCTUnwrapAsync(try await Region.query(on: db).filter(\.$name == "双清区").first()?.id)
             let project = try await XCTUnwrapAsync(try await Project.query(on: db).filter(\.$name == "建成县域普通高中“徐特立项目”").first()?.id)
-            func actor(_ username: String, admin: Bool = false, reporter: Bool = false) async throws -> DisclosureService.Actor {
+            func actor(_ username: String, admin: Bool = false, reporter: Bool = false) async throws -> Actor {
                 let account = try await XCTUnwrapAsync(try await Account.query(on: db).filter(\.$username == username).first())
-                return .init(accountID: try account.requireID(), regionID: account.$region.id, unitID: account.$unit.id, isAdmin: admin, isReporter: reporter)
+                return .init(accountID: try account.requireID(), regionID: account.$region.id, unitID: account.$unit.id, roles: Set([admin ? Role.admin : nil, reporter ? .reporter : nil].compactMap { $0 }))
             }
             let reporter = try await actor("reporter", reporter: true)
             let service = DisclosureService(db: db)

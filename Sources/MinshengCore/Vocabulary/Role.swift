@@ -42,6 +42,9 @@ public enum Role: String, CaseIterable, Codable, Sendable {
     }
 
     public static func encode(_ roles: Set<Role>) -> String {
-        Role.allCases.filter(roles.contains).map(\.rawValue).joined(separator: ",")
+        ordered(roles).map(\.rawValue).joined(separator: ",")
     }
+
+    /// The roles in their fixed order (for display and storage; access is decided elsewhere).
+    public static func ordered(_ roles: Set<Role>) -> [Role] { allCases.filter { roles.contains($0) } }
 }

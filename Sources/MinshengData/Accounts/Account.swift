@@ -38,4 +38,7 @@ public final class Account: Model, @unchecked Sendable {
     }
 
     public var roleSet: Set<Role> { Role.decode(roles) }
+
+    /// The roles' Chinese labels in their fixed order, for display (access is decided by `Access`).
+    public var roleLabels: [String] { Role.ordered(roleSet).map(\.label) }
 }

@@ -84,7 +84,7 @@ public struct AccountService: Sendable {
                 throw ServiceError.invalid("所选单位不属于该行政区划。")
             }
         }
-        if (new.roles.contains(.reporter) || new.roles.contains(.reviewer)) && new.unitID == nil {
+        if Access.needsUnit(new.roles) && new.unitID == nil {
             throw ServiceError.invalid("填报员和审核员必须属于一个单位。")
         }
         if try await find(username: username) != nil { throw ServiceError.conflict("用户名“\(username)”已被使用。") }

@@ -122,9 +122,9 @@ public struct DisclosureComplianceService: Sendable {
 extension DisclosureComplianceService {
     /// The office of the plan's owner sets its monthly-update rule: from `fromMonth`, at least
     /// `minimum` 工作动态 a month.
-    public func setUpdateRule(planID: Int, fromMonth rawFrom: String, minimum rawMinimum: String, actor: ReportingService.Actor,
+    public func setUpdateRule(planID: Int, fromMonth rawFrom: String, minimum rawMinimum: String, actor: Actor,
                               tree: RegionTree) async throws {
-        let plan = try await ReportingService.officePlan(planID, actor: actor, tree: tree, denied: "只有该计划的专班办公室可以设置动态更新要求。", on: db)
+        let plan = try await Access.officePlan(planID, actor: actor, tree: tree, denied: "只有该计划的专班办公室可以设置动态更新要求。", on: db)
         guard let from = Int(rawFrom.trimmingCharacters(in: .whitespaces)), (1...12).contains(from) else {
             throw ServiceError.invalid("起始月份应在 1 至 12 之间。")
         }

@@ -5,8 +5,6 @@ import MinshengCore
 /// Disclosure items on the public pages: units publish, edit and withdraw their own; the office
 /// of the region or above withdraws any with a reason. Every change is in the audit log.
 public struct DisclosureService: Sendable {
-    public typealias Actor = ReportingService.Actor
-
     public let db: any Database
 
     public init(db: any Database) { self.db = db }
@@ -74,9 +72,7 @@ public struct DisclosureService: Sendable {
         let indicatorIDs = try await Indicator.query(on: db).filter(\.$project.$id == projectID).all().compactMap(\.id)
         let shares = try await TableRows.shares(indicatorIDs: indicatorIDs, regionIDs: [regionID], on: db)
         guard !shares.isEmpty || regionID == plan.$owner.id else { throw ServiceError.notFound("该区划不承担这个项目。") }
-        let unitResponsible = actor.isReporter && actor.unitID != nil && shares.contains { $0.unitID == actor.unitID } && actor.regionID == regionID
-        let office = actor.isAdmin && tree.isWithin(regionID, of: actor.regionID)
-        guard unitResponsible || office else { throw ServiceError.notFound("您不负责该区划的这个项目，不能发布信息。") }
+        try Access.publish(actor, region: regionID, unitHoldsShare: { unit in shares.contains { $0.unitID == unit } }, tree: tree).require()
         return plan.year.year
     }
 
@@ -96,7 +92,7 @@ public struct DisclosureService: Sendable {
             try await AuditLog.record("disclosure.publish", subject: checked.title, detail: "\(checked.category.label) \(checked.date)", by: actor.accountID, on: db)
             return item
         }
-        PublicVersion.shared.bump()  // after the commit: a page rendered in between must not be cached as current
+        try await PublicVersion.changed(on: db)  // after the commit: a page rendered in between must not be cached as current
         return item
     }
 
@@ -118,7 +114,7 @@ public struct DisclosureService: Sendable {
             try await item.save(on: db)
             try await AuditLog.record("disclosure.edit", subject: checked.title, detail: "修改", by: actor.accountID, on: db)
         }
-        PublicVersion.shared.bump()  // after the commit
+        try await PublicVersion.changed(on: db)  // after the commit
     }
 
     /// The author withdraws its own item; the office of the item's region or above withdraws any,
@@ -127,7 +123,7 @@ public struct DisclosureService: Sendable {
         guard let item = try await Disclosure.find(id, on: db), item.isPublished else { throw ServiceError.notFound("未找到该信息，或已撤回。") }
         let reason = rawReason.trimmingCharacters(in: .whitespacesAndNewlines)
         let isAuthor = item.$author.id == actor.accountID
-        let isOffice = actor.isAdmin && tree.isWithin(item.$region.id, of: actor.regionID)
+        let isOffice = Access.isOffice(actor, region: item.$region.id, tree: tree)
         guard isAuthor || isOffice else { throw ServiceError.notFound("未找到该信息，或您无权撤回。") }
         if !isAuthor && reason.isEmpty { throw ServiceError.invalid("撤回他人发布的信息须填写原因。") }
         guard reason.count <= 500 else { throw ServiceError.invalid("原因不能超过 500 字。") }
@@ -138,7 +134,7 @@ public struct DisclosureService: Sendable {
             try await item.save(on: db)
             try await AuditLog.record("disclosure.withdraw", subject: item.title, detail: reason.isEmpty ? "撤回" : "撤回：\(reason)", by: actor.accountID, on: db)
         }
-        PublicVersion.shared.bump()  // after the commit
+        try await PublicVersion.changed(on: db)  // after the commit
     }
 
     /// Published items of a project (in a region, when given), newest first.
@@ -161,15 +157,16 @@ public struct DisclosureService: Sendable {
     /// The (project, region) pairs `actor` may publish for: its unit's shares in its region, or,
     /// for an office, every project with a share in its region.
     public func publishable(actor: Actor, tree: RegionTree) async throws -> [Publishable] {
-        guard actor.isReporter || actor.isAdmin else { return [] }
+        guard Access.holds(.publish, actor) else { return [] }
+        let office = Access.holds(.office, actor)
         let rows = try await TableRows.read({ mark in
             """
             SELECT DISTINCT p.id, p.name, t.region_id, pl.title, pl.id, p.seq
             FROM targets t JOIN indicators n ON n.id = t.indicator_id JOIN projects p ON p.id = n.project_id
             JOIN items i ON i.id = p.item_id JOIN plans pl ON pl.id = i.plan_id
             WHERE t.region_id = \(mark(1))
-            """ + (actor.isAdmin ? "" : " AND t.responsible_unit_id = \(mark(2))")
-        }, actor.isAdmin ? [.int(actor.regionID)] : [.int(actor.regionID), .int(actor.unitID ?? -1)], on: db)
+            """ + (office ? "" : " AND t.responsible_unit_id = \(mark(2))")
+        }, office ? [.int(actor.regionID)] : [.int(actor.regionID), .int(actor.unitID ?? -1)], on: db)
         return rows.compactMap { row in
             guard let project = row[0].int, let region = row[2].int else { return nil }
             return Publishable(projectID: project, project: row[1].string ?? "", regionID: region, region: tree[region]?.name ?? "", planTitle: row[3].string ?? "")
@@ -200,7 +197,7 @@ public struct DisclosureService: Sendable {
     public func items(actor: Actor, tree: RegionTree, filter: ListFilter = ListFilter(), window: ListWindow = ListWindow()) async throws -> Items {
         func scoped() -> QueryBuilder<Disclosure> {
             let query = Disclosure.query(on: db).filter(\.$state == Disclosure.State.published.rawValue)
-            if actor.isAdmin { return query.filter(\.$region.$id ~~ Array(tree.subtreeIDs(of: actor.regionID))) }
+            if Access.holds(.office, actor) { return query.filter(\.$region.$id ~~ Array(tree.subtreeIDs(of: actor.regionID))) }
             return query.filter(\.$author.$id == actor.accountID)
         }
         // The quality checks judge every item of the list's projects (a repeat needs its original).

@@ -201,8 +201,8 @@ public struct AcceptanceService: Sendable {
     }
 
     /// Sets the month's limit on 进度 − 验收率 (percentage points; nil clears it). The office only.
-    public func setGapLimit(planID: Int, month: Int, limit rawLimit: String, actor: ReportingService.Actor, tree: RegionTree) async throws {
-        let plan = try await ReportingService.officePlan(planID, actor: actor, tree: tree, denied: "只有该计划的专班办公室可以设置验收差距上限。", on: db)
+    public func setGapLimit(planID: Int, month: Int, limit rawLimit: String, actor: Actor, tree: RegionTree) async throws {
+        let plan = try await Access.officePlan(planID, actor: actor, tree: tree, denied: "只有该计划的专班办公室可以设置验收差距上限。", on: db)
         guard (1...12).contains(month) else { throw ServiceError.invalid("月份应在 1 至 12 之间。") }
         let text = rawLimit.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "%", with: "")
         var limit: Double? = nil

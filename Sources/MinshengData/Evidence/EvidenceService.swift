@@ -11,8 +11,6 @@ import SQLKit
 /// its 审核员; and the programme office (admin) of any region above. Never the uploader, never
 /// anyone at the item's own level or outside the region above it.
 public struct EvidenceService: Sendable {
-    public typealias Actor = ReportingService.Actor
-
     public let db: any Database
 
     public init(db: any Database) { self.db = db }
@@ -54,10 +52,10 @@ public struct EvidenceService: Sendable {
     /// its subtree), in an open month. Throws a Chinese refusal otherwise.
     public func figure(indicatorID: Int, regionID: Int, month: Int, actor: Actor, tree: RegionTree) async throws -> Figure {
         guard (1...12).contains(month) else { throw ServiceError.invalid("月份应在 1 至 12 之间。") }
-        guard actor.isReporter || actor.isAdmin else { throw ServiceError.forbidden("只有填报员或专班办公室管理员可以上传佐证资料。") }
+        try Access.duty(.report, actor, message: "只有填报员或专班办公室管理员可以上传佐证资料。").require()
         guard let planID = try await planID(ofIndicator: indicatorID) else { throw ServiceError.notFound("未找到该指标。") }
         let grid = try await ReportingService(db: db).grid(planID: planID, month: month, scopeRegionID: actor.regionID,
-                                                          unitID: actor.isAdmin ? nil : actor.unitID, tree: tree)
+                                                          unitID: Access.reportingUnit(actor), tree: tree)
         guard let row = grid.rows.first(where: { $0.indicatorID == indicatorID && $0.regionID == regionID }) else {
             throw ServiceError.notFound("该指标不在您的填报范围内，不能上传佐证资料。")
         }
@@ -124,12 +122,12 @@ public struct EvidenceService: Sendable {
     /// Whether `actor` may see and decide the item (see the type's comment).
     public func mayReview(_ item: Evidence, actor: Actor, tree: RegionTree) async throws -> Bool {
         let region = item.$region.id
-        guard item.$uploader.id != actor.accountID, region != actor.regionID, tree.isWithin(region, of: actor.regionID) else { return false }
-        if actor.isAdmin { return true }
-        guard actor.isReviewer, let unit = actor.unitID else { return false }
+        guard Access.mightReview(actor, region: region, uploader: item.$uploader.id, tree: tree) else { return false }
+        guard Access.reviewsByUnit(actor) else { return true }
         let shares = try await TableRows.shares(indicatorIDs: [item.$indicator.id], on: db)
         let lead = try await Indicator.find(item.$indicator.id, on: db)?.$leadUnit.id
-        return Self.reviewingUnit(regionID: region, shares: shares, leadUnit: lead, tree: tree) == unit
+        return Access.review(actor, region: region, uploader: item.$uploader.id,
+                             reviewingUnit: Self.reviewingUnit(regionID: region, shares: shares, leadUnit: lead, tree: tree), tree: tree).isAllowed
     }
 
     /// The unit that reviews evidence for a share: the responsible unit of the share one level up
@@ -141,17 +139,17 @@ public struct EvidenceService: Sendable {
 
     /// Whether `actor` may review each item, the indicators' shares and lead units read once.
     func reviewable(_ items: [Evidence], actor: Actor, tree: RegionTree) async throws -> [Evidence] {
-        let candidates = items.filter { item in
-            item.$uploader.id != actor.accountID && item.$region.id != actor.regionID && tree.isWithin(item.$region.id, of: actor.regionID)
-        }
-        if actor.isAdmin { return candidates }
-        guard actor.isReviewer, let unit = actor.unitID, !candidates.isEmpty else { return [] }
+        let candidates = items.filter { Access.mightReview(actor, region: $0.$region.id, uploader: $0.$uploader.id, tree: tree) }
+        guard Access.reviewsByUnit(actor) else { return candidates }
+        guard !candidates.isEmpty else { return [] }
         let indicatorIDs = Array(Set(candidates.map { $0.$indicator.id }))
         let shares = Dictionary(grouping: try await TableRows.shares(indicatorIDs: indicatorIDs, on: db), by: \.indicatorID)
         let leads = Dictionary(uniqueKeysWithValues: try await Indicator.query(on: db).filter(\.$id ~~ indicatorIDs).all()
             .compactMap { i in i.id.map { ($0, i.$leadUnit.id) } })
         return candidates.filter { item in
-            Self.reviewingUnit(regionID: item.$region.id, shares: shares[item.$indicator.id] ?? [], leadUnit: leads[item.$indicator.id] ?? nil, tree: tree) == unit
+            Access.review(actor, region: item.$region.id, uploader: item.$uploader.id,
+                          reviewingUnit: Self.reviewingUnit(regionID: item.$region.id, shares: shares[item.$indicator.id] ?? [],
+                                                            leadUnit: leads[item.$indicator.id] ?? nil, tree: tree), tree: tree).isAllowed
         }
     }
 
@@ -260,7 +258,7 @@ public struct EvidenceService: Sendable {
     /// it; it holds what waits, not the year's history.
     private func pending(actor: Actor, tree: RegionTree) async throws -> [Evidence] {
         let subtree = tree.subtreeIDs(of: actor.regionID).subtracting([actor.regionID])
-        guard !subtree.isEmpty, actor.isAdmin || actor.isReviewer else { return [] }
+        guard !subtree.isEmpty, Access.holds(.review, actor) else { return [] }
         return try await reviewable(try await Evidence.query(on: db).filter(\.$state == Evidence.State.pending.rawValue)
             .filter(\.$region.$id ~~ Array(subtree)).sort(\.$createdAt).sort(\.$id).all(), actor: actor, tree: tree)
     }
@@ -278,9 +276,8 @@ public struct EvidenceService: Sendable {
     /// One item with its files, when `actor` uploaded it or may review it.
     public func item(id: Int, actor: Actor, tree: RegionTree, now: Date = Date()) async throws -> Listed? {
         guard let item = try await Evidence.find(id, on: db) else { return nil }
-        if item.$uploader.id != actor.accountID {
-            guard try await mayReview(item, actor: actor, tree: tree) else { return nil }
-        }
+        let mayReview = item.$uploader.id == actor.accountID ? false : try await mayReview(item, actor: actor, tree: tree)
+        try Access.readEvidence(actor, region: item.$region.id, uploader: item.$uploader.id, mayReview: mayReview, tree: tree).require()
         return try await listed([item], tree: tree, now: now).first
     }
 

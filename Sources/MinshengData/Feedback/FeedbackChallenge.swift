@@ -1,17 +1,20 @@
 import Crypto
+import FluentKit
 import Foundation
+import SQLKit
 
 /// The question a sender answers when a burst of ratings arrives from its address: a sum of two
 /// small numbers written in Chinese (七加五等于几？), answered in digits or in Chinese. The token
 /// carries no answer, only an HMAC of it with its expiry and a nonce; each token is good once.
-public final class FeedbackChallenge: @unchecked Sendable {
+///
+/// Several servers share one instance: the key comes from the instance's secret (the same on every
+/// server), and the answered nonces are kept in the database (`challenge_tokens`), so a token
+/// answered through one server is refused by every other.
+public final class FeedbackChallenge: Sendable {
     private let key: SymmetricKey
-    private let lock = NSLock()
-    /// Nonces already answered, with their expiry (forgotten once expired).
-    private var used: [String: Int] = [:]
     public let lifetime: TimeInterval
 
-    public init(key: SymmetricKey = SymmetricKey(size: .bits256), lifetime: TimeInterval = 600) {
+    public init(key: SymmetricKey, lifetime: TimeInterval = 600) {
         self.key = key
         self.lifetime = lifetime
     }
@@ -63,26 +66,35 @@ public final class FeedbackChallenge: @unchecked Sendable {
     }
 
     /// True when the answer is right for the token, the token has not expired, and it was not
-    /// answered before. Any answer uses the token up, a wrong one too: a question cannot be tried
-    /// again with the next number.
-    public func verify(token: String, answer: String, now: Date = Date()) -> Bool {
+    /// answered before, through any server. Any answer uses the token up, a wrong one too: a
+    /// question cannot be tried again with the next number. The use is written at once, in its
+    /// own statement (not in a transaction that a refusal would roll back).
+    public func verify(token: String, answer: String, now: Date = Date(), on db: any Database) async throws -> Bool {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         let nowSeconds = Int(now.timeIntervalSince1970)
         guard token.count <= 200, parts.count == 4, let expiry = Int(parts[0]), expiry > nowSeconds,
               expiry <= nowSeconds + Int(lifetime) + 1, parts[1].count == 32, parts[1].allSatisfy(\.isHexDigit),
               ConstantTime.equal(String(parts[3]), tag(expiry, parts[1])) else { return false }
-        let nonce = String(parts[1])
-        let fresh: Bool = lock.withLock {
-            if used.count > 10_000 { used = used.filter { $0.value > nowSeconds } }
-            guard used[nonce] == nil else { return false }
-            used[nonce] = expiry
-            return true
-        }
-        guard fresh, let value = Self.parse(answer), value <= 99 else { return false }
+        guard try await Self.use(nonce: String(parts[1]), expiry: expiry, now: nowSeconds, on: db) else { return false }
+        guard let value = Self.parse(answer), value <= 99 else { return false }
         var encoded = String(parts[2]).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while encoded.count % 4 != 0 { encoded += "=" }
         guard let given = Data(base64Encoded: encoded) else { return false }
         return HMAC<SHA256>.isValidAuthenticationCode(given, authenticating: Self.signed(value, expiry, parts[1]), using: key)
+    }
+
+    /// Records the nonce as answered; false when it was answered before. Expired nonces are
+    /// forgotten now and then (a used token is refused by its expiry after that).
+    static func use(nonce: String, expiry: Int, now: Int, on db: any Database) async throws -> Bool {
+        let sql = try db.sql
+        if Int.random(in: 0..<100) == 0 {
+            try await sql.raw("DELETE FROM challenge_tokens WHERE expires_at < \(bind: now)").run()
+        }
+        let inserted = try await sql.raw("""
+            INSERT INTO challenge_tokens (nonce, expires_at) VALUES (\(bind: nonce), \(bind: expiry))
+            ON CONFLICT (nonce) DO NOTHING RETURNING nonce
+            """).all()
+        return !inserted.isEmpty
     }
 }
 

@@ -87,7 +87,7 @@ extension FeedbackService {
 
     /// The plan's office sets the reply deadline (working days) and which ratings count as satisfied.
     public func setRules(planID: Int, days rawDays: String, rule rawRule: String, actor: Actor, tree: RegionTree) async throws {
-        let plan = try await ReportingService.officePlan(planID, actor: actor, tree: tree, denied: "只有该计划的专班办公室可以设置答复期限和满意率口径。", on: db)
+        let plan = try await Access.officePlan(planID, actor: actor, tree: tree, denied: "只有该计划的专班办公室可以设置答复期限和满意率口径。", on: db)
         guard let days = Int(rawDays.trimmingCharacters(in: .whitespaces)), (1...30).contains(days) else {
             throw ServiceError.invalid("答复期限应为 1 至 30 之间的工作日数。")
         }

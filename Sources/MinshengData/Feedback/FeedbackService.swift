@@ -8,7 +8,6 @@ import MinshengCore
 /// answers each one in public; the office marks invalid ones and reassigns. Every change is kept
 /// in `feedback_history` with who and when.
 public struct FeedbackService: Sendable {
-    public typealias Actor = ReportingService.Actor
     public let db: any Database
     /// Keys the stored hash of a sender's address.
     public let secret: InstanceSecret
@@ -107,14 +106,21 @@ public struct FeedbackService: Sendable {
         let keys: [WriteKey] = [.sender(address)] + (browser.map { [.sender($0)] } ?? [])
         let chosen = rating
         // Checked first without writing (a sender over its limits never queues with the writers),
-        // then again, with the challenge's answer, in the transaction that writes.
-        try await Self.checkLimits(address: address, browser: browser, projectID: submission.projectID, regionID: page.region,
-                                   rating: chosen, text: text, submission: submission, limits: limits, challenge: challenge,
-                                   verifyAnswer: false, now: now, on: db)
+        // then again in the transaction that writes. The challenge's answer is checked between the
+        // two, once: answering uses the token up whatever follows.
+        let mustAnswer = try await Self.checkLimits(address: address, browser: browser, projectID: submission.projectID, regionID: page.region,
+                                                    rating: chosen, text: text, submission: submission, limits: limits, challenge: challenge,
+                                                    solved: nil, now: now, on: db)
+        var solved = false
+        if mustAnswer, let challenge {
+            solved = try await challenge.verify(token: submission.challengeToken ?? "", answer: submission.challengeAnswer ?? "", now: now, on: db)
+            guard solved else { throw ServiceError.challenge("答案不正确或已过期，请回答新的问题。") }
+        }
+        let answered = solved
         try await db.write(locking: keys) { db in
-            try await Self.checkLimits(address: address, browser: browser, projectID: submission.projectID, regionID: page.region,
-                                       rating: chosen, text: text, submission: submission, limits: limits, challenge: challenge,
-                                       verifyAnswer: true, now: now, on: db)
+            _ = try await Self.checkLimits(address: address, browser: browser, projectID: submission.projectID, regionID: page.region,
+                                           rating: chosen, text: text, submission: submission, limits: limits, challenge: challenge,
+                                           solved: answered, now: now, on: db)
             try await item.create(on: db)
             try await FeedbackHistory(feedbackID: try item.requireID(), action: "receive", detail: chosen.map { "评价：\($0.label)" } ?? "意见建议",
                                       accountID: nil, at: now).create(on: db)
@@ -122,12 +128,14 @@ public struct FeedbackService: Sendable {
         return item
     }
 
-    /// Refuses a submission over the sender's limits, one that must answer the challenge first (and,
-    /// with `verifyAnswer`, one whose answer is wrong), and a duplicate. What decides is the run
-    /// inside the writing transaction.
+    /// Refuses a submission over the sender's limits, one that must answer the challenge and sent
+    /// no answer (or, in the transaction with `solved` false, whose challenge became due since the
+    /// first check), and a duplicate. Returns whether the challenge is due. What decides is the
+    /// run inside the writing transaction.
+    @discardableResult
     static func checkLimits(address: String, browser: String?, projectID: Int, regionID: Int, rating: Rating?, text: String,
-                            submission: Submission, limits: Limits, challenge: FeedbackChallenge?, verifyAnswer: Bool, now: Date,
-                            on db: any Database) async throws {
+                            submission: Submission, limits: Limits, challenge: FeedbackChallenge?, solved: Bool?, now: Date,
+                            on db: any Database) async throws -> Bool {
         let short = now.addingTimeInterval(-limits.shortWindow)
         let fromAddress = try await Feedback.query(on: db).filter(\.$addressHash == address).filter(\.$createdAt > short).count()
         if fromAddress >= limits.perAddressShort { throw ServiceError.tooMany("提交过于频繁，请过几分钟再试。") }
@@ -138,13 +146,12 @@ public struct FeedbackService: Sendable {
             if fromBrowser >= limits.perBrowserShort { throw ServiceError.tooMany("提交过于频繁，请过几分钟再试。") }
         }
         // A burst from one address: each further submission answers a question first.
-        if let challenge, fromAddress >= limits.challengeAfter {
+        let mustAnswer = challenge != nil && fromAddress >= limits.challengeAfter
+        if mustAnswer {
             let token = submission.challengeToken ?? ""
             guard !token.isEmpty else { throw ServiceError.challenge("您的网络近期提交较多，请回答下面的问题后再提交。") }
-            // The answer uses the token up: it is checked once, inside the writing transaction.
-            guard !verifyAnswer || challenge.verify(token: token, answer: submission.challengeAnswer ?? "", now: now) else {
-                throw ServiceError.challenge("答案不正确或已过期，请回答新的问题。")
-            }
+            // Inside the transaction (`solved` given): the answer was checked before it, once.
+            if let solved, !solved { throw ServiceError.challenge("您的网络近期提交较多，请回答下面的问题后再提交。") }
         }
         // Duplicates: the same opinion again from the same sender, or a second rating of the same
         // page from the same browser, within a day.
@@ -160,6 +167,7 @@ public struct FeedbackService: Sendable {
         if rating != nil, text.isEmpty, let browser, recent.contains(where: { $0.browser == browser && $0.rating != nil }) {
             throw ServiceError.conflict("您今天已经评价过这个项目，感谢参与。")
         }
+        return mustAnswer
     }
 
     static func same(_ a: String, _ b: String) -> Bool {
@@ -173,16 +181,11 @@ public struct FeedbackService: Sendable {
         return item
     }
 
-    private func isOffice(_ actor: Actor, for item: Feedback, tree: RegionTree) -> Bool {
-        actor.isAdmin && tree.isWithin(item.$region.id, of: actor.regionID)
-    }
-
     /// The responsible unit answers; the answer is public, signed with the unit's name.
-    public func reply(id: Int, text raw: String, actor: Actor, now: Date = Date()) async throws {
+    public func reply(id: Int, text raw: String, actor: Actor, tree: RegionTree, now: Date = Date()) async throws {
         let item = try await load(id)
-        guard let unitID = item.$unit.id, actor.unitID == unitID, let unit = item.unit else {
-            throw ServiceError.notFound("未找到这条意见，或不由您的单位回复。")
-        }
+        try Access.answer(actor, region: item.$region.id, unit: item.$unit.id, tree: tree).require()
+        guard let unit = item.unit else { throw ServiceError.notFound("未找到这条意见，或不由您的单位回复。") }
         guard item.stateValue != .invalid else { throw ServiceError.conflict("这条意见已被标为无效，不需回复。") }
         guard item.hasText else { throw ServiceError.invalid("这条只有评价，没有需要回复的意见。") }
         let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -198,13 +201,13 @@ public struct FeedbackService: Sendable {
             try await item.save(on: db)
             try await FeedbackHistory(feedbackID: id, action: before == nil ? "reply" : "reply.edit", detail: text, accountID: actor.accountID, at: now).create(on: db)
         }
-        PublicVersion.shared.bump()
+        try await PublicVersion.changed(on: db)
     }
 
     /// The office marks an opinion invalid (spam, abuse, off-topic), with a reason.
     public func markInvalid(id: Int, reason raw: String, actor: Actor, tree: RegionTree, now: Date = Date()) async throws {
         let item = try await load(id)
-        guard isOffice(actor, for: item, tree: tree) else { throw ServiceError.notFound("未找到这条意见，或您无权处理。") }
+        try Access.officeOfOpinion(actor, region: item.$region.id, tree: tree).require()
         let reason = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else { throw ServiceError.invalid("请填写标为无效的原因。") }
         guard reason.count <= 200 else { throw ServiceError.invalid("原因不能超过 200 字。") }
@@ -216,13 +219,14 @@ public struct FeedbackService: Sendable {
             try await item.save(on: db)
             try await FeedbackHistory(feedbackID: id, action: "invalid", detail: reason, accountID: actor.accountID, at: now).create(on: db)
         }
-        PublicVersion.shared.bump()
+        try await PublicVersion.changed(on: db)
     }
 
     /// The office hands an opinion to another unit within its region.
-    public func reassign(id: Int, unitID: Int, actor: Actor, tree: RegionTree, now: Date = Date()) async throws {
+    public func reassign(id: Int, unitID: Int?, actor: Actor, tree: RegionTree, now: Date = Date()) async throws {
         let item = try await load(id)
-        guard isOffice(actor, for: item, tree: tree) else { throw ServiceError.notFound("未找到这条意见，或您无权处理。") }
+        try Access.officeOfOpinion(actor, region: item.$region.id, tree: tree).require()
+        guard let unitID else { throw ServiceError.invalid("请选择单位。") }
         // Only a unit of the item's own region answers for its page (every county has a 教育局).
         guard let unit = try await Department.find(unitID, on: db), unit.$region.id == item.$region.id,
               tree.isWithin(unit.$region.id, of: actor.regionID) else {
@@ -315,7 +319,7 @@ public struct FeedbackService: Sendable {
     /// and below, a unit's those assigned to it; nil for anyone else.
     private func opinions(for actor: Actor, tree: RegionTree) -> QueryBuilder<Feedback>? {
         let base = Feedback.query(on: db).filter(\.$body != nil)
-        if actor.isAdmin { return base.filter(\.$region.$id ~~ Array(tree.subtreeIDs(of: actor.regionID))) }
+        if Access.holds(.office, actor) { return base.filter(\.$region.$id ~~ Array(tree.subtreeIDs(of: actor.regionID))) }
         if let unit = actor.unitID { return base.filter(\.$unit.$id == unit) }
         return nil
     }

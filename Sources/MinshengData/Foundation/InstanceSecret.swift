@@ -4,13 +4,23 @@ import Foundation
 import SQLKit
 
 /// The instance's own secret, made once by the migration and kept in the database, so every server
-/// on one database shares it. Sender addresses are kept only as an HMAC with it: a plain hash of
-/// an IPv4 address is reversed by trying all four billion.
+/// on one database shares it — or given in the configuration (`MINSHENG_SECRET`), the same on every
+/// server. Sender addresses are kept only as an HMAC with it: a plain hash of an IPv4 address is
+/// reversed by trying all four billion.
 public final class InstanceSecret: @unchecked Sendable {
     private let lock = NSLock()
     private var cached: SymmetricKey?
 
-    public init() {}
+    /// `configured`: the secret from the configuration, used instead of the stored one.
+    public init(configured: String? = nil) {
+        cached = configured.map { SymmetricKey(data: Data($0.utf8)) }
+    }
+
+    /// A key for one purpose, derived from the secret (the challenge's signatures are not the
+    /// addresses' hashes).
+    public func key(for purpose: String, on db: any Database) async throws -> SymmetricKey {
+        SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Data(("key:" + purpose).utf8), using: try await key(on: db))))
+    }
 
     static func random() -> String {
         var generator = SystemRandomNumberGenerator()

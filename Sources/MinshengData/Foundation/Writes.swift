@@ -27,6 +27,8 @@ public enum WriteKey: Hashable, Sendable, Comparable {
     case account(String)
     /// A region's plans of a year while a plan file is imported (the plan may not exist yet).
     case planImport(region: String, year: Int)
+    /// A scheduled job (`ScheduledWork`), held while one server runs it.
+    case job(String)
 
     var name: String {
         switch self {
@@ -34,6 +36,7 @@ public enum WriteKey: Hashable, Sendable, Comparable {
         case .sender(let key): return "sender:\(key)"
         case .account(let key): return "account:\(key)"
         case .planImport(let region, let year): return "plan-import:\(year):\(region)"
+        case .job(let name): return "job:\(name)"
         }
     }
 
@@ -132,6 +135,14 @@ extension Database {
             try await Self.lock(keys, on: self)
             return try await body(self)
         }
+        // What the write changes on the public pages is published once it has committed.
+        let pending = PublicVersion.Pending()
+        let result = try await PublicVersion.Pending.$current.withValue(pending) { try await transaction(keys, body) }
+        if pending.isChanged { try await PublicVersion.publish(on: self) }
+        return result
+    }
+
+    private func transaction<T: Sendable>(_ keys: [WriteKey], _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         switch kind {
         case .sqlite:
             return try await WriteGate.shared.run {

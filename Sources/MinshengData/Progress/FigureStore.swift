@@ -62,7 +62,7 @@ public enum FigureStore {
         try await TableRows.insert(into: schema, columns: columns, rows: rows, on: db)
         try await TableRows.analyzeAfterBulkWrite(rows: rows.count, tables: [schema, ProgressReport.schema], on: db)
         try await refreshPlanRegions(indicatorIDs: ids, on: db)
-        PublicVersion.shared.bump()
+        try await PublicVersion.changed(on: db)
     }
 
     /// The plans the indicators belong to, ascending.

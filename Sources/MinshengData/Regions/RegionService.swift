@@ -56,7 +56,7 @@ public struct RegionService: Sendable {
             try await region.save(on: db)
             try await AuditLog.record("region.update", subject: "行政区划 \(old)", detail: "名称：\(name)；代码：\(code ?? "无")", by: accountID, on: db)
         }
-        PublicVersion.shared.bump()  // public pages show the name
+        try await PublicVersion.changed(on: db)  // public pages show the name
     }
 }
 

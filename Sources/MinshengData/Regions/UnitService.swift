@@ -57,7 +57,7 @@ public struct UnitService: Sendable {
             try await unit.save(on: db)
             try await AuditLog.record("unit.update", subject: "单位 \(old)", detail: "名称：\(name)；联系电话：\(phone ?? "无")", by: accountID, on: db)
         }
-        PublicVersion.shared.bump()  // public pages show the name
+        try await PublicVersion.changed(on: db)  // public pages show the name
     }
 
     static func validPhone(_ raw: String?) throws -> String? {

@@ -10,24 +10,6 @@ public struct ReportingService: Sendable {
 
     public init(db: any Database) { self.db = db }
 
-    /// Who acts, as the service needs to know it.
-    public struct Actor: Sendable {
-        public var accountID: Int
-        public var regionID: Int
-        public var unitID: Int?
-        public var isAdmin: Bool
-        public var isReporter: Bool
-        public var isReviewer: Bool
-        public init(accountID: Int, regionID: Int, unitID: Int?, isAdmin: Bool, isReporter: Bool, isReviewer: Bool = false) {
-            self.accountID = accountID
-            self.regionID = regionID
-            self.unitID = unitID
-            self.isAdmin = isAdmin
-            self.isReporter = isReporter
-            self.isReviewer = isReviewer
-        }
-    }
-
     public struct Row: Sendable {
         public var indicatorID: Int
         public var regionID: Int
@@ -169,8 +151,8 @@ public struct ReportingService: Sendable {
     /// Saves the reporter's entries as drafts, or submits them. All or nothing: a bad entry
     /// refuses the whole form with every problem named.
     public func save(planID: Int, month: Int, entries: [Entry], submit: Bool, actor: Actor, tree: RegionTree, now: Date = Date()) async throws -> Int {
-        guard actor.isReporter || actor.isAdmin else { throw ServiceError.forbidden("只有填报员或专班办公室管理员可以填报进度。") }
-        let grid = try await grid(planID: planID, month: month, scopeRegionID: actor.regionID, unitID: actor.isAdmin ? nil : actor.unitID, tree: tree)
+        try Access.duty(.report, actor, message: "只有填报员或专班办公室管理员可以填报进度。").require()
+        let grid = try await grid(planID: planID, month: month, scopeRegionID: actor.regionID, unitID: Access.reportingUnit(actor), tree: tree)
         if grid.closed { throw ServiceError.conflict("\(month) 月已关账，数据已锁定；如需更正，请联系专班办公室重新开放该月。") }
         let rows = Dictionary(grid.rows.map { ("\($0.indicatorID):\($0.regionID)", $0) }, uniquingKeysWith: { a, _ in a })
         var problems: [String] = []
@@ -276,8 +258,7 @@ public struct ReportingService: Sendable {
     /// Returns a submitted figure to its reporter with a reason. Only an admin of a region
     /// above the figure's region may do so, while the month is open.
     public func returnReport(indicatorID: Int, regionID: Int, month: Int, reason: String, actor: Actor, tree: RegionTree, now: Date = Date()) async throws {
-        guard actor.isAdmin else { throw ServiceError.forbidden("只有上级专班办公室管理员可以退回报送。") }
-        guard tree.isWithin(regionID, of: actor.regionID) else { throw ServiceError.notFound() }
+        try Access.office(actor, region: regionID, tree: tree, denied: "只有上级专班办公室管理员可以退回报送。").require()
         guard regionID != actor.regionID else { throw ServiceError.forbidden("不能退回本级报送的数据，应由上级专班办公室退回。") }
         let text = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw ServiceError.invalid("请填写退回原因。") }
@@ -383,7 +364,7 @@ public struct ReportingService: Sendable {
             try await row.save(on: db)
             try await AuditLog.record("month.close", subject: "计划 \(planID) \(month) 月", detail: "关账", by: actor.accountID, on: db)
         }
-        PublicVersion.shared.bump()
+        try await PublicVersion.changed(on: db)
     }
 
     /// Reopens a closed month for a correction; the reason is recorded.
@@ -401,7 +382,7 @@ public struct ReportingService: Sendable {
             try await row.save(on: db)
             try await AuditLog.record("month.reopen", subject: "计划 \(planID) \(month) 月", detail: "重新开放：\(text)", by: actor.accountID, on: db)
         }
-        PublicVersion.shared.bump()
+        try await PublicVersion.changed(on: db)
     }
 
     /// The history of one figure, newest first.
@@ -421,18 +402,7 @@ public struct ReportingService: Sendable {
     // MARK: - Helpers
 
     private func requireOffice(planID: Int, actor: Actor, tree: RegionTree) async throws {
-        guard let plan = try await Plan.find(planID, on: db) else { throw ServiceError.notFound("未找到该计划。") }
-        guard tree.isWithin(plan.$owner.id, of: actor.regionID) else { throw ServiceError.notFound("未找到该计划，或您无权管理。") }
-        guard actor.isAdmin else { throw ServiceError.forbidden("只有专班办公室管理员可以设置截止日期、关账或重新开放。") }
-    }
-
-    /// The plan, when `actor` is an office administrator of its owner or a region above; else the
-    /// refusal `denied` (who sets the plan's limits and rules).
-    public static func officePlan(_ planID: Int, actor: Actor, tree: RegionTree, denied: String, on db: any Database) async throws -> Plan {
-        guard actor.isAdmin, let plan = try await Plan.find(planID, on: db), tree.isWithin(plan.$owner.id, of: actor.regionID) else {
-            throw ServiceError.forbidden(denied)
-        }
-        return plan
+        _ = try await Access.officePlan(planID, actor: actor, tree: tree, denied: "只有该计划的专班办公室管理员可以设置截止日期、关账或重新开放。", on: db)
     }
 
     func planMonth(planID: Int, month: Int) async throws -> PlanMonth {

@@ -92,7 +92,7 @@ public struct WorkListService: Sendable {
         return min(max(latest, 1), 12)
     }
 
-    public func work(actor: ReportingService.Actor, tree: RegionTree, now: Date = Date()) async throws -> Work {
+    public func work(actor: Actor, tree: RegionTree, now: Date = Date()) async throws -> Work {
         var work = Work()
         let plans = try await PlanService(db: db).visiblePlans(scopeRegionID: actor.regionID, tree: tree)
         let reporting = ReportingService(db: db)
@@ -101,7 +101,7 @@ public struct WorkListService: Sendable {
         for plan in plans where plan.year.year == latestYear {
             let planID = try plan.requireID()
             let month = try await currentMonth(planID: planID)
-            if actor.isReporter, let unit = actor.unitID {
+            if let unit = Access.reporterUnit(actor) {
                 let grid = try await reporting.grid(planID: planID, month: month, scopeRegionID: actor.regionID, unitID: unit, tree: tree)
                 if !grid.rows.isEmpty && !grid.closed {
                     let returned = grid.rows.filter { $0.state == .returned }.map {
@@ -111,13 +111,13 @@ public struct WorkListService: Sendable {
                                         due: grid.missing.count, total: grid.rows.count, returned: returned))
                 }
             }
-            if actor.isAdmin {
+            if Access.holds(.office, actor) {
                 let grid = try await reporting.grid(planID: planID, month: month, scopeRegionID: actor.regionID, unitID: nil, tree: tree)
                 guard !grid.rows.isEmpty, !grid.closed else { continue }
                 let groups = grid.missingByUnit
                 let unitIDs = groups.compactMap(\.unitID)
                 let reporters = unitIDs.isEmpty ? [] : try await Account.query(on: db).filter(\.$unit.$id ~~ unitIDs).filter(\.$active == true).all()
-                    .filter { $0.roleSet.contains(.reporter) }
+                    .filter(Access.reports)
                 let reporterIDs = reporters.compactMap(\.id)
                 let sent = reporterIDs.isEmpty ? [] : try await Reminder.query(on: db).filter(\.$planID == planID).filter(\.$month == month)
                     .filter(\.$account.$id ~~ reporterIDs).all()
@@ -131,7 +131,7 @@ public struct WorkListService: Sendable {
                                                total: grid.rows.count, submitted: grid.submitted, units: units))
             }
         }
-        if actor.isReporter {
+        if Access.reporterUnit(actor) != nil {
             let returned = try await Evidence.query(on: db).filter(\.$uploader.$id == actor.accountID)
                 .filter(\.$state == Evidence.State.returned.rawValue).sort(\.$createdAt, .descending).all()
             let indicators = Dictionary(try await Indicator.query(on: db).filter(\.$id ~~ Array(Set(returned.map { $0.$indicator.id }))).all()
@@ -143,7 +143,7 @@ public struct WorkListService: Sendable {
             work.reminders = try await Reminder.query(on: db).filter(\.$account.$id == actor.accountID).filter(\.$readAt == nil)
                 .sort(\.$createdAt, .descending).all()
         }
-        if actor.isReviewer || actor.isAdmin {
+        if Access.holds(.review, actor) {
             let waiting = try await EvidenceService(db: db).waiting(actor: actor, tree: tree, now: now)
             work.reviewPending = waiting.pending
             work.reviewOldestDays = waiting.oldestDays
@@ -153,13 +153,13 @@ public struct WorkListService: Sendable {
 
     /// 催报 to every unit of the plan's month that has figures missing and reporters to reach:
     /// one reading of the month's grid, one write. Returns (units, reporters) reached.
-    public func remindAll(planID: Int, month: Int, actor: ReportingService.Actor, tree: RegionTree, now: Date = Date()) async throws -> (units: Int, reporters: Int) {
+    public func remindAll(planID: Int, month: Int, actor: Actor, tree: RegionTree, now: Date = Date()) async throws -> (units: Int, reporters: Int) {
         try await send(planID: planID, month: month, onlyUnit: nil, actor: actor, tree: tree, now: now)
     }
 
     /// The office sends a 催报 notice to every active reporter of `unitID` for the plan's month.
     /// Returns how many reporters it reached.
-    public func remind(planID: Int, month: Int, unitID: Int, actor: ReportingService.Actor, tree: RegionTree, now: Date = Date()) async throws -> Int {
+    public func remind(planID: Int, month: Int, unitID: Int, actor: Actor, tree: RegionTree, now: Date = Date()) async throws -> Int {
         guard let unit = try await Department.find(unitID, on: db), tree.isWithin(unit.$region.id, of: actor.regionID) else {
             throw ServiceError.notFound("未找到该单位。")
         }
@@ -168,14 +168,14 @@ public struct WorkListService: Sendable {
 
     /// Notices to the active reporters of each unit with figures missing (or of `onlyUnit`),
     /// each naming its own count and the deadline, audited per unit.
-    private func send(planID: Int, month: Int, onlyUnit: Department?, actor: ReportingService.Actor, tree: RegionTree, now: Date) async throws -> (units: Int, reporters: Int) {
-        let plan = try await ReportingService.officePlan(planID, actor: actor, tree: tree, denied: "只有本计划的专班办公室可以催报。", on: db)
+    private func send(planID: Int, month: Int, onlyUnit: Department?, actor: Actor, tree: RegionTree, now: Date) async throws -> (units: Int, reporters: Int) {
+        let plan = try await Access.officePlan(planID, actor: actor, tree: tree, denied: "只有本计划的专班办公室可以催报。", on: db)
         let grid = try await ReportingService(db: db).grid(planID: planID, month: month, scopeRegionID: actor.regionID, unitID: onlyUnit?.id, tree: tree)
         let groups = grid.missingByUnit.filter { $0.unitID != nil }
         if let unit = onlyUnit, groups.isEmpty { throw ServiceError.conflict("\(unit.name)本月已全部报送，无需催报。") }
         let unitIDs = groups.compactMap(\.unitID)
         let reporters = unitIDs.isEmpty ? [] : try await Account.query(on: db).filter(\.$unit.$id ~~ unitIDs).filter(\.$active == true).all()
-            .filter { $0.roleSet.contains(.reporter) }
+            .filter(Access.reports)
         let reached = groups.compactMap { group -> (UnitRows, [Account])? in
             let theirs = reporters.filter { $0.$unit.id == group.unitID }
             return theirs.isEmpty ? nil : (group, theirs)

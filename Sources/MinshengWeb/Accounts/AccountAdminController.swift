@@ -6,13 +6,13 @@ import Vapor
 /// Administration of accounts in the admin's own region subtree.
 struct AccountAdminController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let admin = routes.grouped(RequireSignIn(), RequireAdmin())
-        admin.get("admin", "accounts", use: index)
-        admin.get("admin", "accounts", "new", use: new)
-        admin.post("admin", "accounts", use: create)
-        admin.get(SiteURL.Route.account.map { PathComponent(stringLiteral: $0) }, use: show)
-        admin.post(SiteURL.Route.accountReset.map { PathComponent(stringLiteral: $0) }, use: reset)
-        admin.post(SiteURL.Route.accountActive.map { PathComponent(stringLiteral: $0) }, use: setActive)
+        let admin = routes.grouped(RequireSignIn(), RequireDuty(.office))
+        admin.get(SiteURL.accounts, use: index)
+        admin.get(SiteURL.newAccount, use: new)
+        admin.post(SiteURL.accounts, use: create)
+        admin.get(SiteURL.account(id: .parameter), use: show)
+        admin.post(SiteURL.accountReset(id: .parameter), use: reset)
+        admin.post(SiteURL.accountActive(id: .parameter), use: setActive)
     }
 
     struct AccountForm: Content {
@@ -28,9 +28,9 @@ struct AccountAdminController: RouteCollection {
     struct ActiveForm: Content { var active: String? }
 
     func index(req: Request) async throws -> Response {
-        let principal = try AccessPolicy.admin.check(req)
+        let principal = try AccessPolicy.office.check(req)
         let query = ListQuery(req)
-        if let region = query.filter.regionID { try AccessPolicy.withinScope(region).check(req) }
+        if let region = query.filter.regionID { try AccessPolicy.read(region: region).check(req) }
         let accounts = try await AccountService(db: req.db, hasher: req.application.passwordHasher)
             .accounts(inRegions: principal.scope, tree: principal.tree, filter: query.filter, window: query.window)
         let units = try await UnitService(db: req.db).units(inRegions: principal.scope)
@@ -39,7 +39,7 @@ struct AccountAdminController: RouteCollection {
     }
 
     func new(req: Request) async throws -> Response {
-        let principal = try AccessPolicy.admin.check(req)
+        let principal = try AccessPolicy.office.check(req)
         let units = try await UnitService(db: req.db).units(inRegions: principal.scope)
         return req.page(AccountNewPage(principal: principal, units: units, form: nil, message: nil).render(in: PageContext(request: req)))
     }
@@ -47,7 +47,7 @@ struct AccountAdminController: RouteCollection {
     func create(req: Request) async throws -> Response {
         let input = try req.content.decode(AccountForm.self)
         guard let regionID = input.region else { throw Abort(.unprocessableEntity, reason: "请选择所属行政区划。") }
-        let principal = try AccessPolicy.adminOfRegion(regionID).check(req)
+        let principal = try AccessPolicy.officeOf(region: regionID).check(req)
         var roles: Set<Role> = []
         for token in input.roles ?? [] {
             guard let role = Role(rawValue: token) else { throw Abort(.unprocessableEntity, reason: "角色“\(token.prefix(20))”不存在。") }
@@ -72,7 +72,7 @@ struct AccountAdminController: RouteCollection {
         guard let id = req.parameters.get("id", as: Int.self), let account = try await Account.find(id, on: req.db) else {
             throw Abort(.notFound, reason: "未找到该账号，或您无权查看。")
         }
-        let principal = try AccessPolicy.adminOfRegion(account.$region.id).check(req)
+        let principal = try AccessPolicy.officeOf(region: account.$region.id).check(req)
         return (principal, account)
     }
 

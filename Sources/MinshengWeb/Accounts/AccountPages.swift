@@ -35,7 +35,7 @@ struct AccountIndexPage {
                         .td(.text(account.displayName)),
                         .td(.text(principal.tree[account.$region.id]?.name ?? "")),
                         .td(.class("hide-phone"), .text(account.$unit.id.flatMap { unitNames[$0] } ?? "—")),
-                        .td(.text(Role.allCases.filter(account.roleSet.contains).map(\.label).joined(separator: "、"))),
+                        .td(.text(account.roleLabels.joined(separator: "、"))),
                         .td(.class("hide-phone"), AccountShowPage.state(account)))
                 }))),
             .if(listing.pageCount > 1, Fragments.pager(listing, base: SiteURL.accounts.path, query: query))
@@ -119,7 +119,7 @@ struct AccountShowPage {
                     .dl(.class("facts"),
                         .dt(.text("行政区划")), .dd(.text(principal.tree.path(of: account.$region.id))),
                         .dt(.text("单位")), .dd(.text(unitName ?? "—")),
-                        .dt(.text("角色")), .dd(.text(Role.allCases.filter(account.roleSet.contains).map(\.label).joined(separator: "、"))),
+                        .dt(.text("角色")), .dd(.text(account.roleLabels.joined(separator: "、"))),
                         .dt(.text("状态")), .dd(Self.state(account)),
                         .dt(.text("最近登录")), .dd(.text(account.lastLoginAt.map(ChineseDate.dayAndTime) ?? "从未登录")),
                         .dt(.text("创建时间")), .dd(.text(account.createdAt.map(ChineseDate.dayAndTime) ?? "—")))),

@@ -6,15 +6,16 @@ import Vapor
 struct AccountSettingsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let signedIn = routes.grouped(RequireSignIn())
-        signedIn.get("account", "password", use: form)
-        signedIn.post("account", "password", use: change)
-        signedIn.get("account", "unit", use: unitForm)
-        signedIn.post("account", "unit", use: saveUnit)
+        signedIn.get(SiteURL.password, use: form)
+        signedIn.post(SiteURL.password, use: change)
+        let unitReporters = signedIn.grouped(RequireDuty(.unitPhone))
+        unitReporters.get(SiteURL.unitPhone, use: unitForm)
+        unitReporters.post(SiteURL.unitPhone, use: saveUnit)
     }
 
     private func ownUnit(_ req: Request) async throws -> (Principal, Department) {
         let principal = try AccessPolicy.signedIn.check(req)
-        guard principal.has(.reporter), let id = principal.unitID, let unit = try await Department.find(id, on: req.db) else {
+        guard principal.may(.unitPhone), let id = principal.unitID, let unit = try await Department.find(id, on: req.db) else {
             throw Abort(.notFound, reason: "您的账号不属于某个责任单位。")
         }
         return (principal, unit)

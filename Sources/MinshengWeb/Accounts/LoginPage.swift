@@ -12,7 +12,7 @@ struct LoginPage {
                 .h1(.text("登录")),
                 .p(.class("subtitle"), .text("重点民生实事计划、调度、验收与公开")),
                 .unwrap(message) { .div(.class("notice error"), .attr("role", "alert"), .text($0)) },
-                .form(.method(.post), .action("/login"),
+                .form(.method(.post), .action(SiteURL.login(next: nil).path),
                     PageFrame.csrfField(context.csrf),
                     .input(.type(.hidden), .name("next"), .attr("value", next)),
                     .label(.for("username"), .text("用户名")),

@@ -5,9 +5,10 @@ import Vapor
 /// Sign-in and sign-out.
 struct SessionController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("login", use: form)
-        routes.post("login", use: signIn)
-        routes.post("logout", use: signOut)
+        routes.get(SiteURL.login(next: nil), use: form)
+        // Sign-in has no session to hold a form token yet: it checks the request's origin instead.
+        routes.post(SiteURL.login(next: nil), use: signIn).checksOwnOrigin()
+        routes.post(SiteURL.logout, use: signOut)
     }
 
     struct SignInForm: Content {

@@ -5,10 +5,10 @@ import Vapor
 /// JSON for signed-in clients: who am I, which regions and plans can I see.
 struct APIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let api = routes.grouped("api").grouped(RequireSignIn())
-        api.get("me", use: me)
-        api.get("regions", use: regions)
-        api.get("plans", use: plans)
+        let api = routes.grouped(RequireSignIn())
+        api.get(SiteURL.apiMe, use: me)
+        api.get(SiteURL.apiRegions, use: regions)
+        api.get(SiteURL.apiPlans, use: plans)
     }
 
     struct Me: Content {
@@ -41,7 +41,7 @@ struct APIController: RouteCollection {
     func me(req: Request) async throws -> Me {
         let p = try AccessPolicy.signedIn.check(req)
         return Me(username: p.username, displayName: p.displayName, region: p.regionName, unit: p.unitName,
-                  roles: Role.allCases.filter(p.roles.contains).map(\.rawValue))
+                  roles: p.roleCodes)
     }
 
     func regions(req: Request) async throws -> [RegionDTO] {

@@ -27,6 +27,11 @@ public struct AppConfig: Sendable {
     /// separated. A request from one of them is taken to come from the last address its
     /// X-Forwarded-For names (the rating limits count per citizen, not per proxy).
     public var trustedProxies: Set<String> = []
+    /// `MINSHENG_SECRET`: the instance's secret (keyed hashes of senders' addresses, the rating
+    /// challenge's signatures), the same on every server of the instance. Without it, the secret
+    /// the first migration generated and stored in the database is used — also shared by every
+    /// server on that database. At least 32 characters.
+    public var secret: String? = nil
 
     public init(store: Store, dataDirectory: String, publicURL: String, bcryptCost: Int = 12,
                 throttle: LoginThrottle = LoginThrottle(), maxBodySize: String = "1mb") {
@@ -39,7 +44,7 @@ public struct AppConfig: Sendable {
         self.secureCookies = publicURL.lowercased().hasPrefix("https://")
     }
 
-    /// Reads `DATABASE_URL`, `MINSHENG_DATA_DIR`, `MINSHENG_PUBLIC_URL`, `MINSHENG_UPLOAD_LIMIT_MB` and `MINSHENG_TRUSTED_PROXIES`, with flags taking precedence.
+    /// Reads `DATABASE_URL`, `MINSHENG_DATA_DIR`, `MINSHENG_PUBLIC_URL`, `MINSHENG_UPLOAD_LIMIT_MB`, `MINSHENG_TRUSTED_PROXIES` and `MINSHENG_SECRET`, with flags taking precedence.
     public static func fromEnvironment(dataDirectory flag: String?, hostname: String, port: Int,
                                        environment: [String: String] = ProcessInfo.processInfo.environment) -> AppConfig {
         let directory = flag ?? environment["MINSHENG_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./data"
@@ -55,6 +60,7 @@ public struct AppConfig: Sendable {
         if let megabytes = environment["MINSHENG_UPLOAD_LIMIT_MB"].flatMap(Int.init), (1...2048).contains(megabytes) {
             config.uploadLimit = megabytes * 1024 * 1024
         }
+        if let secret = environment["MINSHENG_SECRET"], !secret.isEmpty { config.secret = secret }
         if let proxies = environment["MINSHENG_TRUSTED_PROXIES"] {
             config.trustedProxies = Set(proxies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         }

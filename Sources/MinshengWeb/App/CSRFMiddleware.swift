@@ -14,14 +14,17 @@ struct CSRFMiddleware: AsyncMiddleware {
         case .GET, .HEAD, .OPTIONS:
             return try await next.respond(to: request)
         default:
+            // The route says how it is protected (`Route.checksOwnOrigin`, `checksTokenItself`);
+            // the router has matched it before the middleware runs.
+            let rule = request.route?.userInfo[FormProtection.key] as? FormProtection
             // A streamed upload checks the token itself, in the form's first part, before it
             // stores anything (collecting it here would buffer the files).
-            if request.headers.first(name: Self.header) == nil, Self.streamedPaths.contains(request.url.path) {
+            if rule == .tokenInBody, request.headers.first(name: Self.header) == nil {
                 return try await next.respond(to: request)
             }
             // Forms sent without a session (sign-in, the public pages' rating form) have no session
             // to hold a token: they are refused when the browser says they come from another site.
-            if Self.checksOwnOrigin(request.url.path) {
+            if rule == .ownOrigin {
                 guard Self.sameSite(request) else { throw Abort(.forbidden, reason: "请在本站页面上提交。") }
                 return try await next.respond(to: request)
             }
@@ -41,11 +44,6 @@ struct CSRFMiddleware: AsyncMiddleware {
         }
     }
 
-    /// Routes that anonymous visitors post to, checked by their origin instead of a token.
-    static func checksOwnOrigin(_ path: String) -> Bool {
-        path == SiteURL.login(next: nil).path || PublicController.isFeedbackPath(path)
-    }
-
     /// True unless the browser says the request comes from another site: `Sec-Fetch-Site` other
     /// than same-origin or none, or an `Origin` that is not this site's (`null` and unreadable
     /// origins included). A client that sends neither header (not a browser) passes.
@@ -58,17 +56,41 @@ struct CSRFMiddleware: AsyncMiddleware {
         return host == own || host == URL(string: request.application.minsheng.publicURL)?.host?.lowercased()
     }
 
-    /// Routes whose bodies are streamed and check the token themselves (`StreamedUpload`).
-    static let streamedPaths: Set<String> = ["/evidence/upload", "/disclosures/upload"]
-
     /// Upload routes take files up to the import limit (plus the form's own fields).
     static let uploadLimit = TableFile.maxBytes + 1024 * 1024
 
     static func bodyLimit(for request: Request) -> Int {
-        request.url.path.hasPrefix("/imports/") || request.url.path.hasPrefix("/api/imports/")
-            ? uploadLimit : request.application.routes.defaultMaxBodySize.value
+        request.route?.userInfo[FormProtection.uploads] != nil ? uploadLimit : request.application.routes.defaultMaxBodySize.value
     }
 
+}
+
+/// How a route that changes state is protected against forged requests, declared where the route
+/// is registered. A route that declares nothing needs the session's token.
+enum FormProtection: Sendable, Hashable {
+    /// Sent without a session (sign-in, the public rating form): refused when the browser says it
+    /// comes from another site.
+    case ownOrigin
+    /// A streamed upload that checks the token itself, in the form's first part.
+    case tokenInBody
+
+    static let key = "minsheng.form-protection"
+    /// Routes that take files up to the import limit.
+    static let uploads = "minsheng.uploads"
+}
+
+extension Route {
+    /// Declares that the route is sent without a session and checks the request's origin instead of a token.
+    @discardableResult
+    func checksOwnOrigin() -> Route { userInfo[FormProtection.key] = FormProtection.ownOrigin; return self }
+
+    /// Declares that the route streams its body and checks the token in the form's first part.
+    @discardableResult
+    func checksTokenItself() -> Route { userInfo[FormProtection.key] = FormProtection.tokenInBody; return self }
+
+    /// Declares that the route takes files up to the import limit (the body is read within it).
+    @discardableResult
+    func takesUploads() -> Route { userInfo[FormProtection.uploads] = true; return self }
 }
 
 extension Request {

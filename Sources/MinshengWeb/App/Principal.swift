@@ -8,7 +8,11 @@ struct Principal: Sendable {
     let accountID: Int
     let username: String
     let displayName: String
-    let roles: Set<Role>
+    /// What the access module needs of the account; every rule is asked through it.
+    let actor: Actor
+    /// The roles' Chinese labels, for display only (`roleCodes` for the API).
+    let roleLabels: [String]
+    let roleCodes: [String]
     let regionID: Int
     let unitID: Int?
     let unitName: String?
@@ -20,10 +24,26 @@ struct Principal: Sendable {
     var regionName: String { tree[regionID]?.name ?? "" }
     var scope: Set<Int> { tree.subtreeIDs(of: regionID) }
 
-    func has(_ role: Role) -> Bool { roles.contains(role) }
+    init(accountID: Int, username: String, displayName: String, roles: Set<Role>, regionID: Int, unitID: Int?, unitName: String?,
+         mustChangePassword: Bool, tree: RegionTree) {
+        self.accountID = accountID
+        self.username = username
+        self.displayName = displayName
+        self.actor = Actor(accountID: accountID, regionID: regionID, unitID: unitID, roles: roles)
+        self.roleLabels = Role.ordered(roles).map(\.label)
+        self.roleCodes = Role.ordered(roles).map(\.rawValue)
+        self.regionID = regionID
+        self.unitID = unitID
+        self.unitName = unitName
+        self.mustChangePassword = mustChangePassword
+        self.tree = tree
+    }
+
+    /// Whether the account holds the duty somewhere (navigation, a page's first gate).
+    func may(_ duty: Access.Duty) -> Bool { Access.holds(duty, actor) }
 
     /// The region is the account's own or lies below it.
-    func sees(region id: Int) -> Bool { tree.isWithin(id, of: regionID) }
+    func sees(region id: Int) -> Bool { Access.read(actor, region: id, tree: tree).isAllowed }
 }
 
 extension Request {
@@ -70,9 +90,9 @@ struct PrincipalMiddleware: AsyncMiddleware {
                                       roles: account.roleSet, regionID: account.$region.id, unitID: account.$unit.id,
                                       unitName: unitName, mustChangePassword: account.mustChangePassword, tree: tree)
             // Pages show how many opinions wait (in the navigation and on the home page).
-            if request.method == .GET, principal.has(.admin) || principal.unitID != nil {
+            if request.method == .GET, principal.may(.answer) {
                 principal.feedback = try await FeedbackService(db: request.db)
-                    .notice(actor: ReportingController.actor(principal), tree: tree, seenAt: account.feedbackSeenAt)
+                    .notice(actor: principal.actor, tree: tree, seenAt: account.feedbackSeenAt)
             }
             request.principal = principal
         } else if request.session.data["account"] != nil {
@@ -87,11 +107,6 @@ extension Principal {
     /// True for an office administrator of the plan's owner or a region above it: who sets the
     /// plan's limits and rules.
     func isOffice(ofPlan planID: Int, on db: any Database) async throws -> Bool {
-        do {
-            _ = try await ReportingService.officePlan(planID, actor: ReportingController.actor(self), tree: tree, denied: "", on: db)
-            return true
-        } catch is ServiceError {
-            return false
-        }
+        try await Access.managesPlan(planID, actor: actor, tree: tree, on: db)
     }
 }

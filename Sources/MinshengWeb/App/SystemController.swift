@@ -6,9 +6,9 @@ import Vapor
 /// Health check and the stylesheet.
 struct SystemController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("healthz", use: health)
-        routes.get("assets", "app.css", use: stylesheet)
-        routes.get("assets", "public.css", use: publicStylesheet)
+        routes.get(SiteURL.healthz, use: health)
+        routes.get(SiteURL.stylesheet, use: stylesheet)
+        routes.get(SiteURL.publicStylesheet, use: publicStylesheet)
     }
 
     /// 200 only while the database answers a query.

@@ -24,7 +24,7 @@ extension Application {
     /// The instance's secret (read from the database once, on first use).
     public var instanceSecret: InstanceSecret {
         if let secret = storage[SecretKey.self] { return secret }
-        let secret = InstanceSecret()
+        let secret = InstanceSecret(configured: minsheng.secret)
         storage[SecretKey.self] = secret
         return secret
     }
@@ -46,10 +46,14 @@ public func addMigrations(to app: Application) {
     app.migrations.add(SessionRecord.migration)
     app.migrations.add(M009Hardening())
     app.migrations.add(M010RealUse())
+    app.migrations.add(M011SeveralServers())
 }
 
 /// Configures databases, sessions, middleware and routes.
 public func configure(_ app: Application, _ config: AppConfig) async throws {
+    if let secret = config.secret, secret.count < 32 {
+        throw ConfigurationError(message: "MINSHENG_SECRET 至少应有 32 个字符（所有服务器使用同一个值）。")
+    }
     app.minsheng = config
     switch config.store {
     case .sqliteFile(let path):
@@ -89,8 +93,9 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
 
     try routes(app)
     let publicPages = app.publicPages
-    _ = app.feedbackChallenge  // made once at start-up, before requests share it
+    _ = app.challengeHolder  // made once at start-up, before requests share them
     _ = app.instanceSecret
+    app.lifecycle.use(BackgroundWork())
     app.responder.use { app in PublicPageResponder(next: app.responder.default, cache: publicPages) }
 }
 
@@ -113,4 +118,44 @@ func routes(_ app: Application) throws {
     try app.register(collection: DisclosureComplianceController())
     try app.register(collection: FeedbackRatesController())
     try app.register(collection: FeedbackController())
+}
+
+/// A configuration the instance cannot start with, said in Chinese.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
+
+/// The server's background work: it reads the public pages' shared version once a second
+/// (`PublicVersion`), so a change made through another server on the same database reaches this
+/// server's cached pages within a second; and every five minutes it offers the scheduled jobs,
+/// which run on one server of the instance at a time (`ScheduledWork`).
+struct BackgroundWork: LifecycleHandler {
+    private final class Box: @unchecked Sendable { var task: Task<Void, Never>? }
+    private let box = Box()
+
+    func didBootAsync(_ application: Application) async throws {
+        let db = application.db
+        let logger = application.logger
+        box.task = Task {
+            var tick = 0
+            while !Task.isCancelled {
+                try? await PublicVersion.shared.poll(on: db)
+                if tick % 300 == 0 {
+                    do { try await ScheduledWork.runOnce(ScheduledWork.housekeeping, on: db) } catch {
+                        logger.warning("scheduled housekeeping failed: \(String(reflecting: error))")
+                    }
+                }
+                tick += 1
+                try? await Task.sleep(nanoseconds: 1_000_000_000)
+            }
+        }
+    }
+
+    func shutdownAsync(_ application: Application) async {
+        // Waited for: nothing may use the database once the application has shut it down.
+        box.task?.cancel()
+        await box.task?.value
+        box.task = nil
+    }
 }

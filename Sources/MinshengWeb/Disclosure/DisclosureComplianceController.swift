@@ -10,10 +10,10 @@ import Vapor
 struct DisclosureComplianceController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let signedIn = routes.grouped(RequireSignIn())
-        signedIn.get("plans", ":id", "disclosure", use: page)
-        signedIn.get("plans", ":id", "disclosure.csv", use: csv)
-        signedIn.get("plans", ":id", "disclosure.xlsx", use: xlsx)
-        signedIn.post("plans", ":id", "disclosure", "rule", use: rule)
+        signedIn.get(SiteURL.disclosureCompliance(plan: .parameter, region: nil, month: nil), use: page)
+        signedIn.get(SiteURL.disclosureComplianceExport(plan: .parameter, region: nil, month: nil, format: "csv"), use: csv)
+        signedIn.get(SiteURL.disclosureComplianceExport(plan: .parameter, region: nil, month: nil, format: "xlsx"), use: xlsx)
+        signedIn.post(SiteURL.disclosureRule(plan: .parameter), use: rule)
     }
 
     private func report(_ req: Request) async throws -> (PlanReportScope, DisclosureComplianceService.Report) {
@@ -57,13 +57,13 @@ struct DisclosureComplianceController: RouteCollection {
     }
 
     func rule(req: Request) async throws -> Response {
-        let principal = try AccessPolicy.signedIn.check(req)
-        guard let id = req.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
+        let id = try PlanAccess.id(req)
+        let principal = try await PlanAccess.manage(req, id, denied: "只有该计划的专班办公室可以设置动态更新要求。")
         let form = try req.content.decode(RuleForm.self)
         let back = SiteURL.disclosureCompliance(plan: id, region: form.region, month: form.month).path
         do {
             try await DisclosureComplianceService(db: req.db).setUpdateRule(planID: id, fromMonth: form.fromMonth, minimum: form.minimum,
-                                                                           actor: ReportingController.actor(principal), tree: principal.tree)
+                                                                           actor: principal.actor, tree: principal.tree)
             req.notify("已将动态更新要求设为：自 \(form.fromMonth) 月起，每个项目每月至少 \(form.minimum) 条工作动态。")
         } catch let error as ServiceError where error.kind == .invalid {
             req.notify(error.message, success: false)

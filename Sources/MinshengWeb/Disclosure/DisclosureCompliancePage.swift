@@ -40,8 +40,8 @@ struct DisclosureCompliancePage {
             Fragments.stat("缺少必备类别", "\(report.missingCategory.count)", tone: report.missingCategory.isEmpty ? "" : "lagging"),
             Fragments.stat("待核查信息", "\(flagged.count)", tone: flagged.isEmpty ? "" : "lagging"))
         let exports: Node<HTML.BodyContext> = .p(.class("actions"),
-            .a(.class("button"), .attr("href", "/plans/\(planID)/disclosure.xlsx?region=\(focusRegionID)&month=\(report.month)"), .text("导出 Excel")),
-            .a(.class("button"), .attr("href", "/plans/\(planID)/disclosure.csv?region=\(focusRegionID)&month=\(report.month)"), .text("导出 CSV")))
+            .a(.class("button"), .attr("href", SiteURL.disclosureComplianceExport(plan: planID, region: focusRegionID, month: report.month, format: "xlsx").path), .text("导出 Excel")),
+            .a(.class("button"), .attr("href", SiteURL.disclosureComplianceExport(plan: planID, region: focusRegionID, month: report.month, format: "csv").path), .text("导出 CSV")))
         let body: Node<HTML.BodyContext> = .group(
             header, Fragments.monthPicker(1...12, current: report.month, label: "统计截至", url: { url(month: $0) }), ruleLine(context: context), stats, exports,
             rows.isEmpty ? Fragments.empty("该计划在\(report.regionName)没有分解到项目。") : .group(regions(), matrix(), shortList(), gaps(), quality()))
@@ -56,7 +56,7 @@ struct DisclosureCompliancePage {
         guard mayRule else { return .p(.class("hint"), .text(text)) }
         return .div(.class("panel"),
                     .p(.class("hint"), .text(text)),
-                    .form(.class("limit"), .method(.post), .action("/plans/\(planID)/disclosure/rule"),
+                    .form(.class("limit"), .method(.post), .action(SiteURL.disclosureRule(plan: planID).path),
                           PageFrame.csrfField(context.csrf),
                           .input(.type(.hidden), .name("region"), .attr("value", "\(focusRegionID)")),
                           .input(.type(.hidden), .name("month"), .attr("value", "\(report.month)")),
@@ -102,7 +102,7 @@ struct DisclosureCompliancePage {
             .th(.class("num"), .text("工作动态"))))
         let body: Node<HTML.TableContext> = .tbody(.forEach(rows.enumerated()) { index, row in
             .tr(.td(.class("num hide-phone"), .text("\(index + 1)")),
-                .td(.class("name"), .a(.attr("href", "/p/\(row.projectID)/\(row.regionID)"), .text(row.project)),
+                .td(.class("name"), .a(.attr("href", SiteURL.publicProject(project: row.projectID, region: row.regionID).path), .text(row.project)),
                     .div(.class("muted small"), .text(([showRegion ? row.region : nil, row.unit].compactMap { $0 }).joined(separator: " · ")))),
                 .forEach(judged) { month in
                     row.monthly[month] == true
@@ -142,7 +142,7 @@ struct DisclosureCompliancePage {
     private func gaps() -> Node<HTML.BodyContext> {
         func list(_ rows: [DisclosureComplianceService.Row], note: (DisclosureComplianceService.Row) -> String?) -> Node<HTML.BodyContext> {
             .ul(.class("plain"), .forEach(rows) { row in
-                .li(.a(.attr("href", "/p/\(row.projectID)/\(row.regionID)"), .text(row.project)),
+                .li(.a(.attr("href", SiteURL.publicProject(project: row.projectID, region: row.regionID).path), .text(row.project)),
                     .span(.class("muted small"), .text(" \(row.region)" + (row.unit.map { " · \($0)" } ?? ""))),
                     .unwrap(note(row)) { .div(.class("flag"), .text($0)) })
             })
@@ -163,7 +163,7 @@ struct DisclosureCompliancePage {
         }
         let head: Node<HTML.TableContext> = .thead(.tr(.th(.text("标题")), .th(.text("类别")), .th(.text("日期")), .th(.text("项目 / 区划")), .th(.text("问题"))))
         let body: Node<HTML.TableContext> = .tbody(.forEach(flagged) { entry in
-            .tr(.td(.attr("data-label", "标题"), .a(.attr("href", "/p/i/\(entry.item.id ?? 0)"), .text(entry.item.title))),
+            .tr(.td(.attr("data-label", "标题"), .a(.attr("href", SiteURL.publicItem(id: entry.item.id ?? 0).path), .text(entry.item.title))),
                 .td(.attr("data-label", "类别"), .text(entry.item.disclosureCategory?.label ?? "")),
                 .td(.class("nowrap"), .attr("data-label", "日期"), .text(entry.item.publishedOn)),
                 .td(.attr("data-label", "项目"), .text(entry.project), .div(.class("muted small"), .text(entry.region))),

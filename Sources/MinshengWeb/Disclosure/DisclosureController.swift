@@ -7,32 +7,31 @@ import Vapor
 /// offices see everything below them with the quality checks' flags and withdraw with a reason.
 struct DisclosureController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let signedIn = routes.grouped(RequireSignIn())
-        signedIn.get("disclosures", use: index)
-        signedIn.get("disclosures", "new", use: form)
-        signedIn.on(.POST, "disclosures", "upload", body: .stream, use: publish)
-        signedIn.post("disclosures", ":id", "withdraw", use: withdraw)
-        signedIn.get("disclosures", ":id", "edit", use: editForm)
-        signedIn.post("disclosures", ":id", "edit", use: edit)
+        let signedIn = routes.grouped(RequireSignIn(), RequireDuty(.publish))
+        signedIn.get(SiteURL.disclosures, use: index)
+        signedIn.get(SiteURL.disclosureNew(project: .parameter, region: .parameter), use: form)
+        // Streamed: the form's first part carries the token, checked before any file is stored.
+        signedIn.on(.POST, SiteURL.disclosureUpload, body: .stream, use: publish).checksTokenItself()
+        signedIn.post(SiteURL.disclosureWithdraw(id: .parameter), use: withdraw)
+        signedIn.get(SiteURL.disclosureEdit(id: .parameter), use: editForm)
+        signedIn.post(SiteURL.disclosureEdit(id: .parameter), use: edit)
     }
-
-    static func actor(_ principal: Principal) -> DisclosureService.Actor { ReportingController.actor(principal) }
 
     private func require(_ req: Request) throws -> Principal {
         let principal = try AccessPolicy.signedIn.check(req)
-        guard principal.has(.reporter) || principal.has(.admin) else { throw Abort(.forbidden, reason: "此功能仅限填报员和专班办公室使用。") }
+        guard principal.may(.report) else { throw Abort(.forbidden, reason: "此功能仅限填报员和专班办公室使用。") }
         return principal
     }
 
     func index(req: Request) async throws -> Response {
         let principal = try require(req)
         let service = DisclosureService(db: req.db)
-        let publishable = try await service.publishable(actor: Self.actor(principal), tree: principal.tree)
+        let publishable = try await service.publishable(actor: principal.actor, tree: principal.tree)
         let query = ListQuery(req)
-        if let region = query.filter.regionID { try AccessPolicy.withinScope(region).check(req) }
-        let items = try await service.items(actor: Self.actor(principal), tree: principal.tree, filter: query.filter, window: query.window)
-        let units = principal.has(.admin) ? principal.labelled(try await UnitService(db: req.db).units(inRegions: principal.scope)) : []
-        return req.page(DisclosureListPage(publishable: publishable, items: items, isOffice: principal.has(.admin), accountID: principal.accountID,
+        if let region = query.filter.regionID { try AccessPolicy.read(region: region).check(req) }
+        let items = try await service.items(actor: principal.actor, tree: principal.tree, filter: query.filter, window: query.window)
+        let units = principal.may(.office) ? principal.labelled(try await UnitService(db: req.db).units(inRegions: principal.scope)) : []
+        return req.page(DisclosureListPage(publishable: publishable, items: items, isOffice: principal.may(.office), accountID: principal.accountID,
                                            query: query, regions: principal.regionsInScope(), units: units).render(in: PageContext(request: req)))
     }
 
@@ -41,7 +40,7 @@ struct DisclosureController: RouteCollection {
         guard let project = req.query[Int.self, at: "project"], let region = req.query[Int.self, at: "region"] else {
             throw Abort(.badRequest, reason: "请从“信息公开”页面选择项目。")
         }
-        let choices = try await DisclosureService(db: req.db).publishable(actor: Self.actor(principal), tree: principal.tree)
+        let choices = try await DisclosureService(db: req.db).publishable(actor: principal.actor, tree: principal.tree)
         guard let choice = choices.first(where: { $0.projectID == project && $0.regionID == region }) else {
             throw Abort(.notFound, reason: "您不负责该区划的这个项目。")
         }
@@ -55,7 +54,7 @@ struct DisclosureController: RouteCollection {
         let service = DisclosureService(db: req.db)
         func again(_ message: String, _ status: HTTPResponseStatus) async throws -> Response {
             let fields = reader.fields
-            let choices = try await service.publishable(actor: Self.actor(principal), tree: principal.tree)
+            let choices = try await service.publishable(actor: principal.actor, tree: principal.tree)
             guard let choice = choices.first(where: { "\($0.projectID)" == fields["project"] && "\($0.regionID)" == fields["region"] }) else {
                 throw Abort(status, reason: message)
             }
@@ -76,9 +75,9 @@ struct DisclosureController: RouteCollection {
             let item = try await service.publish(projectID: project, regionID: region,
                                                  draft: .init(category: fields["category"] ?? "", title: fields["title"] ?? "", date: fields["date"] ?? "",
                                                               body: fields["body"] ?? "", link: fields["link"] ?? ""),
-                                                 files: reader.files, actor: Self.actor(principal), tree: principal.tree)
+                                                 files: reader.files, actor: principal.actor, tree: principal.tree)
             req.notify("已发布，公众可在项目页面看到。")
-            return req.redirect(to: "/p/i/\(item.id ?? 0)")
+            return req.redirect(to: SiteURL.publicItem(id: item.id ?? 0).path)
         } catch let error as ServiceError {
             try await reader.discardUnused(on: service.db)
             if error.kind == .notFound || error.kind == .forbidden { throw error }
@@ -90,9 +89,9 @@ struct DisclosureController: RouteCollection {
         let principal = try require(req)
         guard let id = req.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
         let reason = (try? req.content.get(String.self, at: "reason")) ?? ""
-        try await DisclosureService(db: req.db).withdraw(id: id, reason: reason, actor: Self.actor(principal), tree: principal.tree)
+        try await DisclosureService(db: req.db).withdraw(id: id, reason: reason, actor: principal.actor, tree: principal.tree)
         req.notify("已撤回该信息。")
-        return req.redirect(to: "/disclosures")
+        return req.redirect(to: SiteURL.disclosures.path)
     }
 
     /// The author's own published item, with the subtitle naming its project and region.
@@ -125,13 +124,13 @@ struct DisclosureController: RouteCollection {
         let form = try req.content.decode(EditForm.self)
         let draft = DisclosureService.Draft(category: form.category ?? "", title: form.title ?? "", date: form.date ?? "", body: form.body ?? "", link: form.link ?? "")
         do {
-            try await DisclosureService(db: req.db).edit(id: item.id ?? 0, draft: draft, actor: Self.actor(principal), tree: principal.tree)
+            try await DisclosureService(db: req.db).edit(id: item.id ?? 0, draft: draft, actor: principal.actor, tree: principal.tree)
         } catch let error as ServiceError where error.kind == .invalid {
             let typed = ["category": draft.category, "title": draft.title, "date": draft.date, "body": draft.body, "link": draft.link]
             return req.page(DisclosureFormPage(editing: item, subtitle: subtitle, message: error.message, typed: typed).render(in: PageContext(request: req)),
                             status: .unprocessableEntity)
         }
         req.notify("已保存修改。")
-        return req.redirect(to: "/p/i/\(item.id ?? 0)")
+        return req.redirect(to: SiteURL.publicItem(id: item.id ?? 0).path)
     }
 }

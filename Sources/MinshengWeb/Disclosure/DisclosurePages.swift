@@ -34,13 +34,13 @@ struct DisclosureListPage {
         guard !publishable.isEmpty else { return Fragments.empty("您所在单位在本区划没有需要公开信息的项目。") }
         return .div(.class("panel"), .h2(.text("发布信息")),
                     .ul(.class("plain"), .forEach(publishable) { choice in
-                        .li(.a(.attr("href", "/disclosures/new?project=\(choice.projectID)&region=\(choice.regionID)"), .text(choice.project)),
+                        .li(.a(.attr("href", SiteURL.disclosureNew(project: choice.projectID, region: choice.regionID).path), .text(choice.project)),
                             .span(.class("muted small"), .text(" \(choice.region) · \(choice.planTitle)")),
-                            .text(" "), .a(.class("small"), .attr("href", "/p/\(choice.projectID)/\(choice.regionID)"), .text("查看公开页面")),
-                            .text(" "), .a(.class("small"), .attr("href", "/p/\(choice.projectID)/\(choice.regionID)/poster"), .text("打印亮码海报")))
+                            .text(" "), .a(.class("small"), .attr("href", SiteURL.publicProject(project: choice.projectID, region: choice.regionID).path), .text("查看公开页面")),
+                            .text(" "), .a(.class("small"), .attr("href", SiteURL.publicPoster(project: choice.projectID, region: choice.regionID).path), .text("打印亮码海报")))
                     }),
                     .unwrap(publishable.first?.regionID) { region in
-                        .p(.a(.class("button"), .attr("href", "/posters/\(region)"), .text("下载本区划全部亮码海报（ZIP）")))
+                        .p(.a(.class("button"), .attr("href", SiteURL.posters(region: region).path), .text("下载本区划全部亮码海报（ZIP）")))
                     })
     }
 
@@ -58,7 +58,7 @@ struct DisclosureListPage {
         fields.append(Fragments.filterMonth(f, label: "月份"))
         fields.append(Fragments.filterSelect("status", label: "核查", choices: [("flagged", "只看待核查")], selected: f.status))
         fields.append(Fragments.filterText("q", label: "标题", value: f.text, placeholder: "标题中的文字"))
-        return Fragments.filterBar(action: "/disclosures", query: query, fields)
+        return Fragments.filterBar(action: SiteURL.disclosures.path, query: query, fields)
     }
 
     private func list(context: PageContext) -> Node<HTML.BodyContext> {
@@ -66,15 +66,15 @@ struct DisclosureListPage {
         guard items.allTotal > 0 else { return Fragments.empty("尚未发布信息。") }
         guard !listing.items.isEmpty else {
             return .div(.class("panel"), .h2(.text(isOffice ? "辖区已发布的信息" : "我发布的信息")), filters(),
-                        Fragments.pager(listing, base: "/disclosures", query: query), Fragments.empty("没有符合筛选条件的信息。"))
+                        Fragments.pager(listing, base: SiteURL.disclosures.path, query: query), Fragments.empty("没有符合筛选条件的信息。"))
         }
         let head: Node<HTML.TableContext> = .thead(.tr(.th(.text("标题")), .th(.text("类别")), .th(.text("日期")), .th(.text("项目 / 区划")),
                                                        .th(.text("核查")), .th(.text("操作"))))
         let rows: Node<HTML.TableContext> = .tbody(.forEach(listing.items) { row(context: context, $0) })
         return .div(.class("panel"), .h2(.text(isOffice ? "辖区已发布的信息" : "我发布的信息")), filters(),
-                    Fragments.pager(listing, base: "/disclosures", query: query),
+                    Fragments.pager(listing, base: SiteURL.disclosures.path, query: query),
                     .div(.class("table-wrap"), .table(.class("list stacked"), head, rows)),
-                    Fragments.pager(listing, base: "/disclosures", query: query))
+                    Fragments.pager(listing, base: SiteURL.disclosures.path, query: query))
     }
 
     private func row(context: PageContext, _ flagged: DisclosureService.Flagged) -> Node<HTML.TableContext> {
@@ -83,14 +83,14 @@ struct DisclosureListPage {
         let flags: Node<HTML.BodyContext> = flagged.flags.isEmpty ? .span(.class("muted"), .text("—"))
             : .group(.forEach(flagged.flags) { .div(.class("flag"), .text($0)) })
         return .tr(
-            .td(.attr("data-label", "标题"), .a(.attr("href", "/p/i/\(id)"), .text(item.title))),
+            .td(.attr("data-label", "标题"), .a(.attr("href", SiteURL.publicItem(id: id).path), .text(item.title))),
             .td(.attr("data-label", "类别"), .text(item.disclosureCategory?.label ?? "")),
             .td(.class("nowrap"), .attr("data-label", "日期"), .text(item.publishedOn)),
             .td(.attr("data-label", "项目"), .text(flagged.project), .div(.class("muted small"), .text(flagged.region))),
             .td(.attr("data-label", "核查"), flags),
             .td(.attr("data-label", "操作"), .div(.class("ops"),
-                .if(item.$author.id == accountID, .a(.class("button small"), .attr("href", "/disclosures/\(id)/edit"), .text("修改"))),
-                .form(.class("inline-return"), .method(.post), .action("/disclosures/\(id)/withdraw"),
+                .if(item.$author.id == accountID, .a(.class("button small"), .attr("href", SiteURL.disclosureEdit(id: id).path), .text("修改"))),
+                .form(.class("inline-return"), .method(.post), .action(SiteURL.disclosureWithdraw(id: id).path),
                       PageFrame.csrfField(context.csrf),
                       .input(.type(.text), .name("reason"), .attr("placeholder", isOffice ? "撤回原因" : "撤回原因（可不填）"), .attr("maxlength", "500"),
                              .attr("aria-label", "撤回原因")),
@@ -113,7 +113,7 @@ struct DisclosureFormPage {
     init(choice: DisclosureService.Publishable, message: String?, typed: [String: String], limitMB: Int) {
         heading = "发布信息"
         subtitle = "\(choice.project) · \(choice.region)"
-        action = "/disclosures/upload"
+        action = SiteURL.disclosureUpload.path
         hidden = [("project", "\(choice.projectID)"), ("region", "\(choice.regionID)")]
         self.message = message
         self.typed = typed
@@ -123,7 +123,7 @@ struct DisclosureFormPage {
     init(editing item: Disclosure, subtitle: String, message: String?, typed: [String: String]? = nil) {
         heading = "修改信息"
         self.subtitle = subtitle
-        action = "/disclosures/\(item.id ?? 0)/edit"
+        action = SiteURL.disclosureEdit(id: item.id ?? 0).path
         hidden = []
         self.message = message
         self.typed = typed ?? ["category": item.category, "title": item.title, "date": item.publishedOn, "body": item.body ?? "", "link": item.link ?? ""]
@@ -132,7 +132,7 @@ struct DisclosureFormPage {
 
     func render(in context: PageContext) -> String {
         let body: Node<HTML.BodyContext> = .group(
-            Fragments.pageHeader(heading, subtitle: subtitle, trail: [("信息公开", "/disclosures"), (heading, nil)]),
+            Fragments.pageHeader(heading, subtitle: subtitle, trail: [("信息公开", SiteURL.disclosures.path), (heading, nil)]),
             .unwrap(message) { .div(.class("notice error"), .attr("role", "alert"), .text($0)) },
             form(context))
         return PageFrame.render(title: heading, context: context, body: body)

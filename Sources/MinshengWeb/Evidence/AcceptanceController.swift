@@ -8,10 +8,10 @@ import Vapor
 struct AcceptanceController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let signedIn = routes.grouped(RequireSignIn())
-        signedIn.get("plans", ":id", "acceptance", use: page)
-        signedIn.get("plans", ":id", "acceptance.csv", use: csv)
-        signedIn.get("plans", ":id", "acceptance.xlsx", use: xlsx)
-        signedIn.post("plans", ":id", "acceptance", "limit", use: limit)
+        signedIn.get(SiteURL.acceptance(plan: .parameter, region: nil, month: nil), use: page)
+        signedIn.get(SiteURL.acceptanceExport(plan: .parameter, region: nil, month: nil, format: "csv"), use: csv)
+        signedIn.get(SiteURL.acceptanceExport(plan: .parameter, region: nil, month: nil, format: "xlsx"), use: xlsx)
+        signedIn.post(SiteURL.acceptanceLimit(plan: .parameter), use: limit)
     }
 
     private func report(_ req: Request) async throws -> (Principal, AcceptanceService.Report) {
@@ -51,11 +51,11 @@ struct AcceptanceController: RouteCollection {
     }
 
     func limit(req: Request) async throws -> Response {
-        let principal = try AccessPolicy.signedIn.check(req)
-        guard let id = req.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
+        let id = try PlanAccess.id(req)
+        let principal = try await PlanAccess.manage(req, id, denied: "只有该计划的专班办公室可以设置差距上限。")
         let form = try req.content.decode(LimitForm.self)
         try await AcceptanceService(db: req.db).setGapLimit(planID: id, month: form.month, limit: form.limit,
-                                                           actor: ReportingController.actor(principal), tree: principal.tree)
+                                                           actor: principal.actor, tree: principal.tree)
         req.notify(form.limit.trimmingCharacters(in: .whitespaces).isEmpty ? "已清除 \(form.month) 月的差距上限。" : "已将 \(form.month) 月进度与验收率的差距上限设为 \(form.limit)%。")
         return req.redirect(to: SiteURL.acceptance(plan: id, region: nil, month: form.month).path)
     }

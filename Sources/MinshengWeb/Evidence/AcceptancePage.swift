@@ -26,23 +26,17 @@ struct AcceptancePage {
             Fragments.stat("佐证不足", "\(report.underCovered.count)"),
             Fragments.stat("待审核佐证", "\(report.waiting.reduce(0) { $0 + $1.count })"))
         let exports: Node<HTML.BodyContext> = .p(.class("actions"),
-            .a(.class("button"), .attr("href", "/plans/\(report.planID)/acceptance.xlsx" + query(month)), .text("导出 Excel")),
-            .a(.class("button"), .attr("href", "/plans/\(report.planID)/acceptance.csv" + query(month)), .text("导出 CSV")))
+            .a(.class("button"), .attr("href", SiteURL.acceptanceExport(plan: report.planID, region: report.focusRegionID, month: month, format: "xlsx").path), .text("导出 Excel")),
+            .a(.class("button"), .attr("href", SiteURL.acceptanceExport(plan: report.planID, region: report.focusRegionID, month: month, format: "csv").path), .text("导出 CSV")))
         let body: Node<HTML.BodyContext> = .group(header, stats, limitForm(context: context), exports,
                                                   .p(.class("hint"), .text(AcceptanceExport.caption(table))),
                                                   grid(), lists())
         return PageFrame.render(title: "进度与验收率", context: context, body: body)
     }
 
-    private func query(_ month: Int?) -> String {
-        var parts: [String] = ["region=\(report.focusRegionID)"]
-        if let month { parts.append("month=\(month)") }
-        return "?" + parts.joined(separator: "&")
-    }
-
     private func limitForm(context: PageContext) -> Node<HTML.BodyContext> {
         guard mayLimit, let month = table.month else { return .empty }
-        return .form(.class("limit"), .method(.post), .action("/plans/\(report.planID)/acceptance/limit"),
+        return .form(.class("limit"), .method(.post), .action(SiteURL.acceptanceLimit(plan: report.planID).path),
                      PageFrame.csrfField(context.csrf),
                      .input(.type(.hidden), .name("month"), .attr("value", "\(month)")),
                      .label(.for("limit"), .text("\(month) 月进度与验收率差距上限（%）")),

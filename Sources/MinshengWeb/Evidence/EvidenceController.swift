@@ -8,17 +8,19 @@ import Vapor
 struct EvidenceController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let signedIn = routes.grouped(RequireSignIn())
-        signedIn.get("evidence", "new", use: form)
-        signedIn.on(.POST, "evidence", "upload", body: .stream, use: upload)
-        signedIn.get("evidence", "mine", use: mine)
-        signedIn.get("evidence", "review", use: queue)
-        signedIn.post("evidence", "decide", use: decide)
-        signedIn.get("evidence", ":id", use: show)
-        signedIn.post("evidence", ":id", "withdraw", use: withdraw)
-        signedIn.get("evidence", "files", ":file", use: file)
+        // Uploading and one's own uploads: reporters and offices; reviewing: reviewers and offices.
+        let reporters = signedIn.grouped(RequireDuty(.report))
+        let reviewers = signedIn.grouped(RequireDuty(.review))
+        reporters.get(SiteURL.evidenceNew(indicator: .parameter, region: .parameter, month: .parameter), use: form)
+        // Streamed: the form's first part carries the token, checked before any file is stored.
+        reporters.on(.POST, SiteURL.evidenceUpload, body: .stream, use: upload).checksTokenItself()
+        reporters.get(SiteURL.evidenceMine, use: mine)
+        reviewers.get(SiteURL.evidenceReview, use: queue)
+        reviewers.post(SiteURL.evidenceDecide, use: decide)
+        signedIn.get(SiteURL.evidence(id: .parameter), use: show)
+        reporters.post(SiteURL.evidenceWithdraw(id: .parameter), use: withdraw)
+        signedIn.get(SiteURL.evidenceFile(id: .parameter), use: file)
     }
-
-    static func actor(_ principal: Principal) -> EvidenceService.Actor { ReportingController.actor(principal) }
 
     private func int(_ req: Request, _ name: String) throws -> Int {
         guard let value = req.query[Int.self, at: name] ?? req.parameters.get(name, as: Int.self) else {
@@ -32,7 +34,7 @@ struct EvidenceController: RouteCollection {
     func form(req: Request) async throws -> Response {
         let principal = try AccessPolicy.signedIn.check(req)
         let figure = try await EvidenceService(db: req.db).figure(indicatorID: try int(req, "indicator"), regionID: try int(req, "region"),
-                                                                 month: try int(req, "month"), actor: Self.actor(principal), tree: principal.tree)
+                                                                 month: try int(req, "month"), actor: principal.actor, tree: principal.tree)
         let existing = try await Evidence.query(on: req.db).filter(\.$indicator.$id == figure.indicatorID).filter(\.$region.$id == figure.regionID)
             .filter(\.$month == figure.month).sort(\.$createdAt, .descending).all()
         return req.page(EvidenceFormPage(figure: figure, existing: existing, message: nil, limitMB: req.application.minsheng.uploadLimit / 1024 / 1024)
@@ -61,9 +63,9 @@ struct EvidenceController: RouteCollection {
         do {
             let item = try await EvidenceService(db: db).create(indicatorID: indicator, regionID: region, month: month,
                                                                    quantity: fields["quantity"] ?? "", description: fields["description"] ?? "",
-                                                                   files: reader.files, actor: Self.actor(principal), tree: principal.tree)
+                                                                   files: reader.files, actor: principal.actor, tree: principal.tree)
             req.notify("已上传佐证资料（\(reader.files.count) 个文件），等待上级审核。")
-            return req.redirect(to: "/evidence/\(item.id ?? 0)")
+            return req.redirect(to: SiteURL.evidence(id: item.id ?? 0).path)
         } catch let error as ServiceError {
             try await reader.discardUnused(on: db)
             if error.kind == .notFound || error.kind == .forbidden { throw error }
@@ -76,7 +78,7 @@ struct EvidenceController: RouteCollection {
         guard let indicator = fields["indicator"].flatMap({ Int($0) }), let region = fields["region"].flatMap({ Int($0) }),
               let month = fields["month"].flatMap({ Int($0) }),
               let figure = try? await EvidenceService(db: db).figure(indicatorID: indicator, regionID: region, month: month,
-                                                                        actor: Self.actor(principal), tree: principal.tree) else {
+                                                                        actor: principal.actor, tree: principal.tree) else {
             throw Abort(status, reason: message)
         }
         return req.page(EvidenceFormPage(figure: figure, existing: [], message: message, limitMB: limitMB, typed: fields)
@@ -99,10 +101,10 @@ struct EvidenceController: RouteCollection {
     /// was typed and ticked kept.
     private func queuePage(_ req: Request, message: String? = nil, reason: String? = nil, ticked: Set<Int> = [], status: HTTPResponseStatus = .ok) async throws -> Response {
         let principal = try AccessPolicy.signedIn.check(req)
-        guard principal.has(.reviewer) || principal.has(.admin) else { throw Abort(.forbidden, reason: "此功能仅限审核员和专班办公室使用。") }
+        guard principal.may(.review) else { throw Abort(.forbidden, reason: "此功能仅限审核员和专班办公室使用。") }
         let query = ListQuery(req)
-        if let region = query.filter.regionID { try AccessPolicy.withinScope(region).check(req) }
-        let queue = try await EvidenceService(db: req.db).queue(actor: Self.actor(principal), tree: principal.tree, filter: query.filter, window: query.window)
+        if let region = query.filter.regionID { try AccessPolicy.read(region: region).check(req) }
+        let queue = try await EvidenceService(db: req.db).queue(actor: principal.actor, tree: principal.tree, filter: query.filter, window: query.window)
         let regions = principal.regionsInScope(includingOwn: false)
         return req.page(EvidenceListPage(title: "佐证审核", listing: queue.listing, review: true, query: query, base: SiteURL.evidenceReview.path,
                                          pending: queue.pending, oldestDays: queue.oldestDays, regions: regions,
@@ -123,27 +125,27 @@ struct EvidenceController: RouteCollection {
         let count: Int
         do {
             count = try await EvidenceService(db: req.db).decide(ids: ids, approve: decision.action == "approve", reason: decision.reason ?? "",
-                                                             actor: Self.actor(principal), tree: principal.tree)
+                                                             actor: principal.actor, tree: principal.tree)
         } catch let error as ServiceError where error.kind == .invalid || error.kind == .conflict {
             return try await queuePage(req, message: error.message, reason: decision.reason, ticked: Set(ids),
                                        status: error.kind == .invalid ? .unprocessableEntity : .conflict)
         }
         req.notify(decision.action == "approve" ? "已审核通过 \(count) 条佐证资料。" : "已退回 \(count) 条佐证资料。")
-        let back = req.headers.first(name: .referer).flatMap { URL(string: $0)?.path }.flatMap { $0.hasPrefix("/evidence/") ? $0 : nil } ?? "/evidence/review"
-        return req.redirect(to: back == "/evidence/decide" ? "/evidence/review" : back)
+        let back = req.headers.first(name: .referer).flatMap { URL(string: $0)?.path }.flatMap { $0.hasPrefix("/evidence/") ? $0 : nil } ?? SiteURL.evidenceReview.path
+        return req.redirect(to: back == SiteURL.evidenceDecide.path ? SiteURL.evidenceReview.path : back)
     }
 
     func show(req: Request) async throws -> Response {
         let principal = try AccessPolicy.signedIn.check(req)
         let service = EvidenceService(db: req.db)
         guard let id = req.parameters.get("id", as: Int.self),
-              let listed = try await service.item(id: id, actor: Self.actor(principal), tree: principal.tree) else {
+              let listed = try await service.item(id: id, actor: principal.actor, tree: principal.tree) else {
             throw Abort(.notFound, reason: "未找到该佐证资料，或您无权查看。")
         }
         let history = try await service.history(id: id)
         let names = Dictionary(uniqueKeysWithValues: try await Account.query(on: req.db).filter(\.$id ~~ history.compactMap(\.accountID)).all()
             .compactMap { a in a.id.map { ($0, a.displayName) } })
-        let mayReview = try await service.mayReview(listed.item, actor: Self.actor(principal), tree: principal.tree)
+        let mayReview = try await service.mayReview(listed.item, actor: principal.actor, tree: principal.tree)
         let standard = try await Indicator.find(listed.item.$indicator.id, on: req.db)?.acceptanceStandard
         return req.page(EvidenceItemPage(listed: listed, history: history, names: names, mayReview: mayReview,
                                          isUploader: listed.item.$uploader.id == principal.accountID, standard: standard)
@@ -153,9 +155,9 @@ struct EvidenceController: RouteCollection {
     func withdraw(req: Request) async throws -> Response {
         let principal = try AccessPolicy.signedIn.check(req)
         guard let id = req.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
-        try await EvidenceService(db: req.db).withdraw(id: id, actor: Self.actor(principal))
+        try await EvidenceService(db: req.db).withdraw(id: id, actor: principal.actor)
         req.notify("已撤回该佐证资料。")
-        return req.redirect(to: "/evidence/\(id)")
+        return req.redirect(to: SiteURL.evidence(id: id).path)
     }
 
     /// A file, to those who may see its item: inline when the browser previews it, else a
@@ -163,7 +165,7 @@ struct EvidenceController: RouteCollection {
     func file(req: Request) async throws -> Response {
         let principal = try AccessPolicy.signedIn.check(req)
         guard let fileID = req.parameters.get("file", as: Int.self), let file = try await EvidenceFile.find(fileID, on: req.db),
-              try await EvidenceService(db: req.db).item(id: file.$evidence.id, actor: Self.actor(principal), tree: principal.tree) != nil,
+              try await EvidenceService(db: req.db).item(id: file.$evidence.id, actor: principal.actor, tree: principal.tree) != nil,
               let path = req.application.blobStore.path(for: file.blobKey) else {
             throw Abort(.notFound, reason: "未找到该文件，或您无权查看。")
         }

@@ -37,7 +37,7 @@ struct EvidenceFormPage {
     }
 
     private func uploadForm(context: PageContext, isQuantity: Bool) -> Node<HTML.BodyContext> {
-        .form(.class("panel form"), .method(.post), .action("/evidence/upload"), .attr("enctype", "multipart/form-data"),
+        .form(.class("panel form"), .method(.post), .action(SiteURL.evidenceUpload.path), .attr("enctype", "multipart/form-data"),
               PageFrame.csrfField(context.csrf),
               .input(.type(.hidden), .name("indicator"), .attr("value", "\(figure.indicatorID)")),
               .input(.type(.hidden), .name("region"), .attr("value", "\(figure.regionID)")),
@@ -138,7 +138,7 @@ struct EvidenceListPage {
             .if(review, .th(.text("选择"))), .th(.text("指标")), .th(.text("区划")), .th(.class("num"), .text("月份")),
             .th(.class("num"), .text("佐证数量")), .th(.text("说明")), .th(.text(review ? "上传单位" : "状态")), .th(.class("num"), .text(review ? "等待天数" : "文件"))))
         guard review else { return .div(.class("table-wrap"), .table(.class("list stacked"), head, rows)) }
-        return .form(.method(.post), .action("/evidence/decide"),
+        return .form(.method(.post), .action(SiteURL.evidenceDecide.path),
                      PageFrame.csrfField(context.csrf),
                      .div(.class("table-wrap"), .table(.class("list stacked"), head, rows)),
                      .div(.class("panel form decide"),
@@ -230,7 +230,7 @@ struct EvidenceItemPage {
         let item = listed.item
         let id = item.id ?? 0
         if mayReview && item.evidenceState == .pending {
-            return .form(.class("panel form"), .method(.post), .action("/evidence/decide"),
+            return .form(.class("panel form"), .method(.post), .action(SiteURL.evidenceDecide.path),
                          PageFrame.csrfField(context.csrf),
                          .input(.type(.hidden), .name("ids[]"), .attr("value", "\(id)")),
                          .label(.for("reason"), .text("意见（退回时必填）")),
@@ -241,7 +241,7 @@ struct EvidenceItemPage {
         }
         if isUploader {
             return .div(.class("panel"), .p(.class("actions"),
-                .if(item.evidenceState == .pending, .form(.method(.post), .action("/evidence/\(id)/withdraw"), PageFrame.csrfField(context.csrf),
+                .if(item.evidenceState == .pending, .form(.method(.post), .action(SiteURL.evidenceWithdraw(id: id).path), PageFrame.csrfField(context.csrf),
                                                           .button(.type(.submit), .class("button"), .text("撤回")))),
                 .a(.class("button"), .attr("href", SiteURL.evidenceNew(indicator: item.$indicator.id, region: item.$region.id, month: item.month).path),
                    .text(item.evidenceState == .returned ? "上传更正的佐证" : "补充上传"))))

@@ -8,16 +8,16 @@ import Vapor
 /// mark invalid items with a reason and hand items to another unit.
 struct FeedbackController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let signedIn = routes.grouped(RequireSignIn())
-        signedIn.get("feedback", use: inbox)
-        signedIn.post("feedback", ":id", "reply", use: reply)
-        signedIn.post("feedback", ":id", "invalid", use: invalid)
-        signedIn.post("feedback", ":id", "reassign", use: reassign)
+        let signedIn = routes.grouped(RequireSignIn(), RequireDuty(.answer))
+        signedIn.get(SiteURL.feedbackInbox, use: inbox)
+        signedIn.post(SiteURL.feedbackReply(id: .parameter), use: reply)
+        signedIn.post(SiteURL.feedbackInvalid(id: .parameter), use: invalid)
+        signedIn.post(SiteURL.feedbackReassign(id: .parameter), use: reassign)
     }
 
     private func require(_ req: Request) throws -> Principal {
         let principal = try AccessPolicy.signedIn.check(req)
-        guard principal.has(.admin) || principal.unitID != nil else { throw Abort(.forbidden, reason: "群众意见由责任单位和专班办公室处理。") }
+        guard principal.may(.answer) else { throw Abort(.forbidden, reason: "群众意见由责任单位和专班办公室处理。") }
         return principal
     }
 
@@ -28,22 +28,22 @@ struct FeedbackController: RouteCollection {
         let principal = try require(req)
         let service = FeedbackService(db: req.db)
         var query = ListQuery(req)
-        if let region = query.filter.regionID { try AccessPolicy.withinScope(region).check(req) }
+        if let region = query.filter.regionID { try AccessPolicy.read(region: region).check(req) }
         // Months are of the current year unless the filter names one (month=2024-10).
         if query.filter.month != nil && query.filter.year == nil {
             query.filter.year = Calendar(identifier: .gregorian).dateComponents(in: ChineseDate.timeZone, from: Date()).year
         }
-        let inbox = try await service.inbox(actor: ReportingController.actor(principal), tree: principal.tree, filter: query.filter, window: query.window)
+        let inbox = try await service.inbox(actor: principal.actor, tree: principal.tree, filter: query.filter, window: query.window)
         let entries = inbox.listing.items
         // What arrived since the last visit is marked new on this page, and is no longer new after it.
         let seenAt = try await Account.find(principal.accountID, on: req.db)?.feedbackSeenAt
         try await service.markSeen(accountID: principal.accountID)
         // An item can go to a unit of its own region: only those regions' units are offered.
         let regions = Set(entries.map { $0.item.$region.id })
-        let units = principal.has(.admin) && !regions.isEmpty ? try await UnitService(db: req.db).units(inRegions: regions) : []
-        let filterUnits = principal.has(.admin) ? principal.labelled(try await UnitService(db: req.db).units(inRegions: principal.scope)) : []
+        let units = principal.may(.office) && !regions.isEmpty ? try await UnitService(db: req.db).units(inRegions: regions) : []
+        let filterUnits = principal.may(.office) ? principal.labelled(try await UnitService(db: req.db).units(inRegions: principal.scope)) : []
         return req.page(FeedbackInboxPage(inbox: inbox, query: query, regions: principal.regionsInScope(), filterUnits: filterUnits,
-                                          isOffice: principal.has(.admin), unitID: principal.unitID, seenAt: seenAt,
+                                          isOffice: principal.may(.office), unitID: principal.unitID, seenAt: seenAt,
                                           unitsByRegion: Dictionary(grouping: units.compactMap { unit in unit.id.map { (id: $0, name: unit.name, region: unit.$region.id) } },
                                                                     by: \.region).mapValues { $0.map { ($0.id, $0.name) } },
                                           message: message, typed: typed)
@@ -58,7 +58,7 @@ struct FeedbackController: RouteCollection {
             return try await inboxPage(req, message: error.message, typed: typed, status: error.kind == .invalid ? .unprocessableEntity : .conflict)
         }
         req.notify(done)
-        return req.redirect(to: "/feedback")
+        return req.redirect(to: SiteURL.feedbackInbox.path)
     }
 
     private func id(_ req: Request) throws -> Int {
@@ -71,7 +71,7 @@ struct FeedbackController: RouteCollection {
         let text = (try? req.content.get(String.self, at: "reply")) ?? ""
         let item = try id(req)
         return try await onInbox(req, typed: [item: text], {
-            try await FeedbackService(db: req.db).reply(id: item, text: text, actor: ReportingController.actor(principal))
+            try await FeedbackService(db: req.db).reply(id: item, text: text, actor: principal.actor, tree: principal.tree)
         }, done: "已回复，答复已在项目页面公开。")
     }
 
@@ -80,15 +80,15 @@ struct FeedbackController: RouteCollection {
         let reason = (try? req.content.get(String.self, at: "reason")) ?? ""
         let item = try id(req)
         return try await onInbox(req, typed: [:], {
-            try await FeedbackService(db: req.db).markInvalid(id: item, reason: reason, actor: ReportingController.actor(principal), tree: principal.tree)
+            try await FeedbackService(db: req.db).markInvalid(id: item, reason: reason, actor: principal.actor, tree: principal.tree)
         }, done: "已标为无效。")
     }
 
     func reassign(req: Request) async throws -> Response {
         let principal = try require(req)
-        guard let unit = try? req.content.get(Int.self, at: "unit") else { throw Abort(.badRequest, reason: "请选择单位。") }
-        try await FeedbackService(db: req.db).reassign(id: try id(req), unitID: unit, actor: ReportingController.actor(principal), tree: principal.tree)
+        let unit = try? req.content.get(Int.self, at: "unit")
+        try await FeedbackService(db: req.db).reassign(id: try id(req), unitID: unit, actor: principal.actor, tree: principal.tree)
         req.notify("已转交。")
-        return req.redirect(to: "/feedback")
+        return req.redirect(to: SiteURL.feedbackInbox.path)
     }
 }

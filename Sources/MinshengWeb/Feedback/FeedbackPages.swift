@@ -23,7 +23,7 @@ struct FeedbackInboxPage {
     func render(in context: PageContext) -> String {
         let entries = inbox.listing.items
         let all = inbox.open + inbox.answered + inbox.invalid
-        func link(_ status: String) -> String { "/feedback" + ListQuery(filter: ListFilter(status: status)).query(page: 1) }
+        func link(_ status: String) -> String { SiteURL.feedbackInbox.path + ListQuery(filter: ListFilter(status: status)).query(page: 1) }
         let body: Node<HTML.BodyContext> = .group(
             Fragments.pageHeader("群众意见", subtitle: "项目页面（民生实事码上通）收到的意见建议；每条都要答复，答复在项目页面公开"),
             .div(.class("stats"),
@@ -34,9 +34,9 @@ struct FeedbackInboxPage {
             .unwrap(message) { .div(.class("notice error"), .attr("role", "alert"), .text($0)) },
             all == 0 ? Fragments.empty("还没有收到意见建议。") : .group(
                 filters(),
-                Fragments.pager(inbox.listing, base: "/feedback", query: query),
+                Fragments.pager(inbox.listing, base: SiteURL.feedbackInbox.path, query: query),
                 entries.isEmpty ? Fragments.empty("没有符合筛选条件的意见。") : .div(.forEach(entries) { card($0, context: context) }),
-                .if(inbox.listing.pageCount > 1, Fragments.pager(inbox.listing, base: "/feedback", query: query))))
+                .if(inbox.listing.pageCount > 1, Fragments.pager(inbox.listing, base: SiteURL.feedbackInbox.path, query: query))))
         return PageFrame.render(title: "群众意见", context: context, body: body)
     }
 
@@ -53,7 +53,7 @@ struct FeedbackInboxPage {
                                              selected: f.status))
         fields.append(Fragments.filterMonth(f, label: "收到月份"))
         fields.append(Fragments.filterText("q", label: "内容", value: f.text, placeholder: "意见中的文字"))
-        return Fragments.filterBar(action: "/feedback", query: query, fields)
+        return Fragments.filterBar(action: SiteURL.feedbackInbox.path, query: query, fields)
     }
 
     private func age(_ entry: FeedbackService.Entry) -> String {
@@ -74,21 +74,23 @@ struct FeedbackInboxPage {
                  .span(.class("muted small"), .text(" \(ChineseDate.dayAndTime(item.createdAt)) · \(age(entry)) · 答复期限 \(ChineseDate.day(entry.due.addingTimeInterval(-1)))"))),
             .p(.class("feedback-text"), .text(item.body ?? "")),
             .p(.class("muted small"), .text("\(entry.project) · \(entry.region) · \(entry.unit ?? "未分配单位")"
-                                            + (item.ratingValue.map { " · 评价：\($0.label)" } ?? "") + (entry.phone.map { " · 电话：\($0)" } ?? ""))),
+                                            + (item.ratingValue.map { " · 评价：\($0.label)" } ?? "") + (entry.phone.map { " · 电话：\($0)" } ?? "")),
+               .text(" · "), .a(.class("public-page"), .attr("href", SiteURL.publicProject(project: item.$project.id, region: item.$region.id).path),
+                                .text("查看项目页面"))),
             .unwrap(item.reply) { reply in .div(.class("standard"), .text("答复（\(item.replyUnit ?? "")）：" + reply)) },
             .unwrap(item.invalidReason) { .p(.class("flag"), .text("无效：" + $0)) },
-            .if(mine && state != .invalid, .form(.class("reply"), .method(.post), .action("/feedback/\(id)/reply"),
+            .if(mine && state != .invalid, .form(.class("reply"), .method(.post), .action(SiteURL.feedbackReply(id: id).path),
                 PageFrame.csrfField(context.csrf),
                 .label(.for("reply-\(id)"), .text(state == .answered ? "修改答复" : "答复（公开，署本单位名称）")),
                 .textarea(.id("reply-\(id)"), .name("reply"), .attr("rows", "3"), .attr("maxlength", "1000"), .attr("required", "required"), .text(typed[id] ?? item.reply ?? "")),
                 .button(.type(.submit), .class("button primary small"), .text(state == .answered ? "保存答复" : "答复")))),
             .if(isOffice && state != .invalid, .div(.class("ops"),
-                .form(.class("inline-return"), .method(.post), .action("/feedback/\(id)/invalid"),
+                .form(.class("inline-return"), .method(.post), .action(SiteURL.feedbackInvalid(id: id).path),
                       PageFrame.csrfField(context.csrf),
                       .input(.type(.text), .name("reason"), .attr("placeholder", "无效原因：广告、辱骂、无关等"), .attr("maxlength", "200"),
                              .attr("aria-label", "无效原因"), .attr("required", "required")),
                       .button(.type(.submit), .class("button small"), .text("标为无效"))),
-                .form(.class("inline-return"), .method(.post), .action("/feedback/\(id)/reassign"),
+                .form(.class("inline-return"), .method(.post), .action(SiteURL.feedbackReassign(id: id).path),
                       PageFrame.csrfField(context.csrf),
                       .select(.attr("name", "unit"), .attr("aria-label", "转交给"), .forEach(unitsByRegion[item.$region.id] ?? []) { unit in
                           Fragments.option(value: "\(unit.0)", label: unit.1, selected: unit.0 == item.$unit.id)

@@ -9,10 +9,10 @@ import Vapor
 struct FeedbackRatesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let signedIn = routes.grouped(RequireSignIn())
-        signedIn.get("plans", ":id", "feedback", use: page)
-        signedIn.get("plans", ":id", "feedback.csv", use: csv)
-        signedIn.get("plans", ":id", "feedback.xlsx", use: xlsx)
-        signedIn.post("plans", ":id", "feedback", "rules", use: rules)
+        signedIn.get(SiteURL.feedbackRates(plan: .parameter, region: nil, month: nil), use: page)
+        signedIn.get(SiteURL.feedbackRatesExport(plan: .parameter, region: nil, month: nil, format: "csv"), use: csv)
+        signedIn.get(SiteURL.feedbackRatesExport(plan: .parameter, region: nil, month: nil, format: "xlsx"), use: xlsx)
+        signedIn.post(SiteURL.feedbackRules(plan: .parameter), use: rules)
     }
 
     private func table(_ req: Request) async throws -> (PlanReportScope, FeedbackTable) {
@@ -52,13 +52,13 @@ struct FeedbackRatesController: RouteCollection {
     }
 
     func rules(req: Request) async throws -> Response {
-        let principal = try AccessPolicy.signedIn.check(req)
-        guard let id = req.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
+        let id = try PlanAccess.id(req)
+        let principal = try await PlanAccess.manage(req, id, denied: "只有该计划的专班办公室可以设置答复期限和满意率口径。")
         let form = try req.content.decode(RulesForm.self)
         let back = SiteURL.feedbackRates(plan: id, region: form.region, month: form.month).path
         do {
             try await FeedbackService(db: req.db).setRules(planID: id, days: form.days, rule: form.rule,
-                                                           actor: ReportingController.actor(principal), tree: principal.tree)
+                                                           actor: principal.actor, tree: principal.tree)
             req.notify("已保存：答复期限 \(form.days) 个工作日，满意率按“\(SatisfactionRule(rawValue: form.rule)?.label ?? "")”计算。")
         } catch let error as ServiceError where error.kind == .invalid {
             req.notify(error.message, success: false)

@@ -34,10 +34,9 @@ struct FeedbackRatesPage {
             Fragments.stat("满意率", total.satisfactionRate.map(Figures.percent) ?? "—"),
             Fragments.stat("回复用时中位数", hours(total.medianReplyHours)),
             Fragments.stat("无效（另计）", "\(total.invalid)"))
-        let query = "?region=\(focusRegionID)&month=\(table.month)"
         let exports: Node<HTML.BodyContext> = .p(.class("actions"),
-            .a(.class("button"), .attr("href", "/plans/\(planID)/feedback.xlsx" + query), .text("导出 Excel")),
-            .a(.class("button"), .attr("href", "/plans/\(planID)/feedback.csv" + query), .text("导出 CSV")),
+            .a(.class("button"), .attr("href", SiteURL.feedbackRatesExport(plan: planID, region: focusRegionID, month: table.month, format: "xlsx").path), .text("导出 Excel")),
+            .a(.class("button"), .attr("href", SiteURL.feedbackRatesExport(plan: planID, region: focusRegionID, month: table.month, format: "csv").path), .text("导出 CSV")),
             .a(.class("button"), .attr("href", SiteURL.feedbackInbox.path), .text("群众意见处理")))
         let body: Node<HTML.BodyContext> = .group(
             header, Fragments.monthPicker(1...12, current: table.month, label: "统计截至", url: { url(month: $0) }), rules(context: context), stats, exports, shortUnits(),
@@ -60,7 +59,7 @@ struct FeedbackRatesPage {
         guard mayRule else { return .p(.class("hint"), .text(text)) }
         return .div(.class("panel"),
                     .p(.class("hint"), .text(text)),
-                    .form(.class("limit"), .method(.post), .action("/plans/\(planID)/feedback/rules"),
+                    .form(.class("limit"), .method(.post), .action(SiteURL.feedbackRules(plan: planID).path),
                           PageFrame.csrfField(context.csrf),
                           .input(.type(.hidden), .name("region"), .attr("value", "\(focusRegionID)")),
                           .input(.type(.hidden), .name("month"), .attr("value", "\(table.month)")),

@@ -18,20 +18,20 @@ enum PageFrame {
             NavItem(title: "首页", url: .home, prefix: "/"),
             NavItem(title: "计划与任务分解", url: .plans, prefix: "/plans"),
         ]
-        if principal.has(.reporter) || principal.has(.admin) {
+        if principal.may(.report) {
             items.append(NavItem(title: "月度填报", url: .reporting(), prefix: "/reporting"))
             items.append(NavItem(title: "佐证资料", url: .evidenceMine, prefix: "/evidence/mine"))
             items.append(NavItem(title: "信息公开", url: .disclosures, prefix: "/disclosures"))
         }
-        if principal.has(.admin) || principal.unitID != nil {
+        if principal.may(.answer) {
             let waiting = principal.feedback.flatMap { $0.open > 0 ? $0 : nil }
             items.append(NavItem(title: "群众意见", url: .feedbackInbox, prefix: "/feedback",
                                  badge: waiting.map { ($0.open, $0.overdue > 0, "待回复 \($0.open) 条" + ($0.overdue > 0 ? "，其中超期 \($0.overdue) 条" : "")) }))
         }
-        if principal.has(.reviewer) || principal.has(.admin) {
+        if principal.may(.review) {
             items.append(NavItem(title: "佐证审核", url: .evidenceReview, prefix: "/evidence/review"))
         }
-        if principal.has(.admin) {
+        if principal.may(.office) {
             items.append(NavItem(title: "导入", url: .imports, prefix: "/imports"))
             items.append(NavItem(title: "行政区划与单位", url: .regions, prefix: "/admin/regions"))
             items.append(NavItem(title: "账号管理", url: .accounts, prefix: "/admin/accounts"))
@@ -58,8 +58,8 @@ enum PageFrame {
                         .unwrap(principal) { principal in
                             .div(.class("user"),
                                  .span(.class("user-name"), .text(principal.displayName)),
-                                 .span(.class("user-region"), .text(principal.regionName + " · " + principal.roles.sorted { $0.rawValue < $1.rawValue }.map(\.label).joined(separator: "、"))),
-                                 .if(principal.has(.reporter) && principal.unitID != nil, .a(.class("hide-phone"), .attr("href", SiteURL.unitPhone.path), .text("单位电话"))),
+                                 .span(.class("user-region"), .text(principal.regionName + " · " + principal.roleLabels.joined(separator: "、"))),
+                                 .if(principal.may(.unitPhone), .a(.class("hide-phone"), .attr("href", SiteURL.unitPhone.path), .text("单位电话"))),
                                  .a(.attr("href", SiteURL.password.path), .text("修改密码")),
                                  .form(.class("inline"), .method(.post), .action(SiteURL.logout.path),
                                        csrfField(context.csrf),

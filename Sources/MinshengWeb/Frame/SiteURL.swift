@@ -1,33 +1,41 @@
 import Foundation
+import Vapor
 
-/// Every page's address, used both to register routes and to build links, so that a renamed
-/// page cannot leave a dead link behind.
-enum SiteURL: Sendable {
+/// Every address of the site, used both to register routes and to build links and redirects, so
+/// that a renamed page cannot leave a dead link behind. A route is registered from the same case
+/// with `.parameter` in place of its values (`SiteURL.plan(id: .parameter).route` is
+/// `plans/:id`); a link fills them in (`SiteURL.plan(id: 3).path` is `/plans/3`).
+///
+/// The public addresses (`/p/…`) are printed in QR codes posted at project sites: they never change.
+enum SiteURL: Sendable, Equatable {
+    // Sign-in and the account's own settings
     case home
     case login(next: String?)
     case logout
+    case password
+    case unitPhone
+    // Plans and their reports
     case plans
     case plan(id: Int, region: Int? = nil, month: Int? = nil)
-    case password
-    case regions
-    case region(id: Int)
-    case regionUnits(id: Int)
-    case unit(id: Int)
-    case accounts
-    case newAccount
-    case account(id: Int)
-    case accountReset(id: Int)
-    case accountActive(id: Int)
-    case stylesheet
-    case healthz
+    case planExport(id: Int, region: Int?, month: Int?, format: String)
+    case planLists(id: Int, region: Int?, month: Int?)
+    case planCompletionRule(id: Int)
+    case indicatorTrend(plan: Int, indicator: Int, region: Int?)
+    case acceptance(plan: Int, region: Int?, month: Int?)
+    case acceptanceExport(plan: Int, region: Int?, month: Int?, format: String)
+    case acceptanceLimit(plan: Int)
+    case disclosureCompliance(plan: Int, region: Int?, month: Int?)
+    case disclosureComplianceExport(plan: Int, region: Int?, month: Int?, format: String)
+    case disclosureRule(plan: Int)
+    case feedbackRates(plan: Int, region: Int?, month: Int?)
+    case feedbackRatesExport(plan: Int, region: Int?, month: Int?, format: String)
+    case feedbackRules(plan: Int)
+    // Imports
     case imports
     case importPlan
     case importProgress
     case template(name: String)
-    case planExport(id: Int, region: Int?, month: Int?, format: String)
-    case planLists(id: Int, region: Int?, month: Int?)
-    case planCompletionRule(id: Int)
-    case indicatorTrend(plan: Int, indicator: Int, region: Int)
+    // Monthly reporting
     case reporting(plan: Int? = nil, month: Int? = nil)
     case reportingSave(plan: Int, month: Int)
     case reportingStatus(plan: Int, month: Int)
@@ -38,96 +46,195 @@ enum SiteURL: Sendable {
     case planSchedule(plan: Int, month: Int)
     case monthRemind(plan: Int, month: Int)
     case reminderDismiss(id: Int)
-    case unitPhone
-    case publicIndex
-    case publicRegion(id: Int)
+    // Evidence
     case evidenceMine
-    case disclosures
-    case feedbackInbox
     case evidenceReview
     case evidenceNew(indicator: Int, region: Int, month: Int)
+    case evidenceUpload
+    case evidenceDecide
     case evidence(id: Int)
+    case evidenceWithdraw(id: Int)
     case evidenceFile(id: Int)
-    case acceptance(plan: Int, region: Int?, month: Int?)
-    case disclosureCompliance(plan: Int, region: Int?, month: Int?)
-    case feedbackRates(plan: Int, region: Int?, month: Int?)
+    // Disclosure
+    case disclosures
+    case disclosureNew(project: Int, region: Int)
+    case disclosureUpload
+    case disclosureWithdraw(id: Int)
+    case disclosureEdit(id: Int)
+    // Citizens' opinions
+    case feedbackInbox
+    case feedbackReply(id: Int)
+    case feedbackInvalid(id: Int)
+    case feedbackReassign(id: Int)
+    // Administration
+    case regions
+    case region(id: Int)
+    case regionUnits(id: Int)
+    case unit(id: Int)
+    case accounts
+    case newAccount
+    case account(id: Int)
+    case accountReset(id: Int)
+    case accountActive(id: Int)
+    // The public pages (printed in QR codes)
+    case publicIndex
+    case publicRegion(id: Int)
+    case publicProject(project: Int, region: Int?)
+    case publicQR(project: Int, region: Int?, format: String)
+    case publicPoster(project: Int, region: Int)
+    case publicFeedback(project: Int, region: Int?)
+    case publicItem(id: Int)
+    case publicFile(id: Int)
+    case posters(region: Int)
+    // The JSON API
+    case apiMe
+    case apiRegions
+    case apiPlans
+    case apiProgressReport
+    case apiImportPlan
+    case apiImportProgress
+    // The system
+    case stylesheet
+    case publicStylesheet
+    case healthz
 
     var path: String {
+        func p(_ value: Int, _ name: String) -> String { value == .parameter ? ":" + name : String(value) }
         switch self {
         case .home: return "/"
         case .login(let next):
             guard let next, next != "/" else { return "/login" }
             return "/login?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
         case .logout: return "/logout"
-        case .plans: return "/plans"
-        case .plan(let id, let region, let month):
-            var query: [String] = []
-            if let region { query.append("region=\(region)") }
-            if let month { query.append("month=\(month)") }
-            return "/plans/\(id)" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
         case .password: return "/account/password"
-        case .regions: return "/admin/regions"
-        case .region(let id): return "/admin/regions/\(id)"
-        case .regionUnits(let id): return "/admin/regions/\(id)/units"
-        case .unit(let id): return "/admin/units/\(id)"
-        case .accounts: return "/admin/accounts"
-        case .newAccount: return "/admin/accounts/new"
-        case .account(let id): return "/admin/accounts/\(id)"
-        case .accountReset(let id): return "/admin/accounts/\(id)/reset"
-        case .accountActive(let id): return "/admin/accounts/\(id)/active"
-        case .stylesheet: return "/assets/app.css"
-        case .healthz: return "/healthz"
+        case .unitPhone: return "/account/unit"
+        case .plans: return "/plans"
+        case .plan(let id, let region, let month): return "/plans/\(p(id, "id"))" + Self.query(["region": region, "month": month])
+        case .planExport(let id, let region, let month, let format):
+            return "/plans/\(p(id, "id"))/export.\(format)" + Self.query(["region": region, "month": month])
+        case .planLists(let id, let region, let month): return "/plans/\(p(id, "id"))/lists" + Self.query(["region": region, "month": month])
+        case .planCompletionRule(let id): return "/plans/\(p(id, "id"))/completion-rule"
+        case .indicatorTrend(let plan, let indicator, let region):
+            return "/plans/\(p(plan, "id"))/indicators/\(p(indicator, "indicator"))" + Self.query(["region": region])
+        case .acceptance(let plan, let region, let month): return "/plans/\(p(plan, "id"))/acceptance" + Self.query(["region": region, "month": month])
+        case .acceptanceExport(let plan, let region, let month, let format):
+            return "/plans/\(p(plan, "id"))/acceptance.\(format)" + Self.query(["region": region, "month": month])
+        case .acceptanceLimit(let plan): return "/plans/\(p(plan, "id"))/acceptance/limit"
+        case .disclosureCompliance(let plan, let region, let month):
+            return "/plans/\(p(plan, "id"))/disclosure" + Self.query(["region": region, "month": month])
+        case .disclosureComplianceExport(let plan, let region, let month, let format):
+            return "/plans/\(p(plan, "id"))/disclosure.\(format)" + Self.query(["region": region, "month": month])
+        case .disclosureRule(let plan): return "/plans/\(p(plan, "id"))/disclosure/rule"
+        case .feedbackRates(let plan, let region, let month): return "/plans/\(p(plan, "id"))/feedback" + Self.query(["region": region, "month": month])
+        case .feedbackRatesExport(let plan, let region, let month, let format):
+            return "/plans/\(p(plan, "id"))/feedback.\(format)" + Self.query(["region": region, "month": month])
+        case .feedbackRules(let plan): return "/plans/\(p(plan, "id"))/feedback/rules"
         case .imports: return "/imports"
         case .importPlan: return "/imports/plan"
         case .importProgress: return "/imports/progress"
-        case .template(let name): return "/imports/templates/\(name)"
-        case .planExport(let id, let region, let month, let format):
-            return "/plans/\(id)/export.\(format)" + Self.query(["region": region, "month": month])
-        case .planLists(let id, let region, let month):
-            return "/plans/\(id)/lists" + Self.query(["region": region, "month": month])
-        case .planCompletionRule(let id): return "/plans/\(id)/completion-rule"
-        case .indicatorTrend(let plan, let indicator, let region):
-            return "/plans/\(plan)/indicators/\(indicator)?region=\(region)"
-        case .reporting(let plan, let month):
-            return "/reporting" + Self.query(["plan": plan, "month": month])
-        case .reportingSave(let plan, let month): return "/reporting/\(plan)/\(month)"
-        case .reportingStatus(let plan, let month): return "/reporting/\(plan)/\(month)/status"
-        case .reportingReturn(let plan, let month): return "/reporting/\(plan)/\(month)/return"
-        case .monthDeadline(let plan, let month): return "/reporting/\(plan)/\(month)/deadline"
-        case .monthClose(let plan, let month): return "/reporting/\(plan)/\(month)/close"
-        case .monthReopen(let plan, let month): return "/reporting/\(plan)/\(month)/reopen"
-        case .planSchedule(let plan, let month): return "/reporting/\(plan)/\(month)/schedule"
-        case .monthRemind(let plan, let month): return "/reporting/\(plan)/\(month)/remind"
-        case .reminderDismiss(let id): return "/reminders/\(id)/dismiss"
-        case .unitPhone: return "/account/unit"
-        case .publicIndex: return "/p"
-        case .publicRegion(let id): return "/p/r/\(id)"
+        case .template(let name): return "/imports/templates/" + (name == .parameter ? ":name" : name)
+        case .reporting(let plan, let month): return "/reporting" + Self.query(["plan": plan, "month": month])
+        case .reportingSave(let plan, let month): return "/reporting/\(p(plan, "plan"))/\(p(month, "month"))"
+        case .reportingStatus(let plan, let month): return "/reporting/\(p(plan, "plan"))/\(p(month, "month"))/status"
+        case .reportingReturn(let plan, let month): return "/reporting/\(p(plan, "plan"))/\(p(month, "month"))/return"
+        case .monthDeadline(let plan, let month): return "/reporting/\(p(plan, "plan"))/\(p(month, "month"))/deadline"
+        case .monthClose(let plan, let month): return "/reporting/\(p(plan, "plan"))/\(p(month, "month"))/close"
+        case .monthReopen(let plan, let month): return "/reporting/\(p(plan, "plan"))/\(p(month, "month"))/reopen"
+        case .planSchedule(let plan, let month): return "/reporting/\(p(plan, "plan"))/\(p(month, "month"))/schedule"
+        case .monthRemind(let plan, let month): return "/reporting/\(p(plan, "plan"))/\(p(month, "month"))/remind"
+        case .reminderDismiss(let id): return "/reminders/\(p(id, "id"))/dismiss"
         case .evidenceMine: return "/evidence/mine"
-        case .disclosures: return "/disclosures"
-        case .feedbackInbox: return "/feedback"
         case .evidenceReview: return "/evidence/review"
-        case .evidenceNew(let indicator, let region, let month): return "/evidence/new?indicator=\(indicator)&region=\(region)&month=\(month)"
-        case .evidence(let id): return "/evidence/\(id)"
-        case .evidenceFile(let id): return "/evidence/files/\(id)"
-        case .acceptance(let plan, let region, let month): return "/plans/\(plan)/acceptance" + Self.query(["region": region, "month": month])
-        case .disclosureCompliance(let plan, let region, let month): return "/plans/\(plan)/disclosure" + Self.query(["region": region, "month": month])
-        case .feedbackRates(let plan, let region, let month): return "/plans/\(plan)/feedback" + Self.query(["region": region, "month": month])
+        case .evidenceNew(let indicator, let region, let month):
+            return "/evidence/new" + Self.query(["indicator": indicator, "region": region, "month": month])
+        case .evidenceUpload: return "/evidence/upload"
+        case .evidenceDecide: return "/evidence/decide"
+        case .evidence(let id): return "/evidence/\(p(id, "id"))"
+        case .evidenceWithdraw(let id): return "/evidence/\(p(id, "id"))/withdraw"
+        case .evidenceFile(let id): return "/evidence/files/\(p(id, "file"))"
+        case .disclosures: return "/disclosures"
+        case .disclosureNew(let project, let region): return "/disclosures/new" + Self.query(["project": project, "region": region])
+        case .disclosureUpload: return "/disclosures/upload"
+        case .disclosureWithdraw(let id): return "/disclosures/\(p(id, "id"))/withdraw"
+        case .disclosureEdit(let id): return "/disclosures/\(p(id, "id"))/edit"
+        case .feedbackInbox: return "/feedback"
+        case .feedbackReply(let id): return "/feedback/\(p(id, "id"))/reply"
+        case .feedbackInvalid(let id): return "/feedback/\(p(id, "id"))/invalid"
+        case .feedbackReassign(let id): return "/feedback/\(p(id, "id"))/reassign"
+        case .regions: return "/admin/regions"
+        case .region(let id): return "/admin/regions/\(p(id, "id"))"
+        case .regionUnits(let id): return "/admin/regions/\(p(id, "id"))/units"
+        case .unit(let id): return "/admin/units/\(p(id, "id"))"
+        case .accounts: return "/admin/accounts"
+        case .newAccount: return "/admin/accounts/new"
+        case .account(let id): return "/admin/accounts/\(p(id, "id"))"
+        case .accountReset(let id): return "/admin/accounts/\(p(id, "id"))/reset"
+        case .accountActive(let id): return "/admin/accounts/\(p(id, "id"))/active"
+        case .publicIndex: return "/p"
+        case .publicRegion(let id): return "/p/r/\(p(id, "region"))"
+        case .publicProject(let project, let region): return "/p/\(p(project, "project"))" + (region.map { "/" + p($0, "region") } ?? "")
+        case .publicQR(let project, let region, let format):
+            return SiteURL.publicProject(project: project, region: region).path + "/qr.\(format)"
+        case .publicPoster(let project, let region): return "/p/\(p(project, "project"))/\(p(region, "region"))/poster"
+        case .publicFeedback(let project, let region): return SiteURL.publicProject(project: project, region: region).path + "/feedback"
+        case .publicItem(let id): return "/p/i/\(p(id, "item"))"
+        case .publicFile(let id): return "/p/f/\(p(id, "file"))"
+        case .posters(let region): return "/posters/\(p(region, "region"))"
+        case .apiMe: return "/api/me"
+        case .apiRegions: return "/api/regions"
+        case .apiPlans: return "/api/plans"
+        case .apiProgressReport: return "/api/reports/progress"
+        case .apiImportPlan: return "/api/imports/plan"
+        case .apiImportProgress: return "/api/imports/progress"
+        case .stylesheet: return "/assets/app.css"
+        case .publicStylesheet: return "/assets/public.css"
+        case .healthz: return "/healthz"
         }
     }
 
-    private static func query(_ pairs: KeyValuePairs<String, Int?>) -> String {
-        let parts = pairs.compactMap { key, value in value.map { "\(key)=\($0)" } }
-        return parts.isEmpty ? "" : "?" + parts.joined(separator: "&")
+    /// The route's path components, for registration: the path without its query, values given as
+    /// `.parameter` becoming `:name`.
+    var route: [PathComponent] {
+        let bare = path.split(separator: "?", maxSplits: 1).first.map(String.init) ?? path
+        return bare.split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
     }
 
-    /// Route path components for registration (parameters as `:id`).
-    enum Route {
-        static let plan = ["plans", ":id"]
-        static let region = ["admin", "regions", ":id"]
-        static let regionUnits = ["admin", "regions", ":id", "units"]
-        static let unit = ["admin", "units", ":id"]
-        static let account = ["admin", "accounts", ":id"]
-        static let accountReset = ["admin", "accounts", ":id", "reset"]
-        static let accountActive = ["admin", "accounts", ":id", "active"]
+    /// The absolute address (QR codes, posters), under the configured public URL.
+    func absolute(_ publicURL: String) -> String {
+        (publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL) + path
+    }
+
+    private static func query(_ pairs: KeyValuePairs<String, Int?>) -> String {
+        let parts = pairs.compactMap { key, value in value.flatMap { $0 == .parameter ? nil : "\(key)=\($0)" } }
+        return parts.isEmpty ? "" : "?" + parts.joined(separator: "&")
+    }
+}
+
+extension Int {
+    /// In a `SiteURL` registered as a route: the place of a path parameter.
+    static let parameter = Int.min
+}
+
+extension String {
+    /// In a `SiteURL` registered as a route: the place of a path parameter.
+    static let parameter = "\u{1}parameter"
+}
+
+/// Routes registered from `SiteURL` cases.
+extension RoutesBuilder {
+    @discardableResult
+    func get(_ url: SiteURL, use closure: @Sendable @escaping (Request) async throws -> some AsyncResponseEncodable) -> Route {
+        get(url.route, use: closure)
+    }
+
+    @discardableResult
+    func post(_ url: SiteURL, use closure: @Sendable @escaping (Request) async throws -> some AsyncResponseEncodable) -> Route {
+        post(url.route, use: closure)
+    }
+
+    @discardableResult
+    func on(_ method: HTTPMethod, _ url: SiteURL, body: HTTPBodyStreamStrategy = .collect,
+            use closure: @Sendable @escaping (Request) async throws -> some AsyncResponseEncodable) -> Route {
+        on(method, url.route, body: body, use: closure)
     }
 }

@@ -79,7 +79,7 @@ struct HomePage {
                               link: ("去审核", SiteURL.evidenceReview.path, true)))
         }
         // The leader's summary: where each plan stands, and what lags.
-        if principal.has(.leader) {
+        if principal.may(.lead) {
             for plan in plans {
                 guard let month = plan.month else { continue }
                 let c = plan.counts
@@ -90,7 +90,7 @@ struct HomePage {
         }
         let office: [Node<HTML.BodyContext>] = work.office.filter { !$0.units.isEmpty }.map { officeMonth($0, context: context) }
         // A leader who does no reporting, reviewing or office work sees a summary, not tasks.
-        let heading = principal.has(.leader) && !principal.has(.admin) && !principal.has(.reporter) && !principal.has(.reviewer) ? "推进概况" : "待办"
+        let heading = principal.may(.lead) && !principal.may(.office) && !principal.may(.report) && !principal.may(.review) ? "推进概况" : "待办"
         guard !items.isEmpty || !office.isEmpty else {
             return .div(.class("panel worklist"), .h2(.text(heading)), .p(.class("muted"), .text("目前没有等待您处理的事项。")))
         }

@@ -6,16 +6,15 @@ import Vapor
 /// Importing plans and monthly progress: the upload page, the HTTP API and the templates.
 struct ImportController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let admin = routes.grouped(RequireSignIn()).grouped(RequireAdmin())
-        admin.get("imports", use: page)
+        let admin = routes.grouped(RequireSignIn()).grouped(RequireDuty(.office))
+        admin.get(SiteURL.imports, use: page)
         let limit = ByteCount(value: CSRFMiddleware.uploadLimit)
-        admin.on(.POST, "imports", "plan", body: .collect(maxSize: limit), use: uploadPlan)
-        admin.on(.POST, "imports", "progress", body: .collect(maxSize: limit), use: uploadProgress)
-        routes.grouped(RequireSignIn()).get("imports", "templates", ":name", use: template)
-
-        let api = routes.grouped("api", "imports").grouped(RequireSignIn())
-        api.on(.POST, "plan", body: .collect(maxSize: limit), use: apiPlan)
-        api.on(.POST, "progress", body: .collect(maxSize: limit), use: apiProgress)
+        admin.on(.POST, SiteURL.importPlan, body: .collect(maxSize: limit), use: uploadPlan).takesUploads()
+        admin.on(.POST, SiteURL.importProgress, body: .collect(maxSize: limit), use: uploadProgress).takesUploads()
+        routes.grouped(RequireSignIn()).get(SiteURL.template(name: .parameter), use: template)
+        // The same imports for programs: JSON answers, a token in the header.
+        admin.on(.POST, SiteURL.apiImportPlan, body: .collect(maxSize: limit), use: apiPlan).takesUploads()
+        admin.on(.POST, SiteURL.apiImportProgress, body: .collect(maxSize: limit), use: apiProgress).takesUploads()
     }
 
     enum Kind: String { case plan, progress }
@@ -33,7 +32,7 @@ struct ImportController: RouteCollection {
     // MARK: - Pages
 
     func page(req: Request) async throws -> Response {
-        let principal = try AccessPolicy.admin.check(req)
+        let principal = try AccessPolicy.office.check(req)
         return req.page(ImportPage(principal: principal, outcome: nil, year: try await Self.latestYear(req.db)).render(in: PageContext(request: req)))
     }
 
@@ -41,7 +40,7 @@ struct ImportController: RouteCollection {
     func uploadProgress(req: Request) async throws -> Response { try await upload(req, kind: .progress) }
 
     private func upload(_ req: Request, kind: Kind) async throws -> Response {
-        let principal = try AccessPolicy.admin.check(req)
+        let principal = try AccessPolicy.office.check(req)
         let form: UploadForm
         do {
             form = try req.content.decode(UploadForm.self)
@@ -49,7 +48,7 @@ struct ImportController: RouteCollection {
             return req.page(ImportPage(principal: principal, outcome: .failure(kind, ["请选择行政区划、年度和要导入的文件。"]), year: try await Self.latestYear(req.db))
                 .render(in: PageContext(request: req)), status: .badRequest)
         }
-        try AccessPolicy.adminOfRegion(form.region).check(req)
+        try AccessPolicy.officeOf(region: form.region).check(req)
         let regionName = principal.tree[form.region]?.name ?? ""
         do {
             let message = try await run(kind, data: Data(buffer: form.file.data), fileName: form.file.filename,
@@ -108,14 +107,14 @@ struct ImportController: RouteCollection {
     /// `POST /api/imports/{plan|progress}?region=NAME&year=YYYY` with the file as the body;
     /// `X-File-Name` (or a `.xlsx` content type) tells an .xlsx from a CSV when the bytes alone do not.
     private func api(_ req: Request, kind: Kind) async throws -> Response {
-        let principal = try AccessPolicy.admin.check(req)
+        let principal = try AccessPolicy.office.check(req)
         guard let regionName = try? req.query.get(String.self, at: "region"), let year = try? req.query.get(Int.self, at: "year") else {
             throw Abort(.badRequest, reason: "请在查询参数中给出 region（行政区划名称）和 year（年度）。")
         }
         guard let region = principal.tree.subtree(of: principal.regionID).first(where: { $0.name == regionName }) else {
             throw Abort(.notFound, reason: "没有名为“\(regionName)”的行政区划，或您无权管理。")
         }
-        try AccessPolicy.adminOfRegion(region.id).check(req)
+        try AccessPolicy.officeOf(region: region.id).check(req)
         let data = req.body.data.map { Data(buffer: $0) } ?? Data()
         var fileName = req.headers.first(name: "X-File-Name")?.removingPercentEncoding
         if fileName == nil, req.headers.contentType?.subType.contains("spreadsheetml") == true { fileName = "upload.xlsx" }

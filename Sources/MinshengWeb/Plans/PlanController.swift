@@ -7,14 +7,14 @@ import Vapor
 struct PlanController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let signedIn = routes.grouped(RequireSignIn())
-        signedIn.get("plans", use: index)
-        signedIn.get(SiteURL.Route.plan.map { PathComponent(stringLiteral: $0) }, use: show)
-        signedIn.get("plans", ":id", "export.csv", use: exportCSV)
-        signedIn.get("plans", ":id", "export.xlsx", use: exportXLSX)
-        signedIn.get("plans", ":id", "lists", use: lists)
-        signedIn.post("plans", ":id", "completion-rule", use: setCompletionRule)
-        signedIn.get("plans", ":id", "indicators", ":indicator", use: trend)
-        signedIn.get("api", "reports", "progress", use: apiReport)
+        signedIn.get(SiteURL.plans, use: index)
+        signedIn.get(SiteURL.plan(id: .parameter), use: show)
+        signedIn.get(SiteURL.planExport(id: .parameter, region: nil, month: nil, format: "csv"), use: exportCSV)
+        signedIn.get(SiteURL.planExport(id: .parameter, region: nil, month: nil, format: "xlsx"), use: exportXLSX)
+        signedIn.get(SiteURL.planLists(id: .parameter, region: nil, month: nil), use: lists)
+        signedIn.post(SiteURL.planCompletionRule(id: .parameter), use: setCompletionRule)
+        signedIn.get(SiteURL.indicatorTrend(plan: .parameter, indicator: .parameter, region: nil), use: trend)
+        signedIn.get(SiteURL.apiProgressReport, use: apiReport)
     }
 
     func index(req: Request) async throws -> Response {
@@ -38,7 +38,7 @@ struct PlanController: RouteCollection {
         guard let id = req.parameters.get("id", as: Int.self) else { throw Abort(.notFound, reason: "未找到该计划，或您无权查看。") }
         let region = try? req.query.get(Int.self, at: "region")
         let month = try? req.query.get(Int.self, at: "month")
-        if let region { try AccessPolicy.withinScope(region).check(req) }
+        if let region { try AccessPolicy.read(region: region).check(req) }
         return (id, region, month)
     }
 
@@ -71,8 +71,7 @@ struct PlanController: RouteCollection {
         let table = try await table(req)
         let (id, region, _) = try Self.parameters(req)
         let principal = try AccessPolicy.signedIn.check(req)
-        let owner = try await Plan.find(id, on: req.db)?.$owner.id
-        let manages = principal.has(.admin) && owner.map { principal.tree.isWithin($0, of: principal.regionID) } == true
+        let manages = try await principal.isOffice(ofPlan: id, on: req.db)
         return req.page(PlanListsPage(planID: id, regionID: region, table: table, canSetRule: manages).render(in: PageContext(request: req)))
     }
 
@@ -80,10 +79,10 @@ struct PlanController: RouteCollection {
 
     /// The office sets how its bulletins count 已完成 (`CompletionRule`).
     func setCompletionRule(req: Request) async throws -> Response {
-        let principal = try AccessPolicy.admin.check(req)
-        guard let id = req.parameters.get("id", as: Int.self) else { throw Abort(.notFound, reason: "未找到该计划。") }
+        let id = try PlanAccess.id(req)
+        let principal = try await PlanAccess.manage(req, id, denied: "只有该计划的专班办公室可以设置已完成的计数规则。")
         let form = try req.content.decode(CompletionRuleForm.self)
-        try await ReportingService(db: req.db).setCompletionRule(planID: id, rule: form.rule, actor: ReportingController.actor(principal), tree: principal.tree)
+        try await ReportingService(db: req.db).setCompletionRule(planID: id, rule: form.rule, actor: principal.actor, tree: principal.tree)
         req.notify("已完成的计数规则已改为“\(CompletionRule(rawValue: form.rule)?.label ?? "")”，通报用语和各项计数已按新规则统计。")
         return req.redirect(to: SiteURL.planLists(id: id, region: nil, month: nil).path)
     }
@@ -93,7 +92,7 @@ struct PlanController: RouteCollection {
         guard let indicatorID = req.parameters.get("indicator", as: Int.self), let region = try? req.query.get(Int.self, at: "region") else {
             throw Abort(.notFound, reason: "未找到该指标，或您无权查看。")
         }
-        try AccessPolicy.withinScope(region).check(req)
+        try AccessPolicy.read(region: region).check(req)
         guard let trend = try await ProgressReportService(db: req.db).trend(indicatorID: indicatorID, regionID: region,
                                                                             scopeRegionID: principal.regionID, tree: principal.tree),
               trend.planID == req.parameters.get("id", as: Int.self) else {

@@ -7,21 +7,22 @@ import Vapor
 /// runs it, and the QR codes that lead to them. No sign-in.
 struct PublicController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("p", use: publicIndex)
-        routes.get("p", "r", ":region", use: regionIndex)
-        routes.get("p", "i", ":item", use: item)
-        routes.get("p", "f", ":file", use: file)
-        routes.get("p", ":project", use: whole)
-        routes.get("p", ":project", "qr.svg", use: qrSVG)
-        routes.get("p", ":project", "qr.png", use: qrPNG)
-        routes.get("p", ":project", ":region", use: inRegion)
-        routes.get("p", ":project", ":region", "qr.svg", use: qrSVG)
-        routes.get("p", ":project", ":region", "qr.png", use: qrPNG)
-        routes.get("p", ":project", ":region", "poster", use: poster)
-        // A region's posters in one zip cost seconds to make: for signed-in offices, not the public.
-        routes.grouped(RequireSignIn()).get("posters", ":region", use: posters)
-        routes.on(.POST, "p", ":project", "feedback", body: .collect(maxSize: "256kb"), use: feedback)
-        routes.on(.POST, "p", ":project", ":region", "feedback", body: .collect(maxSize: "256kb"), use: feedback)
+        routes.get(SiteURL.publicIndex, use: publicIndex)
+        routes.get(SiteURL.publicRegion(id: .parameter), use: regionIndex)
+        routes.get(SiteURL.publicItem(id: .parameter), use: item)
+        routes.get(SiteURL.publicFile(id: .parameter), use: file)
+        routes.get(SiteURL.publicProject(project: .parameter, region: nil), use: whole)
+        routes.get(SiteURL.publicQR(project: .parameter, region: nil, format: "svg"), use: qrSVG)
+        routes.get(SiteURL.publicQR(project: .parameter, region: nil, format: "png"), use: qrPNG)
+        routes.get(SiteURL.publicProject(project: .parameter, region: .parameter), use: inRegion)
+        routes.get(SiteURL.publicQR(project: .parameter, region: .parameter, format: "svg"), use: qrSVG)
+        routes.get(SiteURL.publicQR(project: .parameter, region: .parameter, format: "png"), use: qrPNG)
+        routes.get(SiteURL.publicPoster(project: .parameter, region: .parameter), use: poster)
+        // Every poster of a region at once, for the office that prints them.
+        routes.grouped(RequireSignIn()).get(SiteURL.posters(region: .parameter), use: posters)
+        // The rating form is sent without a session: it checks the request's origin instead of a token.
+        routes.on(.POST, SiteURL.publicFeedback(project: .parameter, region: nil), body: .collect(maxSize: "256kb"), use: feedback).checksOwnOrigin()
+        routes.on(.POST, SiteURL.publicFeedback(project: .parameter, region: .parameter), body: .collect(maxSize: "256kb"), use: feedback).checksOwnOrigin()
     }
 
     /// `/p`: every region with projects to show.
@@ -50,13 +51,6 @@ struct PublicController: RouteCollection {
         return publicHTML(PublicIndexPage(index: nil, regions: regions, notice: message + "请从下面的行政区划中查找项目。").render(), status: .notFound)
     }
 
-    /// `/p/{project}/feedback` or `/p/{project}/{region}/feedback`.
-    static func isFeedbackPath(_ path: String) -> Bool {
-        let parts = path.split(separator: "/")
-        guard (parts.count == 3 || parts.count == 4), parts.first == "p", parts.last == "feedback" else { return false }
-        return parts.dropFirst().dropLast().allSatisfy { Int($0) != nil }
-    }
-
     struct FeedbackForm: Content {
         var rating: String?
         var text: String?
@@ -83,17 +77,18 @@ struct PublicController: RouteCollection {
         let notice: PublicProjectPage.Notice
         let status: HTTPResponseStatus
         var question: FeedbackChallenge.Question? = nil
+        let challenge = try await req.application.feedbackChallenge(on: req.db)
         do {
-            _ = try await FeedbackService(db: req.db, secret: req.application.instanceSecret).submit(submission, challenge: req.application.feedbackChallenge)
+            _ = try await FeedbackService(db: req.db, secret: req.application.instanceSecret).submit(submission, challenge: challenge)
             // Post/redirect/get: the thanks come on the page itself (served from the cache), and a
             // reload does not send the form again.
             let sent = (form.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? "rating" : "opinion"
-            let path = region.map { "/p/\(project)/\($0)" } ?? "/p/\(project)"
+            let path = SiteURL.publicProject(project: project, region: region).path
             return Self.withBrowserCookie(req.redirect(to: path + "?sent=" + sent + "#feedback", redirectType: .normal), req, newBrowser)
         } catch let error as ServiceError where error.kind != .notFound {
             notice = .init(ok: false, text: error.message)
             status = error.kind == .tooMany || error.kind == .challenge ? .tooManyRequests : .unprocessableEntity
-            if error.kind == .challenge { question = req.application.feedbackChallenge.issue() }
+            if error.kind == .challenge { question = challenge.issue() }
         }
         let page = try await page(req)
         // Refused: the page again, with the reason and what was typed.
@@ -116,7 +111,7 @@ struct PublicController: RouteCollection {
     static func withBrowserCookie(_ response: Response, _ req: Request, _ newBrowser: String?) -> Response {
         if let id = newBrowser {
             response.cookies[browserCookie] = HTTPCookies.Value(string: id, expires: Date(timeIntervalSinceNow: 365 * 86_400), maxAge: nil, domain: nil,
-                                                                path: "/p", isSecure: req.application.minsheng.secureCookies, isHTTPOnly: true, sameSite: .lax)
+                                                                path: SiteURL.publicIndex.path, isSecure: req.application.minsheng.secureCookies, isHTTPOnly: true, sameSite: .lax)
         }
         return response
     }
@@ -193,6 +188,7 @@ struct PublicController: RouteCollection {
     /// Every poster of a region, one HTML file a project, in one zip.
     func posters(req: Request) async throws -> Response {
         guard let region = req.parameters.get("region", as: Int.self) else { throw Abort(.notFound, reason: "没有找到该行政区划。") }
+        try AccessPolicy.read(region: region).check(req)
         let service = PublicProjectService(db: req.db)
         let projectIDs = try await service.projects(inRegion: region)
         var files: [(String, Data)] = []
@@ -236,7 +232,7 @@ struct PublicController: RouteCollection {
 
     /// The page's absolute, stable address: what the QR code encodes.
     static func url(_ req: Request, _ page: PublicProjectService.Page) -> String {
-        req.application.minsheng.publicURL + (page.isWhole ? "/p/\(page.projectID)" : "/p/\(page.projectID)/\(page.regionID)")
+        SiteURL.publicProject(project: page.projectID, region: page.isWhole ? nil : page.regionID).absolute(req.application.minsheng.publicURL)
     }
 
     /// Size (module pixels) and error-correction level from the query: `size=4…20`, `level=L|M|Q|H`.
@@ -267,8 +263,9 @@ struct PublicController: RouteCollection {
 }
 
 /// Rendered public pages, kept for a short while: a page changes only when figures, a month's
-/// closing or disclosure items change (which bump `PublicVersion` here), and other processes'
-/// changes show within the lifetime.
+/// closing, disclosure items or answers change. Each such change bumps `PublicVersion` — here at
+/// once, on the other servers within a second of its commit (they read the shared version once a
+/// second) — and the pages rendered before it are dropped.
 final class PublicPageCache: @unchecked Sendable {
     struct Key: Hashable {
         var project: Int
@@ -292,7 +289,7 @@ final class PublicPageCache: @unchecked Sendable {
         }
     }
 
-    private struct Entry { var body: ByteBuffer; var version: Int; var at: Date }
+    private struct Entry { var body: ByteBuffer; var version: PublicVersion.Value; var at: Date }
     private let lock = NSLock()
     private var entries: [Key: Entry] = [:]
     let lifetime: TimeInterval = 30
@@ -304,7 +301,7 @@ final class PublicPageCache: @unchecked Sendable {
         return entry.body
     }
 
-    func put(_ key: Key, _ body: ByteBuffer, version: Int) {
+    func put(_ key: Key, _ body: ByteBuffer, version: PublicVersion.Value) {
         lock.lock(); defer { lock.unlock() }
         if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
         entries[key] = Entry(body: body, version: version, at: Date())
@@ -343,14 +340,31 @@ struct PublicPageResponder: Responder {
 }
 
 extension Application {
-    private struct FeedbackChallengeKey: StorageKey { typealias Value = FeedbackChallenge }
+    /// Holds the challenge once its key is read (made at start-up, before requests share it).
+    final class ChallengeHolder: @unchecked Sendable {
+        private let lock = NSLock()
+        private var challenge: FeedbackChallenge?
+        func get(_ make: () async throws -> FeedbackChallenge) async throws -> FeedbackChallenge {
+            if let challenge = lock.withLock({ challenge }) { return challenge }
+            let made = try await make()
+            lock.withLock { challenge = made }
+            return made
+        }
+    }
 
-    /// The challenge for bursts of ratings: one key per process.
-    var feedbackChallenge: FeedbackChallenge {
-        if let challenge = storage[FeedbackChallengeKey.self] { return challenge }
-        let challenge = FeedbackChallenge()
-        storage[FeedbackChallengeKey.self] = challenge
-        return challenge
+    private struct ChallengeHolderKey: StorageKey { typealias Value = ChallengeHolder }
+
+    var challengeHolder: ChallengeHolder {
+        if let holder = storage[ChallengeHolderKey.self] { return holder }
+        let holder = ChallengeHolder()
+        storage[ChallengeHolderKey.self] = holder
+        return holder
+    }
+
+    /// The challenge for bursts of ratings, keyed from the instance's secret: the same on every
+    /// server of the instance, so a question asked by one is answered through any other.
+    func feedbackChallenge(on db: any Database) async throws -> FeedbackChallenge {
+        try await challengeHolder.get { FeedbackChallenge(key: try await instanceSecret.key(for: "feedback-challenge", on: db)) }
     }
 
     private struct PublicPagesKey: StorageKey { typealias Value = PublicPageCache }

@@ -17,7 +17,7 @@ struct PublicIndexPage {
         let html = HTML(
             .lang(.chinese),
             .head(.meta(.charset(.utf8)), .meta(.name("viewport"), .content("width=device-width,initial-scale=1")),
-                  .pageTitle(title + " - 民生实事码上通"), .link(.rel(.stylesheet), .href("/assets/public.css"))),
+                  .pageTitle(title + " - 民生实事码上通"), .link(.rel(.stylesheet), .href(SiteURL.publicStylesheet.path))),
             .body(
                 .header(.div(.class("brand"), .text("民生实事码上通")), .h1(.text(title)),
                         .p(.text(index == nil ? "选择行政区划，查看当地重点民生实事的进展、公开信息和群众评价。" : "点击项目查看进展、公开信息，并参与评价。"))),
@@ -48,7 +48,7 @@ struct PublicIndexPage {
                 .section(.h2(.text(group.planTitle)),
                          .p(.class("muted"), .text(group.month.map { "进度为截至 \(group.year) 年 \($0) 月底、已关账的数据。" } ?? "本年度尚无已关账的月度进度。")),
                          .ul(.class("regions"), .forEach(group.projects) { project in
-                             .li(.a(.attr("href", project.regionID.map { "/p/\(project.projectID)/\($0)" } ?? "/p/\(project.projectID)"), .text(project.name)),
+                             .li(.a(.attr("href", SiteURL.publicProject(project: project.projectID, region: project.regionID).path), .text(project.name)),
                                  .span(.class("pct"), .text(project.progress.map(Figures.percent) ?? "—")))
                          }))
             },

@@ -56,7 +56,7 @@ struct PublicProjectPage {
                 .meta(.charset(.utf8)),
                 .meta(.name("viewport"), .content("width=device-width,initial-scale=1")),
                 .pageTitle(title + " - 民生实事码上通"),
-                .link(.rel(.stylesheet), .href("/assets/public.css"))),
+                .link(.rel(.stylesheet), .href(SiteURL.publicStylesheet.path))),
             .body(
                 .header(.div(.class("brand"), .text("民生实事码上通 · \(page.planTitle)")),
                         .h1(.text(page.projectName)),
@@ -80,7 +80,7 @@ struct PublicProjectPage {
 
     /// The form's target; the fragment brings the answer page back to the form and its message.
     private var feedbackAction: String {
-        (page.isWhole ? "/p/\(page.projectID)/feedback" : "/p/\(page.projectID)/\(page.regionID)/feedback") + "#feedback"
+        SiteURL.publicFeedback(project: page.projectID, region: page.isWhole ? nil : page.regionID).path + "#feedback"
     }
 
     /// Where a notice goes in a rendered page: after the rating counts.
@@ -159,11 +159,11 @@ struct PublicProjectPage {
     /// Where else to look: the whole project, the region's other projects, the region's index.
     private func related() -> Node<HTML.BodyContext> {
         .section(.class("related"), .h2(.text("更多民生实事")),
-                 .if(!page.isWhole, .p(.a(.attr("href", "/p/\(page.projectID)"), .text("查看“\(page.projectName)”全部地区的进展")))),
+                 .if(!page.isWhole, .p(.a(.attr("href", SiteURL.publicProject(project: page.projectID, region: nil).path), .text("查看“\(page.projectName)”全部地区的进展")))),
                  .if(!page.siblings.isEmpty, .group(
                      .p(.class("muted"), .text("\(page.regionName)的其他项目：")),
                      .ul(.class("regions"), .forEach(page.siblings.prefix(30)) { sibling in
-                         .li(.a(.attr("href", page.isWhole ? "/p/\(sibling.id)" : "/p/\(sibling.id)/\(page.regionID)"), .text(sibling.name)))
+                         .li(.a(.attr("href", SiteURL.publicProject(project: sibling.id, region: page.isWhole ? nil : page.regionID).path), .text(sibling.name)))
                      }))),
                  .p(.a(.attr("href", SiteURL.publicRegion(id: page.regionID).path), .text("\(page.regionName)全部重点民生实事 →"))))
     }
@@ -177,7 +177,7 @@ struct PublicProjectPage {
     }
 
     private func region(_ link: PublicProjectService.RegionLink) -> Node<HTML.ListContext> {
-        .li(.a(.attr("href", "/p/\(page.projectID)/\(link.regionID)"), .text(link.name)),
+        .li(.a(.attr("href", SiteURL.publicProject(project: page.projectID, region: link.regionID).path), .text(link.name)),
             .span(.class("pct"), .text(link.progress.map(Figures.percent) ?? "—")))
     }
 
@@ -198,7 +198,7 @@ struct PublicProjectPage {
         let excerpt = item.body.map { $0.count > 80 ? String($0.prefix(80)) + "…" : $0 }
         let kind = item.disclosureCategory.map { $0.isUpdate ? "[\($0.label)] " : "" } ?? ""
         return .div(.class("ind"),
-                    .div(.class("name"), .a(.attr("href", "/p/i/\(item.id ?? 0)"), .text(kind + item.title))),
+                    .div(.class("name"), .a(.attr("href", SiteURL.publicItem(id: item.id ?? 0).path), .text(kind + item.title))),
                     .div(.class("muted"), .text(item.publishedOn + (item.unit.map { " · " + $0.name } ?? ""))),
                     .unwrap(excerpt) { .p(.text($0)) })
     }
@@ -223,16 +223,16 @@ struct PublicItemPage {
         let html = HTML(
             .lang(.chinese),
             .head(.meta(.charset(.utf8)), .meta(.name("viewport"), .content("width=device-width,initial-scale=1")),
-                  .pageTitle(item.title + " - 民生实事码上通"), .link(.rel(.stylesheet), .href("/assets/public.css"))),
+                  .pageTitle(item.title + " - 民生实事码上通"), .link(.rel(.stylesheet), .href(SiteURL.publicStylesheet.path))),
             .body(
                 .header(.div(.class("brand"), .text("民生实事码上通 · " + item.project.name)), .h1(.text(item.title)),
                         .p(.text((item.disclosureCategory?.label ?? "") + " · " + item.publishedOn + (item.unit.map { " · " + $0.name } ?? "")))),
                 .main(.section(
                     .forEach(paragraphs) { .p(.text($0)) },
-                    .forEach(images) { file in .p(.img(.attr("src", "/p/f/\(file.id ?? 0)"), .attr("alt", file.name), .attr("loading", "lazy"), .class("photo"))) },
-                    .if(!attachments.isEmpty, .ul(.forEach(attachments) { file in .li(.a(.attr("href", "/p/f/\(file.id ?? 0)"), .text(file.name))) })),
+                    .forEach(images) { file in .p(.img(.attr("src", SiteURL.publicFile(id: file.id ?? 0).path), .attr("alt", file.name), .attr("loading", "lazy"), .class("photo"))) },
+                    .if(!attachments.isEmpty, .ul(.forEach(attachments) { file in .li(.a(.attr("href", SiteURL.publicFile(id: file.id ?? 0).path), .text(file.name))) })),
                     .unwrap(item.link) { .p(.a(.attr("href", $0), .attr("rel", "noopener nofollow"), .text("查看原文"))) }),
-                      .p(.a(.attr("href", "/p/\(item.project.id ?? 0)/\(item.$region.id)"), .text("返回项目页面"))))))
+                      .p(.a(.attr("href", SiteURL.publicProject(project: item.project.id ?? 0, region: item.$region.id).path), .text("返回项目页面"))))))
         return "<!DOCTYPE html>" + html.render().replacingOccurrences(of: "<!DOCTYPE html>", with: "")
     }
 }

@@ -5,13 +5,13 @@ import Vapor
 /// Administration of regions and their units, limited to the admin's own subtree.
 struct RegionAdminController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let admin = routes.grouped(RequireSignIn(), RequireAdmin())
-        admin.get("admin", "regions", use: index)
-        admin.post("admin", "regions", use: create)
-        admin.get(SiteURL.Route.region.map { PathComponent(stringLiteral: $0) }, use: show)
-        admin.post(SiteURL.Route.region.map { PathComponent(stringLiteral: $0) }, use: update)
-        admin.post(SiteURL.Route.regionUnits.map { PathComponent(stringLiteral: $0) }, use: createUnit)
-        admin.post(SiteURL.Route.unit.map { PathComponent(stringLiteral: $0) }, use: updateUnit)
+        let admin = routes.grouped(RequireSignIn(), RequireDuty(.office))
+        admin.get(SiteURL.regions, use: index)
+        admin.post(SiteURL.regions, use: create)
+        admin.get(SiteURL.region(id: .parameter), use: show)
+        admin.post(SiteURL.region(id: .parameter), use: update)
+        admin.post(SiteURL.regionUnits(id: .parameter), use: createUnit)
+        admin.post(SiteURL.unit(id: .parameter), use: updateUnit)
     }
 
     struct RegionForm: Content {
@@ -27,7 +27,7 @@ struct RegionAdminController: RouteCollection {
     }
 
     func index(req: Request) async throws -> Response {
-        let principal = try AccessPolicy.admin.check(req)
+        let principal = try AccessPolicy.office.check(req)
         let nodes = principal.tree.subtree(of: principal.regionID)
         let units = try await UnitService(db: req.db).units(inRegions: Set(nodes.map(\.id)))
         let unitCounts = Dictionary(grouping: units, by: { $0.$region.id }).mapValues(\.count)
@@ -38,7 +38,7 @@ struct RegionAdminController: RouteCollection {
     func create(req: Request) async throws -> Response {
         let input = try req.content.decode(RegionForm.self)
         guard let parent = input.parent else { throw Abort(.badRequest, reason: "请选择上级行政区划。") }
-        let principal = try AccessPolicy.adminOfRegion(parent).check(req)
+        let principal = try AccessPolicy.officeOf(region: parent).check(req)
         guard let kind = input.kind.flatMap(RegionKind.init(rawValue:)) else { throw Abort(.unprocessableEntity, reason: "请选择行政区划类型。") }
         do {
             let region = try await RegionService(db: req.db).create(name: input.name ?? "", kind: kind, code: input.code, parentID: parent, by: principal.accountID)
@@ -52,7 +52,7 @@ struct RegionAdminController: RouteCollection {
 
     func show(req: Request) async throws -> Response {
         guard let id = req.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
-        let principal = try AccessPolicy.adminOfRegion(id).check(req)
+        let principal = try AccessPolicy.officeOf(region: id).check(req)
         guard let node = principal.tree[id] else { throw Abort(.notFound, reason: "未找到该行政区划，或您无权查看。") }
         let units = try await UnitService(db: req.db).units(inRegions: [id])
         let accounts = try await AccountService(db: req.db, hasher: req.application.passwordHasher).accounts(inRegions: [id])
@@ -62,7 +62,7 @@ struct RegionAdminController: RouteCollection {
 
     func update(req: Request) async throws -> Response {
         guard let id = req.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
-        let principal = try AccessPolicy.adminOfRegion(id).check(req)
+        let principal = try AccessPolicy.officeOf(region: id).check(req)
         let input = try req.content.decode(RegionForm.self)
         guard let region = try await Region.find(id, on: req.db) else { throw Abort(.notFound) }
         do {
@@ -76,7 +76,7 @@ struct RegionAdminController: RouteCollection {
 
     func createUnit(req: Request) async throws -> Response {
         guard let id = req.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
-        let principal = try AccessPolicy.adminOfRegion(id).check(req)
+        let principal = try AccessPolicy.officeOf(region: id).check(req)
         let input = try req.content.decode(UnitForm.self)
         do {
             let unit = try await UnitService(db: req.db).create(name: input.name ?? "", phone: input.phone, regionID: id, by: principal.accountID)
@@ -91,7 +91,7 @@ struct RegionAdminController: RouteCollection {
         guard let id = req.parameters.get("id", as: Int.self), let unit = try await Department.find(id, on: req.db) else {
             throw Abort(.notFound, reason: "未找到该单位，或您无权查看。")
         }
-        let principal = try AccessPolicy.adminOfRegion(unit.$region.id).check(req)
+        let principal = try AccessPolicy.officeOf(region: unit.$region.id).check(req)
         let input = try req.content.decode(UnitForm.self)
         do {
             try await UnitService(db: req.db).update(unit, name: input.name ?? "", phone: input.phone, by: principal.accountID)

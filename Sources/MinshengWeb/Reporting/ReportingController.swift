@@ -8,27 +8,30 @@ import Vapor
 struct ReportingController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let signedIn = routes.grouped(RequireSignIn())
-        signedIn.get("reporting", use: grid)
-        signedIn.post("reporting", ":plan", ":month", use: save)
-        signedIn.get("reporting", ":plan", ":month", "status", use: status)
-        signedIn.post("reporting", ":plan", ":month", "return", use: returnReport)
-        signedIn.post("reporting", ":plan", ":month", "deadline", use: deadline)
-        signedIn.post("reporting", ":plan", ":month", "close", use: close)
-        signedIn.post("reporting", ":plan", ":month", "reopen", use: reopen)
-        signedIn.post("reporting", ":plan", ":month", "schedule", use: schedule)
-        signedIn.post("reporting", ":plan", ":month", "remind", use: remind)
-        signedIn.post("reminders", ":id", "dismiss", use: dismiss)
-    }
-
-    static func actor(_ principal: Principal) -> ReportingService.Actor {
-        .init(accountID: principal.accountID, regionID: principal.regionID, unitID: principal.unitID,
-              isAdmin: principal.has(.admin), isReporter: principal.has(.reporter), isReviewer: principal.has(.reviewer))
+        signedIn.get(SiteURL.reporting(), use: grid)
+        signedIn.post(SiteURL.reportingSave(plan: .parameter, month: .parameter), use: save)
+        signedIn.get(SiteURL.reportingStatus(plan: .parameter, month: .parameter), use: status)
+        signedIn.post(SiteURL.reportingReturn(plan: .parameter, month: .parameter), use: returnReport)
+        signedIn.post(SiteURL.monthDeadline(plan: .parameter, month: .parameter), use: deadline)
+        signedIn.post(SiteURL.monthClose(plan: .parameter, month: .parameter), use: close)
+        signedIn.post(SiteURL.monthReopen(plan: .parameter, month: .parameter), use: reopen)
+        signedIn.post(SiteURL.planSchedule(plan: .parameter, month: .parameter), use: schedule)
+        signedIn.post(SiteURL.monthRemind(plan: .parameter, month: .parameter), use: remind)
+        signedIn.post(SiteURL.reminderDismiss(id: .parameter), use: dismiss)
     }
 
     private func requireReporting(_ req: Request) throws -> Principal {
         let principal = try AccessPolicy.signedIn.check(req)
-        guard principal.has(.reporter) || principal.has(.admin) else { throw Abort(.forbidden, reason: "此功能仅限填报员和专班办公室管理员使用。") }
+        guard principal.may(.report) else { throw Abort(.forbidden, reason: "此功能仅限填报员和专班办公室管理员使用。") }
         return principal
+    }
+
+    /// The plan and month of a form that sets the plan's months (deadline, schedule, closing,
+    /// 催报): the plan's own office or one above it, checked before the form is read.
+    private func managedMonth(_ req: Request) async throws -> (Principal, Int, Int) {
+        let (planID, month) = try planAndMonth(req)
+        let principal = try await PlanAccess.manage(req, planID, denied: "只有该计划的专班办公室管理员可以设置截止日期、序时进度、关账、重新开放或催报。")
+        return (principal, planID, month)
     }
 
     private func planAndMonth(_ req: Request) throws -> (Int, Int) {
@@ -52,7 +55,7 @@ struct ReportingController: RouteCollection {
         } else {
             month = try await Self.defaultMonth(planID: planID, db: req.db)
         }
-        let unit = principal.has(.admin) ? nil : principal.unitID
+        let unit = Access.reportingUnit(principal.actor)
         let grid = try await ReportingService(db: req.db).grid(planID: planID, month: month, scopeRegionID: principal.regionID, unitID: unit, tree: principal.tree)
         return req.page(ReportingPage(principal: principal, plans: plans, grid: grid, message: nil, query: Self.gridQuery(req, plan: planID, month: month))
             .render(in: PageContext(request: req)))
@@ -90,13 +93,13 @@ struct ReportingController: RouteCollection {
         let submit = fields["action"] == "submit"
         let service = ReportingService(db: req.db)
         do {
-            let changed = try await service.save(planID: planID, month: month, entries: entries, submit: submit, actor: Self.actor(principal), tree: principal.tree)
+            let changed = try await service.save(planID: planID, month: month, entries: entries, submit: submit, actor: principal.actor, tree: principal.tree)
             req.notify(submit ? "已报送 \(changed) 条进度数据。" : "已保存 \(changed) 条草稿；草稿不计入进度，请在核对后报送。")
-            return req.redirect(to: "/reporting" + Self.gridQuery(req, plan: planID, month: month).query(page: (try? req.query.get(Int.self, at: "page")) ?? 1))
+            return req.redirect(to: SiteURL.reporting().path + Self.gridQuery(req, plan: planID, month: month).query(page: (try? req.query.get(Int.self, at: "page")) ?? 1))
         } catch let error as ServiceError where error.kind == .invalid || error.kind == .conflict {
             let plans = try await PlanService(db: req.db).visiblePlans(scopeRegionID: principal.regionID, tree: principal.tree)
             let grid = try await service.grid(planID: planID, month: month, scopeRegionID: principal.regionID,
-                                              unitID: principal.has(.admin) ? nil : principal.unitID, tree: principal.tree)
+                                              unitID: Access.reportingUnit(principal.actor), tree: principal.tree)
             let status: HTTPResponseStatus = error.kind == .conflict ? .conflict : .unprocessableEntity
             return req.page(ReportingPage(principal: principal, plans: plans, grid: grid, message: error.message, typed: fields,
                                           query: Self.gridQuery(req, plan: planID, month: month))
@@ -122,16 +125,16 @@ struct ReportingController: RouteCollection {
 
     /// The office's status page; `message` says why a form it sent was refused.
     private func statusPage(_ req: Request, message: String?, status: HTTPResponseStatus, typed: [String: String] = [:]) async throws -> Response {
-        let principal = try AccessPolicy.admin.check(req)
+        let principal = try AccessPolicy.office.check(req)
         let (planID, month) = try planAndMonth(req)
         let service = ReportingService(db: req.db)
         let grid = try await service.grid(planID: planID, month: month, scopeRegionID: principal.regionID, unitID: nil, tree: principal.tree)
         let unitIDs = Array(Set(grid.missing.compactMap(\.responsibleUnitID)))
         let reporters = unitIDs.isEmpty ? [] : try await Account.query(on: req.db).filter(\.$unit.$id ~~ unitIDs).filter(\.$active == true).all()
-            .filter { $0.roleSet.contains(.reporter) }
+            .filter(Access.reports)
         let plan = try await Plan.find(planID, on: req.db)
         // Only the plan's own office (or one above it) sets its deadline, schedule and closing.
-        let manages = plan.map { principal.tree.isWithin($0.$owner.id, of: principal.regionID) } ?? false
+        let manages = plan.map { Access.officeOfPlan(principal.actor, owner: $0.$owner.id, tree: principal.tree).isAllowed } ?? false
         return req.page(ReportingStatusPage(principal: principal, grid: grid, reporters: reporters, schedule: plan?.schedule ?? "",
                                             canManage: manages, ownerName: plan.flatMap { principal.tree[$0.$owner.id]?.name } ?? "", message: message, typed: typed)
             .render(in: PageContext(request: req)), status: status)
@@ -144,13 +147,14 @@ struct ReportingController: RouteCollection {
     }
 
     func returnReport(req: Request) async throws -> Response {
-        let principal = try AccessPolicy.admin.check(req)
+        let principal = try AccessPolicy.office.check(req)
         let (planID, month) = try planAndMonth(req)
+        _ = try await PlanAccess.read(req, planID)
         let form = try req.content.decode(ReturnForm.self)
-        try AccessPolicy.withinScope(form.region).check(req)
+        try AccessPolicy.read(region: form.region).check(req)
         return try await onStatusPage(req) {
             try await ReportingService(db: req.db).returnReport(indicatorID: form.indicator, regionID: form.region, month: month, reason: form.reason,
-                                                                actor: Self.actor(principal), tree: principal.tree)
+                                                                actor: principal.actor, tree: principal.tree)
             req.notify("已退回，填报单位将看到退回原因。")
             return req.redirect(to: SiteURL.reportingStatus(plan: planID, month: month).path)
         }
@@ -160,11 +164,10 @@ struct ReportingController: RouteCollection {
     struct ReasonForm: Content { var reason: String }
 
     func deadline(req: Request) async throws -> Response {
-        let principal = try AccessPolicy.admin.check(req)
-        let (planID, month) = try planAndMonth(req)
+        let (principal, planID, month) = try await managedMonth(req)
         let form = try req.content.decode(DeadlineForm.self)
         return try await onStatusPage(req) {
-            try await ReportingService(db: req.db).setDeadline(planID: planID, month: month, deadline: form.deadline, actor: Self.actor(principal), tree: principal.tree)
+            try await ReportingService(db: req.db).setDeadline(planID: planID, month: month, deadline: form.deadline, actor: principal.actor, tree: principal.tree)
             req.notify("已设置 \(month) 月的填报截止日期。")
             return req.redirect(to: SiteURL.reportingStatus(plan: planID, month: month).path)
         }
@@ -173,11 +176,10 @@ struct ReportingController: RouteCollection {
     struct ScheduleForm: Content { var schedule: String }
 
     func schedule(req: Request) async throws -> Response {
-        let principal = try AccessPolicy.admin.check(req)
-        let (planID, month) = try planAndMonth(req)
+        let (principal, planID, month) = try await managedMonth(req)
         let form = try req.content.decode(ScheduleForm.self)
         return try await onStatusPage(req) {
-            try await ReportingService(db: req.db).setSchedule(planID: planID, text: form.schedule, actor: Self.actor(principal), tree: principal.tree)
+            try await ReportingService(db: req.db).setSchedule(planID: planID, text: form.schedule, actor: principal.actor, tree: principal.tree)
             req.notify(form.schedule.trimmingCharacters(in: .whitespaces).isEmpty ? "序时进度已恢复为按月平均（m/12）。" : "已设置该计划的序时进度。")
             return req.redirect(to: SiteURL.reportingStatus(plan: planID, month: month).path)
         }
@@ -186,16 +188,15 @@ struct ReportingController: RouteCollection {
     /// 催报: the office sends a notice to the reporters of a unit that has not reported
     /// (`unit=ID`), or of every such unit (`unit=all`).
     func remind(req: Request) async throws -> Response {
-        let principal = try AccessPolicy.admin.check(req)
-        let (planID, month) = try planAndMonth(req)
+        let (principal, planID, month) = try await managedMonth(req)
         let unit = (try? req.content.get(String.self, at: "unit")) ?? ""
         let service = WorkListService(db: req.db)
         if unit == "all" {
-            let reached = try await service.remindAll(planID: planID, month: month, actor: Self.actor(principal), tree: principal.tree)
+            let reached = try await service.remindAll(planID: planID, month: month, actor: principal.actor, tree: principal.tree)
             req.notify("已向 \(reached.units) 个未报送单位的 \(reached.reporters) 名填报员发送催报通知，他们登录后在首页可见。")
         } else {
             guard let unitID = Int(unit) else { throw Abort(.unprocessableEntity, reason: "请选择要催报的单位。") }
-            let reached = try await service.remind(planID: planID, month: month, unitID: unitID, actor: Self.actor(principal), tree: principal.tree)
+            let reached = try await service.remind(planID: planID, month: month, unitID: unitID, actor: principal.actor, tree: principal.tree)
             req.notify("已向该单位的 \(reached) 名填报员发送催报通知，他们登录后在首页可见。")
         }
         let back = (try? req.content.get(String.self, at: "back")) == "status" ? SiteURL.reportingStatus(plan: planID, month: month).path : SiteURL.home.path
@@ -210,13 +211,12 @@ struct ReportingController: RouteCollection {
     }
 
     func close(req: Request) async throws -> Response {
-        let principal = try AccessPolicy.admin.check(req)
-        let (planID, month) = try planAndMonth(req)
+        let (principal, planID, month) = try await managedMonth(req)
         // The page showed how many figures are still missing; closing must say it saw that many.
         let acknowledged = (try? req.content.get(String.self, at: "missing")).flatMap { Int($0) } ?? -1
         do {
             let refusal = try await onStatusPage(req) {
-                try await ReportingService(db: req.db).close(planID: planID, month: month, actor: Self.actor(principal), tree: principal.tree,
+                try await ReportingService(db: req.db).close(planID: planID, month: month, actor: principal.actor, tree: principal.tree,
                                                              acknowledgedMissing: acknowledged)
                 return Response(status: .ok)
             }
@@ -230,11 +230,10 @@ struct ReportingController: RouteCollection {
     }
 
     func reopen(req: Request) async throws -> Response {
-        let principal = try AccessPolicy.admin.check(req)
-        let (planID, month) = try planAndMonth(req)
+        let (principal, planID, month) = try await managedMonth(req)
         let form = try req.content.decode(ReasonForm.self)
         return try await onStatusPage(req) {
-            try await ReportingService(db: req.db).reopen(planID: planID, month: month, reason: form.reason, actor: Self.actor(principal), tree: principal.tree)
+            try await ReportingService(db: req.db).reopen(planID: planID, month: month, reason: form.reason, actor: principal.actor, tree: principal.tree)
             req.notify("\(month) 月已重新开放，可更正数据；此操作已记录。")
             return req.redirect(to: SiteURL.reportingStatus(plan: planID, month: month).path)
         }

@@ -38,7 +38,7 @@ struct ReportingPage {
             if seenIndicators.insert(row.indicatorID).inserted { indicators.append(("\(row.indicatorID)", row.indicatorName)) }
         }
         let f = query.filter
-        return Fragments.filterBar(action: "/reporting", query: query, [
+        return Fragments.filterBar(action: SiteURL.reporting().path, query: query, [
             Fragments.filterSelect("region", label: "区划", choices: regions, selected: f.regionID.map { "\($0)" }),
             Fragments.filterSelect("project", label: "指标", choices: indicators, selected: f.projectID.map { "\($0)" }),
             Fragments.filterSelect("status", label: "状态", choices: [("unreported", "未填报"), ("draft", "草稿"), ("returned", "被退回"), ("submitted", "已报送")], selected: f.status),
@@ -56,7 +56,7 @@ struct ReportingPage {
         let body: Node<HTML.BodyContext> = .group(
             Fragments.pageHeader("月度填报", subtitle: "\(grid.planTitle) · \(grid.month) 月 · 序时进度 \(Figures.percent(grid.schedule))"
                                  + (grid.deadline.map { " · 截止 \($0)" } ?? "")),
-            .form(.class("filters"), .method(.get), .action("/reporting"),
+            .form(.class("filters"), .method(.get), .action(SiteURL.reporting().path),
                   .label(.for("plan"), .text("计划")),
                   .select(.attr("name", "plan"), .id("plan"), .forEach(plans) { plan in
                       Fragments.option(value: "\(plan.id ?? 0)", label: plan.title, selected: plan.id == grid.planID)
@@ -74,10 +74,10 @@ struct ReportingPage {
                  Fragments.stat("未填报", "\(grid.rows.filter { $0.report == nil }.count)")),
             .if(locked, .div(.class("notice error"), .attr("role", "status"), .text("\(grid.month) 月已关账，进度数据已锁定；佐证资料仍可上传和审核。如需更正数据，请联系专班办公室重新开放该月。"))),
             .unwrap(message) { .div(.class("notice error"), .attr("role", "alert"), .text($0)) },
-            .if(principal.has(.admin), .p(.a(.class("button"), .attr("href", SiteURL.reportingStatus(plan: grid.planID, month: grid.month).path), .text("查看报送情况、退回与关账")))),
+            .if(principal.may(.office), .p(.a(.class("button"), .attr("href", SiteURL.reportingStatus(plan: grid.planID, month: grid.month).path), .text("查看报送情况、退回与关账")))),
             grid.rows.isEmpty ? Fragments.empty("本月没有需要您填报的指标。") : .group(
             .if(grid.rows.count > 10, gridFilters(grid)),
-            Fragments.pager(page, base: "/reporting", query: query),
+            Fragments.pager(page, base: SiteURL.reporting().path, query: query),
             page.items.isEmpty ? Fragments.empty("没有符合筛选条件的指标。") :
             .form(.method(.post), .action(SiteURL.reportingSave(plan: grid.planID, month: grid.month).path + query.query(page: page.window.page)),
                 PageFrame.csrfField(context.csrf),
@@ -90,7 +90,7 @@ struct ReportingPage {
                     .button(.type(.submit), .attr("name", "action"), .attr("value", "submit"), .class("button primary"), .text("报送")))),
                 .p(.class("hint"), .text("进度类指标填写截至本月底的累计完成数量，系统按目标任务计算进度；形象进度和达标类指标填写百分比（达标可填“是”或“否”）。草稿不计入进度表，报送后上级可见。"
                                          + (page.pageCount > 1 ? "每页分别保存或报送。" : "")))),
-            .if(page.pageCount > 1, Fragments.pager(page, base: "/reporting", query: query)))
+            .if(page.pageCount > 1, Fragments.pager(page, base: SiteURL.reporting().path, query: query)))
         )
         return PageFrame.render(title: "月度填报", context: context, body: body)
     }

@@ -1,0 +1,437 @@
+import Fluent
+import MinshengCore
+@testable import MinshengData
+@testable import MinshengWeb
+import Vapor
+import XCTest
+
+/// Every registered route, for every demo role and for anonymous visitors, on a record inside the
+/// accounts' scope (邵东市) and one outside it (娄底市, another city): the answer is what the rule
+/// written here by hand says — allowed, a sign-in, 403 (inside the scope, wrong role) or 404
+/// (outside the scope). A route added without a line here fails the test.
+final class AccessMatrixTests: XCTestCase {
+    /// What a route's rule says of an account, by hand from the product's rules (DESIGN.md, the
+    /// `Access` documentation), not computed by the code under test.
+    enum Rule {
+        /// Anyone, signed in or not (public pages, sign-in, assets).
+        case everyone
+        /// Any signed-in account; nothing scoped.
+        case signedIn
+        /// Any signed-in account, on a record within its scope.
+        case read
+        /// Accounts holding the duty; nothing scoped.
+        case duty(Access.Duty)
+        /// Accounts holding the duty, on a record within their scope.
+        case dutyWithin(Access.Duty)
+        /// The office of the plan's owner or above: the in-scope plan is the city's (邵阳市), so the
+        /// county office 邵东市 reads it but does not manage it.
+        case officeOfCityPlan
+        /// The account's own record only (the reporter's reminder).
+        case reportersOwn
+        /// The reporter's own upload (the office did not upload it: not found).
+        case uploader
+        /// The office of the item's region, or the account of the unit it is addressed to (the
+        /// in-scope opinion is addressed to 邵东市's 市教育局, the reporter's unit).
+        case answerer
+        /// The office of the item's region (handling opinions: invalid, reassign).
+        case officeOfItem
+        /// The item's author (the reporter) or the office of its region.
+        case authorOrOffice
+        /// The item's author only (the reporter): editing a published item.
+        case author
+        /// Accounts of the region itself that publish (its office, its units' reporters): the
+        /// city office does not publish for the county.
+        case publisherOfRegion
+        /// The unit an opinion is addressed to answers it; the office sees it but does not answer
+        /// for the unit (403); another unit does not see it (404).
+        case addressedUnit
+        /// The uploader, the unit that reviews it, the office of its region or above; other
+        /// accounts inside the scope are refused (the reviewer of 邵阳市 市教育局 reviews 邵东市's
+        /// share of an education indicator).
+        case evidenceReader
+    }
+
+    enum Outcome: String { case allowed, login, forbidden, notFound }
+
+    /// The demo roles as the demo makes them (DemoLoader.accounts): duties by hand.
+    struct Who {
+        var username: String?
+        var duties: Set<Access.Duty>
+        var isOffice: Bool { duties.contains(.office) }
+    }
+
+    static let roles: [Who] = [
+        Who(username: "admin", duties: [.office, .report, .review, .answer, .publish]),        // 邵阳市 office (unit 市人社局)
+        Who(username: "shaodong", duties: [.office, .report, .review, .answer, .publish]),     // 邵东市 office
+        Who(username: "leader", duties: [.lead]),
+        Who(username: "reviewer", duties: [.review, .answer]),                                 // 邵阳市 市教育局
+        Who(username: "observer", duties: []),
+        Who(username: "supervisor", duties: []),
+        Who(username: "evaluator", duties: []),
+        Who(username: nil, duties: []),
+        Who(username: "reporter", duties: [.report, .publish, .answer, .unitPhone]),          // last: it withdraws its own upload and item, which the others still read; 邵东市 市教育局
+    ]
+
+    static func expected(_ rule: Rule, _ who: Who, inScope: Bool, post: Bool, streamed: Bool = false) -> Outcome {
+        if case .everyone = rule { return .allowed }
+        // Without an account a browser's session holds no form token: a form is refused (403)
+        // before anything else is decided; a page, and an upload (which checks its token itself,
+        // after the sign-in), ask it to sign in.
+        guard who.username != nil else { return post && !streamed ? .forbidden : .login }
+        let scoped: Outcome = inScope ? .allowed : .notFound
+        switch rule {
+        case .everyone: return .allowed
+        case .signedIn: return .allowed
+        case .read: return scoped
+        case .duty(let duty): return who.duties.contains(duty) ? .allowed : .forbidden
+        case .dutyWithin(let duty): return who.duties.contains(duty) ? scoped : .forbidden
+        case .officeOfCityPlan:
+            guard who.isOffice else { return .forbidden }
+            guard inScope else { return .notFound }
+            return who.username == "admin" ? .allowed : .forbidden
+        case .reportersOwn: return inScope && who.username == "reporter" ? .allowed : .notFound
+        case .uploader:
+            guard who.duties.contains(.report) else { return .forbidden }
+            return inScope && who.username == "reporter" ? .allowed : .notFound
+        case .answerer:
+            guard who.duties.contains(.answer) else { return .forbidden }
+            guard inScope else { return .notFound }
+            return who.isOffice || who.username == "reporter" ? .allowed : .notFound
+        case .officeOfItem:
+            guard who.duties.contains(.answer) else { return .forbidden }
+            guard inScope else { return .notFound }
+            return who.isOffice ? .allowed : .forbidden
+        case .authorOrOffice:
+            guard who.duties.contains(.publish) else { return .forbidden }
+            guard inScope else { return .notFound }
+            return who.isOffice || who.username == "reporter" ? .allowed : .notFound
+        case .author:
+            guard who.duties.contains(.publish) else { return .forbidden }
+            return inScope && who.username == "reporter" ? .allowed : .notFound
+        case .publisherOfRegion:
+            guard who.duties.contains(.publish) else { return .forbidden }
+            return inScope && ["shaodong", "reporter"].contains(who.username) ? .allowed : .notFound
+        case .addressedUnit:
+            guard who.duties.contains(.answer) else { return .forbidden }
+            guard inScope else { return .notFound }
+            if who.username == "reporter" { return .allowed }
+            return who.isOffice ? .forbidden : .notFound
+        case .evidenceReader:
+            guard inScope else { return .notFound }
+            return who.isOffice || ["reporter", "reviewer"].contains(who.username) ? .allowed : .forbidden
+        }
+    }
+
+    /// Every route: its rule, and the query a request needs ({name} filled from the scope's records).
+    static let table: [String: (rule: Rule, query: String)] = [
+        "GET /": (.signedIn, ""),
+        "GET /healthz": (.everyone, ""),
+        "GET /assets/app.css": (.everyone, ""),
+        "GET /assets/public.css": (.everyone, ""),
+        "GET /login": (.everyone, ""),
+        "POST /login": (.everyone, ""),
+        "POST /logout": (.signedIn, ""),
+        "GET /account/password": (.signedIn, ""),
+        "POST /account/password": (.signedIn, ""),
+        "GET /account/unit": (.duty(.unitPhone), ""),
+        "POST /account/unit": (.duty(.unitPhone), ""),
+        "GET /api/me": (.signedIn, ""),
+        "GET /api/regions": (.signedIn, ""),
+        "GET /api/plans": (.signedIn, ""),
+        "GET /api/reports/progress": (.read, "?region={regionName}&year=2024&month=2024-11"),
+        "POST /api/imports/plan": (.duty(.office), ""),
+        "POST /api/imports/progress": (.duty(.office), ""),
+        "GET /plans": (.signedIn, ""),
+        "GET /plans/:id": (.read, ""),
+        "GET /plans/:id/export.csv": (.read, ""),
+        "GET /plans/:id/export.xlsx": (.read, ""),
+        "GET /plans/:id/lists": (.read, ""),
+        "POST /plans/:id/completion-rule": (.officeOfCityPlan, ""),
+        "GET /plans/:id/indicators/:indicator": (.read, "?region={region}"),
+        "GET /plans/:id/acceptance": (.read, ""),
+        "GET /plans/:id/acceptance.csv": (.read, ""),
+        "GET /plans/:id/acceptance.xlsx": (.read, ""),
+        "POST /plans/:id/acceptance/limit": (.officeOfCityPlan, ""),
+        "GET /plans/:id/disclosure": (.read, ""),
+        "GET /plans/:id/disclosure.csv": (.read, ""),
+        "GET /plans/:id/disclosure.xlsx": (.read, ""),
+        "POST /plans/:id/disclosure/rule": (.officeOfCityPlan, ""),
+        "GET /plans/:id/feedback": (.read, ""),
+        "GET /plans/:id/feedback.csv": (.read, ""),
+        "GET /plans/:id/feedback.xlsx": (.read, ""),
+        "POST /plans/:id/feedback/rules": (.officeOfCityPlan, ""),
+        "GET /imports": (.duty(.office), ""),
+        "POST /imports/plan": (.duty(.office), ""),
+        "POST /imports/progress": (.duty(.office), ""),
+        "GET /imports/templates/:name": (.signedIn, ""),
+        "GET /reporting": (.duty(.report), "?plan={plan}&month={month}"),
+        "POST /reporting/:plan/:month": (.dutyWithin(.report), ""),
+        "GET /reporting/:plan/:month/status": (.dutyWithin(.office), ""),
+        "POST /reporting/:plan/:month/return": (.dutyWithin(.office), ""),
+        "POST /reporting/:plan/:month/deadline": (.officeOfCityPlan, ""),
+        "POST /reporting/:plan/:month/close": (.officeOfCityPlan, ""),
+        "POST /reporting/:plan/:month/reopen": (.officeOfCityPlan, ""),
+        "POST /reporting/:plan/:month/schedule": (.officeOfCityPlan, ""),
+        "POST /reporting/:plan/:month/remind": (.officeOfCityPlan, ""),
+        "POST /reminders/:id/dismiss": (.reportersOwn, ""),
+        "GET /evidence/new": (.dutyWithin(.report), "?indicator={indicator}&region={region}&month={month}"),
+        "POST /evidence/upload": (.duty(.report), ""),
+        "GET /evidence/mine": (.duty(.report), ""),
+        "GET /evidence/review": (.duty(.review), ""),
+        "POST /evidence/decide": (.duty(.review), ""),
+        "GET /evidence/:id": (.evidenceReader, ""),
+        "POST /evidence/:id/withdraw": (.uploader, ""),
+        "GET /evidence/files/:file": (.evidenceReader, ""),
+        "GET /disclosures": (.duty(.publish), ""),
+        "GET /disclosures/new": (.publisherOfRegion, "?project={project}&region={region}"),
+        "POST /disclosures/upload": (.duty(.publish), ""),
+        "POST /disclosures/:id/withdraw": (.authorOrOffice, ""),
+        "GET /disclosures/:id/edit": (.author, ""),
+        "POST /disclosures/:id/edit": (.author, ""),
+        "GET /feedback": (.duty(.answer), ""),
+        "POST /feedback/:id/reply": (.addressedUnit, ""),
+        "POST /feedback/:id/invalid": (.officeOfItem, ""),
+        "POST /feedback/:id/reassign": (.officeOfItem, ""),
+        "GET /admin/regions": (.duty(.office), ""),
+        "POST /admin/regions": (.duty(.office), ""),
+        "GET /admin/regions/:id": (.dutyWithin(.office), ""),
+        "POST /admin/regions/:id": (.dutyWithin(.office), ""),
+        "POST /admin/regions/:id/units": (.dutyWithin(.office), ""),
+        "POST /admin/units/:id": (.dutyWithin(.office), ""),
+        "GET /admin/accounts": (.duty(.office), ""),
+        "GET /admin/accounts/new": (.duty(.office), ""),
+        "POST /admin/accounts": (.duty(.office), ""),
+        "GET /admin/accounts/:id": (.dutyWithin(.office), ""),
+        "POST /admin/accounts/:id/reset": (.dutyWithin(.office), ""),
+        "POST /admin/accounts/:id/active": (.dutyWithin(.office), ""),
+        "GET /posters/:region": (.read, ""),
+        "GET /p": (.everyone, ""),
+        "GET /p/r/:region": (.everyone, ""),
+        "GET /p/i/:item": (.everyone, ""),
+        "GET /p/f/:file": (.everyone, ""),
+        "GET /p/:project": (.everyone, ""),
+        "GET /p/:project/qr.svg": (.everyone, ""),
+        "GET /p/:project/qr.png": (.everyone, ""),
+        "GET /p/:project/:region": (.everyone, ""),
+        "GET /p/:project/:region/qr.svg": (.everyone, ""),
+        "GET /p/:project/:region/qr.png": (.everyone, ""),
+        "GET /p/:project/:region/poster": (.everyone, ""),
+        "POST /p/:project/feedback": (.everyone, ""),
+        "POST /p/:project/:region/feedback": (.everyone, ""),
+    ]
+
+    /// The records a route's parameters name, in one scope.
+    struct Records {
+        var plan: Int, month: Int, indicator: Int, region: Int, regionName: String, project: Int, unit: Int, account: Int
+        var evidence: Int, evidenceFile: Int, disclosure: Int, disclosureFile: Int, opinion: Int, reminder: Int
+
+        func value(for parameter: String, in pattern: String) -> String {
+            switch parameter {
+            case "plan": return "\(plan)"
+            case "month": return "\(month)"
+            case "indicator": return "\(indicator)"
+            case "region": return "\(region)"
+            case "project": return "\(project)"
+            case "item": return "\(disclosure)"
+            case "name": return "plan.csv"
+            case "file": return pattern.hasPrefix("/p/") ? "\(disclosureFile)" : "\(evidenceFile)"
+            default:  // :id, named by what precedes it
+                if pattern.hasPrefix("/plans/") { return "\(plan)" }
+                if pattern.hasPrefix("/admin/regions/") { return "\(region)" }
+                if pattern.hasPrefix("/admin/units/") { return "\(unit)" }
+                if pattern.hasPrefix("/admin/accounts/") { return "\(account)" }
+                if pattern.hasPrefix("/evidence/") { return "\(evidence)" }
+                if pattern.hasPrefix("/disclosures/") { return "\(disclosure)" }
+                if pattern.hasPrefix("/feedback/") { return "\(opinion)" }
+                if pattern.hasPrefix("/reminders/") { return "\(reminder)" }
+                return "0"
+            }
+        }
+
+        func path(_ pattern: String, query: String) -> String {
+            let filled = pattern.split(separator: "/").map { part in
+                part.hasPrefix(":") ? value(for: String(part.dropFirst()), in: pattern) : String(part)
+            }
+            var q = query
+            q = q.replacingOccurrences(of: "{regionName}", with: regionName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+            for key in ["plan", "month", "indicator", "region", "project"] { q = q.replacingOccurrences(of: "{\(key)}", with: value(for: key, in: pattern)) }
+            return "/" + filled.joined(separator: "/") + q
+        }
+    }
+
+    func testEveryRouteForEveryRoleInAndOutOfScope() async throws {
+        try await TestApp.run { app in
+            _ = try await Bootstrap.loadDemoIfEmpty(app, complete: true)
+            let (inside, outside) = try await Self.records(app)
+
+            // Every registered route has its line, and every line a route.
+            let registered = Set(app.routes.all.map { route in
+                "\(route.method.rawValue) /" + route.path.map { $0.description }.joined(separator: "/")
+            })
+            XCTAssertEqual(registered.subtracting(Self.table.keys).sorted(), [], "routes without a rule in the matrix")
+            XCTAssertEqual(Set(Self.table.keys).subtracting(registered).sorted(), [], "rules for routes that do not exist")
+
+            var failures: [String] = []
+            var checked = 0
+            // Sign-out last: it ends the session the other requests use.
+            let order = Self.table.keys.sorted { a, b in (a == "POST /logout" ? 1 : 0, a) < (b == "POST /logout" ? 1 : 0, b) }
+            for who in Self.roles {
+                let browser = TestBrowser(app)
+                if let username = who.username {
+                    let answer = try await browser.signIn(username, DemoLoader.password)
+                    XCTAssertEqual(answer.status, .seeOther, "\(username) signs in")
+                } else {
+                    try await browser.get("/login")  // a session and its token, as a browser has
+                }
+                for key in order {
+                    guard let entry = Self.table[key] else { continue }
+                    let parts = key.split(separator: " ", maxSplits: 1)
+                    let method = String(parts[0]), pattern = String(parts[1])
+                    // Signing out ends the session: once, and last.
+                    let scopes = key == "POST /logout" ? [(true, inside)] : [(true, inside), (false, outside)]
+                    for (inScope, records) in scopes {
+                        let path = records.path(pattern, query: entry.query)
+                        let page = method == "GET" ? try await browser.get(path) : try await browser.post(path, [])
+                        let actual = Self.outcome(page, signingOut: key == "POST /logout")
+                        let want = Self.expected(entry.rule, who, inScope: inScope, post: method == "POST", streamed: pattern.hasSuffix("/upload"))
+                        checked += 1
+                        if page.status.code >= 500 || actual != want {
+                            failures.append("\(who.username ?? "anonymous") \(method) \(path) (\(inScope ? "in" : "out")): \(page.status.code) = \(actual.rawValue), expected \(want.rawValue)")
+                        }
+                    }
+                }
+            }
+            XCTAssertEqual(failures, [], "\(failures.count) of \(checked) answers differ from the matrix")
+            // Routes × roles × two scopes: the count says nothing was skipped.
+            XCTAssertEqual(checked, (Self.table.count * 2 - 1) * Self.roles.count)
+        }
+    }
+
+    static func outcome(_ page: TestBrowser.Page, signingOut: Bool = false) -> Outcome {
+        switch page.status.code {
+        case 401: return .login
+        case 403: return .forbidden
+        case 404: return .notFound
+        case 303, 302:
+            // Signing out lands on the sign-in page: that is its answer, not a refusal.
+            return (page.location ?? "").hasPrefix("/login") && !signingOut ? .login : .allowed
+        default: return .allowed
+        }
+    }
+
+    /// The records inside every demo account's scope (邵东市, the reporter's unit) and the same
+    /// kinds of record in another city, made here.
+    static func records(_ app: Application) async throws -> (Records, Records) {
+        let db = app.db
+        let tree = try await RegionService(db: db).tree()
+        func region(_ name: String) async throws -> Int { try await XCTUnwrapAsync(try await Region.query(on: db).filter(\.$name == name).first()?.id) }
+        func account(_ name: String) async throws -> Account { try await XCTUnwrapAsync(try await Account.query(on: db).filter(\.$username == name).first()) }
+        let province = try await region("湖南省")
+        let shaodong = try await region("邵东市")
+        let resolved = try await ProgressReportService(db: db).resolve(regionName: "邵阳市", year: 2024, level: .province)
+        let reporter = try await account("reporter")
+        let reporterActor = Actor(accountID: try reporter.requireID(), regionID: shaodong, unitID: reporter.$unit.id, roles: [.reporter])
+        let adminActor = Actor(accountID: try await account("admin").requireID(), regionID: try await region("邵阳市"), unitID: nil, roles: [.admin])
+        let accounts = AccountService(db: db, hasher: app.passwordHasher)
+
+        // Another city, outside every demo account's scope, with a plan, a unit and accounts.
+        let loudi = try await RegionService(db: db).create(name: "娄底市", kind: .city, code: "431300", parentID: province, by: nil).requireID()
+        let csv = PlanFile.header.joined(separator: ",") + "\n市定,1,娄底市实事,娄底市口袋公园,建设口袋公园,个,进度,求和,市住建局,娄底市,3\n"
+        _ = try await PlanImporter(db: db).importPlan(try PlanFile.parse(rows: try CSVReader.rows(csv)), regionName: "娄底市", year: 2024, by: nil)
+        let outPlan = try await XCTUnwrapAsync(try await Plan.query(on: db).filter(\.$owner.$id == loudi).first()?.id)
+        let outUnit = try await UnitService(db: db).findOrCreate(name: "市住建局", regionID: loudi).requireID()
+        let outTarget = try await accounts.create(.init(username: "ld_target", displayName: "娄底市观察员", password: "Passw0rd-matrix", regionID: loudi,
+                                                        unitID: nil, roles: [.observer], mustChangePassword: false), by: nil).requireID()
+        let outReporter = try await accounts.create(.init(username: "ld_reporter", displayName: "娄底市填报员", password: "Passw0rd-matrix", regionID: loudi,
+                                                          unitID: outUnit, roles: [.reporter], mustChangePassword: false), by: nil).requireID()
+        // The other city's shares name no unit: its office uploads and publishes there.
+        let outActor = Actor(accountID: outTarget, regionID: loudi, unitID: nil, roles: [.admin])
+        let inTarget = try await accounts.create(.init(username: "sd_target", displayName: "邵东市观察员", password: "Passw0rd-matrix", regionID: shaodong,
+                                                       unitID: nil, roles: [.observer], mustChangePassword: false), by: nil).requireID()
+
+        // The reporter's share in the city plan, and one in the other city's.
+        let reporting = ReportingService(db: db)
+        let inRow = try await XCTUnwrapAsync(try await reporting.grid(planID: resolved.planID, month: 11, scopeRegionID: shaodong,
+                                                                       unitID: reporter.$unit.id, tree: tree).rows.first)
+        let outRow = try await XCTUnwrapAsync(try await reporting.grid(planID: outPlan, month: 11, scopeRegionID: loudi, unitID: nil, tree: tree).rows.first)
+        func project(of indicator: Int) async throws -> Int { try await XCTUnwrapAsync(try await Indicator.find(indicator, on: db)?.$project.id) }
+
+        // Evidence uploaded by each scope's reporter.
+        func pdf() throws -> EvidenceService.StoredFile {
+            let writer = try app.blobStore.begin()
+            try Array("%PDF-1.4\n验收单".utf8).withUnsafeBytes { try writer.write($0) }
+            return .init(key: try writer.finish(), name: "验收单.pdf", kind: .pdf, size: writer.size)
+        }
+        let evidence = EvidenceService(db: db)
+        let inEvidence = try await evidence.create(indicatorID: inRow.indicatorID, regionID: shaodong, month: 11, quantity: "1", description: "照片",
+                                                   files: [try pdf()], actor: reporterActor, tree: tree).requireID()
+        let outEvidence = try await evidence.create(indicatorID: outRow.indicatorID, regionID: loudi, month: 11, quantity: "1", description: "照片",
+                                                    files: [try pdf()], actor: outActor, tree: tree).requireID()
+        func evidenceFile(_ id: Int) async throws -> Int {
+            try await XCTUnwrapAsync(try await EvidenceFile.query(on: db).filter(\.$evidence.$id == id).first()?.id)
+        }
+
+        // Disclosure items by each scope's reporter, with a file.
+        let disclosures = DisclosureService(db: db)
+        let draft = DisclosureService.Draft(category: DisclosureCategory.allCases[0].rawValue, title: "工作动态", date: "2024-11-05", body: "进展顺利。", link: "")
+        let inDisclosure = try await disclosures.publish(projectID: try await project(of: inRow.indicatorID), regionID: shaodong, draft: draft,
+                                                         files: [try pdf()], actor: reporterActor, tree: tree).requireID()
+        let outDisclosure = try await disclosures.publish(projectID: try await project(of: outRow.indicatorID), regionID: loudi, draft: draft,
+                                                          files: [try pdf()], actor: outActor, tree: tree).requireID()
+        func disclosureFile(_ id: Int) async throws -> Int {
+            try await XCTUnwrapAsync(try await DisclosureFile.query(on: db).filter(\.$disclosure.$id == id).first()?.id)
+        }
+
+        // An opinion on each project's page, addressed to its unit.
+        let citizen = TestBrowser(app)
+        for (projectID, regionID) in [(try await project(of: inRow.indicatorID), shaodong), (try await project(of: outRow.indicatorID), loudi)] {
+            try await citizen.get("/p/\(projectID)/\(regionID)")
+            let sent = try await citizen.post("/p/\(projectID)/\(regionID)/feedback", [("rating", "satisfied"), ("text", "希望加快进度。"), ("phone", "")], csrf: false)
+            XCTAssertEqual(sent.status, .seeOther, "the opinion is taken")
+        }
+        func opinion(_ region: Int) async throws -> Int {
+            try await XCTUnwrapAsync(try await Feedback.query(on: db).filter(\.$region.$id == region).filter(\.$body == "希望加快进度。").first()?.id)
+        }
+
+        // A reminder (催报) to each reporter.
+        let work = WorkListService(db: db)
+        _ = try await work.remind(planID: resolved.planID, month: 11, unitID: try XCTUnwrap(reporter.$unit.id), actor: adminActor, tree: tree)
+        try await Reminder(accountID: outReporter, planID: outPlan, month: 11, text: "请及时报送。", sentBy: outTarget, at: Date()).create(on: db)
+        func reminder(_ account: Int) async throws -> Int {
+            try await XCTUnwrapAsync(try await Reminder.query(on: db).filter(\.$account.$id == account).first()?.id)
+        }
+
+        let inside = Records(plan: resolved.planID, month: 11, indicator: inRow.indicatorID, region: shaodong, regionName: "邵东市", project: try await project(of: inRow.indicatorID),
+                             unit: try XCTUnwrap(reporter.$unit.id), account: inTarget, evidence: inEvidence, evidenceFile: try await evidenceFile(inEvidence),
+                             disclosure: inDisclosure, disclosureFile: try await disclosureFile(inDisclosure), opinion: try await opinion(shaodong),
+                             reminder: try await reminder(try reporter.requireID()))
+        let outside = Records(plan: outPlan, month: 11, indicator: outRow.indicatorID, region: loudi, regionName: "娄底市", project: try await project(of: outRow.indicatorID),
+                              unit: outUnit, account: outTarget, evidence: outEvidence, evidenceFile: try await evidenceFile(outEvidence),
+                              disclosure: outDisclosure, disclosureFile: try await disclosureFile(outDisclosure), opinion: try await opinion(loudi),
+                              reminder: try await reminder(outReporter))
+        return (inside, outside)
+    }
+}
+
+/// The rule of who may do what is written once: no file outside the access module looks at an
+/// account's roles to decide anything.
+final class OneAccessModuleTests: XCTestCase {
+    func testNoRoleCheckOutsideTheAccessModule() throws {
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources")
+        let files = FileManager.default.enumerator(atPath: sources.path)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") } ?? []
+        XCTAssertGreaterThan(files.count, 100, "the sources were found")
+        // What a role check looks like: asking an account, a principal or an actor for one of its roles.
+        let patterns = [".has(.", "roles.contains(", "roleSet.contains(", "isAdmin", "isReporter", "isReviewer", "contains(.admin)",
+                        "contains(.reporter)", "contains(.reviewer)", "contains(.leader)", "contains(.observer)"]
+        var found: [String] = []
+        for file in files where !file.hasPrefix("MinshengData/Access/") && file != "MinshengCore/Vocabulary/Role.swift" {
+            let text = try String(contentsOfFile: sources.appendingPathComponent(file).path, encoding: .utf8)
+            for pattern in patterns where text.contains(pattern) { found.append("\(file): \(pattern)") }
+        }
+        XCTAssertEqual(found, [])
+        // The check can fail: the access module itself holds such checks.
+        let access = try String(contentsOfFile: sources.appendingPathComponent("MinshengData/Access/Access.swift").path, encoding: .utf8)
+        XCTAssertTrue(patterns.contains { access.contains($0) })
+    }
+}
