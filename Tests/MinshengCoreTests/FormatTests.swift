@@ -186,4 +186,13 @@ final class QRCodeTests: XCTestCase {
             XCTAssertEqual(error as? QRCode.Failure, .tooLong)
         }
     }
+
+    /// The completion share of the disclosure task is computed once (pages and exports show it):
+    /// 2 of 3 projects is 66.67% (by hand, half-up), 3 of 3 is 100%, and a region without projects
+    /// has no share — not 0%, which the export wrote while the page said "—".
+    func testTheDisclosureCompletionShareIsOneFigureAndNoneWithoutProjects() {
+        XCTAssertEqual(DisclosureTable.RegionCompletion(region: "双清区", completed: 2, projects: 3).share, Decimal(string: "66.67"))
+        XCTAssertEqual(DisclosureTable.RegionCompletion(region: "大祥区", completed: 3, projects: 3).share, 100)
+        XCTAssertNil(DisclosureTable.RegionCompletion(region: "市本级", completed: 0, projects: 0).share)
+    }
 }

@@ -46,9 +46,24 @@ public struct DisclosureTable: Sendable {
 
     public var short: [Row] { rows.filter { $0.updates < requiredTotal } }
 
+    /// A region's completion of the year's disclosure task.
+    public struct RegionCompletion: Sendable, Equatable {
+        public var region: String
+        public var completed: Int
+        public var projects: Int
+        public init(region: String, completed: Int, projects: Int) {
+            self.region = region
+            self.completed = completed
+            self.projects = projects
+        }
+        /// completed / projects in percent, rounded half-up to 0.01; nil for a region without
+        /// projects (no share, not 0%). The one place it is computed: pages and exports show it.
+        public var share: Decimal? { projects == 0 ? nil : Exact.rounded(Decimal(completed) * 100 / Decimal(projects)) }
+    }
+
     /// Per region, in row order: how many of its projects have completed the year's disclosure
     /// task (every required category present and the year's 工作动态 reached), of how many.
-    public var completionByRegion: [(region: String, completed: Int, projects: Int)] {
+    public var completionByRegion: [RegionCompletion] {
         var order: [String] = []
         var counts: [String: (Int, Int)] = [:]
         for row in rows {
@@ -57,7 +72,7 @@ public struct DisclosureTable: Sendable {
             counts[row.region, default: (0, 0)].0 += done ? 1 : 0
             counts[row.region, default: (0, 0)].1 += 1
         }
-        return order.map { ($0, counts[$0]?.0 ?? 0, counts[$0]?.1 ?? 0) }
+        return order.map { RegionCompletion(region: $0, completed: counts[$0]?.0 ?? 0, projects: counts[$0]?.1 ?? 0) }
     }
     public var withoutNews: [Row] { rows.filter { ($0.counts[.news] ?? 0) == 0 } }
     public var missingCategory: [Row] { rows.filter { !$0.missing.isEmpty } }
@@ -86,7 +101,7 @@ public enum DisclosureExport {
                                  ("missing_category", .int(table.missingCategory.count))])),
             ("regions", .array(table.completionByRegion.map { entry in
                 .object([("region", .string(entry.region)), ("projects", .int(entry.projects)), ("completed", .int(entry.completed)),
-                         ("completed_share", .number(entry.projects == 0 ? 0 : Exact.roundedDouble(Decimal(entry.completed) * 100 / Decimal(entry.projects))))])
+                         ("completed_share", .optional(entry.share.map(Exact.double)))])
             })),
             ("projects", .array(rows)),
         ])

@@ -161,15 +161,18 @@ public struct DisclosureService: Sendable {
         let office = Access.holds(.office, actor)
         let rows = try await TableRows.read({ mark in
             """
-            SELECT DISTINCT p.id, p.name, t.region_id, pl.title, pl.id, p.seq
+            SELECT DISTINCT p.id AS project_id, p.name AS project_name, t.region_id, pl.title AS plan_title, pl.id AS plan_id, p.seq
             FROM targets t JOIN indicators n ON n.id = t.indicator_id JOIN projects p ON p.id = n.project_id
             JOIN items i ON i.id = p.item_id JOIN plans pl ON pl.id = i.plan_id
             WHERE t.region_id = \(mark(1))
             """ + (office ? "" : " AND t.responsible_unit_id = \(mark(2))")
         }, office ? [.int(actor.regionID)] : [.int(actor.regionID), .int(actor.unitID ?? -1)], on: db)
-        return rows.compactMap { row in
-            guard let project = row[0].int, let region = row[2].int else { return nil }
-            return Publishable(projectID: project, project: row[1].string ?? "", regionID: region, region: tree[region]?.name ?? "", planTitle: row[3].string ?? "")
+        let c = (project: try rows.column("project_id"), name: try rows.column("project_name"), region: try rows.column("region_id"),
+                 title: try rows.column("plan_title"))
+        return try rows.map { row in
+            let region = try row.requiredInt(c.region)
+            return Publishable(projectID: try row.requiredInt(c.project), project: try row.requiredString(c.name), regionID: region,
+                               region: tree[region]?.name ?? "", planTitle: try row.requiredString(c.title))
         }.sorted { ($0.planTitle, $0.project) < ($1.planTitle, $1.project) }
     }
 
@@ -288,12 +291,15 @@ public struct DisclosureService: Sendable {
         let images = FileKind.allCases.filter(\.isImage).map { "'\($0.rawValue)'" }.joined(separator: ",")
         let rows = try await TableRows.read({ mark in
             "SELECT d.id, d.project_id, d.region_id, d.category, d.title, d.published_on, d.body, "
-                + "(SELECT COUNT(*) FROM disclosure_files f WHERE f.disclosure_id = d.id AND f.kind IN (\(images))) "
+                + "(SELECT COUNT(*) FROM disclosure_files f WHERE f.disclosure_id = d.id AND f.kind IN (\(images))) AS images "
                 + "FROM disclosures d WHERE d.state = \(mark(1)) AND d.project_id IN (" + TableRows.marks(mark, from: 2, count: projectIDs.count) + ")"
         }, [.text(Disclosure.State.published.rawValue)] + projectIDs.map(TableRows.Bind.int), on: db)
-        return rows.map { row in
-            PlainItem(id: row[0].int ?? 0, projectID: row[1].int ?? 0, regionID: row[2].int ?? 0, category: row[3].string ?? "",
-                      title: row[4].string ?? "", publishedOn: row[5].string ?? "", body: row[6].string ?? "", images: row[7].int ?? 0)
+        let c = (id: try rows.column("id"), project: try rows.column("project_id"), region: try rows.column("region_id"), category: try rows.column("category"),
+                 title: try rows.column("title"), date: try rows.column("published_on"), body: try rows.column("body"), images: try rows.column("images"))
+        return try rows.map { row in
+            PlainItem(id: try row.requiredInt(c.id), projectID: try row.requiredInt(c.project), regionID: try row.requiredInt(c.region),
+                      category: try row.requiredString(c.category), title: try row.requiredString(c.title), publishedOn: try row.requiredString(c.date),
+                      body: try row.string(c.body) ?? "", images: try row.requiredInt(c.images))
         }
     }
 }

@@ -306,7 +306,8 @@ public struct EvidenceService: Sendable {
     }
 
     private func planID(ofIndicator id: Int) async throws -> Int? {
-        try await TableRows.read({ "SELECT i.plan_id FROM indicators n JOIN projects p ON p.id = n.project_id JOIN items i ON i.id = p.item_id WHERE n.id = \($0(1))" },
-                                 [.int(id)], on: db).first?[0].int
+        let rows = try await TableRows.read({ "SELECT i.plan_id FROM indicators n JOIN projects p ON p.id = n.project_id JOIN items i ON i.id = p.item_id WHERE n.id = \($0(1))" },
+                                            [.int(id)], on: db)
+        return try rows.first?.int(try rows.column("plan_id"))
     }
 }

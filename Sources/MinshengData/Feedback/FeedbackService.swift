@@ -368,11 +368,12 @@ public struct FeedbackService: Sendable {
         var binds: [TableRows.Bind] = [.int(projectID), .text(valid[0]), .text(valid[1])]
         if inRegion, let regionID { binds.append(.int(regionID)) }
         let rows = try await TableRows.read({ mark in
-            "SELECT rating, COUNT(*) FROM feedback WHERE project_id = \(mark(1)) AND state IN (\(mark(2)), \(mark(3))) AND rating IS NOT NULL"
+            "SELECT rating, COUNT(*) AS n FROM feedback WHERE project_id = \(mark(1)) AND state IN (\(mark(2)), \(mark(3))) AND rating IS NOT NULL"
                 + (inRegion ? " AND region_id = \(mark(4))" : "") + " GROUP BY rating"
         }, binds, on: db)
         var counts: [Rating: Int] = [:]
-        for row in rows { if let rating = row[0].string.flatMap(Rating.init(rawValue:)) { counts[rating] = row[1].int ?? 0 } }
+        let (ratingColumn, count) = (try rows.column("rating"), try rows.column("n"))
+        for row in rows { if let rating = try row.string(ratingColumn).flatMap(Rating.init(rawValue:)) { counts[rating] = try row.requiredInt(count) } }
         var answeredQuery = Feedback.query(on: db).filter(\.$project.$id == projectID).filter(\.$state == FeedbackState.answered.rawValue)
         var receivedQuery = Feedback.query(on: db).filter(\.$project.$id == projectID).filter(\.$body != nil).filter(\.$state != FeedbackState.invalid.rawValue)
         if !isWhole, let regionID {

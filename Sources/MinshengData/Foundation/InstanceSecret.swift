@@ -22,11 +22,6 @@ public final class InstanceSecret: @unchecked Sendable {
         SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Data(("key:" + purpose).utf8), using: try await key(on: db))))
     }
 
-    static func random() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }.hex
-    }
-
     public func key(on db: any Database) async throws -> SymmetricKey {
         if let key = lock.withLock({ cached }) { return key }
         let row = try await db.sql.raw("SELECT value FROM instance_settings WHERE key = 'secret'").first()

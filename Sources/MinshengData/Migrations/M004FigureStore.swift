@@ -5,15 +5,17 @@ import SQLiteNIO
 /// 004: the computed figure of every share at the end of every month (`progress_figures`),
 /// and each plan's regions with their column order and fresh months (`plan_regions`),
 /// written whenever a figure, a target or a schedule changes, so that a table reads the few
-/// hundred figures it shows instead of computing a province's thousands. Filled for the plans
-/// already in the database.
+/// hundred figures it shows instead of computing a province's thousands. The figures of plans
+/// already in the database are computed after the migrations by the code of the day
+/// (`FigureStore.rebuildIfOutdated`): they are derived data, and a migration never calls the code
+/// that derives them (it may have changed since).
 public struct M004FigureStore: AsyncMigration {
     public init() {}
 
     public var name: String { "M004FigureStore" }
 
     public func prepare(on database: any Database) async throws {
-        try await database.schema(FigureStore.schema)
+        try await database.schema("progress_figures")
             .field("indicator_id", .int, .required)
             .field("month", .int, .required)
             .field("region_id", .int, .required)
@@ -26,7 +28,7 @@ public struct M004FigureStore: AsyncMigration {
             .field("fresh", .int, .required)
             .compositeIdentifier(over: "indicator_id", "month", "region_id")
             .create()
-        try await database.schema(FigureStore.planRegionsSchema)
+        try await database.schema("plan_regions")
             .field("plan_id", .int, .required)
             .field("region_id", .int, .required)
             .field("sort_order", .int, .required)
@@ -35,16 +37,15 @@ public struct M004FigureStore: AsyncMigration {
             .create()
         let sql = try database.sql
         // Tables read a month's figures for a few regions.
-        try await sql.create(index: "idx_figures_month_region").on(FigureStore.schema).column("month").column("region_id").run()
+        try await sql.create(index: "idx_figures_month_region").on("progress_figures").column("month").column("region_id").run()
         // The month lookups now go to the store; (indicator_id, region_id, month) is unique anyway.
         try await sql.drop(index: "idx_progress_indicator_month").ifExists().run()
         try await Self.detachHistory(on: database)
-        try await FigureStore.refreshAll(on: database)
     }
 
     public func revert(on database: any Database) async throws {
-        try await database.schema(FigureStore.schema).delete()
-        try await database.schema(FigureStore.planRegionsSchema).delete()
+        try await database.schema("progress_figures").delete()
+        try await database.schema("plan_regions").delete()
         try await database.sql.create(index: "idx_progress_indicator_month").on("progress_reports").column("indicator_id").column("month").run()
     }
 

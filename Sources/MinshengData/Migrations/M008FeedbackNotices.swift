@@ -1,6 +1,5 @@
 import FluentKit
 import Foundation
-import MinshengCore
 import SQLKit
 
 /// 008: each opinion's reply deadline stored with it (so inboxes and notices find overdue items
@@ -22,10 +21,26 @@ public struct M008FeedbackNotices: AsyncMigration {
             let id = try row.decode(column: "id", as: Int.self)
             let created = try row.decode(column: "created_at", as: Date.self)
             let days = try row.decode(column: "feedback_days", as: Int?.self) ?? 5
-            let due = FeedbackText.deadline(from: created, workingDays: days)
+            let due = Self.deadline(from: created, workingDays: days)
             try await sql.update("feedback").set("due_at", to: SQLBind(due)).where("id", .equal, SQLBind(id)).run()
         }
         try await sql.create(index: "idx_feedback_due").on("feedback").column("state").column("due_at").run()
+    }
+
+    /// The reply deadline as the rule stood when this migration was written (Monday–Friday
+    /// working days in China's time zone, due by the end of the last): a frozen copy, so that
+    /// the migration gives the same dates whatever the rule becomes.
+    static func deadline(from start: Date, workingDays: Int) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? TimeZone(secondsFromGMT: 8 * 3600) ?? .current
+        var day = calendar.startOfDay(for: start)
+        var left = max(0, workingDays)
+        while left > 0 {
+            day = calendar.date(byAdding: .day, value: 1, to: day) ?? day
+            let weekday = calendar.component(.weekday, from: day)
+            if weekday != 1 && weekday != 7 { left -= 1 }
+        }
+        return calendar.date(byAdding: .day, value: 1, to: day) ?? day
     }
 
     public func revert(on database: any Database) async throws {

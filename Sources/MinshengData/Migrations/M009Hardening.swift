@@ -25,16 +25,16 @@ public struct M009Hardening: AsyncMigration {
             .create()
         try await database.sql.raw("INSERT INTO write_gate (id, n) VALUES (1, 0)").run()
 
-        try await database.schema(StoredSession.schema)
+        try await database.schema("sessions")
             .field("key_hash", .string, .identifier(auto: false))
             .field("account_id", .int)
             .field("data", .string, .required)
             .field("created_at", .datetime, .required)
             .field("seen_at", .datetime, .required)
             .create()
-        try await database.sql.create(index: "idx_sessions_account").on(StoredSession.schema).column("account_id").run()
+        try await database.sql.create(index: "idx_sessions_account").on("sessions").column("account_id").run()
 
-        try await database.schema(LoginAttempt.schema)
+        try await database.schema("login_attempts")
             .field(.id, .int, .identifier(auto: true))
             .field("account_id", .int, .required, .references("accounts", .id))
             .field("address_hash", .string, .required)
@@ -48,7 +48,7 @@ public struct M009Hardening: AsyncMigration {
             .field("key", .string, .identifier(auto: false))
             .field("value", .string, .required)
             .create()
-        let secret = InstanceSecret.random()
+        let secret = Self.randomSecret()
         try await database.sql.raw("INSERT INTO instance_settings (key, value) VALUES ('secret', \(bind: secret))").run()
         // Senders' addresses were kept as a plain SHA-256, which is reversed by trying every IPv4
         // address: each becomes a keyed hash of itself (they no longer match anything new, so the
@@ -57,11 +57,22 @@ public struct M009Hardening: AsyncMigration {
         for row in try await database.sql.raw("SELECT id, address_hash FROM feedback").all() {
             let id = try row.decode(column: "id", as: Int.self)
             let old = try row.decode(column: "address_hash", as: String?.self) ?? ""
-            try await database.sql.update("feedback").set("address_hash", to: SQLBind(InstanceSecret.hash(old, purpose: "legacy", key: key)))
+            try await database.sql.update("feedback").set("address_hash", to: SQLBind(Self.keyedHash(old, purpose: "legacy", key: key)))
                 .where("id", .equal, SQLBind(id)).run()
         }
 
         try await database.schema("_fluent_sessions").delete()
+    }
+
+    /// 32 random bytes in hexadecimal (the secret as this migration made it).
+    static func randomSecret() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+
+    /// HMAC-SHA256 of `purpose:value` in hexadecimal, as `InstanceSecret.hash` computed it then.
+    static func keyedHash(_ value: String, purpose: String, key: SymmetricKey) -> String {
+        HMAC<SHA256>.authenticationCode(for: Data((purpose + ":" + value).utf8), using: key).map { String(format: "%02x", $0) }.joined()
     }
 
     public func revert(on database: any Database) async throws {
@@ -73,8 +84,8 @@ public struct M009Hardening: AsyncMigration {
             .unique(on: "key")
             .create()
         try await database.schema("instance_settings").delete()
-        try await database.schema(LoginAttempt.schema).delete()
-        try await database.schema(StoredSession.schema).delete()
+        try await database.schema("login_attempts").delete()
+        try await database.schema("sessions").delete()
         try await database.schema("write_gate").delete()
     }
 }

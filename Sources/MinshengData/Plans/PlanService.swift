@@ -158,14 +158,16 @@ public struct PlanService: Sendable {
     ///   - month: the month to show; defaults to the latest month with submitted figures.
     public func browse(planID: Int, scopeRegionID: Int, tree: RegionTree, focusRegionID: Int? = nil, month: Int? = nil) async throws -> Browser? {
         // One plain read: the model with its eager loads costs three queries and reflection.
-        guard let plan = try await TableRows.read({ "SELECT p.owner_region_id, p.level, p.title, p.schedule, y.year, p.completion_rule FROM plans p JOIN years y ON y.id = p.year_id WHERE p.id = \($0(1))" },
-                                                  [.int(planID)], on: db).first,
-              let owner = plan[0].int else { return nil }
-        let level = PlanLevel(rawValue: plan[1].string ?? "") ?? .county
-        let title = plan[2].string ?? ""
-        let customSchedule = plan[3].string.flatMap(Schedule.parse) ?? [:]
-        let year = plan[4].int ?? 0
-        let rule = plan[5].string.flatMap(CompletionRule.init(rawValue:)) ?? .aggregate
+        let rows = try await TableRows.read({ "SELECT p.owner_region_id, p.level, p.title, p.schedule, y.year, p.completion_rule FROM plans p JOIN years y ON y.id = p.year_id WHERE p.id = \($0(1))" },
+                                            [.int(planID)], on: db)
+        guard let plan = rows.first else { return nil }
+        let owner = try plan.requiredInt(try rows.column("owner_region_id"))
+        let levelText = try plan.requiredString(try rows.column("level"))
+        guard let level = PlanLevel(rawValue: levelText) else { throw TableRows.RowError.wrongType("level", expected: "plan level", found: levelText) }
+        let title = try plan.requiredString(try rows.column("title"))
+        let customSchedule = try plan.string(try rows.column("schedule")).flatMap(Schedule.parse) ?? [:]
+        let year = try plan.requiredInt(try rows.column("year"))
+        let rule = try plan.string(try rows.column("completion_rule")).flatMap(CompletionRule.init(rawValue:)) ?? .aggregate
         let scope = tree.subtreeIDs(of: scopeRegionID)
         let ownerInScope = scope.contains(owner)
         guard ownerInScope || tree.isWithin(scopeRegionID, of: owner) else { return nil }

@@ -107,14 +107,39 @@ public enum FigureStore {
 
     /// A plan's regions with a share: column position and fresh months (ascending).
     static func planRegions(planID: Int, on db: any Database) async throws -> [(regionID: Int, sortOrder: Int, months: [Int])] {
-        try await TableRows.read({ "SELECT region_id, sort_order, fresh_months FROM \(planRegionsSchema) WHERE plan_id = \($0(1))" },
-                                 [.int(planID)], on: db).map { row in
-            let mask = row[2].int ?? 0
-            return (row[0].int ?? 0, row[1].int ?? 0, (1...12).filter { mask & (1 << $0) != 0 })
+        let rows = try await TableRows.read({ "SELECT region_id, sort_order, fresh_months FROM \(planRegionsSchema) WHERE plan_id = \($0(1))" },
+                                            [.int(planID)], on: db)
+        let c = (region: try rows.column("region_id"), sort: try rows.column("sort_order"), fresh: try rows.column("fresh_months"))
+        return try rows.map { row in
+            let mask = try row.requiredInt(c.fresh)
+            return (try row.requiredInt(c.region), try row.requiredInt(c.sort), (1...12).filter { mask & (1 << $0) != 0 })
         }
     }
 
-    /// Recomputes every plan's figures (after a migration, or to repair).
+    /// The version of the rules the stored figures are computed with. Raise it with any change
+    /// that changes a stored figure (aggregation, rounding, status bands): every instance then
+    /// recomputes its figures once, after its migrations (`rebuildIfOutdated`).
+    public static let rulesVersion = 1
+
+    /// Recomputes every plan's figures when they were computed with other rules than today's (or
+    /// never: a database migrated from before M004). Returns whether it did. Run after the
+    /// migrations; servers starting together recompute once (the check is repeated under a lock).
+    @discardableResult
+    public static func rebuildIfOutdated(on db: any Database) async throws -> Bool {
+        @Sendable func outdated(_ db: any Database) async throws -> Bool {
+            let row = try await db.sql.raw("SELECT value FROM instance_settings WHERE key = 'figures_version'").first()
+            return try row?.decode(column: "value", as: String.self) != String(rulesVersion)
+        }
+        guard try await outdated(db) else { return false }
+        return try await db.write(locking: [.job("figures")]) { db in
+            guard try await outdated(db) else { return false }
+            try await refreshAll(on: db)
+            try await db.sql.raw("UPDATE instance_settings SET value = \(bind: String(rulesVersion)) WHERE key = 'figures_version'").run()
+            return true
+        }
+    }
+
+    /// Recomputes every plan's figures (after a change of rules, or to repair).
     public static func refreshAll(on db: any Database) async throws {
         let sql = try db.sql
         let rows = try await sql.raw("""

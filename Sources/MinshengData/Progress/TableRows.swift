@@ -45,6 +45,7 @@ enum TableRows {
         private var collected: [Item] = []
         func append(_ item: Item) { lock.lock(); collected.append(item); lock.unlock() }
         var items: [Item] { lock.lock(); defer { lock.unlock() }; return collected }
+        var isEmpty: Bool { lock.lock(); defer { lock.unlock() }; return collected.isEmpty }
     }
 
     /// The shares of the indicators (in the regions, when given).
@@ -56,9 +57,11 @@ enum TableRows {
                 + marks(mark, from: 1, count: indicatorIDs.count) + ")"
                 + (regions.isEmpty ? "" : " AND region_id IN (" + marks(mark, from: 1 + indicatorIDs.count, count: regions.count) + ")")
         }, (indicatorIDs + regions).map(Bind.int), on: db)
-        return rows.map { row in
-            Share(indicatorID: row[0].int ?? 0, regionID: row[1].int ?? 0, target: row[2].double, targetNote: row[3].string,
-                  sortOrder: row[4].int ?? 0, unitID: row[5].int)
+        let (indicator, region, target, note, sort, unit) = (try rows.column("indicator_id"), try rows.column("region_id"), try rows.column("target"),
+                                                              try rows.column("target_note"), try rows.column("sort_order"), try rows.column("responsible_unit_id"))
+        return try rows.map { row in
+            Share(indicatorID: try row.requiredInt(indicator), regionID: try row.requiredInt(region), target: try row.double(target),
+                  targetNote: try row.string(note), sortOrder: try row.requiredInt(sort), unitID: try row.int(unit))
         }
     }
 
@@ -70,9 +73,11 @@ enum TableRows {
                 + marks(mark, from: 1, count: indicatorIDs.count) + ") AND month \(before ? "<" : "=") \(mark(indicatorIDs.count + 1))"
                 + " AND state = \(mark(indicatorIDs.count + 2))"
         }, indicatorIDs.map(Bind.int) + [.int(month), .text(ProgressReport.State.submitted.rawValue)], on: db)
-        return rows.map { row in
-            Figure(indicatorID: row[0].int ?? 0, regionID: row[1].int ?? 0, month: row[2].int ?? 0,
-                   quantity: row[3].double, progress: row[4].double, note: row[5].string)
+        let (indicator, region, monthColumn, quantity, progress, note) = (try rows.column("indicator_id"), try rows.column("region_id"), try rows.column("month"),
+                                                                          try rows.column("quantity"), try rows.column("progress"), try rows.column("note"))
+        return try rows.map { row in
+            Figure(indicatorID: try row.requiredInt(indicator), regionID: try row.requiredInt(region), month: try row.requiredInt(monthColumn),
+                   quantity: try row.double(quantity), progress: try row.double(progress), note: try row.string(note))
         }
     }
 }
@@ -95,8 +100,9 @@ extension TableRows {
     static func outline(planID: Int, on db: any Database) async throws -> ([OutlineItem], [OutlineProject], [OutlineIndicator]) {
         let rows = try await read({ mark in
             """
-            SELECT i.id, i.seq, i.name, p.id, p.seq, p.name, p.content,
-                   n.id, n.name, n.unit_label, n.progress_kind, n.aggregation, n.acceptance_standard, u.name, n.seq
+            SELECT i.id AS item_id, i.seq AS item_seq, i.name AS item_name, p.id AS project_id, p.seq AS project_seq, p.name AS project_name,
+                   p.content, n.id AS indicator_id, n.name AS indicator_name, n.unit_label, n.progress_kind, n.aggregation,
+                   n.acceptance_standard, u.name AS lead_unit, n.seq AS indicator_seq
             FROM items i LEFT JOIN projects p ON p.item_id = i.id LEFT JOIN indicators n ON n.project_id = p.id
             LEFT JOIN units u ON u.id = n.lead_unit_id
             WHERE i.plan_id = \(mark(1))
@@ -105,17 +111,25 @@ extension TableRows {
         var items: [Int: OutlineItem] = [:]
         var projects: [Int: OutlineProject] = [:]
         var indicators: [(seq: Int, row: OutlineIndicator)] = []
+        let c = (item: try rows.column("item_id"), itemSeq: try rows.column("item_seq"), itemName: try rows.column("item_name"),
+                 project: try rows.column("project_id"), projectSeq: try rows.column("project_seq"), projectName: try rows.column("project_name"),
+                 content: try rows.column("content"), indicator: try rows.column("indicator_id"), indicatorName: try rows.column("indicator_name"),
+                 unitLabel: try rows.column("unit_label"), kind: try rows.column("progress_kind"), rule: try rows.column("aggregation"),
+                 standard: try rows.column("acceptance_standard"), lead: try rows.column("lead_unit"), indicatorSeq: try rows.column("indicator_seq"))
         for row in rows {
-            guard let itemID = row[0].int else { continue }
-            items[itemID] = OutlineItem(id: itemID, seq: row[1].int ?? 0, name: row[2].string ?? "")
-            guard let projectID = row[3].int else { continue }
-            projects[projectID] = OutlineProject(id: projectID, itemID: itemID, seq: row[4].int ?? 0, name: row[5].string ?? "", content: row[6].string)
-            guard let indicatorID = row[7].int else { continue }
-            let kind = ProgressType(rawValue: row[10].string ?? "") ?? .quantity
-            indicators.append((row[14].int ?? 0, OutlineIndicator(
-                id: indicatorID, projectID: projectID, name: row[8].string ?? "", unitLabel: row[9].string ?? "", kind: kind,
-                rule: Aggregation(rawValue: row[11].string ?? "") ?? kind.defaultAggregation, leadUnit: row[13].string,
-                acceptanceStandard: row[12].string)))
+            let itemID = try row.requiredInt(c.item)
+            items[itemID] = OutlineItem(id: itemID, seq: try row.requiredInt(c.itemSeq), name: try row.requiredString(c.itemName))
+            guard let projectID = try row.int(c.project) else { continue }
+            projects[projectID] = OutlineProject(id: projectID, itemID: itemID, seq: try row.requiredInt(c.projectSeq), name: try row.requiredString(c.projectName),
+                                                 content: try row.string(c.content))
+            guard let indicatorID = try row.int(c.indicator) else { continue }
+            let kindText = try row.requiredString(c.kind)
+            guard let kind = ProgressType(rawValue: kindText) else { throw RowError.wrongType(c.kind.name, expected: "progress kind", found: kindText) }
+            let ruleText = try row.requiredString(c.rule)
+            indicators.append((try row.requiredInt(c.indicatorSeq), OutlineIndicator(
+                id: indicatorID, projectID: projectID, name: try row.requiredString(c.indicatorName), unitLabel: try row.requiredString(c.unitLabel), kind: kind,
+                rule: Aggregation(rawValue: ruleText) ?? kind.defaultAggregation, leadUnit: try row.string(c.lead),
+                acceptanceStandard: try row.string(c.standard))))
         }
         return (items.values.sorted { ($0.seq, $0.id) < ($1.seq, $1.id) },
                 projects.values.sorted { ($0.seq, $0.id) < ($1.seq, $1.id) },
@@ -314,9 +328,13 @@ extension TableRows {
                 + " AND indicator_id IN (" + marks(mark, from: 2 + regionIDs.count, count: indicatorIDs.count) + ")"
         }, ([month] + regionIDs + indicatorIDs).map(Bind.int), on: db)
         var result: [ShareKey: StoredCell] = [:]
+        let c = (indicator: try rows.column("indicator_id"), region: try rows.column("region_id"), quantity: try rows.column("quantity"),
+                 progress: try rows.column("progress"), status: try rows.column("status"), band: try rows.column("band"),
+                 carried: try rows.column("carried_from"), note: try rows.column("note"))
         for row in rows {
-            let cell = StoredCell(indicatorID: row[0].int ?? 0, regionID: row[1].int ?? 0, quantity: row[2].double, progress: row[3].double,
-                                  status: row[4].string, band: row[5].string, carriedFrom: row[6].int, note: row[7].string)
+            let cell = StoredCell(indicatorID: try row.requiredInt(c.indicator), regionID: try row.requiredInt(c.region), quantity: try row.double(c.quantity),
+                                  progress: try row.double(c.progress), status: try row.string(c.status), band: try row.string(c.band),
+                                  carriedFrom: try row.int(c.carried), note: try row.string(c.note))
             result[ShareKey(cell.indicatorID, cell.regionID)] = cell
         }
         return result
@@ -337,24 +355,6 @@ extension TableRows {
         case int(Int)
         case double(Double)
         case text(String)
-
-        var int: Int? {
-            switch self {
-            case .int(let v): return v
-            case .double(let v): return Int(exactly: v)
-            default: return nil
-            }
-        }
-
-        var double: Double? {
-            switch self {
-            case .double(let v): return v
-            case .int(let v): return Double(v)
-            default: return nil
-            }
-        }
-
-        var string: String? { if case .text(let v) = self { return v } else { return nil } }
 
         init(_ data: SQLiteData) {
             switch data {
@@ -388,9 +388,11 @@ extension TableRows {
         case text(String)
     }
 
-    /// Runs a query on the database's driver and returns its rows as plain values, columns in
-    /// the order selected. `sql` writes the query given the placeholder for the n-th bind (1-based).
-    static func read(_ sql: (_ placeholder: (Int) -> String) -> String, _ binds: [Bind], on db: any Database) async throws -> [[Cell]] {
+    /// Runs a query on the database's driver and returns its rows as plain values with their
+    /// columns' names. `sql` writes the query given the placeholder for the n-th bind (1-based).
+    /// Values are read by name (`Rows.column`, then `Row.int` …): a column that is not there, or
+    /// holds another type than the one asked for, is an error, never a silent 0.
+    static func read(_ sql: (_ placeholder: (Int) -> String) -> String, _ binds: [Bind], on db: any Database) async throws -> Rows {
         if let sqlite = db as? any SQLiteDatabase {
             let rows = try await rowsOnConnection(sqlite, sql { _ in "?" }, binds.map { bind -> SQLiteData in
                 switch bind {
@@ -398,7 +400,7 @@ extension TableRows {
                 case .text(let v): return .text(v)
                 }
             })
-            return rows.map { $0.columns.map { Cell($0.data) } }
+            return Rows(names: rows.first?.columns.map(\.name) ?? [], cells: rows.map { $0.columns.map { Cell($0.data) } })
         }
         if let postgres = db as? any PostgresDatabase {
             // Rows are converted in the driver's callback, on its event loop: iterating the
@@ -410,15 +412,106 @@ extension TableRows {
                 }
             }
             let collector = Collector<[Cell]>()
+            let names = Collector<String>()
             try await postgres.query(sql { "$\($0)" }, values) { row in
                 var cells: [Cell] = []
                 cells.reserveCapacity(8)
-                for cell in row { cells.append(try Cell(cell)) }
+                let first = names.isEmpty
+                for cell in row {
+                    if first { names.append(cell.columnName) }
+                    cells.append(try Cell(cell))
+                }
                 collector.append(cells)
             }.get()
-            return collector.items
+            return Rows(names: names.items, cells: collector.items)
         }
         throw DataError.unsupportedDatabase
+    }
+
+    /// The rows of one read and their columns' names.
+    struct Rows: Sendable, RandomAccessCollection {
+        let names: [String]
+        let cells: [[Cell]]
+
+        var startIndex: Int { cells.startIndex }
+        var endIndex: Int { cells.endIndex }
+        subscript(position: Int) -> Row { Row(cells: cells[position]) }
+
+        /// The column of that name. An empty result names no columns: any name is accepted then
+        /// (there is no row to read it from).
+        func column(_ name: String) throws -> Column {
+            if let index = names.firstIndex(of: name) { return Column(index: index, name: name) }
+            guard cells.isEmpty else { throw RowError.noColumn(name, names) }
+            return Column(index: -1, name: name)
+        }
+    }
+
+    /// A column found by name, read by its place in each row.
+    struct Column: Sendable {
+        let index: Int
+        let name: String
+    }
+
+    enum RowError: Error, CustomStringConvertible {
+        case noColumn(String, [String])
+        case wrongType(String, expected: String, found: String)
+        case missing(String)
+
+        var description: String {
+            switch self {
+            case .noColumn(let name, let names): return "no column \(name) among \(names)"
+            case .wrongType(let name, let expected, let found): return "column \(name): \(expected) expected, \(found) found"
+            case .missing(let name): return "column \(name): a value expected, NULL found"
+            }
+        }
+    }
+
+    /// One row's values, read by column.
+    struct Row: Sendable {
+        let cells: [Cell]
+
+        /// The integer, nil for NULL; another type is an error.
+        func int(_ column: Column) throws -> Int? {
+            switch cells[column.index] {
+            case .null: return nil
+            case .int(let v): return v
+            case .double(let v):
+                guard let exact = Int(exactly: v) else { throw RowError.wrongType(column.name, expected: "integer", found: "\(v)") }
+                return exact
+            case .text: throw RowError.wrongType(column.name, expected: "integer", found: "text")
+            }
+        }
+
+        /// The number, nil for NULL; another type is an error.
+        func double(_ column: Column) throws -> Double? {
+            switch cells[column.index] {
+            case .null: return nil
+            case .double(let v): return v
+            case .int(let v): return Double(v)
+            case .text: throw RowError.wrongType(column.name, expected: "number", found: "text")
+            }
+        }
+
+        /// The text, nil for NULL; another type is an error.
+        func string(_ column: Column) throws -> String? {
+            switch cells[column.index] {
+            case .null: return nil
+            case .text(let v): return v
+            case .int, .double: throw RowError.wrongType(column.name, expected: "text", found: "number")
+            }
+        }
+
+        /// The integer of a column that is never NULL.
+        func requiredInt(_ column: Column) throws -> Int {
+            guard let value = try int(column) else { throw RowError.missing(column.name) }
+            return value
+        }
+
+        /// The text of a column that is never NULL.
+        func requiredString(_ column: Column) throws -> String {
+            guard let value = try string(column) else { throw RowError.missing(column.name) }
+            return value
+        }
     }
 
     /// "a,b,c" placeholders for `count` binds starting at bind `first`.

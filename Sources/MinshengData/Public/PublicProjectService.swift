@@ -106,11 +106,14 @@ public struct PublicProjectService: Sendable {
         // The region's other projects in this plan (by their order), for the links at the foot.
         let siblingRows = try await TableRows.read({ mark in
             """
-            SELECT DISTINCT p.id, p.name, p.seq, i.seq FROM targets t JOIN indicators n ON n.id = t.indicator_id JOIN projects p ON p.id = n.project_id
+            SELECT DISTINCT p.id, p.name, p.seq, i.seq AS item_seq FROM targets t JOIN indicators n ON n.id = t.indicator_id JOIN projects p ON p.id = n.project_id
             JOIN items i ON i.id = p.item_id WHERE i.plan_id = \(mark(1)) AND t.region_id = \(mark(2))
             """
         }, [.int(planID), .int(region)], on: db)
-        let siblings = siblingRows.compactMap { row in row[0].int.map { (id: $0, name: row[1].string ?? "", seq: row[2].int ?? 0, item: row[3].int ?? 0) } }
+        let s = (id: try siblingRows.column("id"), name: try siblingRows.column("name"), seq: try siblingRows.column("seq"), item: try siblingRows.column("item_seq"))
+        let siblings = try siblingRows.map { row in
+            (id: try row.requiredInt(s.id), name: try row.requiredString(s.name), seq: try row.requiredInt(s.seq), item: try row.requiredInt(s.item))
+        }
             .filter { $0.id != projectID }.sorted { ($0.item, $0.seq, $0.id) < ($1.item, $1.seq, $1.id) }.map { (id: $0.id, name: $0.name) }
         return Page(projectID: projectID, projectName: project.name, content: project.content, itemName: project.item.name,
                     planTitle: plan.title, year: plan.year.year, regionID: region, regionName: tree[region]?.name ?? "",
@@ -120,12 +123,14 @@ public struct PublicProjectService: Sendable {
 
     /// The projects with a share in the region, in their plans' order.
     public func projects(inRegion regionID: Int) async throws -> [Int] {
-        try await TableRows.read({ mark in
+        let rows = try await TableRows.read({ mark in
             """
             SELECT DISTINCT p.id, i.plan_id, p.seq FROM targets t JOIN indicators n ON n.id = t.indicator_id
             JOIN projects p ON p.id = n.project_id JOIN items i ON i.id = p.item_id WHERE t.region_id = \(mark(1))
             """
-        }, [.int(regionID)], on: db).compactMap { row in row[0].int.map { ($0, row[1].int ?? 0, row[2].int ?? 0) } }
+        }, [.int(regionID)], on: db)
+        let c = (id: try rows.column("id"), plan: try rows.column("plan_id"), seq: try rows.column("seq"))
+        return try rows.map { row in (try row.requiredInt(c.id), try row.requiredInt(c.plan), try row.requiredInt(c.seq)) }
             .sorted { ($0.1, $0.2, $0.0) < ($1.1, $1.2, $1.0) }.map(\.0)
     }
 
@@ -163,22 +168,26 @@ public struct PublicProjectService: Sendable {
         guard let node = tree[regionID] else { return nil }
         let rows = try await TableRows.read({ mark in
             """
-            SELECT DISTINCT p.id, p.name, p.seq, pl.id, pl.title, y.year, pl.owner_region_id, pl.sort_order, n.id
+            SELECT DISTINCT p.id AS project_id, p.name AS project_name, p.seq, pl.id AS plan_id, pl.title, y.year, pl.owner_region_id,
+                   pl.sort_order, n.id AS indicator_id
             FROM targets t JOIN indicators n ON n.id = t.indicator_id JOIN projects p ON p.id = n.project_id
             JOIN items i ON i.id = p.item_id JOIN plans pl ON pl.id = i.plan_id JOIN years y ON y.id = pl.year_id
             WHERE t.region_id = \(mark(1))
             """
         }, [.int(regionID)], on: db)
-        guard let latest = rows.compactMap({ $0[5].int }).max() else {
+        let c = (project: try rows.column("project_id"), name: try rows.column("project_name"), seq: try rows.column("seq"), plan: try rows.column("plan_id"),
+                 title: try rows.column("title"), year: try rows.column("year"), owner: try rows.column("owner_region_id"),
+                 sort: try rows.column("sort_order"), indicator: try rows.column("indicator_id"))
+        guard let latest = try rows.map({ try $0.requiredInt(c.year) }).max() else {
             return RegionIndex(regionID: regionID, regionName: node.name, parentID: node.parentID, parentName: node.parentID.flatMap { tree[$0]?.name },
                                children: [], plans: [])
         }
         struct Found { var planID: Int; var title: String; var sort: Int; var owner: Int; var projects: [Int: (name: String, seq: Int, indicators: [Int])] }
         var plans: [Int: Found] = [:]
-        for row in rows where row[5].int == latest {
-            guard let project = row[0].int, let plan = row[3].int, let indicator = row[8].int else { continue }
-            var found = plans[plan] ?? Found(planID: plan, title: row[4].string ?? "", sort: row[7].int ?? 0, owner: row[6].int ?? 0, projects: [:])
-            var entry = found.projects[project] ?? (row[1].string ?? "", row[2].int ?? 0, [])
+        for row in rows where try row.requiredInt(c.year) == latest {
+            let (project, plan, indicator) = (try row.requiredInt(c.project), try row.requiredInt(c.plan), try row.requiredInt(c.indicator))
+            var found = try plans[plan] ?? Found(planID: plan, title: row.requiredString(c.title), sort: row.requiredInt(c.sort), owner: row.requiredInt(c.owner), projects: [:])
+            var entry = try found.projects[project] ?? (row.requiredString(c.name), row.requiredInt(c.seq), [])
             entry.indicators.append(indicator)
             found.projects[project] = entry
             plans[plan] = found
@@ -204,7 +213,9 @@ public struct PublicProjectService: Sendable {
     /// The regions with projects to show, top down (the public index's first page).
     public func regionsWithProjects() async throws -> [(id: Int, name: String, depth: Int)] {
         let tree = try await RegionService(db: db).tree()
-        let ids = Set(try await TableRows.read({ _ in "SELECT DISTINCT region_id FROM targets" }, [], on: db).compactMap { $0[0].int })
+        let rows = try await TableRows.read({ _ in "SELECT DISTINCT region_id FROM targets" }, [], on: db)
+        let region = try rows.column("region_id")
+        let ids = Set(try rows.map { try $0.requiredInt(region) })
         return tree.ordered.filter { ids.contains($0.id) }.map { (id: $0.id, name: $0.name, depth: tree.depth(of: $0.id)) }
     }
 }

@@ -38,12 +38,19 @@ public enum Bootstrap {
                 // The mode is kept in the file; every commit is still synced (synchronous stays FULL).
                 try await app.db.sql.raw("PRAGMA journal_mode=WAL").run()
             }
-            try await app.autoMigrate()
+            try await migrate(app)
         } catch {
             try? await app.asyncShutdown()
             throw error
         }
         return app
+    }
+
+    /// Runs the migrations not yet run, then recomputes the stored figures if they were computed
+    /// with other rules (derived data is the code's job, not a migration's).
+    public static func migrate(_ app: Application) async throws {
+        try await app.autoMigrate()
+        try await FigureStore.rebuildIfOutdated(on: app.db)
     }
 
     /// Lines to print about the demo accounts.

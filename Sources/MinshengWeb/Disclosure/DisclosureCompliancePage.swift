@@ -79,7 +79,7 @@ struct DisclosureCompliancePage {
         let body: Node<HTML.TableContext> = .tbody(.forEach(table.completionByRegion) { entry in
             let id = ids[entry.region]
             let drill = id.map { $0 != focusRegionID && !tree.children(of: $0).isEmpty } ?? false
-            let share = entry.projects == 0 ? "—" : Figures.percent(Decimal(entry.completed) * 100 / Decimal(entry.projects))
+            let share = entry.share.map(Figures.percent) ?? "—"
             return .tr(.td(drill ? .a(.attr("href", url(region: id)), .attr("title", "查看\(entry.region)的下级"), .text(entry.region + " ›")) : .text(entry.region)),
                        .td(.class("num"), .text("\(entry.projects)")), .td(.class("num"), .text("\(entry.completed)")),
                        .td(.class("num"), .text(share)))

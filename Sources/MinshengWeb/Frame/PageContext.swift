@@ -13,6 +13,14 @@ struct PageContext {
     let path: String
     let notice: Notice?
 
+    /// A context made by hand (snapshot tests render pages from fixture models with it).
+    init(principal: Principal?, csrf: String, path: String, notice: Notice? = nil) {
+        self.principal = principal
+        self.csrf = csrf
+        self.path = path
+        self.notice = notice
+    }
+
     init(request: Request) {
         principal = request.principal
         // Only a signed-in account gets a token (and so a stored session) for a page: the forms that

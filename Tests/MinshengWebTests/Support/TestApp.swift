@@ -53,7 +53,7 @@ enum TestApp {
                 try await sql.raw("CREATE SCHEMA public").run()
             }
             if case .sqliteFile = store { try await app.db.sql.raw("PRAGMA journal_mode=WAL").run() }
-            try await app.autoMigrate()
+            try await Bootstrap.migrate(app)
         } catch {
             try? await app.asyncShutdown()
             throw error
