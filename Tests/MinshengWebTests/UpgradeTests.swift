@@ -34,7 +34,7 @@ final class UpgradeTests: XCTestCase {
             let expected = try await Self.figures(app)
             XCTAssertEqual(expected.count, 2 * 10, "two plans of 邵阳市 2024, ten months each")
             // Their rows, as far as the first migrations knew them.
-            var dump: [(table: String, columns: [String], rows: [[SQLBind]])] = []
+            var dump: [(table: String, columns: [String], rows: [[any SQLExpression]])] = []
             for (table, columns) in Self.oldColumns {
                 let rows = try await app.db.sql.raw("SELECT \(unsafeRaw: columns.joined(separator: ", ")) FROM \(ident: table) ORDER BY id").all()
                 dump.append((table, columns, try rows.map { row in try columns.map { try Self.bind(row, $0) } }))
@@ -103,8 +103,9 @@ final class UpgradeTests: XCTestCase {
     }
 
     /// A column's value as it was read, to write back, typed by the column (M001's types).
-    static func bind(_ row: any SQLRow, _ column: String) throws -> SQLBind {
-        if try row.decodeNil(column: column) { return SQLBind(Optional<String>.none) }
+    static func bind(_ row: any SQLRow, _ column: String) throws -> any SQLExpression {
+        // NULL as a literal: a typed NULL bind (text) does not go into PostgreSQL's integer columns.
+        if try row.decodeNil(column: column) { return SQLLiteral.null }
         switch column {
         case "target", "quantity", "progress": return SQLBind(try row.decode(column: column, as: Double.self))
         case "created_at", "updated_at", "submitted_at": return SQLBind(try row.decode(column: column, as: Date.self))
