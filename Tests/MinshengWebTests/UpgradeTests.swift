@@ -152,3 +152,27 @@ final class RowsByNameTests: XCTestCase {
         }
     }
 }
+
+/// A change to what public pages show is published after its transaction commits, not inside it:
+/// a page rendered meanwhile would be cached as current with the old figures, and on PostgreSQL
+/// every writer would queue on the shared version row.
+final class PublicVersionTests: XCTestCase {
+    func testAChangeInAWriteIsPublishedOnceAfterItCommits() async throws {
+        try await TestApp.run { app in
+            func stored() async throws -> String? {
+                try await app.db.sql.raw("SELECT value FROM instance_settings WHERE key = 'public_version'").first()?.decode(column: "value", as: String.self)
+            }
+            let before = PublicVersion.shared.current
+            let storedBefore = try await stored()
+            let inside = try await app.db.write { db -> PublicVersion.Value in
+                try await PublicVersion.changed(on: db)
+                try await PublicVersion.changed(on: db)
+                return PublicVersion.shared.current
+            }
+            XCTAssertEqual(inside, before, "nothing is published inside the transaction")
+            XCTAssertNotEqual(PublicVersion.shared.current, before, "published after the commit")
+            let storedAfter = try await stored()
+            XCTAssertEqual(storedAfter.flatMap { Int($0) }, storedBefore.flatMap { Int($0) }.map { $0 + 1 }, "the shared row bumped once for the write")
+        }
+    }
+}

@@ -148,10 +148,14 @@ public enum Access {
     }
 
     /// The unit whose shares a reporting grid shows the actor: nil for an office (every unit in
-    /// its scope), else the actor's own unit.
+    /// its scope), else the actor's own unit — and for an account without a unit, a unit that
+    /// holds no share (it sees none; nil would mean all).
     public static func reportingUnit(_ actor: Actor) -> Int? {
-        holds(.office, actor) ? nil : actor.unitID
+        holds(.office, actor) ? nil : (actor.unitID ?? noUnit)
     }
+
+    /// A unit id no share has.
+    static let noUnit = Int.min
 
     /// Reviews an evidence item for a share in `region` uploaded by `uploader`, where
     /// `reviewingUnit` holds the share one level up (`EvidenceService.reviewingUnit`). Nobody

@@ -136,8 +136,10 @@ extension Database {
             return try await body(self)
         }
         // What the write changes on the public pages is published once it has committed.
+        // The drivers run the body in a task of their own (from an event loop), which inherits no
+        // task-local value: the marker is set again inside it.
         let pending = PublicVersion.Pending()
-        let result = try await PublicVersion.Pending.$current.withValue(pending) { try await transaction(keys, body) }
+        let result = try await transaction(keys) { db in try await PublicVersion.Pending.$current.withValue(pending) { try await body(db) } }
         if pending.isChanged { try await PublicVersion.publish(on: self) }
         return result
     }

@@ -32,12 +32,14 @@ public final class PublicVersion: @unchecked Sendable {
     }
 
     /// Inside a write (`Database.write`), a change to what the public pages show: the version is
-    /// bumped once the write commits. Outside one, now.
+    /// bumped once the write commits. Outside one, now. (Inside a transaction not made by
+    /// `Database.write` — a migration — nothing is published: the servers start afresh after it.)
     public static func changed(on db: any Database) async throws {
         if let pending = Pending.current {
             pending.mark()
             return
         }
+        guard !db.inTransaction else { return }
         try await publish(on: db)
     }
 
@@ -47,7 +49,11 @@ public final class PublicVersion: @unchecked Sendable {
         // The change itself has committed: should the shared row not be written (the database
         // went away just now), the other servers' pages catch up within their cache's lifetime.
         do {
-            try await db.sql.raw("UPDATE instance_settings SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'public_version'").run()
+            // One statement outside the writers' queue (on SQLite it waits for the file's lock
+            // within the busy timeout, never behind the queue).
+            try await db.bookkeeping { db in
+                try await db.sql.raw("UPDATE instance_settings SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'public_version'").run()
+            }
             try await shared.poll(on: db)
         } catch {
             db.logger.warning("public pages' shared version not bumped: \(String(reflecting: error))")

@@ -111,7 +111,8 @@ public struct WorkListService: Sendable {
                                         due: grid.missing.count, total: grid.rows.count, returned: returned))
                 }
             }
-            if Access.holds(.office, actor) {
+            // The office months whose 催报 the account may send: plans of its own office or one above.
+            if Access.officeOfPlan(actor, owner: plan.$owner.id, tree: tree).isAllowed {
                 let grid = try await reporting.grid(planID: planID, month: month, scopeRegionID: actor.regionID, unitID: nil, tree: tree)
                 guard !grid.rows.isEmpty, !grid.closed else { continue }
                 let groups = grid.missingByUnit
