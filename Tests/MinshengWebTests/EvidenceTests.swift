@@ -70,6 +70,11 @@ final class EvidenceTests: XCTestCase {
             XCTAssertEqual(reviewerQueue.map { $0.item.id }, [id])
             let officeQueue = try await service.queue(actor: w.office, tree: w.tree).listing.items
             XCTAssertEqual(officeQueue.map { $0.item.id }, [id])
+            // A colleague of the uploader (another account of the same unit) opens it: the unit's
+            // evidence form lists every upload of the figure.
+            let colleague = Actor(accountID: 999_999, regionID: w.reporter.regionID, unitID: w.reporter.unitID, roles: [.reporter])
+            let byColleague = try await service.item(id: id, actor: colleague, tree: w.tree)
+            XCTAssertEqual(byColleague?.item.id, id)
             // Who may open it (Access.readEvidence): another unit's reviewer inside the scope is
             // refused (403), a district office outside it does not find it (404), and 邵东市's own
             // office reads its region's evidence — none of them decides it.

@@ -189,11 +189,13 @@ public enum Access {
         return holds(.office, actor) ? .forbidden("意见由责任单位答复；专班办公室可以转交其他单位或标为无效。") : notFound
     }
 
-    /// Reads an evidence item of a share in `region`: its uploader, whoever may review it, and the
-    /// office of its region or above. Inside the scope, others are refused (evidence is working
-    /// material between units and reviewers); outside it, the item is not found.
-    public static func readEvidence(_ actor: Actor, region: Int, uploader: Int, mayReview: Bool, tree: RegionTree) -> Decision {
+    /// Reads an evidence item of a share in `region` reported for `unit`: its uploader and the
+    /// unit's other accounts (colleagues see what their unit filed), whoever may review it, and
+    /// the office of its region or above. Inside the scope, others are refused (evidence is
+    /// working material between units and reviewers); outside it, the item is not found.
+    public static func readEvidence(_ actor: Actor, region: Int, unit: Int?, uploader: Int, mayReview: Bool, tree: RegionTree) -> Decision {
         if uploader == actor.accountID || mayReview { return .allow }
+        if let own = actor.unitID, unit == own, tree.isWithin(region, of: actor.regionID) { return .allow }
         guard tree.isWithin(region, of: actor.regionID) else { return .notFound("未找到该佐证资料，或您无权查看。") }
         return holds(.office, actor) ? .allow : .forbidden("佐证资料仅供上传人、审核单位和专班办公室查看。")
     }

@@ -277,7 +277,7 @@ public struct EvidenceService: Sendable {
     public func item(id: Int, actor: Actor, tree: RegionTree, now: Date = Date()) async throws -> Listed? {
         guard let item = try await Evidence.find(id, on: db) else { return nil }
         let mayReview = item.$uploader.id == actor.accountID ? false : try await mayReview(item, actor: actor, tree: tree)
-        try Access.readEvidence(actor, region: item.$region.id, uploader: item.$uploader.id, mayReview: mayReview, tree: tree).require()
+        try Access.readEvidence(actor, region: item.$region.id, unit: item.$unit.id, uploader: item.$uploader.id, mayReview: mayReview, tree: tree).require()
         return try await listed([item], tree: tree, now: now).first
     }
 

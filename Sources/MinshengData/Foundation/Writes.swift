@@ -50,7 +50,13 @@ public enum WriteKey: Hashable, Sendable, Comparable {
         return Int64(bitPattern: hash)
     }
 
-    public static func < (a: WriteKey, b: WriteKey) -> Bool { a.name < b.name }
+    /// One order for every writer (no two take the same locks in opposite orders): plans by their
+    /// number (as `FigureStore.refreshAll` walks them), everything else by name. Plans' names
+    /// share one prefix, so they stay together between the same neighbours.
+    public static func < (a: WriteKey, b: WriteKey) -> Bool {
+        if case .plan(let x) = a, case .plan(let y) = b { return x < y }
+        return a.name < b.name
+    }
 }
 
 /// The queue of this process's SQLite writers: one at a time, in arrival order.
