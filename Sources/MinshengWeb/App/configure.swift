@@ -19,6 +19,12 @@ extension Application {
         LocalBlobStore(root: (minsheng.dataDirectory as NSString).appendingPathComponent("files"), limit: minsheng.uploadLimit)
     }
 
+    /// The same files for a restore, which takes a file of any size the backed-up instance kept
+    /// (its upload limit may have been higher).
+    public var restoreBlobStore: any BlobStore {
+        LocalBlobStore(root: (minsheng.dataDirectory as NSString).appendingPathComponent("files"), limit: .max)
+    }
+
     private struct SecretKey: StorageKey { typealias Value = InstanceSecret }
 
     /// The instance's secret (read from the database once, on first use).

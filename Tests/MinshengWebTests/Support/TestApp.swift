@@ -29,11 +29,15 @@ enum TestApp {
         try await app.asyncShutdown()
     }
 
-    static func make(fileDatabase: Bool = false) async throws -> Application {
+    /// `sqliteFile`: SQLite in a file whatever `DATABASE_URL` says (a move from the embedded default).
+    static func make(fileDatabase: Bool = false, sqliteFile: Bool = false) async throws -> Application {
         // Each test's files (evidence uploads) in a directory of its own, removed by `run`.
         let directory = NSTemporaryDirectory() + "minsheng-test-\(UUID().uuidString)"
         let store: AppConfig.Store
-        if let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty {
+        let postgres = usesPostgres && !sqliteFile
+        if sqliteFile {
+            store = .sqliteFile(directory + "/minsheng.sqlite")
+        } else if let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty {
             store = .postgres(url: url)
         } else if fileDatabase {
             store = .sqliteFile(directory + "/minsheng.sqlite")
@@ -47,7 +51,7 @@ enum TestApp {
         let app = try await Application.make(.testing)
         do {
             try await configure(app, config)
-            if usesPostgres {
+            if postgres {
                 let sql = try app.db.sql
                 try await sql.raw("DROP SCHEMA IF EXISTS public CASCADE").run()
                 try await sql.raw("CREATE SCHEMA public").run()

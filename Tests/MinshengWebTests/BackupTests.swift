@@ -1,0 +1,300 @@
+import Fluent
+import FluentKit
+import MinshengCore
+@testable import MinshengData
+@testable import MinshengWeb
+import SQLKit
+import Vapor
+import XCTest
+import ZIPFoundation
+
+/// `minsheng backup` and `minsheng restore`: an archive of a running instance restored into an
+/// empty one gives back every row, figure and file — on the same database, and from the
+/// embedded SQLite to the configured one (PostgreSQL in `.ci/run`) and back.
+final class BackupTests: XCTestCase {
+    /// What is compared between an instance and its restored copy, read with plain SQL and
+    /// through the pages, not through the backup's own code.
+    struct State: Equatable {
+        var counts: [String: Int]
+        var figures: [String: String]
+        var updatedAt: [Int: Int64]
+        var history: [String]
+        var evidenceFile: Data?
+    }
+
+    static let photo = Data([0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10]) + Data("JFIF 备份测试的现场照片".utf8) + Data((0..<6000).map { UInt8($0 % 251) })
+
+    /// The served demo (plans, progress and its history, disclosure, ratings and opinions) with an
+    /// evidence upload (a file in the store).
+    func fill(_ app: Application) async throws {
+        let loaded = try await Bootstrap.loadDemoIfEmpty(app, complete: true)
+        XCTAssertTrue(loaded)
+        let shaodong = try await XCTUnwrapAsync(try await Region.query(on: app.db).filter(\.$name == "邵东市").first()?.id)
+        let school = try await XCTUnwrapAsync(try await Indicator.query(on: app.db).filter(\.$name == "建成县域普通高中“徐特立项目”").first()?.id)
+        let reporter = TestBrowser(app)
+        try await reporter.signIn("reporter", "minsheng2024")
+        let done = try await reporter.uploadFiles("/evidence/upload", fields: [("indicator", "\(school)"), ("region", "\(shaodong)"), ("month", "10"),
+                                                                              ("quantity", "100"), ("description", "竣工验收报告与现场照片")],
+                                                  files: [("现场照片.jpg", Self.photo)])
+        XCTAssertEqual(done.status, .seeOther, done.body)
+    }
+
+    func state(_ app: Application) async throws -> State {
+        let sql = try app.db.sql
+        var counts: [String: Int] = [:]
+        for table in try await StoredSchema.read(on: app.db).tables.map(\.name) {
+            counts[table] = try await sql.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first()?.decode(column: "n", as: Int.self)
+        }
+        var updatedAt: [Int: Int64] = [:]
+        for row in try await sql.raw("SELECT id, updated_at FROM progress_reports").all() {
+            let date = try row.decode(column: "updated_at", as: Date.self)
+            updatedAt[try row.decode(column: "id", as: Int.self)] = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+        }
+        let history = try await sql.raw("SELECT id, indicator_id, region_id, month, action, quantity, progress FROM progress_history ORDER BY id").all().map { row in
+            "\(try row.decode(column: "id", as: Int.self)) \(try row.decode(column: "indicator_id", as: Int.self)) \(try row.decode(column: "region_id", as: Int.self)) "
+                + "\(try row.decode(column: "month", as: Int.self)) \(try row.decode(column: "action", as: String.self)) "
+                + "\(String(describing: try row.decode(column: "quantity", as: Double?.self))) \(String(describing: try row.decode(column: "progress", as: Double?.self)))"
+        }
+        // The uploaded photo, downloaded as the reporter does.
+        var file: Data?
+        if let id = try await EvidenceFile.query(on: app.db).first()?.id {
+            let reporter = TestBrowser(app)
+            try await reporter.signIn("reporter", "minsheng2024")
+            let page = try await reporter.get("/evidence/files/\(id)")
+            XCTAssertEqual(page.status, .ok)
+            file = page.data
+        }
+        return State(counts: counts, figures: try await UpgradeTests.figures(app), updatedAt: updatedAt, history: history, evidenceFile: file)
+    }
+
+    func archivePath() -> String {
+        let directory = NSTemporaryDirectory() + "minsheng-backup-test-\(UUID().uuidString)"
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: directory) }
+        return directory + "/备份.zip"
+    }
+
+    static func close(_ app: Application) async throws {
+        let directory = app.minsheng.dataDirectory
+        try await app.asyncShutdown()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Backs up `source`, closes it, restores into `makeTarget()` and returns the target.
+    func move(_ source: Application, to makeTarget: () async throws -> Application, expected: State) async throws -> Application {
+        let path = archivePath()
+        let summary = try await Backup.write(from: source.db, files: source.blobStore, to: path)
+        XCTAssertEqual(summary.files, 1, "the one uploaded photo")
+        XCTAssertEqual(summary.missingFiles, [])
+        XCTAssertEqual(summary.rows, expected.counts.values.reduce(0, +))
+        try await Self.close(source)
+        let target = try await makeTarget()
+        do {
+            let restored = try await Restore.run(archive: path, into: target.db, files: target.restoreBlobStore)
+            XCTAssertEqual(restored.files, 1)
+            XCTAssertEqual(restored.rows, summary.rows)
+            let state = try await state(target)
+            XCTAssertEqual(state.counts, expected.counts)
+            XCTAssertEqual(state.figures, expected.figures, "every progress table of 邵阳市's plans, months 1–10")
+            XCTAssertEqual(state.updatedAt, expected.updatedAt, "every moment to the microsecond")
+            XCTAssertEqual(state.history, expected.history)
+            XCTAssertEqual(state.evidenceFile, Self.photo, "the photo as it was uploaded")
+            // New rows continue after the restored ones (PostgreSQL's sequences were moved on).
+            try await AuditEvent(accountID: nil, action: "after-restore", subject: "", detail: "").create(on: target.db)
+            return target
+        } catch {
+            try? await Self.close(target)
+            throw error
+        }
+    }
+
+    func testABackupRestoresEveryRowFigureAndFileIntoAnEmptyInstance() async throws {
+        let source = try await TestApp.make(fileDatabase: true)
+        let expected: State
+        do {
+            try await fill(source)
+            expected = try await state(source)
+        } catch {
+            try? await Self.close(source)
+            throw error
+        }
+        // Hand-checked against the demo: 邵阳市's province plan has 3,850 progress rows for
+        // January–October (the upgrade test's count) and the city plan more.
+        XCTAssertGreaterThan(expected.counts["progress_reports"] ?? 0, 3850)
+        XCTAssertEqual(expected.counts["evidence_files"], 1)
+        XCTAssertEqual(expected.figures.count, 20, "two plans, ten months")
+        XCTAssertGreaterThan(expected.history.count, 0)
+        let target = try await move(source, to: { try await TestApp.make(fileDatabase: true) }, expected: expected)
+        do {
+            // The accounts sign in with their passwords, and the office's home page answers.
+            let office = TestBrowser(target)
+            let signedIn = try await office.signIn("admin", "minsheng2024")
+            XCTAssertEqual(signedIn.status, .seeOther)
+            try await XCTAssertEqualAsync(try await office.get("/").status, .ok)
+        } catch {
+            try? await Self.close(target)
+            throw error
+        }
+        try await Self.close(target)
+    }
+
+    func testAnOfficeMovesFromTheEmbeddedSQLiteToTheConfiguredDatabaseAndBack() async throws {
+        // SQLite → the test database (PostgreSQL in `.ci/run`, SQLite otherwise) → SQLite.
+        let source = try await TestApp.make(sqliteFile: true)
+        let expected: State
+        do {
+            try await fill(source)
+            expected = try await state(source)
+        } catch {
+            try? await Self.close(source)
+            throw error
+        }
+        let middle = try await move(source, to: { try await TestApp.make() }, expected: expected)
+        let back = try await move(middle, to: { try await TestApp.make(sqliteFile: true) }, expected: try await state(middle))
+        let state = try await self.state(back)
+        XCTAssertEqual(state.counts["audit_events"], (expected.counts["audit_events"] ?? 0) + 2, "one row added after each restore")
+        XCTAssertEqual(state.figures, expected.figures)
+        try await Self.close(back)
+    }
+
+    /// Writes go on during the backup; the archive holds a state the database was in: two rows
+    /// written in one transaction to two tables are both in it or both not.
+    func testABackupDuringWritesIsOneState() async throws {
+        let source = try await TestApp.make(fileDatabase: true)
+        let path = archivePath()
+        let written: Int
+        do {
+            try await fill(source)
+            let stop = ManagedAtomicFlag()
+            let writer = Task {
+                var n = 0
+                while !stop.isSet {
+                    n += 1
+                    let key = "probe-\(n)"
+                    try await source.db.write { tx in
+                        try await AuditEvent(accountID: nil, action: "probe", subject: key, detail: "").create(on: tx)
+                        try await tx.sql.raw("INSERT INTO instance_settings (key, value) VALUES (\(bind: key), 'x')").run()
+                    }
+                    await Task.yield()
+                }
+                return n
+            }
+            // Some writes before the backup starts, the rest during it.
+            while try await source.db.sql.raw("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'probe'").first()?.decode(column: "n", as: Int.self) ?? 0 < 5 {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            _ = try await Backup.write(from: source.db, files: source.blobStore, to: path)
+            stop.set()
+            written = try await writer.value
+        } catch {
+            try? await Self.close(source)
+            throw error
+        }
+        try await Self.close(source)
+        let target = try await TestApp.make(fileDatabase: true)
+        do {
+            _ = try await Restore.run(archive: path, into: target.db, files: target.restoreBlobStore)
+            let sql = try target.db.sql
+            let events = try await sql.raw("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'probe'").first()?.decode(column: "n", as: Int.self) ?? -1
+            let settings = try await sql.raw("SELECT COUNT(*) AS n FROM instance_settings WHERE key LIKE 'probe-%'").first()?.decode(column: "n", as: Int.self) ?? -1
+            XCTAssertGreaterThanOrEqual(events, 5)
+            XCTAssertLessThanOrEqual(events, written)
+            XCTAssertEqual(events, settings, "both rows of each write, or neither")
+        } catch {
+            try? await Self.close(target)
+            throw error
+        }
+        try await Self.close(target)
+    }
+
+    /// A damaged, foreign or mismatched archive, or a target that is not empty, is refused in
+    /// Chinese before anything is written.
+    func testBadArchivesAndFullTargetsAreRefusedAndWriteNothing() async throws {
+        let source = try await TestApp.make(fileDatabase: true)
+        let path = archivePath()
+        do {
+            try await fill(source)
+            _ = try await Backup.write(from: source.db, files: source.blobStore, to: path)
+            // An existing file is not overwritten.
+            await XCTAssertThrowsServiceError(try await Backup.write(from: source.db, files: source.blobStore, to: path), contains: "已存在")
+            // Nor is a full instance restored into.
+            await XCTAssertThrowsServiceError(try await Restore.run(archive: path, into: source.db, files: source.restoreBlobStore), contains: "不是空的")
+        } catch {
+            try? await Self.close(source)
+            throw error
+        }
+        try await Self.close(source)
+
+        let directory = (path as NSString).deletingLastPathComponent
+        let notZip = directory + "/not.zip"
+        try Data("这不是备份".utf8).write(to: URL(fileURLWithPath: notZip))
+        let cases: [(name: String, make: () throws -> String, message: String)] = [
+            ("missing", { directory + "/none.zip" }, "找不到备份文件"),
+            ("not a zip", { notZip }, "不是民生实事管理平台的备份文件"),
+            ("no manifest", { try Self.rewrite(path, in: directory, drop: BackupManifest.manifestPath) }, "缺少 manifest.json"),
+            ("other version", { try Self.rewrite(path, in: directory, manifest: { $0.migrations.removeLast() }) }, "另一版本"),
+            ("tampered file", { try Self.rewrite(path, in: directory, entry: { $0.hasPrefix("files/") ? Data("别的内容".utf8) + $1.dropFirst(12) : nil }) }, "校验值不符"),
+            ("short table", { try Self.rewrite(path, in: directory, entry: { $0 == "tables/regions.jsonl" ? Data($1.split(separator: 0x0A).dropLast().joined(separator: [0x0A])) + Data([0x0A]) : nil }) },
+             "应有"),
+            ("bad row", { try Self.rewrite(path, in: directory, entry: { $0 == "tables/units.jsonl" ? $1 + Data("[\"不是数字\"]\n".utf8) : nil }) }, "units"),
+        ]
+        for item in cases {
+            let target = try await TestApp.make(fileDatabase: true)
+            do {
+                let archive = try item.make()
+                await XCTAssertThrowsServiceError(try await Restore.run(archive: archive, into: target.db, files: target.restoreBlobStore), contains: item.message, item.name)
+                try await XCTAssertEqualAsync(try await Region.query(on: target.db).count(), 0, "\(item.name): no row written")
+                let files = (try? FileManager.default.subpathsOfDirectory(atPath: target.minsheng.dataDirectory + "/files")) ?? []
+                XCTAssertEqual(files.filter { BackupManifest.isFileKey(($0 as NSString).lastPathComponent) }, [], "\(item.name): no file left")
+            } catch {
+                try? await Self.close(target)
+                throw error
+            }
+            try await Self.close(target)
+        }
+    }
+
+    /// A copy of the archive with one entry dropped or changed (`entry` returns the new bytes, or
+    /// nil to keep them), or its manifest changed.
+    static func rewrite(_ path: String, in directory: String, drop: String? = nil, manifest change: ((inout BackupManifest) -> Void)? = nil,
+                        entry: ((String, Data) -> Data?)? = nil) throws -> String {
+        let source = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+        let output = directory + "/changed-\(UUID().uuidString).zip"
+        let archive = try Archive(url: URL(fileURLWithPath: output), accessMode: .create)
+        for item in source where item.path != drop {
+            var data = Data()
+            _ = try source.extract(item) { data.append($0) }
+            if item.path == BackupManifest.manifestPath, let change {
+                var manifest = try JSONDecoder().decode(BackupManifest.self, from: data)
+                change(&manifest)
+                data = try JSONEncoder().encode(manifest)
+            }
+            if let replaced = entry?(item.path, data) { data = replaced }
+            let bytes = data
+            try archive.addEntry(with: item.path, type: .file, uncompressedSize: Int64(bytes.count), compressionMethod: .deflate) { position, size in
+                bytes.subdata(in: Int(position)..<Int(position) + size)
+            }
+        }
+        return output
+    }
+}
+
+/// A flag set once, read from another task.
+final class ManagedAtomicFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.withLock { value } }
+    func set() { lock.withLock { value = true } }
+}
+
+func XCTAssertThrowsServiceError<T>(_ expression: @autoclosure () async throws -> T, contains text: String, _ message: String = "",
+                                    file: StaticString = #filePath, line: UInt = #line) async {
+    do {
+        _ = try await expression()
+        XCTFail("expected a refusal containing “\(text)” \(message)", file: file, line: line)
+    } catch let error as ServiceError {
+        XCTAssertTrue(error.message.contains(text), "“\(error.message)” does not contain “\(text)” \(message)", file: file, line: line)
+    } catch {
+        XCTFail("expected a ServiceError, got \(error) \(message)", file: file, line: line)
+    }
+}
