@@ -26,11 +26,10 @@ struct PlanController: RouteCollection {
     func show(req: Request) async throws -> Response {
         let principal = try AccessPolicy.signedIn.check(req)
         let (id, region, month) = try Self.parameters(req)
-        guard let browser = try await PlanService(db: req.db).browse(planID: id, scopeRegionID: principal.regionID, tree: principal.tree,
-                                                                     focusRegionID: region, month: month) else {
+        guard let page = try await PlanShowPage.load(req, principal: principal, planID: id, region: region, month: month) else {
             throw Abort(.notFound, reason: "未找到该计划，或您无权查看。")
         }
-        return req.page(PlanShowPage(browser: browser).render(in: PageContext(request: req)))
+        return req.page(page.render(in: PageContext(request: req)))
     }
 
     /// The plan id, and the region and month asked for (the region checked against the scope).

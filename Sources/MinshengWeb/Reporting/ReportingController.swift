@@ -43,38 +43,9 @@ struct ReportingController: RouteCollection {
 
     func grid(req: Request) async throws -> Response {
         let principal = try requireReporting(req)
-        let plans = try await PlanService(db: req.db).visiblePlans(scopeRegionID: principal.regionID, tree: principal.tree)
-        guard !plans.isEmpty else {
-            return req.page(ReportingPage(principal: principal, plans: [], grid: nil, message: nil).render(in: PageContext(request: req)))
-        }
-        let chosen = (try? req.query.get(Int.self, at: "plan")).flatMap { id in plans.first { $0.id == id } } ?? plans[0]
-        let planID = try chosen.requireID()
-        let month: Int
-        if let asked = try? req.query.get(Int.self, at: "month"), (1...12).contains(asked) {
-            month = asked
-        } else {
-            month = try await Self.defaultMonth(planID: planID, db: req.db)
-        }
-        let unit = Access.reportingUnit(principal.actor)
-        let grid = try await ReportingService(db: req.db).grid(planID: planID, month: month, scopeRegionID: principal.regionID, unitID: unit, tree: principal.tree)
-        return req.page(ReportingPage(principal: principal, plans: plans, grid: grid, message: nil, query: Self.gridQuery(req, plan: planID, month: month))
-            .render(in: PageContext(request: req)))
-    }
-
-    /// The grid's filters and page, keeping its plan and month; 100 rows a page unless asked.
-    static func gridQuery(_ req: Request, plan: Int, month: Int) -> ListQuery {
-        var query = ListQuery(req)
-        query.fixed = [("plan", "\(plan)"), ("month", "\(month)")]
-        // month= is the grid's month here, not a filter.
-        query.filter.month = nil
-        query.filter.year = nil
-        if (try? req.query.get(Int.self, at: "size")) == nil { query.window = ListWindow(page: query.window.page, size: 100) }
-        return query
-    }
-
-    /// The month being reported (WorkListService.currentMonth).
-    static func defaultMonth(planID: Int, db: any Database) async throws -> Int {
-        try await WorkListService(db: db).currentMonth(planID: planID)
+        let page = try await ReportingPage.load(req, principal: principal, planID: try? req.query.get(Int.self, at: "plan"),
+                                                month: try? req.query.get(Int.self, at: "month"))
+        return req.page(page.render(in: PageContext(request: req)))
     }
 
     func save(req: Request) async throws -> Response {
@@ -95,15 +66,11 @@ struct ReportingController: RouteCollection {
         do {
             let changed = try await service.save(planID: planID, month: month, entries: entries, submit: submit, actor: principal.actor, tree: principal.tree)
             req.notify(submit ? "已报送 \(changed) 条进度数据。" : "已保存 \(changed) 条草稿；草稿不计入进度，请在核对后报送。")
-            return req.redirect(to: SiteURL.reporting().path + Self.gridQuery(req, plan: planID, month: month).query(page: (try? req.query.get(Int.self, at: "page")) ?? 1))
+            return req.redirect(to: SiteURL.reporting().path + ReportingPage.gridQuery(req, plan: planID, month: month).query(page: (try? req.query.get(Int.self, at: "page")) ?? 1))
         } catch let error as ServiceError where error.kind == .invalid || error.kind == .conflict {
-            let plans = try await PlanService(db: req.db).visiblePlans(scopeRegionID: principal.regionID, tree: principal.tree)
-            let grid = try await service.grid(planID: planID, month: month, scopeRegionID: principal.regionID,
-                                              unitID: Access.reportingUnit(principal.actor), tree: principal.tree)
+            let page = try await ReportingPage.load(req, principal: principal, planID: planID, month: month, message: error.message, typed: fields)
             let status: HTTPResponseStatus = error.kind == .conflict ? .conflict : .unprocessableEntity
-            return req.page(ReportingPage(principal: principal, plans: plans, grid: grid, message: error.message, typed: fields,
-                                          query: Self.gridQuery(req, plan: planID, month: month))
-                .render(in: PageContext(request: req)), status: status)
+            return req.page(page.render(in: PageContext(request: req)), status: status)
         }
     }
 
@@ -127,17 +94,8 @@ struct ReportingController: RouteCollection {
     private func statusPage(_ req: Request, message: String?, status: HTTPResponseStatus, typed: [String: String] = [:]) async throws -> Response {
         let principal = try AccessPolicy.office.check(req)
         let (planID, month) = try planAndMonth(req)
-        let service = ReportingService(db: req.db)
-        let grid = try await service.grid(planID: planID, month: month, scopeRegionID: principal.regionID, unitID: nil, tree: principal.tree)
-        let unitIDs = Array(Set(grid.missing.compactMap(\.responsibleUnitID)))
-        let reporters = unitIDs.isEmpty ? [] : try await Account.query(on: req.db).filter(\.$unit.$id ~~ unitIDs).filter(\.$active == true).all()
-            .filter(Access.reports)
-        let plan = try await Plan.find(planID, on: req.db)
-        // Only the plan's own office (or one above it) sets its deadline, schedule and closing.
-        let manages = plan.map { Access.officeOfPlan(principal.actor, owner: $0.$owner.id, tree: principal.tree).isAllowed } ?? false
-        return req.page(ReportingStatusPage(principal: principal, grid: grid, reporters: reporters, schedule: plan?.schedule ?? "",
-                                            canManage: manages, ownerName: plan.flatMap { principal.tree[$0.$owner.id]?.name } ?? "", message: message, typed: typed)
-            .render(in: PageContext(request: req)), status: status)
+        let page = try await ReportingStatusPage.load(req, principal: principal, planID: planID, month: month, message: message, typed: typed)
+        return req.page(page.render(in: PageContext(request: req)), status: status)
     }
 
     struct ReturnForm: Content {

@@ -3,12 +3,8 @@ import MinshengCore
 import MinshengData
 import Plot
 
-/// One plan: its items, projects and indicators, with each indicator's target in the aggregate
-/// column and in every child region that has a share ("/" where it has none), and the latest
-/// reported progress beneath each target.
-struct PlanShowPage {
-    let browser: PlanService.Browser
-
+/// The plan table's layout (`PlanShowPage+Model.swift` holds its data).
+extension PlanShowPage {
     private static let numerals = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五", "十六", "十七", "十八", "十九", "二十"]
 
     func render(in context: PageContext) -> String {

@@ -2,33 +2,25 @@ import MinshengCore
 import MinshengData
 import Plot
 
-/// What the home page shows: every plan the account can see, with the status of its indicators
-/// at the latest reported month.
-struct HomePage {
-    let principal: Principal
-    let plans: [PlanService.Summary]
-    let childRegions: [String]
-    let accountCount: Int?
-    var work = WorkListService.Work()
-
+/// The home page's layout (`HomePage+Model.swift` holds its figures).
+extension HomePage {
     func render(in context: PageContext) -> String {
-        let years = Array(Set(plans.map(\.year))).sorted(by: >)
         let body: Node<HTML.BodyContext> = .group(
             Fragments.pageHeader("\(principal.regionName)重点民生实事总览",
                                  subtitle: "\(principal.displayName)，您好。以下是您所在行政区划可查看的计划及最新调度情况。"),
             workList(context),
             .div(.class("stats"),
-                 Fragments.stat("计划", "\(plans.count)"),
-                 Fragments.stat("实事", "\(plans.reduce(0) { $0 + $1.items })"),
-                 Fragments.stat("项目", "\(plans.reduce(0) { $0 + $1.projects })"),
-                 Fragments.stat("指标", "\(plans.reduce(0) { $0 + $1.indicators })"),
+                 Fragments.stat("计划", "\(planCount)"),
+                 Fragments.stat("实事", "\(itemCount)"),
+                 Fragments.stat("项目", "\(projectCount)"),
+                 Fragments.stat("指标", "\(indicatorCount)"),
                  .if(!childRegions.isEmpty, Fragments.stat("下辖区划", "\(childRegions.count)")),
                  .unwrap(accountCount) { Fragments.stat("账号", "\($0)") }),
-            .if(plans.isEmpty, Fragments.empty("暂无可查看的计划。专班办公室导入计划后，这里将显示各项实事的推进情况。")),
+            .if(cards.isEmpty, Fragments.empty("暂无可查看的计划。专班办公室导入计划后，这里将显示各项实事的推进情况。")),
             .forEach(years) { year in
                 .section(.class("year"),
                     .h2(.text("\(year) 年")),
-                    .div(.class("cards"), .forEach(plans.filter { $0.year == year }) { plan in card(plan) }))
+                    .div(.class("cards"), .forEach(cards.filter { $0.plan.year == year }) { card($0) }))
             },
             .if(!childRegions.isEmpty, .section(
                 .h2(.text("下辖行政区划")),
@@ -79,18 +71,16 @@ struct HomePage {
                               link: ("去审核", SiteURL.evidenceReview.path, true)))
         }
         // The leader's summary: where each plan stands, and what lags.
-        if principal.may(.lead) {
-            for plan in plans {
-                guard let month = plan.month else { continue }
+        for standing in standings {
+            do {
+                let (plan, month) = (standing.plan, standing.month)
                 let c = plan.counts
                 let text = "《\(plan.title)》截至 \(month) 月底：\(c.completed) 个指标已完成，\(c.onSchedule) 个按序时推进，\(c.lagging) 个未达序时。"
                 items.append(todo(text, urgent: c.lagging > 0, link: (c.lagging > 0 ? "查看未达序时的指标" : "完成情况清单",
                                                                       SiteURL.planLists(id: plan.id, region: nil, month: month).path, c.lagging > 0)))
             }
         }
-        let office: [Node<HTML.BodyContext>] = work.office.filter { !$0.units.isEmpty }.map { officeMonth($0, context: context) }
-        // A leader who does no reporting, reviewing or office work sees a summary, not tasks.
-        let heading = principal.may(.lead) && !principal.may(.office) && !principal.may(.report) && !principal.may(.review) ? "推进概况" : "待办"
+        let office: [Node<HTML.BodyContext>] = officeMonths.map { officeMonth($0, context: context) }
         guard !items.isEmpty || !office.isEmpty else {
             return .div(.class("panel worklist"), .h2(.text(heading)), .p(.class("muted"), .text("目前没有等待您处理的事项。")))
         }
@@ -100,13 +90,10 @@ struct HomePage {
     }
 
     /// The office's units that have not reported a plan's month, each with a 催报 button.
-    private func officeMonth(_ month: WorkListService.OfficeMonth, context: PageContext) -> Node<HTML.BodyContext> {
-        let missing = month.units.reduce(0) { $0 + $1.missing }
+    private func officeMonth(_ office: OfficeMonth, context: PageContext) -> Node<HTML.BodyContext> {
+        let (month, missing, reachable, shown) = (office.month, office.missing, office.reachable, office.shown)
         let deadline: String = month.deadline.map { "（截止 " + $0 + "）" } ?? ""
         let summary: String = "《\(month.planTitle)》\(month.month) 月：已报送 \(month.submitted)/\(month.total) 条，\(month.units.count) 个单位尚有 \(missing) 条未报送" + deadline + "。"
-        // The first units here; the status page lists them all.
-        let shown = Array(month.units.prefix(8))
-        let reachable = month.units.filter { $0.unitID != nil && $0.reporters > 0 }.count
         let rows: [Node<HTML.TableContext>] = shown.map { unit in
             let action: Node<HTML.BodyContext>
             if unit.unitID == nil {
@@ -138,9 +125,8 @@ struct HomePage {
                                                                .a(.attr("href", status), .text("在报送情况中查看全部")))))
     }
 
-    private func card(_ plan: PlanService.Summary) -> Node<HTML.BodyContext> {
-        let counts = plan.counts
-        let total = max(counts.completed + counts.onSchedule + counts.lagging + counts.unreported, 1)
+    private func card(_ card: Card) -> Node<HTML.BodyContext> {
+        let (plan, counts, total) = (card.plan, card.plan.counts, card.barTotal)
         return .article(.class("card"),
             .div(.class("card-head"),
                  .span(.class("level level-" + plan.level.rawValue), .text(plan.level.label)),
@@ -153,7 +139,7 @@ struct HomePage {
                          .raw(Charts.stackedBar([(counts.completed, "#1f8a4c"), (counts.onSchedule, "#2f6fd0"),
                                                  (counts.lagging, "#d2452f"), (counts.unreported, "#c9ced6")], total: total))),
                     .p(.class("legend"),
-                       .text("截至 \(month) 月底（序时进度 \(Figures.percent(Schedule.share(endOfMonth: month)))）："),
+                       .text("截至 \(month) 月底（序时进度 \(card.schedule.map(Figures.percent) ?? "—")）："),
                        .span(.class("dot completed")), .text("已完成 \(counts.completed)　"),
                        .span(.class("dot on_schedule")), .text("按序时推进 \(counts.onSchedule)　"),
                        .span(.class("dot lagging")), .text("未达序时 \(counts.lagging)"),
