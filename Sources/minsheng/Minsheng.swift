@@ -402,7 +402,7 @@ struct Report: AsyncParsableCommand {
         func run() async throws {
             try await target.run { db, planID, _, regionID, tree, month, format in
                 guard let table = try await FeedbackService(db: db).table(planID: planID, focusRegionID: regionID, month: month, tree: tree) else {
-                    throw CLIError("未找到该计划。")
+                    throw CLIError("未找到该计划，或您无权查看。")
                 }
                 let data: Data
                 switch format {

@@ -132,7 +132,7 @@ public enum Access {
     /// Manages a plan: office of its owner or of a region above. A plan above the account's
     /// region is readable but not the account's to manage (forbidden, not hidden).
     public static func officeOfPlan(_ actor: Actor, owner: Int, tree: RegionTree, denied: String = officeOnly) -> Decision {
-        guard readPlan(actor, owner: owner, tree: tree).isAllowed else { return .notFound("未找到该计划，或您无权管理。") }
+        guard readPlan(actor, owner: owner, tree: tree).isAllowed else { return .notFound("未找到该计划，或您无权查看。") }
         return tree.isWithin(owner, of: actor.regionID) && holds(.office, actor) ? .allow : .forbidden(denied)
     }
 
@@ -183,7 +183,7 @@ public enum Access {
     /// that unit (the answer is public and signed with the unit's name). The office sees the
     /// opinion but does not answer for the unit (forbidden); other accounts do not see it.
     public static func answer(_ actor: Actor, region: Int, unit: Int?, tree: RegionTree) -> Decision {
-        let notFound = Decision.notFound("未找到这条意见，或不由您的单位回复。")
+        let notFound = Decision.notFound("未找到这条意见，或您无权处理。")
         if let own = actor.unitID, unit == own, holds(.answer, actor) { return .allow }
         guard tree.isWithin(region, of: actor.regionID) else { return notFound }
         return holds(.office, actor) ? .forbidden("意见由责任单位答复；专班办公室可以转交其他单位或标为无效。") : notFound
@@ -244,7 +244,7 @@ extension Access {
     /// The plan, when `actor` is an office of its owner or of a region above it; else not found
     /// (a plan it cannot see) or the refusal `denied` (a plan it reads but does not manage).
     public static func officePlan(_ planID: Int, actor: Actor, tree: RegionTree, denied: String, on db: any Database) async throws -> Plan {
-        guard let plan = try await Plan.find(planID, on: db) else { throw ServiceError.notFound("未找到该计划。") }
+        guard let plan = try await Plan.find(planID, on: db) else { throw ServiceError.notFound("未找到该计划，或您无权查看。") }
         try officeOfPlan(actor, owner: plan.$owner.id, tree: tree, denied: denied).require()
         return plan
     }

@@ -53,7 +53,7 @@ public struct EvidenceService: Sendable {
     public func figure(indicatorID: Int, regionID: Int, month: Int, actor: Actor, tree: RegionTree) async throws -> Figure {
         guard (1...12).contains(month) else { throw ServiceError.invalid("月份应在 1 至 12 之间。") }
         try Access.duty(.report, actor, message: "只有填报员或专班办公室管理员可以上传佐证资料。").require()
-        guard let planID = try await planID(ofIndicator: indicatorID) else { throw ServiceError.notFound("未找到该指标。") }
+        guard let planID = try await planID(ofIndicator: indicatorID) else { throw ServiceError.notFound("该指标不在您的填报范围内，不能上传佐证资料。") }
         let grid = try await ReportingService(db: db).grid(planID: planID, month: month, scopeRegionID: actor.regionID,
                                                           unitID: Access.reportingUnit(actor), tree: tree)
         guard let row = grid.rows.first(where: { $0.indicatorID == indicatorID && $0.regionID == regionID }) else {

@@ -176,7 +176,7 @@ public struct FeedbackService: Sendable {
 
     private func load(_ id: Int) async throws -> Feedback {
         guard let item = try await Feedback.query(on: db).filter(\.$id == id).with(\.$unit).first() else {
-            throw ServiceError.notFound("未找到这条意见。")
+            throw ServiceError.notFound("未找到这条意见，或您无权处理。")
         }
         return item
     }
@@ -185,7 +185,7 @@ public struct FeedbackService: Sendable {
     public func reply(id: Int, text raw: String, actor: Actor, tree: RegionTree, now: Date = Date()) async throws {
         let item = try await load(id)
         try Access.answer(actor, region: item.$region.id, unit: item.$unit.id, tree: tree).require()
-        guard let unit = item.unit else { throw ServiceError.notFound("未找到这条意见，或不由您的单位回复。") }
+        guard let unit = item.unit else { throw ServiceError.notFound("未找到这条意见，或您无权处理。") }
         guard item.stateValue != .invalid else { throw ServiceError.conflict("这条意见已被标为无效，不需回复。") }
         guard item.hasText else { throw ServiceError.invalid("这条只有评价，没有需要回复的意见。") }
         let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)

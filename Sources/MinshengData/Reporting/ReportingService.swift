@@ -93,7 +93,7 @@ public struct ReportingService: Sendable {
     /// indicator's decomposition (aggregates are computed), restricted to `unitID` when given.
     public func grid(planID: Int, month: Int, scopeRegionID: Int, unitID: Int?, tree: RegionTree) async throws -> Grid {
         guard (1...12).contains(month) else { throw ServiceError.invalid("月份应在 1 至 12 之间。") }
-        guard let plan = try await Plan.query(on: db).filter(\.$id == planID).with(\.$year).first() else { throw ServiceError.notFound("未找到该计划。") }
+        guard let plan = try await Plan.query(on: db).filter(\.$id == planID).with(\.$year).first() else { throw ServiceError.notFound("未找到该计划，或您无权查看。") }
         let owner = plan.$owner.id
         guard tree.isWithin(scopeRegionID, of: owner) || tree.isWithin(owner, of: scopeRegionID) else { throw ServiceError.notFound("未找到该计划，或您无权查看。") }
         let items = try await Item.query(on: db).filter(\.$plan.$id == planID).sort(\.$seq).all()
@@ -317,7 +317,7 @@ public struct ReportingService: Sendable {
             }
             stored = Schedule.format(parsed)
         }
-        guard let plan = try await Plan.find(planID, on: db) else { throw ServiceError.notFound("未找到该计划。") }
+        guard let plan = try await Plan.find(planID, on: db) else { throw ServiceError.notFound("未找到该计划，或您无权查看。") }
         let schedule = stored
         try await db.write(locking: [.plan(planID)]) { db in
             plan.schedule = schedule
@@ -331,7 +331,7 @@ public struct ReportingService: Sendable {
     public func setCompletionRule(planID: Int, rule raw: String, actor: Actor, tree: RegionTree) async throws {
         try await requireOffice(planID: planID, actor: actor, tree: tree)
         guard let rule = CompletionRule(rawValue: raw) else { throw ServiceError.invalid("请选择已完成的计数规则。") }
-        guard let plan = try await Plan.find(planID, on: db) else { throw ServiceError.notFound("未找到该计划。") }
+        guard let plan = try await Plan.find(planID, on: db) else { throw ServiceError.notFound("未找到该计划，或您无权查看。") }
         try await db.write(locking: [.plan(planID)]) { db in
             plan.completionRuleText = rule.rawValue
             try await plan.save(on: db)

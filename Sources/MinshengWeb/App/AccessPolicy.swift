@@ -73,7 +73,7 @@ enum PlanAccess {
     /// The plan, when the account reads it (its owner within the scope, or above the account's region).
     static func read(_ req: Request, _ planID: Int) async throws -> Principal {
         let principal = try AccessPolicy.signedIn.check(req)
-        guard let plan = try await Plan.find(planID, on: req.db) else { throw Abort(.notFound, reason: "未找到该计划。") }
+        guard let plan = try await Plan.find(planID, on: req.db) else { throw Abort(.notFound, reason: "未找到该计划，或您无权查看。") }
         try Access.readPlan(principal.actor, owner: plan.$owner.id, tree: principal.tree).require()
         return principal
     }
@@ -88,7 +88,7 @@ enum PlanAccess {
 
     /// The `:id` parameter as a plan's id.
     static func id(_ req: Request, _ name: String = "id") throws -> Int {
-        guard let id = req.parameters.get(name, as: Int.self) else { throw Abort(.notFound, reason: "未找到该计划。") }
+        guard let id = req.parameters.get(name, as: Int.self) else { throw Abort(.notFound, reason: "未找到该计划，或您无权查看。") }
         return id
     }
 }

@@ -27,12 +27,8 @@ struct DisclosureComplianceController: RouteCollection {
 
     func page(req: Request) async throws -> Response {
         let (scope, report) = try await report(req)
-        let principal = scope.principal
-        let flagged = try await DisclosureService(db: req.db).flagged(projectIDs: Array(Set(report.rows.map(\.projectID))), regionID: scope.focus, tree: principal.tree)
-        let mayRule = try await principal.isOffice(ofPlan: scope.planID, on: req.db)
-        return req.page(DisclosureCompliancePage(planID: scope.planID, focusRegionID: scope.focus, report: report, flagged: flagged, mayRule: mayRule,
-                                                 trail: scope.trail, tree: principal.tree)
-            .render(in: PageContext(request: req)))
+        let page = try await DisclosureCompliancePage.load(req, scope: scope, report: report)
+        return req.page(page.render(in: PageContext(request: req)))
     }
 
     func csv(req: Request) async throws -> Response {

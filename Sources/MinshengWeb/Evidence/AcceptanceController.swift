@@ -26,8 +26,7 @@ struct AcceptanceController: RouteCollection {
 
     func page(req: Request) async throws -> Response {
         let (principal, report) = try await report(req)
-        let mayLimit = try await principal.isOffice(ofPlan: report.planID, on: req.db)
-        return req.page(AcceptancePage(report: report, mayLimit: mayLimit).render(in: PageContext(request: req)))
+        return req.page(try await AcceptancePage.load(req, principal: principal, report: report).render(in: PageContext(request: req)))
     }
 
     func csv(req: Request) async throws -> Response {

@@ -89,10 +89,7 @@ struct EvidenceController: RouteCollection {
 
     func mine(req: Request) async throws -> Response {
         let principal = try AccessPolicy.signedIn.check(req)
-        let query = ListQuery(req)
-        let items = try await EvidenceService(db: req.db).uploads(by: principal.accountID, tree: principal.tree, filter: query.filter, window: query.window)
-        return req.page(EvidenceListPage(title: "我的佐证资料", listing: items, review: false, query: query, base: SiteURL.evidenceMine.path)
-            .render(in: PageContext(request: req)))
+        return req.page(try await EvidenceListPage.mine(req, principal: principal).render(in: PageContext(request: req)))
     }
 
     func queue(req: Request) async throws -> Response { try await queuePage(req) }
@@ -102,14 +99,8 @@ struct EvidenceController: RouteCollection {
     private func queuePage(_ req: Request, message: String? = nil, reason: String? = nil, ticked: Set<Int> = [], status: HTTPResponseStatus = .ok) async throws -> Response {
         let principal = try AccessPolicy.signedIn.check(req)
         guard principal.may(.review) else { throw Abort(.forbidden, reason: "此功能仅限审核员和专班办公室使用。") }
-        let query = ListQuery(req)
-        if let region = query.filter.regionID { try AccessPolicy.read(region: region).check(req) }
-        let queue = try await EvidenceService(db: req.db).queue(actor: principal.actor, tree: principal.tree, filter: query.filter, window: query.window)
-        let regions = principal.regionsInScope(includingOwn: false)
-        return req.page(EvidenceListPage(title: "佐证审核", listing: queue.listing, review: true, query: query, base: SiteURL.evidenceReview.path,
-                                         pending: queue.pending, oldestDays: queue.oldestDays, regions: regions,
-                                         message: message, typedReason: reason, ticked: ticked)
-            .render(in: PageContext(request: req)), status: status)
+        let page = try await EvidenceListPage.queue(req, principal: principal, message: message, reason: reason, ticked: ticked)
+        return req.page(page.render(in: PageContext(request: req)), status: status)
     }
 
     struct Decision: Content {

@@ -62,7 +62,7 @@ struct FeedbackController: RouteCollection {
     }
 
     private func id(_ req: Request) throws -> Int {
-        guard let id = req.parameters.get("id", as: Int.self) else { throw Abort(.notFound, reason: "未找到这条意见。") }
+        guard let id = req.parameters.get("id", as: Int.self) else { throw Abort(.notFound, reason: "未找到这条意见，或您无权处理。") }
         return id
     }
 

@@ -146,10 +146,7 @@ struct PublicController: RouteCollection {
 
     private func page(_ req: Request) async throws -> PublicProjectService.Page {
         let (project, region) = try ids(req)
-        guard let page = try await PublicProjectService(db: req.db).page(projectID: project, regionID: region) else {
-            throw Abort(.notFound, reason: "没有找到这个民生实事项目。")
-        }
-        return page
+        return try await PublicProjectPage.load(req, project: project, region: region)
     }
 
     func whole(req: Request) async throws -> Response { try await render(req) }

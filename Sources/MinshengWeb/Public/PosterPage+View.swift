@@ -3,13 +3,8 @@ import MinshengCore
 import MinshengData
 import Plot
 
-/// The 亮码 poster of a project in a region: one A4 page to print and post at the site — the
-/// project, the QR code of its public page, what is being built, the responsible unit and its
-/// phone number. Self-contained (styles and the QR code inline), so it prints from a file too.
-struct PosterPage {
-    let page: PublicProjectService.Page
-    let url: String
-
+/// The poster's layout and its print stylesheet (`PosterPage+Model.swift` chooses what it shows).
+extension PosterPage {
     static let stylesheet = """
     @page{size:A4 portrait;margin:0}*{box-sizing:border-box}
     html,body{margin:0;padding:0;background:#fff}
@@ -33,11 +28,8 @@ struct PosterPage {
     static let contentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
 
     func render(qrPNG: Data) -> String {
-        let content = page.content.map { $0.count > 160 ? String($0.prefix(160)) + "…" : $0 }
-        let indicators = page.indicators.prefix(4).map { row in
-            row.name + "：" + (row.target.map { Figures.quantity($0) + row.unitLabel } ?? row.targetNote ?? "")
-        }
-        let unit = page.responsibleUnits.first
+        let indicators = targets
+        let (content, unit) = (self.content, self.unit)
         let html = HTML(
             .lang(.chinese),
             .head(.meta(.charset(.utf8)), .pageTitle("亮码公示 · " + page.projectName), .element(named: "style", text: Self.stylesheet)),

@@ -3,23 +3,8 @@ import MinshengCore
 import MinshengData
 import Plot
 
-/// The public page of a project: phone-first, light (its own small stylesheet, no script, no
-/// web fonts), the figures of the latest closed month only.
-struct PublicProjectPage {
-    let page: PublicProjectService.Page
-    let url: String
-    /// After a rating or opinion was sent: thanks, or why it was refused.
-    var notice: Notice? = nil
-    /// What was typed into a refused form.
-    var typed: [String: String] = [:]
-    /// The question to answer before the form is taken again (after a burst from the address).
-    var question: FeedbackChallenge.Question? = nil
-
-    struct Notice {
-        var ok: Bool
-        var text: String
-    }
-
+/// The public page's layout and its stylesheet (`PublicProjectPage+Model.swift` holds its data).
+extension PublicProjectPage {
     static let stylesheet = """
     *{box-sizing:border-box}body{margin:0;font:16px/1.6 system-ui,-apple-system,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;color:#1f2933;background:#f4f5f7}
     header{background:#b3202a;color:#fff;padding:.9rem 1rem .8rem}header .brand{font-size:.85rem;opacity:.9;letter-spacing:.05em}
@@ -135,14 +120,13 @@ struct PublicProjectPage {
     private func indicator(_ row: PublicProjectService.Indicator) -> Node<HTML.BodyContext> {
         let target: String = row.target.map { Figures.quantity($0) + row.unitLabel } ?? row.targetNote ?? "—"
         let progress: String = row.progress.map(Figures.percent) ?? "—"
-        let width = row.progress.map { min(100, max(0, Exact.double($0))) } ?? 0
-        let tone = row.status == .completed ? "completed" : row.status == .lagging ? "lagging" : ""
+        let (width, tone) = Self.bar(row)
         let done: String = row.kind == .quantity ? (row.quantity.map { "已完成 " + Figures.quantity($0) + row.unitLabel } ?? "") : row.kind.label
         return .div(.class("ind"),
                     .div(.class("name"), .text(row.name),
                          .unwrap(row.status) { .span(.class("tag " + tone), .text($0.label)) }),
                     .div(.class("meta"), .span(.text("目标 " + target + (done.isEmpty ? "" : " · " + done))), .span(.class("pct"), .text(progress))),
-                    .raw(Self.bar(width, tone: tone)),
+                    .raw(Self.barSVG(width, tone: tone)),
                     // The 责任单位 section names the unit once; an indicator names its own only where units differ.
                     .unwrap(page.responsibleUnits.count > 1 ? row.responsibleUnit : (page.responsibleUnits.isEmpty ? row.leadUnit : nil)) {
                         .p(.class("muted"), .text((row.responsibleUnit == nil ? "牵头单位：" : "责任单位：") + $0))
@@ -151,7 +135,7 @@ struct PublicProjectPage {
 
     /// 建设内容, once: the project's description with the items published under it.
     private func contentSection() -> Node<HTML.BodyContext> {
-        let published = page.items.filter { $0.disclosureCategory?.group == "建设内容" }
+        let published = contentItems
         guard page.content != nil || !published.isEmpty else { return .empty }
         return .section(.h2(.text("建设内容")), .unwrap(page.content) { .p(.text($0)) }, .forEach(published.prefix(10)) { Self.item($0) })
     }
@@ -169,7 +153,7 @@ struct PublicProjectPage {
     }
 
     /// A progress bar as SVG attributes (no inline style: the pages' content policy forbids it).
-    static func bar(_ percent: Double, tone: String) -> String {
+    static func barSVG(_ percent: Double, tone: String) -> String {
         let colour = tone == "completed" ? "#1f8a4c" : tone == "lagging" ? "#d2452f" : "#2f6fd0"
         let width = String(format: "%.1f", percent)
         return "<svg class=\"bar\" viewBox=\"0 0 100 6\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"进度 \(width)%\">"
@@ -183,14 +167,12 @@ struct PublicProjectPage {
 
     /// Published items by heading (工作动态 first: the latest news), each a title, date and excerpt.
     private func disclosures() -> Node<HTML.BodyContext> {
-        guard page.items.contains(where: { $0.disclosureCategory?.group != "建设内容" }) else {
+        guard hasDisclosures else {
             return .section(.h2(.text("公开信息")), .p(.class("muted"), .text("暂无已发布的政策文件、项目详情、成效展示或工作动态。")))
         }
         // 建设内容 items are shown with the project's description (contentSection), once.
-        let order = ["工作动态", "政策文件", "项目详情", "成效展示"]
-        let groups = Dictionary(grouping: page.items) { $0.disclosureCategory?.group ?? "其他" }
-        return .group(.forEach(order.filter { groups[$0] != nil }) { heading in
-            .section(.h2(.text(heading)), .forEach((groups[heading] ?? []).prefix(10)) { Self.item($0) })
+        return .group(.forEach(disclosureGroups) { group in
+            .section(.h2(.text(group.heading)), .forEach(group.items.prefix(10)) { Self.item($0) })
         })
     }
 
@@ -212,27 +194,3 @@ struct PublicProjectPage {
     }
 }
 
-/// One disclosure item in full on the public site: paragraphs, images, attachments, the link.
-struct PublicItemPage {
-    let item: Disclosure
-
-    func render() -> String {
-        let paragraphs = (item.body ?? "").split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
-        let images = item.files.filter { FileKind(rawValue: $0.kind).map { $0.isImage && $0 != .heic } ?? false }
-        let attachments = item.files.filter { !images.map(\.id).contains($0.id) }
-        let html = HTML(
-            .lang(.chinese),
-            .head(.meta(.charset(.utf8)), .meta(.name("viewport"), .content("width=device-width,initial-scale=1")),
-                  .pageTitle(item.title + " - 民生实事码上通"), .link(.rel(.stylesheet), .href(SiteURL.publicStylesheet.path))),
-            .body(
-                .header(.div(.class("brand"), .text("民生实事码上通 · " + item.project.name)), .h1(.text(item.title)),
-                        .p(.text((item.disclosureCategory?.label ?? "") + " · " + item.publishedOn + (item.unit.map { " · " + $0.name } ?? "")))),
-                .main(.section(
-                    .forEach(paragraphs) { .p(.text($0)) },
-                    .forEach(images) { file in .p(.img(.attr("src", SiteURL.publicFile(id: file.id ?? 0).path), .attr("alt", file.name), .attr("loading", "lazy"), .class("photo"))) },
-                    .if(!attachments.isEmpty, .ul(.forEach(attachments) { file in .li(.a(.attr("href", SiteURL.publicFile(id: file.id ?? 0).path), .text(file.name))) })),
-                    .unwrap(item.link) { .p(.a(.attr("href", $0), .attr("rel", "noopener nofollow"), .text("查看原文"))) }),
-                      .p(.a(.attr("href", SiteURL.publicProject(project: item.project.id ?? 0, region: item.$region.id).path), .text("返回项目页面"))))))
-        return "<!DOCTYPE html>" + html.render().replacingOccurrences(of: "<!DOCTYPE html>", with: "")
-    }
-}

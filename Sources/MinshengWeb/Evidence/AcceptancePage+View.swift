@@ -3,17 +3,10 @@ import MinshengCore
 import MinshengData
 import Plot
 
-/// 进度 and 验收率 side by side: each region's two figures and the gap, rows over the office's
-/// limit highlighted; below, what is behind the gap.
-struct AcceptancePage {
-    let report: AcceptanceService.Report
-
-    let mayLimit: Bool
-
-    var table: ProgressTable { report.table }
-
+/// The acceptance page's layout (`AcceptancePage+Model.swift` holds its counts).
+extension AcceptancePage {
     func render(in context: PageContext) -> String {
-        let overRows = table.rows.filter { $0.aggregate?.overLimit == true }.count
+        let overRows = overLimit
         let subtitle = (table.month.map { "截至 \($0) 月底" } ?? "尚无进度数据")
             + (table.gapLimit.map { " · 差距上限 \(Figures.quantity($0))%" } ?? " · 未设差距上限")
         let month = table.month
@@ -24,7 +17,7 @@ struct AcceptancePage {
             Fragments.stat("超过差距上限", "\(overRows)", tone: overRows > 0 ? "lagging" : ""),
             Fragments.stat("无佐证的填报", "\(report.withoutEvidence.count)", tone: report.withoutEvidence.isEmpty ? "" : "lagging"),
             Fragments.stat("佐证不足", "\(report.underCovered.count)"),
-            Fragments.stat("待审核佐证", "\(report.waiting.reduce(0) { $0 + $1.count })"))
+            Fragments.stat("待审核佐证", "\(waiting)"))
         let exports: Node<HTML.BodyContext> = .p(.class("actions"),
             .a(.class("button"), .attr("href", SiteURL.acceptanceExport(plan: report.planID, region: report.focusRegionID, month: month, format: "xlsx").path), .text("导出 Excel")),
             .a(.class("button"), .attr("href", SiteURL.acceptanceExport(plan: report.planID, region: report.focusRegionID, month: month, format: "csv").path), .text("导出 CSV")))

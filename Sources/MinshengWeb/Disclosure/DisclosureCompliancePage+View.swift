@@ -3,23 +3,9 @@ import MinshengCore
 import MinshengData
 import Plot
 
-/// 信息公开考核 for a plan in a region: the rule, the summary, each region's completion share, the
-/// month-by-month matrix (reference 002 附表4), the projects short of the year's updates
-/// (reference 000 附件2), those without news or missing a category, and flagged items.
-struct DisclosureCompliancePage {
-    let planID: Int
-    let focusRegionID: Int
-    let report: DisclosureComplianceService.Report
-    let flagged: [DisclosureService.Flagged]
-    let mayRule: Bool
-    /// From the top region the account may see down to the focus.
-    let trail: [(id: Int, name: String)]
-    let tree: RegionTree
-
+/// The compliance page's layout (`DisclosureCompliancePage+Model.swift` holds its figures).
+extension DisclosureCompliancePage {
     private var table: DisclosureTable { report.table }
-    private var judged: [Int] { report.rule.months(through: report.month).map(Array.init) ?? [] }
-    private static let kinds: [DisclosureCategory] = [.news, .summary, .report, .typicalCase]
-    static let wholeMatrixLimit = 60
 
     private func url(region: Int? = nil, month: Int? = nil) -> String {
         SiteURL.disclosureCompliance(plan: planID, region: region ?? focusRegionID, month: month ?? report.month).path
@@ -27,7 +13,6 @@ struct DisclosureCompliancePage {
 
     func render(in context: PageContext) -> String {
         let rows = report.rows
-        let meeting = rows.filter { $0.monthly.values.allSatisfy { $0 } }.count
         let crumbs: [(String, String?)] = [("计划与任务分解", SiteURL.plans.path), (report.planTitle, SiteURL.plan(id: planID).path)]
             + trail.map { ($0.name, $0.id == focusRegionID ? nil : url(region: $0.id)) } + [("信息公开考核", nil)]
         let header = Fragments.pageHeader("信息公开考核", subtitle: "\(report.planTitle) · \(report.regionName) · 截至 \(report.year) 年 \(report.month) 月",
@@ -73,12 +58,11 @@ struct DisclosureCompliancePage {
 
     /// Each region's share of projects that have completed the year's disclosure task.
     private func regions() -> Node<HTML.BodyContext> {
-        let ids = Dictionary(report.rows.map { ($0.region, $0.regionID) }, uniquingKeysWith: { first, _ in first })
         let head: Node<HTML.TableContext> = .thead(.tr(.th(.text("行政区划")), .th(.class("num"), .text("项目")),
                                                        .th(.class("num"), .text("已完成")), .th(.class("num"), .text("完成率"))))
         let body: Node<HTML.TableContext> = .tbody(.forEach(table.completionByRegion) { entry in
-            let id = ids[entry.region]
-            let drill = id.map { $0 != focusRegionID && !tree.children(of: $0).isEmpty } ?? false
+            let id = drillable[entry.region]
+            let drill = id != nil
             let share = entry.share.map(Figures.percent) ?? "—"
             return .tr(.td(drill ? .a(.attr("href", url(region: id)), .attr("title", "查看\(entry.region)的下级"), .text(entry.region + " ›")) : .text(entry.region)),
                        .td(.class("num"), .text("\(entry.projects)")), .td(.class("num"), .text("\(entry.completed)")),
@@ -91,11 +75,7 @@ struct DisclosureCompliancePage {
 
     /// Reference 002 附表4: √ for each judged month the project met the rule.
     private func matrix() -> Node<HTML.BodyContext> {
-        // A county's matrix is shown whole; a city's hundreds of rows only where a month was missed
-        // (the export carries them all).
-        let whole = report.rows.count <= Self.wholeMatrixLimit
-        let rows = whole ? report.rows : report.rows.filter { !$0.monthly.values.allSatisfy { $0 } }
-        let showRegion = Set(report.rows.map(\.regionID)).count > 1
+        let (whole, rows, showRegion) = (matrixIsWhole, matrixRows, showsRegion)
         let head: Node<HTML.TableContext> = .thead(.tr(
             .th(.class("hide-phone"), .text("序号")), .th(.class("name"), .text(showRegion ? "项目 / 区划 · 责任单位" : "项目 / 责任单位")),
             .forEach(judged) { .th(.class("tick"), .text("\($0)月")) },
