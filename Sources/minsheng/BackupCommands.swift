@@ -15,7 +15,15 @@ struct BackupCommand: AsyncParsableCommand {
 
     func run() async throws {
         let config = store.config()
-        try await withApp(config) { app in
+        // The database is backed up as it is: a newer build must not upgrade it under a server
+        // still running the previous version.
+        try await withApp(config, migrate: false) { app in
+            guard let pending = try await Bootstrap.pendingMigrations(app) else {
+                throw CLIError("\(describe(config)) 中没有民生实事管理平台的数据，未写入备份。")
+            }
+            guard pending.isEmpty else {
+                throw CLIError("数据库尚未升级到本程序的版本（待执行的迁移：\(pending.joined(separator: "、"))），未写入备份。请用与正在运行的服务相同版本的程序备份。")
+            }
             let summary = try await Backup.write(from: app.db, files: app.blobStore, to: output)
             say("已写入备份 \(output)：\(summary.tables) 张数据表共 \(summary.rows) 行，\(summary.files) 个文件（\(Self.size(summary.fileBytes))）。数据库：\(describe(config))")
             if !summary.missingFiles.isEmpty {
@@ -46,6 +54,11 @@ struct RestoreCommand: AsyncParsableCommand {
         try await withApp(config) { app in
             let summary = try await Restore.run(archive: file, into: app.db, files: app.restoreBlobStore)
             say("已从 \(file) 恢复：\(summary.tables) 张数据表共 \(summary.rows) 行，\(summary.files) 个文件。数据库：\(describe(config))")
+            if !summary.missingFiles.isEmpty {
+                say("注意：备份时已缺失的 \(summary.missingFiles.count) 个文件仍然缺失（数据中登记了，但备份里没有）：")
+                summary.missingFiles.prefix(20).forEach { say("  \($0)") }
+            }
+            if let note = summary.note { say("注意：" + note) }
         }
     }
 }

@@ -38,8 +38,8 @@ struct CLIError: Error, CustomStringConvertible {
 }
 
 /// Runs `body` against a configured, migrated application and shuts it down exactly once.
-func withApp(_ config: AppConfig, _ body: (Application) async throws -> Void) async throws {
-    let app = try await Bootstrap.application(config)
+func withApp(_ config: AppConfig, migrate: Bool = true, _ body: (Application) async throws -> Void) async throws {
+    let app = try await Bootstrap.application(config, migrate: migrate)
     do {
         try await body(app)
     } catch let error as ServiceError {

@@ -41,8 +41,14 @@ final class BackupTests: XCTestCase {
 
     func state(_ app: Application) async throws -> State {
         let sql = try app.db.sql
+        // Every table from the database's own catalogue, but those a backup leaves out by design
+        // (sessions, challenge tokens, sign-in counters, the writers' gate, Fluent's migrations).
+        let catalogue = TestApp.usesPostgres && app.db.kind == .postgres
+            ? "SELECT tablename::text AS name FROM pg_tables WHERE schemaname = current_schema()"
+            : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        let left = ["sessions", "_fluent_sessions", "challenge_tokens", "login_attempts", "write_gate", "_fluent_migrations"]
         var counts: [String: Int] = [:]
-        for table in try await StoredSchema.read(on: app.db).tables.map(\.name) {
+        for table in try await sql.raw(SQLQueryString(catalogue)).all().map({ try $0.decode(column: "name", as: String.self) }) where !left.contains(table) {
             counts[table] = try await sql.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first()?.decode(column: "n", as: Int.self)
         }
         var updatedAt: [Int: Int64] = [:]
@@ -183,9 +189,13 @@ final class BackupTests: XCTestCase {
             while try await source.db.sql.raw("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'probe'").first()?.decode(column: "n", as: Int.self) ?? 0 < 5 {
                 try await Task.sleep(for: .milliseconds(5))
             }
+            let probes = "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'probe'"
+            let before = try await source.db.sql.raw(SQLQueryString(probes)).first()?.decode(column: "n", as: Int.self) ?? 0
             _ = try await Backup.write(from: source.db, files: source.blobStore, to: path)
+            let after = try await source.db.sql.raw(SQLQueryString(probes)).first()?.decode(column: "n", as: Int.self) ?? 0
             stop.set()
             written = try await writer.value
+            XCTAssertGreaterThan(after, before, "writes committed while the backup ran")
         } catch {
             try? await Self.close(source)
             throw error
@@ -236,7 +246,8 @@ final class BackupTests: XCTestCase {
             ("tampered file", { try Self.rewrite(path, in: directory, entry: { $0.hasPrefix("files/") ? Data("别的内容".utf8) + $1.dropFirst(12) : nil }) }, "校验值不符"),
             ("short table", { try Self.rewrite(path, in: directory, entry: { $0 == "tables/regions.jsonl" ? Data($1.split(separator: 0x0A).dropLast().joined(separator: [0x0A])) + Data([0x0A]) : nil }) },
              "应有"),
-            ("bad row", { try Self.rewrite(path, in: directory, entry: { $0 == "tables/units.jsonl" ? $1 + Data("[\"不是数字\"]\n".utf8) : nil }) }, "units"),
+            ("bad row", { try Self.rewrite(path, in: directory, entry: { $0 == "tables/units.jsonl" ? $1 + Self.textInFirstColumn($1) : nil }) }, "应为整数"),
+            ("damaged byte", { try Self.damage(try Self.rewrite(path, in: directory, stored: "tables/years.jsonl"), entry: "tables/years.jsonl", in: path) }, "校验和不符"),
         ]
         for item in cases {
             let target = try await TestApp.make(fileDatabase: true)
@@ -257,7 +268,7 @@ final class BackupTests: XCTestCase {
     /// A copy of the archive with one entry dropped or changed (`entry` returns the new bytes, or
     /// nil to keep them), or its manifest changed.
     static func rewrite(_ path: String, in directory: String, drop: String? = nil, manifest change: ((inout BackupManifest) -> Void)? = nil,
-                        entry: ((String, Data) -> Data?)? = nil) throws -> String {
+                        entry: ((String, Data) -> Data?)? = nil, stored: String? = nil) throws -> String {
         let source = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
         let output = directory + "/changed-\(UUID().uuidString).zip"
         let archive = try Archive(url: URL(fileURLWithPath: output), accessMode: .create)
@@ -271,11 +282,35 @@ final class BackupTests: XCTestCase {
             }
             if let replaced = entry?(item.path, data) { data = replaced }
             let bytes = data
-            try archive.addEntry(with: item.path, type: .file, uncompressedSize: Int64(bytes.count), compressionMethod: .deflate) { position, size in
+            try archive.addEntry(with: item.path, type: .file, uncompressedSize: Int64(bytes.count), compressionMethod: item.path == stored ? .none : .deflate) { position, size in
                 bytes.subdata(in: Int(position)..<Int(position) + size)
             }
         }
         return output
+    }
+}
+
+extension BackupTests {
+    /// The table file's first row again, with a text where its first column (the id) holds a number.
+    static func textInFirstColumn(_ table: Data) -> Data {
+        let first = table.split(separator: 0x0A).first.map { Data($0) } ?? Data()
+        guard let comma = first.firstIndex(of: 0x2C) else { return Data() }
+        return Data("[\"不是数字\"".utf8) + first[comma...] + Data([0x0A])
+    }
+
+    /// The archive with one byte of a stored (uncompressed) entry changed in place: its first row's
+    /// year 2024 becomes 2025, which still reads as a row — only the checksum tells.
+    static func damage(_ archivePath: String, entry: String, in original: String) throws -> String {
+        let source = try Archive(url: URL(fileURLWithPath: original), accessMode: .read)
+        guard let item = source[entry] else { throw ServiceError.invalid("no \(entry)") }
+        var content = Data()
+        _ = try source.extract(item) { content.append($0) }
+        let line = content.split(separator: 0x0A).first.map { Data($0) } ?? Data()
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: archivePath))
+        guard let at = bytes.range(of: line), let year = bytes[at].range(of: Data("2024".utf8)) else { throw ServiceError.invalid("row not found") }
+        bytes[year.upperBound - 1] = UInt8(ascii: "5")
+        try bytes.write(to: URL(fileURLWithPath: archivePath))
+        return archivePath
     }
 }
 

@@ -17,6 +17,10 @@ public enum Restore {
         public var tables: Int
         public var rows: Int
         public var files: Int
+        /// Files the backed-up instance's rows named but did not have (listed in the archive).
+        public var missingFiles: [String]
+        /// Said when the restore committed but a step after it did not complete.
+        public var note: String?
     }
 
     /// Settings that belong to the instance restored into, not to the one backed up: the public
@@ -30,7 +34,10 @@ public enum Restore {
         } catch {
             throw ServiceError.invalid(FileManager.default.fileExists(atPath: path) ? "\(path) 不是民生实事管理平台的备份文件（无法作为 ZIP 文件读取）。" : "找不到备份文件 \(path)。")
         }
-        let manifest = try readManifest(archive)
+        // The archive's entries by path, read once (a lookup by path walks the whole directory).
+        var entries: [String: Entry] = [:]
+        for entry in archive where entries[entry.path] == nil { entries[entry.path] = entry }
+        let manifest = try readManifest(archive, entries)
         let schema = try await StoredSchema.read(on: db)
         try check(manifest, against: schema, migrations: try await StoredSchema.migrations(on: db))
         let full = try await nonEmptyTables(manifest, on: db)
@@ -40,13 +47,14 @@ public enum Restore {
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         var brought: [String] = []
+        let rows: Int
         do {
-            brought = try restoreFiles(manifest, from: archive, into: files)
+            brought = try restoreFiles(manifest, from: archive, entries: entries, into: files)
             // Each table's file is taken out of the archive before the transaction (the archive
             // is read synchronously), then read a line at a time inside it.
             var tablePaths: [String: String] = [:]
             for table in manifest.tables {
-                guard let entry = archive[BackupManifest.tablePath(table.name)] else { throw incomplete("缺少数据表 \(table.name)") }
+                guard let entry = entries[BackupManifest.tablePath(table.name)] else { throw incomplete("缺少数据表 \(table.name)") }
                 let target = scratch + "/\(table.name).jsonl"
                 _ = try extract(archive, entry, to: target)
                 tablePaths[table.name] = target
@@ -54,10 +62,9 @@ public enum Restore {
             let order = try schema.insertionOrder()
             let kind = db.kind
             let paths = tablePaths
-            let rows = try await db.write { tx in
+            rows = try await db.write { tx in
                 let full = try await nonEmptyTables(manifest, on: tx)
                 guard full.isEmpty else { throw notEmpty(full) }
-                try await tx.sql.raw("DELETE FROM instance_settings WHERE key NOT IN (\(unsafeRaw: localSettings.map { "'\($0)'" }.joined(separator: ", ")))").run()
                 var total = 0
                 for table in order {
                     guard let stored = manifest.tables.first(where: { $0.name == table.name }), let path = paths[table.name] else { continue }
@@ -66,14 +73,21 @@ public enum Restore {
                 if kind == .postgres { try await resetSequences(order, on: tx) }
                 return total
             }
-            _ = try await FigureStore.rebuildIfOutdated(on: db)
-            try await PublicVersion.publish(on: db)
-            return Summary(tables: manifest.tables.count, rows: rows, files: manifest.files.count)
         } catch {
             for key in brought { try? files.remove(key) }
             if error is ServiceError { throw error }
             throw ServiceError.invalid("恢复失败，未写入任何数据：\(error.localizedDescription)")
         }
+        // Committed: the files now belong to the rows and stay, whatever follows. Figures computed
+        // with other rules are recomputed; should that fail, the next start does it.
+        var note: String?
+        do {
+            _ = try await FigureStore.rebuildIfOutdated(on: db)
+            try await PublicVersion.publish(on: db)
+        } catch {
+            note = "数据已全部恢复，但重新计算进度数据未完成（\(error.localizedDescription)）；下次启动服务时将自动重新计算。"
+        }
+        return Summary(tables: manifest.tables.count, rows: rows, files: manifest.files.count, missingFiles: manifest.missingFiles, note: note)
     }
 
     static func incomplete(_ what: String) -> ServiceError { .invalid("备份文件不完整或已损坏（\(what)），未写入任何数据。") }
@@ -82,13 +96,16 @@ public enum Restore {
         .invalid("目标实例不是空的（已有数据：\(tables.prefix(8).joined(separator: "、"))\(tables.count > 8 ? " 等" : "")），未写入任何数据。恢复只能写入新建的空实例：请换一个新的数据目录或空数据库，且在恢复之前不要启动服务。")
     }
 
-    static func readManifest(_ archive: Archive) throws -> BackupManifest {
-        guard let entry = archive[BackupManifest.manifestPath], entry.uncompressedSize < 64 << 20 else {
+    static func readManifest(_ archive: Archive, _ entries: [String: Entry]) throws -> BackupManifest {
+        guard let entry = entries[BackupManifest.manifestPath] else {
             throw ServiceError.invalid("这不是民生实事管理平台的备份文件（缺少 manifest.json）。")
         }
+        guard entry.uncompressedSize < 64 << 20 else { throw incomplete("manifest.json 过大") }
         var data = Data()
         do {
-            _ = try archive.extract(entry, skipCRC32: false) { data.append($0) }
+            try checkedExtract(archive, entry) { data.append($0) }
+        } catch let error as ServiceError {
+            throw error
         } catch {
             throw incomplete("manifest.json 无法读取")
         }
@@ -112,6 +129,8 @@ public enum Restore {
         }
         var problems: [String] = []
         let names = Set(manifest.tables.map(\.name))
+        if names.count != manifest.tables.count { problems.append("有数据表重复列出") }
+        if Set(manifest.files.map(\.key)).count != manifest.files.count { problems.append("有文件重复列出") }
         for table in manifest.tables {
             guard let target = schema.table(table.name) else { problems.append("本实例没有数据表 \(table.name)"); continue }
             guard table.rows >= 0 else { problems.append("数据表 \(table.name) 的行数无效"); continue }
@@ -139,15 +158,15 @@ public enum Restore {
 
     /// Copies the archive's files into the store, each checked against its name; returns the keys
     /// that were new to the store.
-    static func restoreFiles(_ manifest: BackupManifest, from archive: Archive, into files: any BlobStore) throws -> [String] {
+    static func restoreFiles(_ manifest: BackupManifest, from archive: Archive, entries: [String: Entry], into files: any BlobStore) throws -> [String] {
         var brought: [String] = []
         do {
             for file in manifest.files {
-                guard let entry = archive[BackupManifest.filePath(file.key)] else { throw incomplete("缺少文件 \(file.key)") }
+                guard let entry = entries[BackupManifest.filePath(file.key)] else { throw incomplete("缺少文件 \(file.key)") }
                 guard entry.uncompressedSize == UInt64(file.size) else { throw incomplete("文件 \(file.key) 的大小不符") }
                 let writer = try files.begin()
                 do {
-                    _ = try archive.extract(entry, skipCRC32: false) { chunk in try chunk.withUnsafeBytes { try writer.write($0) } }
+                    try checkedExtract(archive, entry) { chunk in try chunk.withUnsafeBytes { try writer.write($0) } }
                     let key = try writer.finish()
                     guard key == file.key else {
                         if writer.isNew { try? files.remove(key) }
@@ -174,14 +193,30 @@ public enum Restore {
         defer { try? handle.close() }
         var size: UInt64 = 0
         do {
-            _ = try archive.extract(entry, skipCRC32: false) { chunk in
+            try checkedExtract(archive, entry) { chunk in
                 try handle.write(contentsOf: chunk)
                 size += UInt64(chunk.count)
             }
+        } catch let error as ServiceError {
+            throw error
         } catch {
             throw incomplete("\(entry.path) 无法读取")
         }
         return size
+    }
+
+    /// Extracts an entry, refusing more bytes than its header declares (a forged header cannot
+    /// fill the disk) and content whose checksum is not the header's (ZIPFoundation hands the
+    /// checksum back without comparing it).
+    static func checkedExtract(_ archive: Archive, _ entry: Entry, _ consumer: (Data) throws -> Void) throws {
+        var seen: UInt64 = 0
+        let declared = entry.uncompressedSize
+        let crc = try archive.extract(entry, skipCRC32: false) { chunk in
+            seen += UInt64(chunk.count)
+            guard seen <= declared else { throw incomplete("\(entry.path) 的内容超过其登记的大小") }
+            try consumer(chunk)
+        }
+        guard seen == declared, crc == entry.checksum else { throw incomplete("\(entry.path) 的校验和不符") }
     }
 
     /// Inserts a table's rows from its file; the count must be the manifest's.
@@ -217,7 +252,11 @@ public enum Restore {
             number += 1
             if line.isEmpty { throw incomplete("数据表 \(table.name) 第 \(number) 行为空") }
             let cells = try BackupCell.parse(line, columns: columns, table: table.name, number: number)
-            if isSettings, let keyIndex, case .text(let key) = cells[keyIndex], localSettings.contains(key) { continue }
+            if isSettings, let keyIndex, case .text(let key) = cells[keyIndex] {
+                if localSettings.contains(key) { continue }
+                // The archive's setting replaces the one this instance's migrations made.
+                try await db.sql.raw("DELETE FROM instance_settings WHERE key = \(bind: key)").run()
+            }
             // A table that refers to itself (a region's parent) takes each row after the row it names.
             if selfReference != nil, idIndex != nil {
                 pending.append(cells)
@@ -228,18 +267,27 @@ public enum Restore {
         guard number == stored.rows else { throw incomplete("数据表 \(table.name) 应有 \(stored.rows) 行，实有 \(number) 行") }
         if let selfReference, let idIndex {
             for (index, cells) in pending.enumerated() { if case .int(let id) = cells[idIndex] { ids[id] = index } }
-            var placed = Set<Int>()
-            var order: [Int] = []
-            func place(_ index: Int, depth: Int) throws {
-                guard !placed.contains(index) else { return }
-                guard depth < pending.count else { throw incomplete("数据表 \(table.name) 的上下级关系构成循环") }
-                if case .int(let parent) = pending[index][selfReference], let parentIndex = ids[parent], parentIndex != index {
-                    try place(parentIndex, depth: depth + 1)
+            // Parents before children (Kahn's order over the rows); rows whose parent is not in the
+            // table keep their place; rows left over form a cycle.
+            var children: [Int: [Int]] = [:]
+            var ready: [Int] = []
+            for (index, cells) in pending.enumerated() {
+                if case .int(let parent) = cells[selfReference], let parentIndex = ids[parent], parentIndex != index {
+                    children[parentIndex, default: []].append(index)
+                } else {
+                    ready.append(index)
                 }
-                placed.insert(index)
-                order.append(index)
             }
-            for index in pending.indices { try place(index, depth: 0) }
+            var order: [Int] = []
+            order.reserveCapacity(pending.count)
+            var next = 0
+            while next < ready.count {
+                let index = ready[next]
+                next += 1
+                order.append(index)
+                ready.append(contentsOf: children[index] ?? [])
+            }
+            guard order.count == pending.count else { throw incomplete("数据表 \(table.name) 的上下级关系构成循环") }
             for index in order { try await add(pending[index], line: index + 1) }
         }
         try await flush()

@@ -69,13 +69,12 @@ public struct StoredSchema: Sendable {
                 guard !excluded.contains(table) else { continue }
                 columns[table, default: []].append(Column(name: column, kind: try postgresKind(try row.decode(column: "type", as: String.self), table: table, column: column)))
             }
+            // Foreign keys from the catalogue (information_schema shows only tables the role owns).
             var references: [String: [(column: String, table: String)]] = [:]
             for row in try await sql.raw("""
-                SELECT tc.table_name::text AS t, kcu.column_name::text AS c, ccu.table_name::text AS r
-                FROM information_schema.table_constraints tc
-                JOIN information_schema.key_column_usage kcu ON kcu.constraint_name = tc.constraint_name AND kcu.table_schema = tc.table_schema
-                JOIN information_schema.constraint_column_usage ccu ON ccu.constraint_name = tc.constraint_name AND ccu.table_schema = tc.table_schema
-                WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_schema = current_schema()
+                SELECT c.conrelid::regclass::text AS t, a.attname::text AS c, c.confrelid::regclass::text AS r
+                FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
+                WHERE c.contype = 'f' AND c.connamespace = current_schema()::regnamespace
                 """).all() {
                 references[try row.decode(column: "t", as: String.self), default: []]
                     .append((try row.decode(column: "c", as: String.self), try row.decode(column: "r", as: String.self)))

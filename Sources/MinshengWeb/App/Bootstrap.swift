@@ -21,7 +21,9 @@ public enum Bootstrap {
     }()
 
     /// An application configured and migrated, ready to serve or to run a command against.
-    public static func application(_ config: AppConfig, arguments: [String] = ["minsheng"]) async throws -> Application {
+    /// `migrate: false` opens the database as it is (a backup must not upgrade the database of a
+    /// server still running the previous version).
+    public static func application(_ config: AppConfig, arguments: [String] = ["minsheng"], migrate shouldMigrate: Bool = true) async throws -> Application {
         _ = logging
         // The database, its log and the evidence files are for this account alone: files 0600,
         // directories 0700.
@@ -38,7 +40,7 @@ public enum Bootstrap {
                 // The mode is kept in the file; every commit is still synced (synchronous stays FULL).
                 try await app.db.sql.raw("PRAGMA journal_mode=WAL").run()
             }
-            try await migrate(app)
+            if shouldMigrate { try await migrate(app) }
         } catch {
             try? await app.asyncShutdown()
             throw error
@@ -51,6 +53,22 @@ public enum Bootstrap {
     public static func migrate(_ app: Application) async throws {
         try await app.autoMigrate()
         try await FigureStore.rebuildIfOutdated(on: app.db)
+    }
+
+    /// The migrations this build would run on the database, by name; nil when the database has
+    /// never been migrated (it holds no instance).
+    public static func pendingMigrations(_ app: Application) async throws -> [String]? {
+        let sql = try app.db.sql
+        let exists: Bool
+        switch app.db.kind {
+        case .postgres:
+            exists = try await sql.raw("SELECT to_regclass('_fluent_migrations')::text AS t").first()?.decode(column: "t", as: String?.self) != nil
+        default:
+            exists = try await sql.raw("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_fluent_migrations'").first() != nil
+        }
+        guard exists else { return nil }
+        return try await Migrator(databases: app.databases, migrations: app.migrations, logger: app.logger, on: app.eventLoopGroup.any())
+            .previewPrepareBatch().get().map { $0.0.name }
     }
 
     /// Lines to print about the demo accounts.
