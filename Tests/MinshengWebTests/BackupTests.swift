@@ -80,6 +80,22 @@ final class BackupTests: XCTestCase {
         return directory + "/备份.zip"
     }
 
+    /// Runs `body` with `app`, then closes it whatever happens.
+    static func using<T>(_ app: Application, _ body: () async throws -> T) async throws -> T {
+        do {
+            let result = try await body()
+            try await close(app)
+            return result
+        } catch {
+            try? await close(app)
+            throw error
+        }
+    }
+
+    static func count(_ app: Application, _ query: String) async throws -> Int {
+        try await app.db.sql.raw(SQLQueryString(query)).first()?.decode(column: "n", as: Int.self) ?? -1
+    }
+
     static func close(_ app: Application) async throws {
         let directory = app.minsheng.dataDirectory
         try await app.asyncShutdown()
@@ -116,14 +132,7 @@ final class BackupTests: XCTestCase {
 
     func testABackupRestoresEveryRowFigureAndFileIntoAnEmptyInstance() async throws {
         let source = try await TestApp.make(fileDatabase: true)
-        let expected: State
-        do {
-            try await fill(source)
-            expected = try await state(source)
-        } catch {
-            try? await Self.close(source)
-            throw error
-        }
+        let expected = try await filled(source)
         // Hand-checked against the demo: 邵阳市's province plan has 3,850 progress rows for
         // January–October (the upgrade test's count) and the city plan more.
         XCTAssertGreaterThan(expected.counts["progress_reports"] ?? 0, 3850)
@@ -131,36 +140,37 @@ final class BackupTests: XCTestCase {
         XCTAssertEqual(expected.figures.count, 20, "two plans, ten months")
         XCTAssertGreaterThan(expected.history.count, 0)
         let target = try await move(source, to: { try await TestApp.make(fileDatabase: true) }, expected: expected)
-        do {
+        try await Self.using(target) {
             // The accounts sign in with their passwords, and the office's home page answers.
             let office = TestBrowser(target)
             let signedIn = try await office.signIn("admin", "minsheng2024")
             XCTAssertEqual(signedIn.status, .seeOther)
             try await XCTAssertEqualAsync(try await office.get("/").status, .ok)
+        }
+    }
+
+    /// The served demo with an upload in `app`, and its state (the app is closed if this fails).
+    func filled(_ app: Application) async throws -> State {
+        do {
+            try await fill(app)
+            return try await state(app)
         } catch {
-            try? await Self.close(target)
+            try? await Self.close(app)
             throw error
         }
-        try await Self.close(target)
     }
 
     func testAnOfficeMovesFromTheEmbeddedSQLiteToTheConfiguredDatabaseAndBack() async throws {
         // SQLite → the test database (PostgreSQL in `.ci/run`, SQLite otherwise) → SQLite.
         let source = try await TestApp.make(sqliteFile: true)
-        let expected: State
-        do {
-            try await fill(source)
-            expected = try await state(source)
-        } catch {
-            try? await Self.close(source)
-            throw error
-        }
+        let expected = try await filled(source)
         let middle = try await move(source, to: { try await TestApp.make() }, expected: expected)
         let back = try await move(middle, to: { try await TestApp.make(sqliteFile: true) }, expected: try await state(middle))
-        let state = try await self.state(back)
-        XCTAssertEqual(state.counts["audit_events"], (expected.counts["audit_events"] ?? 0) + 2, "one row added after each restore")
-        XCTAssertEqual(state.figures, expected.figures)
-        try await Self.close(back)
+        try await Self.using(back) {
+            let state = try await self.state(back)
+            XCTAssertEqual(state.counts["audit_events"], (expected.counts["audit_events"] ?? 0) + 2, "one row added after each restore")
+            XCTAssertEqual(state.figures, expected.figures)
+        }
     }
 
     /// Writes go on during the backup; the archive holds a state the database was in: two rows
@@ -168,8 +178,8 @@ final class BackupTests: XCTestCase {
     func testABackupDuringWritesIsOneState() async throws {
         let source = try await TestApp.make(fileDatabase: true)
         let path = archivePath()
-        let written: Int
-        do {
+        let probes = "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'probe'"
+        let written = try await Self.using(source) {
             try await fill(source)
             let stop = ManagedAtomicFlag()
             let writer = Task {
@@ -186,35 +196,23 @@ final class BackupTests: XCTestCase {
                 return n
             }
             // Some writes before the backup starts, the rest during it.
-            while try await source.db.sql.raw("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'probe'").first()?.decode(column: "n", as: Int.self) ?? 0 < 5 {
-                try await Task.sleep(for: .milliseconds(5))
-            }
-            let probes = "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'probe'"
-            let before = try await source.db.sql.raw(SQLQueryString(probes)).first()?.decode(column: "n", as: Int.self) ?? 0
+            while try await Self.count(source, probes) < 5 { try await Task.sleep(for: .milliseconds(5)) }
+            let before = try await Self.count(source, probes)
             _ = try await Backup.write(from: source.db, files: source.blobStore, to: path)
-            let after = try await source.db.sql.raw(SQLQueryString(probes)).first()?.decode(column: "n", as: Int.self) ?? 0
+            let after = try await Self.count(source, probes)
             stop.set()
-            written = try await writer.value
             XCTAssertGreaterThan(after, before, "writes committed while the backup ran")
-        } catch {
-            try? await Self.close(source)
-            throw error
+            return try await writer.value
         }
-        try await Self.close(source)
         let target = try await TestApp.make(fileDatabase: true)
-        do {
+        try await Self.using(target) {
             _ = try await Restore.run(archive: path, into: target.db, files: target.restoreBlobStore)
-            let sql = try target.db.sql
-            let events = try await sql.raw("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'probe'").first()?.decode(column: "n", as: Int.self) ?? -1
-            let settings = try await sql.raw("SELECT COUNT(*) AS n FROM instance_settings WHERE key LIKE 'probe-%'").first()?.decode(column: "n", as: Int.self) ?? -1
+            let events = try await Self.count(target, probes)
+            let settings = try await Self.count(target, "SELECT COUNT(*) AS n FROM instance_settings WHERE key LIKE 'probe-%'")
             XCTAssertGreaterThanOrEqual(events, 5)
             XCTAssertLessThanOrEqual(events, written)
             XCTAssertEqual(events, settings, "both rows of each write, or neither")
-        } catch {
-            try? await Self.close(target)
-            throw error
         }
-        try await Self.close(target)
     }
 
     /// A damaged, foreign or mismatched archive, or a target that is not empty, is refused in
@@ -222,18 +220,14 @@ final class BackupTests: XCTestCase {
     func testBadArchivesAndFullTargetsAreRefusedAndWriteNothing() async throws {
         let source = try await TestApp.make(fileDatabase: true)
         let path = archivePath()
-        do {
+        try await Self.using(source) {
             try await fill(source)
             _ = try await Backup.write(from: source.db, files: source.blobStore, to: path)
             // An existing file is not overwritten.
             await XCTAssertThrowsServiceError(try await Backup.write(from: source.db, files: source.blobStore, to: path), contains: "已存在")
             // Nor is a full instance restored into.
             await XCTAssertThrowsServiceError(try await Restore.run(archive: path, into: source.db, files: source.restoreBlobStore), contains: "不是空的")
-        } catch {
-            try? await Self.close(source)
-            throw error
         }
-        try await Self.close(source)
 
         let directory = (path as NSString).deletingLastPathComponent
         let notZip = directory + "/not.zip"
@@ -251,17 +245,13 @@ final class BackupTests: XCTestCase {
         ]
         for item in cases {
             let target = try await TestApp.make(fileDatabase: true)
-            do {
+            try await Self.using(target) {
                 let archive = try item.make()
                 await XCTAssertThrowsServiceError(try await Restore.run(archive: archive, into: target.db, files: target.restoreBlobStore), contains: item.message, item.name)
                 try await XCTAssertEqualAsync(try await Region.query(on: target.db).count(), 0, "\(item.name): no row written")
                 let files = (try? FileManager.default.subpathsOfDirectory(atPath: target.minsheng.dataDirectory + "/files")) ?? []
                 XCTAssertEqual(files.filter { BackupManifest.isFileKey(($0 as NSString).lastPathComponent) }, [], "\(item.name): no file left")
-            } catch {
-                try? await Self.close(target)
-                throw error
             }
-            try await Self.close(target)
         }
     }
 
