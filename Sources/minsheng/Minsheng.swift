@@ -100,11 +100,18 @@ struct Serve: AsyncParsableCommand {
 struct Migrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the database migrations and exit.")
     @OptionGroup var store: StoreOptions
+    @ArgumentParser.Flag(name: .customLong("accept-secret"),
+                         help: "Record this configuration's MINSHENG_SECRET (or its absence) as the instance's, after changing it on purpose with every server stopped.")
+    var acceptSecret = false
 
     func run() async throws {
         let config = store.config()
-        try await withApp(config) { _ in }
+        let app = try await Bootstrap.application(config, acceptSecret: acceptSecret)
+        try await app.asyncShutdown()
         say("数据库迁移已完成：\(describe(config))")
+        if acceptSecret {
+            say(config.secret == nil ? "已记录：本实例不再配置 MINSHENG_SECRET，使用数据库中保存的密钥。" : "已记录本实例新的 MINSHENG_SECRET：所有服务器须以同一个值启动。")
+        }
     }
 }
 

@@ -33,6 +33,42 @@ public final class InstanceSecret: @unchecked Sendable {
         return key
     }
 
+    /// Why a server's configured secret cannot be used with this database.
+    public enum Mismatch: Sendable, Equatable {
+        /// The configured secret differs from the one recorded by an earlier start.
+        case differs
+        /// An earlier start was configured with a secret and this one is not.
+        case missing
+    }
+
+    /// Compares the configured secret with the fingerprint the first configured start recorded
+    /// (`secret_fingerprint`), so that servers of one instance given different values — whose
+    /// challenges and address hashes would not match each other's — refuse to start instead of
+    /// failing one rating in two. `accept`: record this configuration as the instance's (after the
+    /// operator has changed the secret on purpose): its fingerprint, or none when it has no secret.
+    public static func check(configured: String?, accept: Bool = false, on db: any Database) async throws -> Mismatch? {
+        let fingerprint = configured.map { HMAC<SHA256>.authenticationCode(for: Data("fingerprint".utf8), using: SymmetricKey(data: Data($0.utf8))).hex }
+        return try await db.write { db in
+            let sql = try db.sql
+            if accept {
+                try await sql.raw("DELETE FROM instance_settings WHERE key = 'secret_fingerprint'").run()
+            }
+            if let fingerprint {
+                try await sql.raw("""
+                    INSERT INTO instance_settings (key, value) VALUES ('secret_fingerprint', \(bind: fingerprint))
+                    ON CONFLICT (key) DO NOTHING
+                    """).run()
+            }
+            let stored = try await sql.raw("SELECT value FROM instance_settings WHERE key = 'secret_fingerprint'").first()?
+                .decode(column: "value", as: String.self)
+            switch (fingerprint, stored) {
+            case (nil, nil): return nil
+            case (nil, .some): return .missing
+            case (.some(let mine), let stored): return mine == stored ? nil : .differs
+            }
+        }
+    }
+
     /// The keyed hash of a sender's address (or any other value to keep unreadable), for `purpose`.
     public static func hash(_ value: String, purpose: String, key: SymmetricKey) -> String {
         HMAC<SHA256>.authenticationCode(for: Data((purpose + ":" + value).utf8), using: key).hex

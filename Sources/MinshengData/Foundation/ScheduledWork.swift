@@ -3,46 +3,56 @@ import Foundation
 import SQLKit
 
 /// Work that runs on a schedule and must run once across every server of an instance (today the
-/// housekeeping; later the overdue marks and the bulletins' reminders). On PostgreSQL each job
-/// takes a session advisory lock first (`pg_try_advisory_lock`): the server that gets it runs the
-/// job, the others skip this round. On SQLite there is one server.
+/// housekeeping; later the overdue marks and the bulletins' reminders). Every server offers each
+/// job every minute; the job runs when its interval has passed since its last run anywhere, which
+/// is recorded in `instance_settings` (`job:<name>`) by the same transaction as the job's writes.
+/// On PostgreSQL the transaction first takes the job's advisory lock without waiting
+/// (`pg_try_advisory_xact_lock`): a server that finds it taken skips this round, and the one after
+/// it finds the run recorded. On SQLite the writers of the one server queue (`Database.write`).
 public enum ScheduledWork {
     public struct Job: Sendable {
         public var name: String
+        /// The shortest time between two runs across the instance.
+        public var interval: TimeInterval
         public var body: @Sendable (any Database) async throws -> Void
-        public init(name: String, body: @escaping @Sendable (any Database) async throws -> Void) {
+        public init(name: String, interval: TimeInterval, body: @escaping @Sendable (any Database) async throws -> Void) {
             self.name = name
+            self.interval = interval
             self.body = body
         }
     }
 
-    /// Runs the job unless another server is running it now. Returns whether it ran here.
+    /// How often a server offers the jobs.
+    public static let offerEvery: TimeInterval = 60
+
+    /// Runs the job unless it ran less than its interval ago or another server is running it now.
+    /// Returns whether it ran here. The job's writes and the record of its run commit together.
     @discardableResult
-    public static func runOnce(_ job: Job, on db: any Database) async throws -> Bool {
-        guard db.kind == .postgres else {
-            try await job.body(db)
-            return true
-        }
+    public static func runOnce(_ job: Job, on db: any Database, now: Date = Date()) async throws -> Bool {
         let key = WriteKey.job(job.name).advisoryKey
-        // The lock belongs to the connection: take it, run, and release it on the same one.
-        return try await db.withConnection { connection in
-            let sql = try connection.sql
-            guard let row = try await sql.raw("SELECT pg_try_advisory_lock(\(bind: key)) AS taken").first(),
-                  try row.decode(column: "taken", as: Bool.self) else { return false }
-            do {
-                try await job.body(connection)
-            } catch {
-                _ = try? await sql.raw("SELECT pg_advisory_unlock(\(bind: key))").run()
-                throw error
+        let setting = "job:" + job.name
+        return try await db.write { db in
+            let sql = try db.sql
+            if db.kind == .postgres {
+                guard let row = try await sql.raw("SELECT pg_try_advisory_xact_lock(\(bind: key)) AS taken").first(),
+                      try row.decode(column: "taken", as: Bool.self) else { return false }
             }
-            try await sql.raw("SELECT pg_advisory_unlock(\(bind: key))").run()
+            let last = try await sql.raw("SELECT value FROM instance_settings WHERE key = \(bind: setting)").first()?
+                .decode(column: "value", as: String.self)
+            if let last, let seconds = Double(last), now.timeIntervalSince1970 - seconds < job.interval { return false }
+            try await job.body(db)
+            let stamp = String(Int(now.timeIntervalSince1970))
+            try await sql.raw("""
+                INSERT INTO instance_settings (key, value) VALUES (\(bind: setting), \(bind: stamp))
+                ON CONFLICT (key) DO UPDATE SET value = excluded.value
+                """).run()
             return true
         }
     }
 
-    /// The housekeeping every instance does: sessions that are over, challenge tokens past their
-    /// expiry, sign-in failures from more than a day ago.
-    public static let housekeeping = Job(name: "housekeeping") { db in
+    /// The housekeeping every instance does every five minutes: sessions that are over, challenge
+    /// tokens past their expiry, sign-in failures from more than a day ago.
+    public static let housekeeping = Job(name: "housekeeping", interval: 300) { db in
         try await SessionStore(db: db).purge()
         let now = Int(Date().timeIntervalSince1970)
         try await db.bookkeeping { db in
@@ -50,4 +60,7 @@ public enum ScheduledWork {
             try await LoginAttempt.query(on: db).filter(\.$updatedAt < Date().addingTimeInterval(-86_400)).filter(\.$lockedUntil == nil).delete()
         }
     }
+
+    /// The jobs every server offers.
+    public static let all: [Job] = [housekeeping]
 }

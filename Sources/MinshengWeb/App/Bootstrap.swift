@@ -23,7 +23,10 @@ public enum Bootstrap {
     /// An application configured and migrated, ready to serve or to run a command against.
     /// `migrate: false` opens the database as it is (a backup must not upgrade the database of a
     /// server still running the previous version).
-    public static func application(_ config: AppConfig, arguments: [String] = ["minsheng"], migrate shouldMigrate: Bool = true) async throws -> Application {
+    /// `acceptSecret`: record this configuration's `MINSHENG_SECRET` as the instance's instead of
+    /// refusing one that differs from the recorded one (`minsheng migrate --accept-secret`).
+    public static func application(_ config: AppConfig, arguments: [String] = ["minsheng"], migrate shouldMigrate: Bool = true,
+                                   acceptSecret: Bool = false) async throws -> Application {
         _ = logging
         // The database, its log and the evidence files are for this account alone: files 0600,
         // directories 0700.
@@ -40,7 +43,10 @@ public enum Bootstrap {
                 // The mode is kept in the file; every commit is still synced (synchronous stays FULL).
                 try await app.db.sql.raw("PRAGMA journal_mode=WAL").run()
             }
-            if shouldMigrate { try await migrate(app) }
+            if shouldMigrate {
+                try await migrate(app)
+                try await checkSecret(app, accept: acceptSecret)
+            }
         } catch {
             try? await app.asyncShutdown()
             throw error
@@ -50,10 +56,60 @@ public enum Bootstrap {
 
     /// Runs the migrations not yet run, then recomputes the stored figures if they were computed
     /// with other rules (derived data is the code's job, not a migration's).
+    ///
+    /// Servers of one PostgreSQL instance started together take turns: each holds a session
+    /// advisory lock on a connection of its own while it migrates, so the second finds the work
+    /// done instead of creating the same tables again. (The migrations run on other connections
+    /// of the pool; the lock only orders the servers.)
+    /// On an SQLite file a process that migrates holds an exclusive lock on `<file>-migrate.lock`
+    /// (`flock`), so a command started beside the server waits for it the same way.
     public static func migrate(_ app: Application) async throws {
-        try await app.autoMigrate()
-        try await FigureStore.rebuildIfOutdated(on: app.db)
+        guard app.db.kind == .postgres else {
+            var lock: Int32 = -1
+            if case .sqliteFile(let path) = app.minsheng.store {
+                lock = open(path + "-migrate.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+                guard lock >= 0 else { throw ConfigurationError(message: "无法打开 \(path)-migrate.lock：请检查数据目录的权限。") }
+                // Waited for off the concurrency pool's few threads.
+                let descriptor = lock
+                await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                    DispatchQueue.global().async { flock(descriptor, LOCK_EX); done.resume() }
+                }
+            }
+            defer { if lock >= 0 { flock(lock, LOCK_UN); close(lock) } }
+            try await app.autoMigrate()
+            try await FigureStore.rebuildIfOutdated(on: app.db)
+            return
+        }
+        let key = migrationLockKey
+        try await app.db.withConnection { connection in
+            let sql = try connection.sql
+            try await sql.raw("SELECT pg_advisory_lock(\(bind: key))").run()
+            do {
+                try await app.autoMigrate()
+                try await FigureStore.rebuildIfOutdated(on: app.db)
+            } catch {
+                _ = try? await sql.raw("SELECT pg_advisory_unlock(\(bind: key))").run()
+                throw error
+            }
+            try await sql.raw("SELECT pg_advisory_unlock(\(bind: key))").run()
+        }
     }
+
+    /// Refuses a `MINSHENG_SECRET` that differs from the one the instance's servers were started
+    /// with (see `InstanceSecret.check`).
+    public static func checkSecret(_ app: Application, accept: Bool = false) async throws {
+        let change = "如确需更换密钥：停止所有服务器，以新的设置运行一次 minsheng migrate --accept-secret，再以同一设置启动所有服务器（尚未回答的验证题和按来源地址的计数随之作废）。"
+        switch try await InstanceSecret.check(configured: app.minsheng.secret, accept: accept, on: app.db) {
+        case nil: return
+        case .differs:
+            throw ConfigurationError(message: "MINSHENG_SECRET 与本实例此前启动时使用的不同：同一实例的所有服务器必须使用同一个值。" + change)
+        case .missing:
+            throw ConfigurationError(message: "本实例此前启动时配置了 MINSHENG_SECRET，这次没有配置：同一实例的所有服务器必须使用同一个值。" + change)
+        }
+    }
+
+    /// The advisory lock servers take while they migrate ("minsheng" in ASCII, as a 64-bit number).
+    static let migrationLockKey: Int64 = 0x6d69_6e73_6865_6e67
 
     /// The migrations this build would run on the database, by name; nil when the database has
     /// never been migrated (it holds no instance).

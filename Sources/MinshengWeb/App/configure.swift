@@ -134,8 +134,8 @@ public struct ConfigurationError: Error, CustomStringConvertible {
 
 /// The server's background work: it reads the public pages' shared version once a second
 /// (`PublicVersion`), so a change made through another server on the same database reaches this
-/// server's cached pages within a second; and every five minutes it offers the scheduled jobs,
-/// which run on one server of the instance at a time (`ScheduledWork`).
+/// server's cached pages within a second; and every minute it offers the scheduled jobs, each of
+/// which runs once per its interval across the servers of the instance (`ScheduledWork`).
 struct BackgroundWork: LifecycleHandler {
     private final class Box: @unchecked Sendable { var task: Task<Void, Never>? }
     private let box = Box()
@@ -147,9 +147,11 @@ struct BackgroundWork: LifecycleHandler {
             var tick = 0
             while !Task.isCancelled {
                 try? await PublicVersion.shared.poll(on: db)
-                if tick % 300 == 0 {
-                    do { try await ScheduledWork.runOnce(ScheduledWork.housekeeping, on: db) } catch {
-                        logger.warning("scheduled housekeeping failed: \(String(reflecting: error))")
+                if tick % Int(ScheduledWork.offerEvery) == 0 {
+                    for job in ScheduledWork.all {
+                        do { try await ScheduledWork.runOnce(job, on: db) } catch {
+                            logger.warning("scheduled job \(job.name) failed: \(String(reflecting: error))")
+                        }
                     }
                 }
                 tick += 1

@@ -30,12 +30,17 @@ enum TestApp {
     }
 
     /// `sqliteFile`: SQLite in a file whatever `DATABASE_URL` says (a move from the embedded default).
-    static func make(fileDatabase: Bool = false, sqliteFile: Bool = false) async throws -> Application {
+    /// `sharing`: a second server of that application's instance — the same database (not emptied)
+    /// and the same files directory; `migrate: false` leaves the migrating to the test.
+    static func make(fileDatabase: Bool = false, sqliteFile: Bool = false, sharing other: Application? = nil,
+                     migrate: Bool = true) async throws -> Application {
         // Each test's files (evidence uploads) in a directory of its own, removed by `run`.
-        let directory = NSTemporaryDirectory() + "minsheng-test-\(UUID().uuidString)"
+        let directory = other?.minsheng.dataDirectory ?? NSTemporaryDirectory() + "minsheng-test-\(UUID().uuidString)"
         let store: AppConfig.Store
         let postgres = usesPostgres && !sqliteFile
-        if sqliteFile {
+        if let other {
+            store = other.minsheng.store
+        } else if sqliteFile {
             store = .sqliteFile(directory + "/minsheng.sqlite")
         } else if let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty {
             store = .postgres(url: url)
@@ -51,13 +56,13 @@ enum TestApp {
         let app = try await Application.make(.testing)
         do {
             try await configure(app, config)
-            if postgres {
+            if postgres, other == nil {
                 let sql = try app.db.sql
                 try await sql.raw("DROP SCHEMA IF EXISTS public CASCADE").run()
                 try await sql.raw("CREATE SCHEMA public").run()
             }
             if case .sqliteFile = store { try await app.db.sql.raw("PRAGMA journal_mode=WAL").run() }
-            try await Bootstrap.migrate(app)
+            if migrate { try await Bootstrap.migrate(app) }
         } catch {
             try? await app.asyncShutdown()
             throw error
