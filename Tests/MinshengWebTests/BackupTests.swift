@@ -103,9 +103,12 @@ final class BackupTests: XCTestCase {
     }
 
     /// Backs up `source`, closes it, restores into `makeTarget()` and returns the target.
-    func move(_ source: Application, to makeTarget: () async throws -> Application, expected: State) async throws -> Application {
-        let path = archivePath()
-        let summary = try await Backup.write(from: source.db, files: source.blobStore, to: path)
+    /// `rewriting`: the archive restored is this copy of the one written.
+    func move(_ source: Application, to makeTarget: () async throws -> Application, expected: State,
+              rewriting: ((String) throws -> String)? = nil) async throws -> Application {
+        let written = archivePath()
+        let summary = try await Backup.write(from: source.db, files: source.blobStore, to: written)
+        let path = try rewriting?(written) ?? written
         XCTAssertEqual(summary.files, 1, "the one uploaded photo")
         XCTAssertEqual(summary.missingFiles, [])
         XCTAssertEqual(summary.rows, expected.counts.values.reduce(0, +))
@@ -147,6 +150,31 @@ final class BackupTests: XCTestCase {
             XCTAssertEqual(signedIn.status, .seeOther)
             try await XCTAssertEqualAsync(try await office.get("/").status, .ok)
         }
+    }
+
+    /// An archive of the first format (files in the archive itself, no bundles) still restores.
+    func testAnArchiveOfTheFirstVersionStillRestores() async throws {
+        let source = try await TestApp.make(fileDatabase: true)
+        let expected = try await filled(source)
+        let target = try await move(source, to: { try await TestApp.make(fileDatabase: true) }, expected: expected, rewriting: { path in
+            try Self.versionOne(path, in: (path as NSString).deletingLastPathComponent)
+        })
+        try await Self.close(target)
+    }
+
+    /// Files go into bundles of at most 1,000 files or 256 MB (hand-counted: 2,500 small files make
+    /// bundles of 1,000, 1,000 and 500; 200 MB then 100 MB do not fit one; a file larger than a
+    /// bundle has one of its own).
+    func testFilesAreBundledByCountAndSize() {
+        let small = BackupManifest.bundles(forSizes: Array(repeating: 100, count: 2500))
+        XCTAssertEqual(small.filter { $0 == "bundles/000001.zip" }.count, 1000)
+        XCTAssertEqual(small.filter { $0 == "bundles/000002.zip" }.count, 1000)
+        XCTAssertEqual(small.filter { $0 == "bundles/000003.zip" }.count, 500)
+        XCTAssertEqual(Set(small).count, 3)
+        let mb = 1 << 20
+        XCTAssertEqual(BackupManifest.bundles(forSizes: [200 * mb, 100 * mb, 10 * mb]), ["bundles/000001.zip", "bundles/000002.zip", "bundles/000002.zip"])
+        XCTAssertEqual(BackupManifest.bundles(forSizes: [300 * mb, 1, 1]), ["bundles/000001.zip", "bundles/000002.zip", "bundles/000002.zip"])
+        XCTAssertEqual(BackupManifest.bundles(forSizes: []), [])
     }
 
     /// The served demo with an upload in `app`, and its state (the app is closed if this fails).
@@ -237,7 +265,9 @@ final class BackupTests: XCTestCase {
             ("not a zip", { notZip }, "不是民生实事管理平台的备份文件"),
             ("no manifest", { try Self.rewrite(path, in: directory, drop: BackupManifest.manifestPath) }, "缺少 manifest.json"),
             ("other version", { try Self.rewrite(path, in: directory, manifest: { $0.migrations.removeLast() }) }, "另一版本"),
-            ("tampered file", { try Self.rewrite(path, in: directory, entry: { $0.hasPrefix("files/") ? Data("别的内容".utf8) + $1.dropFirst(12) : nil }) }, "校验值不符"),
+            ("tampered file", { try Self.rewrite(path, in: directory, entry: { name, data in name.hasPrefix("bundles/") ? try? Self.tamperedBundle(data, in: directory) : nil }) }, "校验值不符"),
+            ("missing bundle", { try Self.rewrite(path, in: directory, drop: BackupManifest.bundlePath(1)) }, "缺少 bundles/000001.zip"),
+            ("bundle not a zip", { try Self.rewrite(path, in: directory, entry: { name, _ in name.hasPrefix("bundles/") ? Data("不是压缩包".utf8) : nil }) }, "无法作为 ZIP 文件读取"),
             ("short table", { try Self.rewrite(path, in: directory, entry: { $0 == "tables/regions.jsonl" ? Data($1.split(separator: 0x0A).dropLast().joined(separator: [0x0A])) + Data([0x0A]) : nil }) },
              "应有"),
             ("bad row", { try Self.rewrite(path, in: directory, entry: { $0 == "tables/units.jsonl" ? $1 + Self.textInFirstColumn($1) : nil }) }, "应为整数"),
@@ -281,6 +311,50 @@ final class BackupTests: XCTestCase {
 }
 
 extension BackupTests {
+    /// A bundle whose first file has other content under the same name.
+    static func tamperedBundle(_ bundle: Data, in directory: String) throws -> Data {
+        let original = directory + "/bundle-\(UUID().uuidString).zip"
+        try bundle.write(to: URL(fileURLWithPath: original))
+        let changed = try rewrite(original, in: directory, entry: { path, data in
+            path.hasPrefix("files/") ? Data("别的内容".utf8) + data.dropFirst(12) : nil
+        })
+        return try Data(contentsOf: URL(fileURLWithPath: changed))
+    }
+
+    /// The archive as version 1 wrote it: every file as `files/<key>` in the archive itself.
+    static func versionOne(_ path: String, in directory: String) throws -> String {
+        let source = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+        let output = directory + "/v1-\(UUID().uuidString).zip"
+        let archive = try Archive(url: URL(fileURLWithPath: output), accessMode: .create)
+        func add(_ name: String, _ bytes: Data) throws {
+            try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(bytes.count), compressionMethod: .none) { position, size in
+                bytes.subdata(in: Int(position)..<Int(position) + size)
+            }
+        }
+        for item in source {
+            var data = Data()
+            _ = try source.extract(item) { data.append($0) }
+            if item.path == BackupManifest.manifestPath {
+                var manifest = try JSONDecoder().decode(BackupManifest.self, from: data)
+                manifest.version = 1
+                for index in manifest.files.indices { manifest.files[index].bundle = nil }
+                try add(item.path, try JSONEncoder().encode(manifest))
+            } else if item.path.hasPrefix("bundles/") {
+                let inner = directory + "/inner-\(UUID().uuidString).zip"
+                try data.write(to: URL(fileURLWithPath: inner))
+                let bundle = try Archive(url: URL(fileURLWithPath: inner), accessMode: .read)
+                for file in bundle {
+                    var content = Data()
+                    _ = try bundle.extract(file) { content.append($0) }
+                    try add(file.path, content)
+                }
+            } else {
+                try add(item.path, data)
+            }
+        }
+        return output
+    }
+
     /// The table file's first row again, with a text where its first column (the id) holds a number.
     static func textInFirstColumn(_ table: Data) -> Data {
         let first = table.split(separator: 0x0A).first.map { Data($0) } ?? Data()

@@ -44,7 +44,9 @@ public enum Backup {
         let header = BackupManifest(format: BackupManifest.formatName, version: BackupManifest.currentVersion,
                                     createdAt: ISO8601DateFormatter().string(from: Date()), database: db.kind == .postgres ? "postgresql" : "sqlite",
                                     migrations: manifest.migrations, tables: manifest.tables,
-                                    files: entries.map { BackupManifest.File(key: $0.key, size: $0.size) }, missingFiles: missing)
+                                    files: zip(entries, BackupManifest.bundles(forSizes: entries.map(\.size))).map { entry, bundle in
+                                        BackupManifest.File(key: entry.key, size: entry.size, bundle: bundle)
+                                    }, missingFiles: missing)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try encoder.encode(header).write(to: URL(fileURLWithPath: staging + "/" + BackupManifest.manifestPath))
@@ -57,9 +59,21 @@ public enum Backup {
                 try archive.addEntry(with: BackupManifest.tablePath(table.name), fileURL: URL(fileURLWithPath: staging + "/tables/\(table.name).jsonl"),
                                      compressionMethod: .deflate)
             }
-            // Evidence is mostly photographs and PDF files, already compressed.
-            for entry in entries {
-                try archive.addEntry(with: BackupManifest.filePath(entry.key), fileURL: URL(fileURLWithPath: entry.path), compressionMethod: .none)
+            // Evidence is mostly photographs and PDF files, already compressed. Each bundle is
+            // made beside the archive, added to it whole and removed.
+            let bundlePath = staging + "/bundle.zip"
+            var start = 0
+            while start < entries.count {
+                let name = header.files[start].bundle ?? ""
+                var end = start
+                while end < entries.count, header.files[end].bundle == name { end += 1 }
+                let bundle = try Archive(url: URL(fileURLWithPath: bundlePath), accessMode: .create)
+                for entry in entries[start..<end] {
+                    try bundle.addEntry(with: BackupManifest.filePath(entry.key), fileURL: URL(fileURLWithPath: entry.path), compressionMethod: .none)
+                }
+                try archive.addEntry(with: name, fileURL: URL(fileURLWithPath: bundlePath), compressionMethod: .none)
+                try manager.removeItem(atPath: bundlePath)
+                start = end
             }
         } catch {
             throw ServiceError.invalid("写入备份文件失败：\(error.localizedDescription)")

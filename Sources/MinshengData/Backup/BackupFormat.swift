@@ -9,10 +9,36 @@ import Foundation
 ///   column order: `null`, a number (`int`; `real`, where `"NaN"`, `"Infinity"` and `"-Infinity"`
 ///   stand for the values JSON cannot write; `time`: microseconds since 1970-01-01 UTC), a string
 ///   (`text`) or `true`/`false` (`bool`);
-/// - `files/<sha256>` — each evidence or disclosure file the tables name, by its content's hash.
+/// - `bundles/<nnnnnn>.zip` — the evidence and disclosure files the tables name, up to
+///   `filesPerBundle` files or `bytesPerBundle` bytes in each inner ZIP archive, each as `files/<sha256>` (its content's hash);
+///   the manifest names each file's bundle. (ZIPFoundation rewrites an archive's whole central
+///   directory with each entry it adds, so one archive of 100,000 files took time in the square of
+///   their number; bundles keep the backup linear.) Version 1 archives held the files as
+///   `files/<sha256>` in the archive itself, which a file without a bundle still means.
 public struct BackupManifest: Codable, Sendable {
     public static let formatName = "minsheng-backup"
-    public static let currentVersion = 1
+    public static let currentVersion = 2
+    /// The versions `Restore` reads.
+    public static let readableVersions = 1...2
+    /// A bundle holds at most this many files, and is closed once it holds this many bytes (a
+    /// restore takes one bundle out at a time into its scratch directory).
+    public static let filesPerBundle = 1000
+    public static let bytesPerBundle = 256 << 20
+
+    /// The bundle of each file, in order: a new one when the current one is full.
+    public static func bundles(forSizes sizes: [Int]) -> [String] {
+        var number = 1, count = 0, bytes = 0
+        return sizes.map { size in
+            if count > 0, count >= filesPerBundle || bytes + size > bytesPerBundle {
+                number += 1
+                count = 0
+                bytes = 0
+            }
+            count += 1
+            bytes += size
+            return bundlePath(number)
+        }
+    }
 
     public struct Table: Codable, Sendable {
         public var name: String
@@ -23,6 +49,9 @@ public struct BackupManifest: Codable, Sendable {
     public struct File: Codable, Sendable {
         public var key: String
         public var size: Int
+        /// The inner archive holding the file (`bundles/<nnnnnn>.zip`); nil: `files/<key>` in the
+        /// archive itself (version 1).
+        public var bundle: String?
     }
 
     public var format: String
@@ -38,6 +67,7 @@ public struct BackupManifest: Codable, Sendable {
 
     public static func tablePath(_ name: String) -> String { "tables/\(name).jsonl" }
     public static func filePath(_ key: String) -> String { "files/\(key)" }
+    public static func bundlePath(_ number: Int) -> String { "bundles/" + String(format: "%06d", number) + ".zip" }
     public static let manifestPath = "manifest.json"
 
     /// Whether a key is a stored file's name (64 lowercase hexadecimal digits).

@@ -49,7 +49,7 @@ public enum Restore {
         var brought: [String] = []
         let rows: Int
         do {
-            brought = try restoreFiles(manifest, from: archive, entries: entries, into: files)
+            brought = try restoreFiles(manifest, from: archive, entries: entries, scratch: scratch, into: files)
             // Each table's file is taken out of the archive before the transaction (the archive
             // is read synchronously), then read a line at a time inside it.
             var tablePaths: [String: String] = [:]
@@ -112,8 +112,8 @@ public enum Restore {
         guard let manifest = try? JSONDecoder().decode(BackupManifest.self, from: data), manifest.format == BackupManifest.formatName else {
             throw ServiceError.invalid("这不是民生实事管理平台的备份文件（manifest.json 格式不对）。")
         }
-        guard manifest.version == BackupManifest.currentVersion else {
-            throw ServiceError.invalid("备份文件格式版本为 \(manifest.version)，本程序只能恢复版本 \(BackupManifest.currentVersion)。")
+        guard BackupManifest.readableVersions.contains(manifest.version) else {
+            throw ServiceError.invalid("备份文件格式版本为 \(manifest.version)，本程序只能恢复版本 \(BackupManifest.readableVersions.map(String.init).joined(separator: "、"))。")
         }
         return manifest
     }
@@ -157,16 +157,37 @@ public enum Restore {
     }
 
     /// Copies the archive's files into the store, each checked against its name; returns the keys
-    /// that were new to the store.
-    static func restoreFiles(_ manifest: BackupManifest, from archive: Archive, entries: [String: Entry], into files: any BlobStore) throws -> [String] {
+    /// that were new to the store. A bundle is taken out into `scratch` and read from there, one
+    /// bundle at a time, in the manifest's order.
+    static func restoreFiles(_ manifest: BackupManifest, from archive: Archive, entries: [String: Entry], scratch: String,
+                             into files: any BlobStore) throws -> [String] {
         var brought: [String] = []
         do {
-            for file in manifest.files {
-                guard let entry = entries[BackupManifest.filePath(file.key)] else { throw incomplete("缺少文件 \(file.key)") }
+            var open: (path: String, archive: Archive, entries: [String: Entry])?
+            // One bundle after the other, whatever order a manifest lists its files in.
+            let ordered = manifest.files.enumerated().sorted { ($0.element.bundle ?? "", $0.offset) < ($1.element.bundle ?? "", $1.offset) }.map(\.element)
+            for file in ordered {
+                var source = (archive: archive, entries: entries)
+                if let bundle = file.bundle {
+                    if open?.path != bundle {
+                        guard let entry = entries[bundle] else { throw incomplete("缺少 \(bundle.prefix(80))") }
+                        let target = scratch + "/bundle.zip"
+                        try? FileManager.default.removeItem(atPath: target)
+                        _ = try extract(archive, entry, to: target)
+                        guard let inner = try? Archive(url: URL(fileURLWithPath: target), accessMode: .read) else {
+                            throw incomplete("\(bundle.prefix(80)) 无法作为 ZIP 文件读取")
+                        }
+                        var innerEntries: [String: Entry] = [:]
+                        for entry in inner where innerEntries[entry.path] == nil { innerEntries[entry.path] = entry }
+                        open = (bundle, inner, innerEntries)
+                    }
+                    if let open { source = (open.archive, open.entries) }
+                }
+                guard let entry = source.entries[BackupManifest.filePath(file.key)] else { throw incomplete("缺少文件 \(file.key)") }
                 guard entry.uncompressedSize == UInt64(file.size) else { throw incomplete("文件 \(file.key) 的大小不符") }
                 let writer = try files.begin()
                 do {
-                    try checkedExtract(archive, entry) { chunk in try chunk.withUnsafeBytes { try writer.write($0) } }
+                    try checkedExtract(source.archive, entry) { chunk in try chunk.withUnsafeBytes { try writer.write($0) } }
                     let key = try writer.finish()
                     guard key == file.key else {
                         if writer.isNew { try? files.remove(key) }
