@@ -52,7 +52,7 @@ struct RestoreCommand: AsyncParsableCommand {
     func run() async throws {
         let config = store.config()
         try await withApp(config) { app in
-            let summary = try await Restore.run(archive: file, into: app.db, files: app.restoreBlobStore)
+            let summary = try await Restore.run(archive: file, into: app.db, files: app.restoreBlobStore, scratch: app.minsheng.dataDirectory)
             say("已从 \(file) 恢复：\(summary.tables) 张数据表共 \(summary.rows) 行，\(summary.files) 个文件。数据库：\(describe(config))")
             if !summary.missingFiles.isEmpty {
                 say("注意：备份时已缺失的 \(summary.missingFiles.count) 个文件仍然缺失（数据中登记了，但备份里没有）：")

@@ -27,7 +27,9 @@ public enum Restore {
     /// pages' version counts this database's changes (servers compare it with what they saw).
     static let localSettings: Set<String> = ["public_version"]
 
-    public static func run(archive path: String, into db: any Database, files: any BlobStore) async throws -> Summary {
+    /// `scratch`: where the tables and one bundle of files at a time are taken out of the archive
+    /// (the target's data directory; the system's temporary directory when nil).
+    public static func run(archive path: String, into db: any Database, files: any BlobStore, scratch scratchParent: String? = nil) async throws -> Summary {
         let archive: Archive
         do {
             archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
@@ -43,7 +45,7 @@ public enum Restore {
         let full = try await nonEmptyTables(manifest, on: db)
         guard full.isEmpty else { throw notEmpty(full) }
 
-        let scratch = NSTemporaryDirectory() + "minsheng-restore-\(UUID().uuidString)"
+        let scratch = (scratchParent.map { $0 + "/" } ?? NSTemporaryDirectory()) + ".minsheng-restore-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         var brought: [String] = []
@@ -150,7 +152,9 @@ public enum Restore {
     static func nonEmptyTables(_ manifest: BackupManifest, on db: any Database) async throws -> [String] {
         var full: [String] = []
         for table in manifest.tables {
-            let filter = table.name == "instance_settings" ? " WHERE key NOT IN ('secret', 'figures_version', 'public_version')" : ""
+            // What the instance's own start writes: its secret and its fingerprint, the figures' and
+            // pages' versions, the scheduled jobs' last runs.
+            let filter = table.name == "instance_settings" ? " WHERE key NOT IN ('secret', 'secret_fingerprint', 'figures_version', 'public_version') AND key NOT LIKE 'job:%'" : ""
             if try await db.sql.raw("SELECT 1 AS n FROM \(ident: table.name)\(unsafeRaw: filter) LIMIT 1").first() != nil { full.append(table.name) }
         }
         return full
@@ -269,6 +273,9 @@ public enum Restore {
             if batch.count >= perStatement { try await flush() }
         }
 
+        // The target's own secret fingerprint goes: the secret comes from the archive, and with it
+        // the archive's fingerprint if it has one (else the next start records it afresh).
+        if isSettings { try await db.sql.raw("DELETE FROM instance_settings WHERE key = 'secret_fingerprint'").run() }
         while let line = try lines.next() {
             number += 1
             if line.isEmpty { throw incomplete("数据表 \(table.name) 第 \(number) 行为空") }

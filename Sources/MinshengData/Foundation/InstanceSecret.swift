@@ -33,39 +33,41 @@ public final class InstanceSecret: @unchecked Sendable {
         return key
     }
 
-    /// Why a server's configured secret cannot be used with this database.
+    /// Why a server's secret cannot be used with this database.
     public enum Mismatch: Sendable, Equatable {
-        /// The configured secret differs from the one recorded by an earlier start.
+        /// The configured secret is not the one the instance's servers use.
         case differs
-        /// An earlier start was configured with a secret and this one is not.
+        /// The instance's servers use a configured secret and this one has none.
         case missing
     }
 
-    /// Compares the configured secret with the fingerprint the first configured start recorded
-    /// (`secret_fingerprint`), so that servers of one instance given different values — whose
+    /// Compares the secret this server would use — the configured one, or else the one stored in
+    /// the database — with the fingerprint recorded by the instance's first start
+    /// (`secret_fingerprint`), so that servers of one instance with different secrets — whose
     /// challenges and address hashes would not match each other's — refuse to start instead of
-    /// failing one rating in two. `accept`: record this configuration as the instance's (after the
-    /// operator has changed the secret on purpose): its fingerprint, or none when it has no secret.
+    /// failing one rating in two. A restore brings the backed-up instance's fingerprint with its
+    /// hashes. `accept`: record this server's secret as the instance's (after the operator has
+    /// changed it on purpose).
     public static func check(configured: String?, accept: Bool = false, on db: any Database) async throws -> Mismatch? {
-        let fingerprint = configured.map { HMAC<SHA256>.authenticationCode(for: Data("fingerprint".utf8), using: SymmetricKey(data: Data($0.utf8))).hex }
+        @Sendable func fingerprint(_ secret: String) -> String {
+            HMAC<SHA256>.authenticationCode(for: Data("fingerprint".utf8), using: SymmetricKey(data: Data(secret.utf8))).hex
+        }
         return try await db.write { db in
             let sql = try db.sql
+            let stored = try await sql.raw("SELECT value FROM instance_settings WHERE key = 'secret'").first()?.decode(column: "value", as: String.self)
+            guard let secret = configured ?? stored else { throw ServiceError.invalid("实例密钥缺失，请先运行 minsheng migrate。") }
+            let mine = fingerprint(secret)
             if accept {
                 try await sql.raw("DELETE FROM instance_settings WHERE key = 'secret_fingerprint'").run()
             }
-            if let fingerprint {
-                try await sql.raw("""
-                    INSERT INTO instance_settings (key, value) VALUES ('secret_fingerprint', \(bind: fingerprint))
-                    ON CONFLICT (key) DO NOTHING
-                    """).run()
-            }
-            let stored = try await sql.raw("SELECT value FROM instance_settings WHERE key = 'secret_fingerprint'").first()?
+            try await sql.raw("""
+                INSERT INTO instance_settings (key, value) VALUES ('secret_fingerprint', \(bind: mine))
+                ON CONFLICT (key) DO NOTHING
+                """).run()
+            let recorded = try await sql.raw("SELECT value FROM instance_settings WHERE key = 'secret_fingerprint'").first()?
                 .decode(column: "value", as: String.self)
-            switch (fingerprint, stored) {
-            case (nil, nil): return nil
-            case (nil, .some): return .missing
-            case (.some(let mine), let stored): return mine == stored ? nil : .differs
-            }
+            guard recorded != mine else { return nil }
+            return configured == nil ? .missing : .differs
         }
     }
 

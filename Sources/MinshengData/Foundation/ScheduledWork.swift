@@ -31,15 +31,23 @@ public enum ScheduledWork {
     public static func runOnce(_ job: Job, on db: any Database, now: Date = Date()) async throws -> Bool {
         let key = WriteKey.job(job.name).advisoryKey
         let setting = "job:" + job.name
+        // A run recorded later than now (another server's clock ahead) does not hold the job off.
+        @Sendable func isRecent(_ db: any Database) async throws -> Bool {
+            let last = try await db.sql.raw("SELECT value FROM instance_settings WHERE key = \(bind: setting)").first()?
+                .decode(column: "value", as: String.self)
+            guard let last, let seconds = Double(last) else { return false }
+            let elapsed = now.timeIntervalSince1970 - seconds
+            return elapsed >= 0 && elapsed < job.interval
+        }
+        // Read first without a write: most offers find the job not due.
+        if try await isRecent(db) { return false }
         return try await db.write { db in
             let sql = try db.sql
             if db.kind == .postgres {
                 guard let row = try await sql.raw("SELECT pg_try_advisory_xact_lock(\(bind: key)) AS taken").first(),
                       try row.decode(column: "taken", as: Bool.self) else { return false }
             }
-            let last = try await sql.raw("SELECT value FROM instance_settings WHERE key = \(bind: setting)").first()?
-                .decode(column: "value", as: String.self)
-            if let last, let seconds = Double(last), now.timeIntervalSince1970 - seconds < job.interval { return false }
+            if try await isRecent(db) { return false }
             try await job.body(db)
             let stamp = String(Int(now.timeIntervalSince1970))
             try await sql.raw("""

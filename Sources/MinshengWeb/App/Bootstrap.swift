@@ -60,7 +60,7 @@ public enum Bootstrap {
     /// Servers of one PostgreSQL instance started together take turns: each holds a session
     /// advisory lock on a connection of its own while it migrates, so the second finds the work
     /// done instead of creating the same tables again. (The migrations run on other connections
-    /// of the pool; the lock only orders the servers.)
+    /// of the pool — 4 per event loop, `configure` — the lock only orders the servers.)
     /// On an SQLite file a process that migrates holds an exclusive lock on `<file>-migrate.lock`
     /// (`flock`), so a command started beside the server waits for it the same way.
     public static func migrate(_ app: Application) async throws {
@@ -71,8 +71,16 @@ public enum Bootstrap {
                 guard lock >= 0 else { throw ConfigurationError(message: "无法打开 \(path)-migrate.lock：请检查数据目录的权限。") }
                 // Waited for off the concurrency pool's few threads.
                 let descriptor = lock
-                await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-                    DispatchQueue.global().async { flock(descriptor, LOCK_EX); done.resume() }
+                let taken = await withCheckedContinuation { (done: CheckedContinuation<Bool, Never>) in
+                    DispatchQueue.global().async {
+                        var result: Int32
+                        repeat { result = flock(descriptor, LOCK_EX) } while result != 0 && errno == EINTR
+                        done.resume(returning: result == 0)
+                    }
+                }
+                guard taken else {
+                    close(lock)
+                    throw ConfigurationError(message: "无法锁定 \(path)-migrate.lock（数据库升级时须独占）：请检查数据目录所在的文件系统。")
                 }
             }
             defer { if lock >= 0 { flock(lock, LOCK_UN); close(lock) } }
@@ -98,13 +106,14 @@ public enum Bootstrap {
     /// Refuses a `MINSHENG_SECRET` that differs from the one the instance's servers were started
     /// with (see `InstanceSecret.check`).
     public static func checkSecret(_ app: Application, accept: Bool = false) async throws {
+        let restored = "（如果本实例是由备份恢复的，请使用原实例的 MINSHENG_SECRET 设置：恢复的数据中的来源地址散列是用它计算的。）"
         let change = "如确需更换密钥：停止所有服务器，以新的设置运行一次 minsheng migrate --accept-secret，再以同一设置启动所有服务器（尚未回答的验证题和按来源地址的计数随之作废）。"
         switch try await InstanceSecret.check(configured: app.minsheng.secret, accept: accept, on: app.db) {
         case nil: return
         case .differs:
-            throw ConfigurationError(message: "MINSHENG_SECRET 与本实例此前启动时使用的不同：同一实例的所有服务器必须使用同一个值。" + change)
+            throw ConfigurationError(message: "MINSHENG_SECRET 与本实例的服务器使用的密钥不同：同一实例的所有服务器必须使用同一个密钥。" + restored + change)
         case .missing:
-            throw ConfigurationError(message: "本实例此前启动时配置了 MINSHENG_SECRET，这次没有配置：同一实例的所有服务器必须使用同一个值。" + change)
+            throw ConfigurationError(message: "本实例的服务器使用配置的 MINSHENG_SECRET，本服务器没有配置：同一实例的所有服务器必须使用同一个密钥。" + restored + change)
         }
     }
 
