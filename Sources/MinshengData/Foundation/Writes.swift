@@ -29,6 +29,8 @@ public enum WriteKey: Hashable, Sendable, Comparable {
     case planImport(region: String, year: Int)
     /// A scheduled job (`ScheduledWork`), held while one server runs it.
     case job(String)
+    /// The migrations, held by the server that upgrades the database (`Bootstrap.migrate`).
+    case migration
 
     var name: String {
         switch self {
@@ -37,11 +39,12 @@ public enum WriteKey: Hashable, Sendable, Comparable {
         case .account(let key): return "account:\(key)"
         case .planImport(let region, let year): return "plan-import:\(year):\(region)"
         case .job(let name): return "job:\(name)"
+        case .migration: return "migration"
         }
     }
 
     /// A stable 64-bit number for `pg_advisory_xact_lock` (FNV-1a of the name).
-    var advisoryKey: Int64 {
+    public var advisoryKey: Int64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in name.utf8 {
             hash ^= UInt64(byte)

@@ -64,43 +64,44 @@ public enum Bootstrap {
     /// On an SQLite file a process that migrates holds an exclusive lock on `<file>-migrate.lock`
     /// (`flock`), so a command started beside the server waits for it the same way.
     public static func migrate(_ app: Application) async throws {
-        guard app.db.kind == .postgres else {
-            var lock: Int32 = -1
-            if case .sqliteFile(let path) = app.minsheng.store {
-                lock = open(path + "-migrate.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
-                guard lock >= 0 else { throw ConfigurationError(message: "无法打开 \(path)-migrate.lock：请检查数据目录的权限。") }
-                // Waited for off the concurrency pool's few threads.
-                let descriptor = lock
-                let taken = await withCheckedContinuation { (done: CheckedContinuation<Bool, Never>) in
-                    DispatchQueue.global().async {
-                        var result: Int32
-                        repeat { result = flock(descriptor, LOCK_EX) } while result != 0 && errno == EINTR
-                        done.resume(returning: result == 0)
-                    }
-                }
-                guard taken else {
-                    close(lock)
-                    throw ConfigurationError(message: "无法锁定 \(path)-migrate.lock（数据库升级时须独占）：请检查数据目录所在的文件系统。")
-                }
-            }
-            defer { if lock >= 0 { flock(lock, LOCK_UN); close(lock) } }
+        try await holdingMigrationLock(app) {
             try await app.autoMigrate()
             try await FigureStore.rebuildIfOutdated(on: app.db)
+        }
+    }
+
+    /// Runs `body` holding the lock that orders the instance's migrating processes (see `migrate`).
+    private static func holdingMigrationLock(_ app: Application, _ body: @escaping @Sendable () async throws -> Void) async throws {
+        if app.db.kind == .postgres {
+            let key = WriteKey.migration.advisoryKey
+            try await app.db.withConnection { connection in
+                let sql = try connection.sql
+                try await sql.raw("SELECT pg_advisory_lock(\(bind: key))").run()
+                do {
+                    try await body()
+                } catch {
+                    _ = try? await sql.raw("SELECT pg_advisory_unlock(\(bind: key))").run()
+                    throw error
+                }
+                try await sql.raw("SELECT pg_advisory_unlock(\(bind: key))").run()
+            }
             return
         }
-        let key = migrationLockKey
-        try await app.db.withConnection { connection in
-            let sql = try connection.sql
-            try await sql.raw("SELECT pg_advisory_lock(\(bind: key))").run()
-            do {
-                try await app.autoMigrate()
-                try await FigureStore.rebuildIfOutdated(on: app.db)
-            } catch {
-                _ = try? await sql.raw("SELECT pg_advisory_unlock(\(bind: key))").run()
-                throw error
+        guard case .sqliteFile(let path) = app.minsheng.store else { return try await body() }
+        let lock = open(path + "-migrate.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        guard lock >= 0 else { throw ConfigurationError(message: "无法打开 \(path)-migrate.lock：请检查数据目录的权限。") }
+        defer { close(lock) }
+        // Waited for off the concurrency pool's few threads.
+        let taken = await withCheckedContinuation { (done: CheckedContinuation<Bool, Never>) in
+            DispatchQueue.global().async {
+                var result: Int32
+                repeat { result = flock(lock, LOCK_EX) } while result != 0 && errno == EINTR
+                done.resume(returning: result == 0)
             }
-            try await sql.raw("SELECT pg_advisory_unlock(\(bind: key))").run()
         }
+        guard taken else { throw ConfigurationError(message: "无法锁定 \(path)-migrate.lock（数据库升级时须独占）：请检查数据目录所在的文件系统。") }
+        defer { flock(lock, LOCK_UN) }
+        try await body()
     }
 
     /// Refuses a `MINSHENG_SECRET` that differs from the one the instance's servers were started
@@ -116,9 +117,6 @@ public enum Bootstrap {
             throw ConfigurationError(message: "本实例的服务器使用配置的 MINSHENG_SECRET，本服务器没有配置：同一实例的所有服务器必须使用同一个密钥。" + restored + change)
         }
     }
-
-    /// The advisory lock servers take while they migrate ("minsheng" in ASCII, as a 64-bit number).
-    static let migrationLockKey: Int64 = 0x6d69_6e73_6865_6e67
 
     /// The migrations this build would run on the database, by name; nil when the database has
     /// never been migrated (it holds no instance).
