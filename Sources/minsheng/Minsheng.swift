@@ -11,7 +11,7 @@ struct Minsheng: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "minsheng",
         abstract: "民生实事管理平台 (Minsheng): the key livelihood projects platform.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, User.self, Import.self, Template.self, Report.self, BackupCommand.self, RestoreCommand.self, Bench.self]
+        subcommands: [Serve.self, Migrate.self, Demo.self, User.self, Import.self, Template.self, Report.self, BulletinCommand.self, BackupCommand.self, RestoreCommand.self, Bench.self]
     )
 }
 
@@ -290,7 +290,7 @@ struct Import: AsyncParsableCommand {
 
 /// `minsheng report progress|acceptance|disclosure|feedback --region NAME --year YYYY --month YYYY-MM --format json|csv|xlsx [--output PATH]`
 struct Report: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Produce reports.", subcommands: [ProgressCommand.self, AcceptanceCommand.self, DisclosureCommand.self, FeedbackCommand.self])
+    static let configuration = CommandConfiguration(abstract: "Produce reports.", subcommands: [ProgressCommand.self, AcceptanceCommand.self, DisclosureCommand.self, FeedbackCommand.self, RankingCommand.self])
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case json, csv, xlsx

@@ -44,3 +44,33 @@ public enum ChineseDate {
         month <= 1 ? "1 月" : "1-\(month) 月"
     }
 }
+
+/// Chinese running text as official documents set it.
+public enum ChineseText {
+    /// Removes the spaces screen text puts between Chinese and Latin letters or digits
+    /// ("截至 10 月底" → "截至10月底"); spaces between two Latin words stay.
+    public static func tight(_ text: String) -> String {
+        let scalars = Array(text.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        for (index, scalar) in scalars.enumerated() {
+            if scalar == " ", index > 0, index + 1 < scalars.count {
+                let before = scalars[index - 1], after = scalars[index + 1]
+                if isWide(before) || isWide(after) { continue }
+            }
+            out.append(scalar)
+        }
+        return String(out)
+    }
+
+    static func isWide(_ scalar: Unicode.Scalar) -> Bool {
+        let v = scalar.value
+        return (0x2E80...0x9FFF).contains(v) || (0xF900...0xFAFF).contains(v) || (0xFF00...0xFFEF).contains(v)
+            || (0x3000...0x303F).contains(v) || v == 0x201C || v == 0x201D || v == 0x2018 || v == 0x2019
+    }
+
+    /// A name in quotation marks, its own double quotes turned single ("普惠性托育“护蕾”行动" →
+    /// “普惠性托育‘护蕾’行动”).
+    public static func quoted(_ name: String) -> String {
+        "“" + name.replacingOccurrences(of: "“", with: "‘").replacingOccurrences(of: "”", with: "’") + "”"
+    }
+}

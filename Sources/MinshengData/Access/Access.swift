@@ -219,6 +219,29 @@ public enum Access {
         return .allow
     }
 
+    /// Reads a bulletin of `region`: an issued one, any account in the region's line (the region,
+    /// a region below, or an office above); a draft, only an office that manages the region.
+    public static func readBulletin(_ actor: Actor, region: Int, issued: Bool, tree: RegionTree) -> Decision {
+        let notFound = Decision.notFound("未找到该通报，或您无权查看。")
+        guard tree.isWithin(actor.regionID, of: region) || tree.isWithin(region, of: actor.regionID) else { return notFound }
+        if issued { return .allow }
+        return office(actor, region: region, tree: tree).isAllowed ? .allow : notFound
+    }
+
+    /// Reads a letter an office of `officeRegion` sent to `unit`: the unit's accounts and the
+    /// offices that manage the sending region.
+    public static func readLetter(_ actor: Actor, officeRegion: Int, unit: Int, tree: RegionTree) -> Decision {
+        if let own = actor.unitID, own == unit { return .allow }
+        return office(actor, region: officeRegion, tree: tree).isAllowed ? .allow : .notFound("未找到该函件，或您无权查看。")
+    }
+
+    /// Acknowledges and replies to a letter: an account of the unit it was sent to.
+    public static func answerLetter(_ actor: Actor, officeRegion: Int, unit: Int, tree: RegionTree) -> Decision {
+        if let own = actor.unitID, own == unit { return .allow }
+        return readLetter(actor, officeRegion: officeRegion, unit: unit, tree: tree).isAllowed
+            ? .forbidden("函件由收函单位确认和回复。") : .notFound("未找到该函件，或您无权查看。")
+    }
+
     /// Whether the actor is an office of the region (a region it manages).
     public static func isOffice(_ actor: Actor, region: Int, tree: RegionTree) -> Bool {
         office(actor, region: region, tree: tree).isAllowed

@@ -31,6 +31,8 @@ public enum WriteKey: Hashable, Sendable, Comparable {
     case job(String)
     /// The migrations, held by the server that upgrades the database (`Bootstrap.migrate`).
     case migration
+    /// A series of issued numbers (第 N 期, 督办〔2025〕3号): one office, year and kind.
+    case numbering(String)
 
     var name: String {
         switch self {
@@ -40,6 +42,7 @@ public enum WriteKey: Hashable, Sendable, Comparable {
         case .planImport(let region, let year): return "plan-import:\(year):\(region)"
         case .job(let name): return "job:\(name)"
         case .migration: return "migration"
+        case .numbering(let series): return "numbering:\(series)"
         }
     }
 

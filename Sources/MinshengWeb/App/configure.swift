@@ -53,6 +53,7 @@ public func addMigrations(to app: Application) {
     app.migrations.add(M009Hardening())
     app.migrations.add(M010RealUse())
     app.migrations.add(M011SeveralServers())
+    app.migrations.add(M012Bulletins())
 }
 
 /// Configures databases, sessions, middleware and routes.
