@@ -150,12 +150,12 @@ public enum BulletinAnnexes {
                               head: [head.map { Cell($0) }], body: body)
     }
 
-    static func rankingNote(_ ranking: RankingTable) -> String {
+    public static func rankingNote(_ ranking: RankingTable) -> String {
         let weights = ranking.shownMeasures.map { "\($0.label) \(ranking.rules.weight($0))" }.joined(separator: "、")
         return "注：综合得分按权重（\(weights)）加权；\(ranking.rules.minimumCount > 0 ? "数量少于 \(ranking.rules.minimumCount) 的项不参与排名（“—”）；" : "")得分相同者名次并列。"
     }
 
-    static func rankingTable(_ ranking: RankingTable, units: Bool) -> Bulletin.Table {
+    public static func rankingTable(_ ranking: RankingTable, units: Bool) -> Bulletin.Table {
         let measures = ranking.shownMeasures
         let head = ["名次", units ? "牵头单位" : "区划", "综合得分"] + measures.map(\.label) + ["较上月"]
         let entries = units ? ranking.units : ranking.regions

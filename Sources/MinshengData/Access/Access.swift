@@ -235,6 +235,9 @@ public enum Access {
         return office(actor, region: officeRegion, tree: tree).isAllowed ? .allow : .notFound("未找到该函件，或您无权查看。")
     }
 
+    /// Has a letters page: an office (letters it sends) or an account of a unit (letters it receives).
+    public static func seesLetters(_ actor: Actor) -> Bool { holds(.office, actor) || actor.unitID != nil }
+
     /// Acknowledges and replies to a letter: an account of the unit it was sent to.
     public static func answerLetter(_ actor: Actor, officeRegion: Int, unit: Int, tree: RegionTree) -> Decision {
         if let own = actor.unitID, own == unit { return .allow }

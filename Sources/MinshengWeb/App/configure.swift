@@ -125,6 +125,8 @@ func routes(_ app: Application) throws {
     try app.register(collection: DisclosureComplianceController())
     try app.register(collection: FeedbackRatesController())
     try app.register(collection: FeedbackController())
+    try app.register(collection: BulletinController())
+    try app.register(collection: LetterController())
 }
 
 /// A configuration the instance cannot start with, said in Chinese.

@@ -1,4 +1,5 @@
 import MinshengCore
+import MinshengData
 import Plot
 
 /// The shared frame every signed-in page renders inside: header, navigation showing only what
@@ -30,6 +31,11 @@ enum PageFrame {
         }
         if principal.may(.review) {
             items.append(NavItem(title: "佐证审核", url: .evidenceReview, prefix: "/evidence/review"))
+        }
+        items.append(NavItem(title: "通报", url: .bulletins, prefix: "/bulletins"))
+        items.append(NavItem(title: "排名", url: .rankings(), prefix: "/rankings"))
+        if Access.seesLetters(principal.actor) {
+            items.append(NavItem(title: principal.may(.office) ? "督办函件" : "收到的函件", url: .letters, prefix: "/letters"))
         }
         if principal.may(.office) {
             items.append(NavItem(title: "导入", url: .imports, prefix: "/imports"))

@@ -66,6 +66,21 @@ enum SiteURL: Sendable, Equatable {
     case feedbackReply(id: Int)
     case feedbackInvalid(id: Int)
     case feedbackReassign(id: Int)
+    // Bulletins, letters, rankings
+    case bulletins
+    case bulletinNew
+    case bulletin(id: Int)
+    case bulletinIssue(id: Int)
+    case bulletinDelete(id: Int)
+    case bulletinDocument(id: Int)
+    case officeSettings
+    case rankings(month: Int? = nil)
+    case rankingsExport(month: Int?, format: String)
+    case letters
+    case letterNew(month: Int? = nil)
+    case letter(id: Int)
+    case letterDocument(id: Int)
+    case letterReply(id: Int)
     // Administration
     case regions
     case region(id: Int)
@@ -161,6 +176,20 @@ enum SiteURL: Sendable, Equatable {
         case .feedbackReply(let id): return "/feedback/\(p(id, "id"))/reply"
         case .feedbackInvalid(let id): return "/feedback/\(p(id, "id"))/invalid"
         case .feedbackReassign(let id): return "/feedback/\(p(id, "id"))/reassign"
+        case .bulletins: return "/bulletins"
+        case .bulletinNew: return "/bulletins/new"
+        case .bulletin(let id): return "/bulletins/\(p(id, "id"))"
+        case .bulletinIssue(let id): return "/bulletins/\(p(id, "id"))/issue"
+        case .bulletinDelete(let id): return "/bulletins/\(p(id, "id"))/delete"
+        case .bulletinDocument(let id): return "/bulletins/\(p(id, "id"))/document.docx"
+        case .officeSettings: return "/office/settings"
+        case .rankings(let month): return "/rankings" + Self.query(["month": month])
+        case .rankingsExport(let month, let format): return "/rankings.\(format)" + Self.query(["month": month])
+        case .letters: return "/letters"
+        case .letterNew(let month): return "/letters/new" + Self.query(["month": month])
+        case .letter(let id): return "/letters/\(p(id, "id"))"
+        case .letterDocument(let id): return "/letters/\(p(id, "id"))/document.docx"
+        case .letterReply(let id): return "/letters/\(p(id, "id"))/reply"
         case .regions: return "/admin/regions"
         case .region(let id): return "/admin/regions/\(p(id, "id"))"
         case .regionUnits(let id): return "/admin/regions/\(p(id, "id"))/units"

@@ -149,7 +149,26 @@ enum Stylesheet {
     .home-notice{display:flex;flex-wrap:wrap;gap:.6rem;align-items:center;justify-content:space-between}
     .home-notice p{margin:0}.home-notice .button{margin:0}
     .badge.new{background:#fff4d6;color:#7a4b00;border:1px solid #f1d48a;margin-left:.3rem}
+    .paper{background:#fff;border:1px solid var(--line);box-shadow:0 1px 4px rgba(0,0,0,.06);max-width:52rem;margin:1rem auto;padding:2.5rem 3rem;font-family:"FangSong","仿宋_GB2312","STFangsong","Noto Serif CJK SC",serif;font-size:1.05rem;line-height:1.9}
+    .masthead{text-align:center;color:#d40000;border-bottom:2px solid #d40000;padding-bottom:.4rem;margin-bottom:1.5rem}
+    .masthead p{margin:0}.masthead-office{font-size:1.5rem;font-weight:700;letter-spacing:.05em}.masthead-kind{font-size:2.6rem;font-weight:700;letter-spacing:.3em;line-height:1.3}
+    .masthead-issue{color:#111;font-size:1rem}.masthead-line{display:flex;justify-content:space-between;color:#111;font-size:.95rem}
+    .masthead.letter{border-bottom:4px double #d40000}
+    .doc-title{text-align:center;font-size:1.45rem;font-weight:700;margin:1rem 0;line-height:1.5}.doc-number{text-align:right}
+    .doc-body{text-indent:2em;margin:.2rem 0}.doc-lead{font-family:"KaiTi","楷体_GB2312","STKaiti",serif;font-weight:600}.doc-h1{font-family:"SimHei","黑体",sans-serif;font-size:1.05rem;text-indent:2em;margin:.8rem 0 .2rem}
+    .doc-recipients{margin:.5rem 0}.doc-annex-list{margin-top:1.2rem;text-indent:2em}.doc-annex-list p{margin:0}
+    .doc-signature{text-align:right;margin:2rem 2em 1rem 0}.doc-signature p{margin:0}
+    .doc-annex{border-top:1px dashed var(--line);margin-top:2rem;padding-top:1rem}.doc-annex-label{font-family:"SimHei","黑体",sans-serif}.doc-annex-title{text-align:center}
+    table.doc-table{font-family:system-ui,sans-serif;font-size:.78rem;line-height:1.35}table.doc-table th,table.doc-table td{border:1px solid #d5d9e0;padding:.25rem .35rem;vertical-align:middle}
+    table.doc-table td.num{text-align:center}table.doc-table th{background:#f7f8fb}
+    label.check{display:block;font-weight:400;margin:.2rem 0}label.inline-check{display:inline;font-weight:400;margin:0 .5rem 0 .8rem;font-size:.9rem}.pre{white-space:pre-wrap}
+    .bulletin-form textarea{min-height:4.5rem}
+    .bulletin-layout{display:grid;grid-template-columns:minmax(0,2fr) minmax(0,3fr);gap:1rem;align-items:start}.bulletin-layout .panel{margin:1rem 0}
+    .bulletin-layout .paper{margin:1rem 0;padding:1.8rem 2rem;position:sticky;top:.5rem;max-height:calc(100vh - 1rem);overflow:auto}
+    @media (max-width:1100px){.bulletin-layout{grid-template-columns:1fr}.bulletin-layout .paper{position:static;max-height:none}}
+    @media print{.site-header,.site-nav,.site-footer,.actions,.bulletin-form,.page-header{display:none}.paper{border:0;box-shadow:none;padding:0;max-width:none}}
     @media (max-width:760px){
+      .paper{padding:1rem .9rem;font-size:1rem}.masthead-kind{font-size:1.9rem}.masthead-office{font-size:1.1rem}.masthead-line{flex-direction:column;align-items:center}
       body{font-size:14px}.bar{padding:.5rem .8rem}.content{padding:.9rem .8rem 1.5rem}
       .user-region{display:none}.columns{grid-template-columns:1fr}.cards{grid-template-columns:1fr}
       .stats{grid-template-columns:repeat(3,1fr);gap:.5rem}.stat{padding:.5rem .6rem}.stat-value{font-size:1.25rem}

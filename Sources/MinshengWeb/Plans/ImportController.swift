@@ -128,9 +128,10 @@ struct ImportController: RouteCollection {
 /// File downloads with their Chinese names intact (RFC 6266 / RFC 5987).
 enum Download {
     enum Kind {
-        case csv, xlsx, json
+        case csv, xlsx, json, docx
         var mediaType: HTTPMediaType {
             switch self {
+            case .docx: return HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.wordprocessingml.document")
             case .csv: return HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
             case .xlsx: return HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
             case .json: return .json
