@@ -17,11 +17,14 @@ public enum BulletinAnnexes {
                                                   note: progressNote(level.table), table: progressTable(level.table, layout: options.layout)))
                 }
             case .disclosure:
-                let rows = facts.levels.flatMap { level in (level.disclosure?.rows ?? []).filter { $0.updates < (level.disclosure?.requiredTotal ?? 0) } }
-                guard let rule = facts.levels.compactMap(\.disclosure).first else { continue }
-                annexes.append(Bulletin.Annex(kind: .disclosure, title: "未达到动态更新要求的项目一览（\(facts.period.asOf.replacingOccurrences(of: "截至 ", with: "截至"))）",
-                                              note: "注：每个项目自 \(rule.rule.fromMonth) 月起每月工作动态不少于 \(rule.rule.minimum) 条，截至本月每个项目工作动态总数需达到 \(rule.requiredTotal) 条，方满足基本要求。表内为未达到要求的项目及其责任单位，共 \(rows.count) 个。",
-                                              table: disclosureTable(rows)))
+                for level in facts.levels {
+                    guard let table = level.disclosure else { continue }
+                    let rows = table.rows.filter { $0.updates < table.requiredTotal }
+                    let which = facts.levels.count > 1 ? "\(level.level.label)重点民生实事，" : ""
+                    annexes.append(Bulletin.Annex(kind: .disclosure, title: "未达到动态更新要求的项目一览（\(which)\(facts.period.asOf.replacingOccurrences(of: "截至 ", with: "截至"))）",
+                                                  note: "注：每个项目自 \(table.rule.fromMonth) 月起每月工作动态不少于 \(table.rule.minimum) 条，截至本月每个项目工作动态总数需达到 \(table.requiredTotal) 条，方满足基本要求。表内为未达到要求的项目及其责任单位，共 \(rows.count) 个。",
+                                                  table: disclosureTable(rows)))
+                }
             case .lists:
                 let bands: [(ProgressBand, String)] = [(.completed, "已完成的"), (.atLeast75, "进度在 75% 以上的"), (.below75, "进度在 75% 以下的")]
                 for (band, words) in bands {

@@ -130,9 +130,7 @@ public struct LetterTrigger: Sendable, Equatable, Codable {
     public var sentence: String {
         var parts: [String] = []
         if lagging, let progress, let schedule {
-            var text = "进度 \(Figures.percent(progress))，低于序时进度 \(Figures.percent(schedule))（差 \(Figures.fixed(schedule - progress, scale: 2)) 个百分点）"
-            if months > 1 { text += "，已连续 \(months) 个月未达序时" }
-            parts.append(text)
+            parts.append("进度 \(Figures.percent(progress))，低于序时进度 \(Figures.percent(schedule))（差 \(Figures.fixed(schedule - progress, scale: 2)) 个百分点）")
         } else if let progress {
             parts.append("进度 \(Figures.percent(progress))")
         }
@@ -140,7 +138,8 @@ public struct LetterTrigger: Sendable, Equatable, Codable {
         if let gap, let limit = gapLimit {
             parts.append("验收率 \(acceptance.map(Figures.percent) ?? "0.00%")，与进度相差 \(Figures.fixed(gap, scale: 2)) 个百分点，超过本月 \(Figures.fixed(limit, scale: 0))% 的要求")
         }
-        return "“\(indicator)”" + parts.joined(separator: "；")
+        if months > 1 { parts.append("已连续 \(months) 个月未达要求") }
+        return ChineseText.quoted(indicator) + parts.joined(separator: "；")
     }
 }
 

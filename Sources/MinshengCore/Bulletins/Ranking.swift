@@ -58,8 +58,9 @@ public struct RankingRules: Codable, Sendable, Equatable {
     public static let standard = RankingRules(weights: [.progress: 30, .pace: 0, .acceptance: 20, .gap: 0, .disclosure: 20,
                                                         .handling: 10, .satisfaction: 10, .publicity: 10], minimumCount: 3)
 
+    /// A measure not named weighs 0.
     public init(weights: [RankingMeasure: Int], minimumCount: Int) {
-        self.weights = weights
+        self.weights = Dictionary(uniqueKeysWithValues: RankingMeasure.allCases.map { ($0, weights[$0] ?? 0) })
         self.minimumCount = minimumCount
     }
 

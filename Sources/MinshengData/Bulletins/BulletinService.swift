@@ -123,7 +123,10 @@ public struct BulletinService: Sendable {
                 guard let count = waiting[id], let row = rowsByID[id] else { return nil }
                 return .init(project: row.projectName, indicator: row.indicator, count: count)
             }
+            // A plan none of whose projects has published anything is not on the public pages
+            // (its office discloses elsewhere): its projects are not listed as failing the rule.
             let disclosure = try await DisclosureComplianceService(db: db).report(planID: planID, focusRegionID: regionID, month: period.month, tree: tree)
+                .flatMap { report in report.rows.contains { $0.counts.values.contains { $0 > 0 } } ? report : nil }
             levels.append(BulletinFacts.Level(level: plan.planLevel, planTitle: plan.title, table: table,
                                               withoutEvidence: report.withoutEvidence.map { .init(project: $0.project, indicator: $0.indicator, region: $0.region, unit: $0.responsibleUnit) },
                                               waiting: waitingFacts, disclosure: disclosure?.table))

@@ -1,3 +1,4 @@
+import MinshengData
 import XCTest
 
 // XCTest's assertions take synchronous autoclosures; these take asynchronous ones, so a test can
@@ -31,4 +32,20 @@ func XCTUnwrapAsync<T>(_ expression: @autoclosure () async throws -> T?, _ messa
                        file: StaticString = #filePath, line: UInt = #line) async throws -> T {
     let value = try await expression()
     return try XCTUnwrap(value, message, file: file, line: line)
+}
+
+/// The service error an async expression throws (nil, and a failure, when it throws none or another error).
+@discardableResult
+func XCTAssertServiceErrorAsync<T>(_ expression: @autoclosure () async throws -> T, _ kind: ServiceError.Kind, _ message: String = "",
+                                   file: StaticString = #filePath, line: UInt = #line) async -> ServiceError? {
+    do {
+        _ = try await expression()
+        XCTFail("no error thrown. \(message)", file: file, line: line)
+    } catch let error as ServiceError {
+        XCTAssertEqual(error.kind, kind, "\(error.message) \(message)", file: file, line: line)
+        return error
+    } catch {
+        XCTFail("\(error) \(message)", file: file, line: line)
+    }
+    return nil
 }
