@@ -49,6 +49,9 @@ final class AccessMatrixTests: XCTestCase {
         /// accounts inside the scope are refused (the reviewer of 邵阳市 市教育局 reviews 邵东市's
         /// share of an education indicator).
         case evidenceReader
+        /// The office of the sending region or above, and the accounts of the unit a letter was
+        /// sent to (the in-scope letter goes from 邵东市 to the reporter's unit); nobody else sees it.
+        case letterReader
     }
 
     enum Outcome: String { case allowed, login, forbidden, notFound }
@@ -119,6 +122,8 @@ final class AccessMatrixTests: XCTestCase {
         case .evidenceReader:
             guard inScope else { return .notFound }
             return who.isOffice || ["reporter", "reviewer"].contains(who.username) ? .allowed : .forbidden
+        case .letterReader:
+            return inScope && (who.isOffice || who.username == "reporter") ? .allowed : .notFound
         }
     }
 
@@ -192,6 +197,25 @@ final class AccessMatrixTests: XCTestCase {
         "POST /feedback/:id/reply": (.addressedUnit, ""),
         "POST /feedback/:id/invalid": (.officeOfItem, ""),
         "POST /feedback/:id/reassign": (.officeOfItem, ""),
+        "GET /bulletins": (.signedIn, ""),
+        "POST /bulletins": (.duty(.office), ""),
+        "GET /bulletins/new": (.duty(.office), ""),
+        "GET /bulletins/:id": (.read, ""),
+        "POST /bulletins/:id": (.dutyWithin(.office), ""),
+        "POST /bulletins/:id/issue": (.dutyWithin(.office), ""),
+        "POST /bulletins/:id/delete": (.dutyWithin(.office), ""),
+        "GET /bulletins/:id/document.docx": (.read, ""),
+        "GET /office/settings": (.duty(.office), ""),
+        "POST /office/settings": (.duty(.office), ""),
+        "GET /rankings": (.signedIn, ""),
+        "GET /rankings.csv": (.signedIn, ""),
+        "GET /rankings.xlsx": (.signedIn, ""),
+        "GET /letters": (.signedIn, ""),
+        "GET /letters/new": (.duty(.office), ""),
+        "POST /letters": (.duty(.office), ""),
+        "GET /letters/:id": (.letterReader, ""),
+        "GET /letters/:id/document.docx": (.letterReader, ""),
+        "POST /letters/:id/reply": (.addressedUnit, ""),
         "GET /admin/regions": (.duty(.office), ""),
         "POST /admin/regions": (.duty(.office), ""),
         "GET /admin/regions/:id": (.dutyWithin(.office), ""),
@@ -224,6 +248,7 @@ final class AccessMatrixTests: XCTestCase {
     struct Records {
         var plan: Int, month: Int, indicator: Int, region: Int, regionName: String, project: Int, unit: Int, account: Int
         var evidence: Int, evidenceFile: Int, disclosure: Int, disclosureFile: Int, opinion: Int, reminder: Int
+        var bulletin: Int, letter: Int
 
         func value(for parameter: String, in pattern: String) -> String {
             switch parameter {
@@ -244,6 +269,8 @@ final class AccessMatrixTests: XCTestCase {
                 if pattern.hasPrefix("/disclosures/") { return "\(disclosure)" }
                 if pattern.hasPrefix("/feedback/") { return "\(opinion)" }
                 if pattern.hasPrefix("/reminders/") { return "\(reminder)" }
+                if pattern.hasPrefix("/bulletins/") { return "\(bulletin)" }
+                if pattern.hasPrefix("/letters/") { return "\(letter)" }
                 return "0"
             }
         }
@@ -401,14 +428,41 @@ final class AccessMatrixTests: XCTestCase {
             try await XCTUnwrapAsync(try await Reminder.query(on: db).filter(\.$account.$id == account).first()?.id)
         }
 
+        // An issued bulletin of each scope, and a letter from each scope's office to a unit there
+        // (in 邵东市, the reporter's unit).
+        let bulletins = BulletinService(db: db)
+        func issuedBulletin(_ region: Int, _ actor: Actor) async throws -> Int {
+            let draft = BulletinService.Draft(kind: .monthly, period: BulletinPeriod(year: 2024, month: 11), level: nil, layout: .progress, annexes: [.progress])
+            let now = try await RegionService(db: db).tree()  // with the other city
+            let record = try await bulletins.create(regionID: region, draft: draft, actor: actor, tree: now)
+            return try await bulletins.issue(id: try record.requireID(), actor: actor, tree: now, files: app.blobStore).requireID()
+        }
+        func letter(_ region: Int, unit: Int, by actor: Actor) async throws -> Int {
+            let record = LetterRecord()
+            record.$region.id = region
+            record.$unit.id = unit
+            (record.year, record.month, record.tier, record.number) = (2024, 11, LetterTier.reminder.rawValue, 1)
+            (record.title, record.body, record.facts) = ("关于加快推进重点民生实事工作进度的温馨提示函", "请加快推进。", "“指标”进度 50.00%")
+            record.blobKey = try pdf().key
+            record.documentSize = 10
+            (record.sentBy, record.sentAt, record.dueAt) = (actor.accountID, Date(), Date().addingTimeInterval(7 * 86_400))
+            try await record.create(on: db)
+            return try record.requireID()
+        }
+        let shaodongOffice = Actor(accountID: try await account("shaodong").requireID(), regionID: shaodong, unitID: nil, roles: [.admin])
+        let inBulletin = try await issuedBulletin(shaodong, shaodongOffice)
+        let outBulletin = try await issuedBulletin(loudi, outActor)
+        let inLetter = try await letter(shaodong, unit: try XCTUnwrap(reporter.$unit.id), by: shaodongOffice)
+        let outLetter = try await letter(loudi, unit: outUnit, by: outActor)
+
         let inside = Records(plan: resolved.planID, month: 11, indicator: inRow.indicatorID, region: shaodong, regionName: "邵东市", project: try await project(of: inRow.indicatorID),
                              unit: try XCTUnwrap(reporter.$unit.id), account: inTarget, evidence: inEvidence, evidenceFile: try await evidenceFile(inEvidence),
                              disclosure: inDisclosure, disclosureFile: try await disclosureFile(inDisclosure), opinion: try await opinion(shaodong),
-                             reminder: try await reminder(try reporter.requireID()))
+                             reminder: try await reminder(try reporter.requireID()), bulletin: inBulletin, letter: inLetter)
         let outside = Records(plan: outPlan, month: 11, indicator: outRow.indicatorID, region: loudi, regionName: "娄底市", project: try await project(of: outRow.indicatorID),
                               unit: outUnit, account: outTarget, evidence: outEvidence, evidenceFile: try await evidenceFile(outEvidence),
                               disclosure: outDisclosure, disclosureFile: try await disclosureFile(outDisclosure), opinion: try await opinion(loudi),
-                              reminder: try await reminder(outReporter))
+                              reminder: try await reminder(outReporter), bulletin: outBulletin, letter: outLetter)
         return (inside, outside)
     }
 }

@@ -122,10 +122,13 @@ public struct Bulletin: Codable, Sendable, Equatable {
         public var text: String
         /// A paragraph the office may edit: its key among the generated ones.
         public var key: String?
-        public init(lead: String? = nil, _ text: String, key: String? = nil) {
+        /// What the figures said, where the office reworded it.
+        public var generated: String?
+        public init(lead: String? = nil, _ text: String, key: String? = nil, generated: String? = nil) {
             self.lead = lead
             self.text = text
             self.key = key
+            self.generated = generated
         }
     }
 

@@ -31,6 +31,7 @@ public enum BulletinComposer {
         for index in problems.paragraphs.indices {
             if let key = problems.paragraphs[index].key, let edited = narrative.edits[key],
                !edited.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                problems.paragraphs[index].generated = problems.paragraphs[index].text
                 problems.paragraphs[index].text = edited.trimmingCharacters(in: .whitespacesAndNewlines)
             }
         }

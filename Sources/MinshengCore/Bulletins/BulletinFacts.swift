@@ -78,6 +78,9 @@ public struct BulletinFacts: Sendable {
     public var feedback: FeedbackRates?
     public var feedbackUnitsBelowFull: [(unit: String, rates: FeedbackRates)] = []
     public var ranking: RankingTable?
+    /// 亮码评价 rates of each child region and of each project, over the levels (the ranking's inputs).
+    public var feedbackByRegion: [String: FeedbackRates] = [:]
+    public var feedbackByProject: [String: FeedbackRates] = [:]
 
     public init(kind: BulletinKind, period: BulletinPeriod, region: String, aggregateLabel: String, office: String, levels: [Level]) {
         self.kind = kind

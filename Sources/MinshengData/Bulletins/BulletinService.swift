@@ -92,8 +92,10 @@ public struct BulletinService: Sendable {
     }
 
     /// Everything the bulletin says from data, for the region and period.
+    /// - Parameter light: only what the ranking needs (tables, disclosure, opinions): no evidence
+    ///   waiting, period counts or quality flags.
     public func facts(regionID: Int, kind: BulletinKind, period: BulletinPeriod, level: PlanLevel?, tree: RegionTree,
-                      ranking: Bool = false, now: Date = Date()) async throws -> BulletinFacts {
+                      ranking: Bool = false, light: Bool = false, now: Date = Date()) async throws -> BulletinFacts {
         guard let region = tree[regionID] else { throw ServiceError.notFound("没有该行政区划。") }
         guard (1...12).contains(period.month) else { throw ServiceError.invalid("月份应在 1–12 之间。") }
         let office = try await office(regionID: regionID, tree: tree)
@@ -103,6 +105,7 @@ public struct BulletinService: Sendable {
         var aggregateLabel = Self.aggregateLabel(region.kind)
         var feedback: FeedbackRates? = nil
         var unitsBelow: [String: FeedbackRates] = [:]
+        var byRegion: [String: FeedbackRates] = [:], byProject: [String: FeedbackRates] = [:]
         var indicatorIDs: [Int] = []
         var projectIDs: [Int] = []
         for plan in plans {
@@ -114,7 +117,7 @@ public struct BulletinService: Sendable {
             aggregateLabel = table.aggregateLabel
             let ids = table.rows.map(\.indicatorID)
             indicatorIDs += ids
-            let waitingItems = ids.isEmpty ? [] : try await Evidence.query(on: db).filter(\.$indicator.$id ~~ ids).filter(\.$region.$id ~~ subtree)
+            let waitingItems = ids.isEmpty || light ? [] : try await Evidence.query(on: db).filter(\.$indicator.$id ~~ ids).filter(\.$region.$id ~~ subtree)
                 .filter(\.$month <= period.month).filter(\.$state == Evidence.State.pending.rawValue).all()
             let rowsByID = Dictionary(table.rows.map { ($0.indicatorID, $0) }, uniquingKeysWith: { a, _ in a })
             var waiting: [Int: Int] = [:]
@@ -137,10 +140,15 @@ public struct BulletinService: Sendable {
                 Self.add(rates.total, to: &total)
                 feedback = total
                 for unit in rates.units { Self.add(unit.rates, to: &unitsBelow[unit.name, default: FeedbackRates([], rule: rates.rule)]) }
+                for row in rates.regions { Self.add(row.rates, to: &byRegion[row.name, default: FeedbackRates([], rule: rates.rule)]) }
+                for row in rates.projects { Self.add(row.rates, to: &byProject[row.name, default: FeedbackRates([], rule: rates.rule)]) }
             }
         }
         var facts = BulletinFacts(kind: kind, period: period, region: region.name, aggregateLabel: aggregateLabel, office: office.name, levels: levels)
         facts.feedback = feedback
+        facts.feedbackByRegion = byRegion
+        facts.feedbackByProject = byProject
+        if light { return facts }
         facts.feedbackUnitsBelowFull = unitsBelow.filter { $0.value.unanswered > 0 }.map { ($0.key, $0.value) }
             .sorted { ($0.rates.unanswered, $1.unit) > ($1.rates.unanswered, $0.unit) }
 
@@ -212,37 +220,28 @@ public struct BulletinService: Sendable {
     /// The month's ranking of the region's child regions and lead units, with last month's ranks.
     public func ranking(regionID: Int, year: Int, month: Int, tree: RegionTree, now: Date = Date()) async throws -> RankingTable {
         let period = BulletinPeriod(year: year, month: month)
-        let facts = try await facts(regionID: regionID, kind: .monthly, period: period, level: nil, tree: tree, now: now)
+        let facts = try await facts(regionID: regionID, kind: .monthly, period: period, level: nil, tree: tree, light: true, now: now)
         return try await rankingTable(facts: facts, regionID: regionID, tree: tree, office: try await office(regionID: regionID, tree: tree), now: now)
     }
 
     func rankingTable(facts: BulletinFacts, regionID: Int, tree: RegionTree, office: Office, now: Date) async throws -> RankingTable {
         let period = facts.period
-        let current = try await rankingInputs(levels: facts.levels, regionID: regionID, month: period.month, tree: tree, now: now, focus: facts.region)
+        func inputs(_ facts: BulletinFacts) -> (regions: [RankingInput], units: [RankingInput]) {
+            RankingBuilder.inputs(levels: facts.levels, feedbackByRegion: facts.feedbackByRegion, feedbackByProject: facts.feedbackByProject, focus: facts.region)
+        }
+        let current = inputs(facts)
         var previousRegions: [String: Int] = [:], previousUnits: [String: Int] = [:]
         if period.month > 1 {
             let before = try await self.facts(regionID: regionID, kind: .monthly, period: BulletinPeriod(year: period.year, month: period.month - 1),
-                                         level: nil, tree: tree, now: now)
-            let inputs = try await rankingInputs(levels: before.levels, regionID: regionID, month: period.month - 1, tree: tree, now: now, focus: facts.region)
+                                              level: nil, tree: tree, light: true, now: now)
             // A month without figures ranks nobody: there is nothing to compare with then.
-            for e in Ranking.rank(inputs.regions, rules: office.rankingRules) { if let rank = e.rank { previousRegions[e.name] = rank } }
-            for e in Ranking.rank(inputs.units, rules: office.rankingRules) { if let rank = e.rank { previousUnits[e.name] = rank } }
+            let earlier = inputs(before)
+            for e in Ranking.rank(earlier.regions, rules: office.rankingRules) { if let rank = e.rank { previousRegions[e.name] = rank } }
+            for e in Ranking.rank(earlier.units, rules: office.rankingRules) { if let rank = e.rank { previousUnits[e.name] = rank } }
         }
         return RankingTable(region: facts.region, year: period.year, month: period.month, rules: office.rankingRules,
                             regions: Ranking.rank(current.regions, rules: office.rankingRules, previous: previousRegions),
                             units: Ranking.rank(current.units, rules: office.rankingRules, previous: previousUnits))
-    }
-
-    func rankingInputs(levels: [BulletinFacts.Level], regionID: Int, month: Int, tree: RegionTree, now: Date, focus: String) async throws -> (regions: [RankingInput], units: [RankingInput]) {
-        var byRegion: [String: FeedbackRates] = [:]
-        var byProject: [String: FeedbackRates] = [:]
-        let plans = try await plans(regionID: regionID, year: levels.first?.table.year ?? 0, level: nil, tree: tree)
-        for plan in plans where levels.contains(where: { $0.planTitle == plan.title && $0.level == plan.planLevel }) {
-            guard let planID = plan.id, let table = try await FeedbackService(db: db).table(planID: planID, focusRegionID: regionID, month: month, tree: tree, now: now) else { continue }
-            for row in table.regions { Self.add(row.rates, to: &byRegion[row.name, default: FeedbackRates([], rule: table.rule)]) }
-            for row in table.projects { Self.add(row.rates, to: &byProject[row.name, default: FeedbackRates([], rule: table.rule)]) }
-        }
-        return RankingBuilder.inputs(levels: levels, feedbackByRegion: byRegion, feedbackByProject: byProject, focus: focus)
     }
 
     // MARK: - Bulletins as records

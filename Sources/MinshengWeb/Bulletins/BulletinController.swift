@@ -94,14 +94,7 @@ struct BulletinController: RouteCollection {
         let mayEdit = !record.isIssued && Access.isOffice(principal.actor, region: record.$region.id, tree: principal.tree)
         // The generated text of each paragraph the office may reword, for its form.
         var generated: [String: String] = [:]
-        if mayEdit {
-            var plain = record.narrativeValue
-            plain.edits = [:]
-            let fresh = try await service.compose(regionID: record.$region.id, draft: .init(kind: record.bulletinKind, period: record.period, level: record.planLevel,
-                                                                                           layout: record.bulletinLayout, annexes: record.annexKinds),
-                                                  narrative: plain, date: bulletin.date, tree: principal.tree)
-            for section in fresh.sections { for p in section.paragraphs { if let key = p.key, key.hasPrefix("problem.") || key.hasPrefix("project.") { generated[key] = p.text } } }
-        }
+        for section in bulletin.sections { for p in section.paragraphs { if let key = p.key { generated[key] = p.generated ?? p.text } } }
         return req.page(BulletinShowPage(record: record, bulletin: bulletin, mayEdit: mayEdit, generated: generated, message: nil)
             .render(in: PageContext(request: req)))
     }
@@ -140,6 +133,8 @@ struct BulletinController: RouteCollection {
     func issue(req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
         let id = try id(req)
+        let record = try await BulletinService(db: req.db).record(id: id, actor: principal.actor, tree: principal.tree)
+        try Access.office(principal.actor, region: record.$region.id, tree: principal.tree).require()
         guard (try? req.content.get(String.self, at: "confirm")) == "1" else {
             req.notify("请先勾选“已核对”再签发：签发后编号确定、内容冻结。", success: false)
             return req.redirect(to: SiteURL.bulletin(id: id).path)
