@@ -94,7 +94,7 @@ final class LetterAndRankingTests: XCTestCase {
             XCTAssertEqual(sent.map { $0.letterTier.numberText(year: $0.year, number: $0.number) }, ["督办〔2024〕1号"])
             let letter = try XCTUnwrap(sent.first)
             XCTAssertEqual(letter.dueAt.timeIntervalSince(sentAt), 7 * 86_400, "the default reply time is 7 days")
-            XCTAssertTrue(letter.facts.contains("“建设口袋公园”进度 75.00%，低于序时进度 83.33%（差 8.33 个百分点）"), letter.facts)
+            XCTAssertTrue(letter.facts.contains("“建设口袋公园”进度75.00%，低于序时进度83.33%（差8.33个百分点）"), letter.facts)
             // Sending the month's letter again is refused, and nothing is numbered.
             await XCTAssertServiceErrorAsync(try await letters.send(regionID: c.city, year: 2024, month: 10, unitIDs: nil, actor: c.office, tree: c.tree,
                                                                     files: app.blobStore, now: sentAt), .conflict)

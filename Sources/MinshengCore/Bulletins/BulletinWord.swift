@@ -57,17 +57,14 @@ public enum BulletinWord {
         // 附件 list: "附件：1．…", later ones aligned under the first name.
         if !b.annexes.isEmpty {
             blocks.append(.paragraph(P("", alignment: .left)))
+            // Wrapped lines align with the first name (GB/T 9704 7.3.4): "附件：1．" is five characters from the
+            // indent, "2．" two.
             for (index, annex) in b.annexes.enumerated() {
                 let number = b.annexes.count > 1 ? "\(index + 1)．" : ""
-                if index == 0 {
-                    var p = P("附件：\(number)\(annex.title)", alignment: .both, firstLineChars: 2)
-                    p.hangingChars = 0
-                    blocks.append(.paragraph(p))
-                } else {
-                    var p = P("\(number)\(annex.title)", alignment: .both)
-                    p.leftChars = 5
-                    blocks.append(.paragraph(p))
-                }
+                var p = P((index == 0 ? "附件：" : "") + number + annex.title, alignment: .both)
+                p.leftChars = number.isEmpty ? 5 : 7
+                p.hangingChars = index == 0 ? (number.isEmpty ? 3 : 5) : 2
+                blocks.append(.paragraph(p))
             }
         }
 

@@ -162,13 +162,13 @@ public struct LetterProposal: Sendable, Equatable {
         self.overdueOpinions = overdueOpinions
     }
 
-    /// The lines that go into the letter and the office's list.
+    /// The lines that go into the letter and the office's list, set as official text.
     public var lines: [String] {
         var lines = triggers.map(\.sentence)
         if unanswered > 0 {
             lines.append("尚有 \(unanswered) 条群众意见建议未回复" + (overdueOpinions > 0 ? "，其中 \(overdueOpinions) 条已超过回复期限" : ""))
         }
-        return lines
+        return lines.map(ChineseText.tight)
     }
 }
 
@@ -211,7 +211,7 @@ public enum LetterWord {
         }
 
         public var opening: String {
-            let span = ChineseDate.monthSpan(through: month)
+            let span = ChineseText.tight(ChineseDate.monthSpan(through: month))
             switch tier {
             case .reminder: return "根据\(year)年\(span)重点民生实事调度情况，你单位牵头的以下指标需加快推进，现予以温馨提示："
             case .notice: return "根据\(year)年\(span)重点民生实事调度情况，你单位牵头的以下指标进度滞后，现予以工作提示："

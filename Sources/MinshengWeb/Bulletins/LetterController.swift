@@ -222,6 +222,6 @@ struct LetterShowPage {
                 + (letter.readAt.map { " · \(ChineseDate.dayAndTime($0)) 已阅" } ?? "") + " · 回复期限 \(ChineseDate.day(letter.dueAt))",
                                  trail: [("函件", SiteURL.letters.path), (number, nil)]),
             .p(.class("actions"), .a(.class("button"), .attr("href", SiteURL.letterDocument(id: letter.id ?? 0).path), .text("下载 Word 文档"))),
-            replyPanel, paper))
+            paper, replyPanel))
     }
 }
