@@ -238,7 +238,14 @@ final class BulletinTests: XCTestCase {
             files["tenday"] = try BulletinWord.data(try await BulletinService(db: app.db).compose(
                 regionID: d.city, draft: .init(kind: .tenday, period: BulletinPeriod(year: 2024, month: 10, day: 20), level: .province, layout: .full, annexes: [.progress]),
                 date: "2024-10-21", tree: d.tree))
-            files["quarterly"] = try BulletinWord.data(try await october(d, kind: .quarterly, annexes: [.progress, .ranking]))
+            files["quarterly"] = try BulletinWord.data(try await BulletinService(db: app.db).compose(
+                regionID: d.city, draft: .init(kind: .quarterly, period: BulletinPeriod(year: 2024, month: 9), level: nil, layout: .progress, annexes: [.progress, .ranking]),
+                date: "2024-10-08", tree: d.tree))
+            // A quarter's review is of a quarter's end.
+            XCTAssertThrowsError(try BulletinService.period(kind: .quarterly, year: 2024, month: "2024-10", day: nil))
+            XCTAssertEqual(try BulletinService.period(kind: .tenday, year: 2024, month: "2024-10", day: "20"), BulletinPeriod(year: 2024, month: 10, day: 20))
+            XCTAssertThrowsError(try BulletinService.period(kind: .tenday, year: 2024, month: "2024-10", day: "15"))
+            XCTAssertThrowsError(try BulletinService.period(kind: .monthly, year: 2024, month: "2023-10", day: nil))
             files["special"] = try BulletinWord.data(try await october(d, kind: .special, annexes: [.lists, .matrix]))
             let letter = LetterWord.Content(office: "邵阳市重点民生实事工作专班办公室", tier: .supervision, year: 2024, month: 10, number: 3, unit: "市住建局",
                                             lines: ["“化解超期安置3200户”进度 29.34%"], due: "2024-11-12", date: "2024-11-05", seal: nil)

@@ -268,6 +268,7 @@ public struct BulletinService: Sendable {
             throw ServiceError.invalid("月份应为 YYYY-MM 格式，如 2024-10。")
         }
         guard y == year else { throw ServiceError.invalid("月份 \(rawMonth) 不在 \(year) 年内。") }
+        if kind == .quarterly, m % 3 != 0 { throw ServiceError.invalid("季度讲评按季度末统计：月份应为 3 月、6 月、9 月或 12 月。") }
         var day: Int? = nil
         if kind == .tenday, let rawDay, !rawDay.isEmpty, rawDay != "end" {
             guard let d = Int(rawDay), d == 10 || d == 20 else { throw ServiceError.invalid("旬简报的截止日应为 10 日、20 日或月底。") }
