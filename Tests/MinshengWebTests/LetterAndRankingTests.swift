@@ -108,6 +108,7 @@ final class LetterAndRankingTests: XCTestCase {
             try await unit.signIn("cs_housing", "Passw0rd-letters")
             let list = try await unit.get("/letters")
             XCTAssertTrue(list.body.contains("督办〔2024〕1号"), list.body)
+            XCTAssertTrue(list.body.contains("待回复函件 2 件"), "the navigation counts the unit's open letters")
             let id = try letter.requireID()
             try await XCTAssertEqualAsync(try await unit.get("/letters/\(id)").status, .ok)
             let read = try await XCTUnwrapAsync(try await LetterRecord.find(id, on: app.db))
@@ -122,6 +123,8 @@ final class LetterAndRankingTests: XCTestCase {
             let measures = "已召开专题调度会，倒排工期，11 月底前完成甲县、乙县剩余公园建设。"
             try await XCTAssertEqualAsync(try await unit.post("/letters/\(id)/reply", [("reply", measures)]).status, .seeOther)
             try await XCTAssertEqualAsync(try await LetterRecord.find(id, on: app.db)?.reply, measures)
+            let home = try await unit.get("/")
+            XCTAssertTrue(home.body.contains("待回复函件 1 件"), "one letter is still open")
             // Another unit does not see it; the office cannot answer for the unit.
             let other = TestBrowser(app)
             try await other.signIn("cs_health", "Passw0rd-letters")

@@ -171,7 +171,13 @@ public struct LetterService: Sendable {
                      window: ListWindow = ListWindow(), now: Date = Date()) async throws -> (listing: Listing<LetterRecord>, counts: [LetterStatus: Int], total: Int) {
         var query = LetterRecord.query(on: db).with(\.$unit)
         if Access.holds(.office, actor) {
-            query = query.filter(\.$region.$id ~~ Array(tree.subtreeIDs(of: actor.regionID)))
+            // What the office's region (or a region below) sent, and what came to its own unit.
+            let regions = Array(tree.subtreeIDs(of: actor.regionID))
+            let unit = actor.unitID
+            query = query.group(.or) { either in
+                either.filter(\.$region.$id ~~ regions)
+                if let unit { either.filter(\.$unit.$id == unit) }
+            }
         } else if let unit = actor.unitID {
             query = query.filter(\.$unit.$id == unit)
         } else {
@@ -182,6 +188,12 @@ public struct LetterService: Sendable {
         let all = try await query.sort(\.$sentAt, .descending).sort(\.$id, .descending).all()
         let shown = status.map { status in all.filter { $0.status(now: now) == status } } ?? all
         return (Listing.slice(shown, window), Self.counts(all, now: now), all.count)
+    }
+
+    /// Letters to a unit not yet answered, and those of them past their deadline (the navigation's badge).
+    public func waiting(unitID: Int, now: Date = Date()) async throws -> (open: Int, overdue: Int) {
+        let open = try await LetterRecord.query(on: db).filter(\.$unit.$id == unitID).filter(\.$repliedAt == nil).field(\.$id).field(\.$dueAt).all()
+        return (open.count, open.filter { $0.dueAt <= now }.count)
     }
 
     /// Counts by status of an office's letters of a month (sent / read / replied / overdue).

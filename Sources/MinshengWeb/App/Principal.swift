@@ -20,6 +20,8 @@ struct Principal: Sendable {
     let tree: RegionTree
     /// The account's opinions waiting for an answer (pages only; nil for accounts without an inbox).
     var feedback: FeedbackService.Notice? = nil
+    /// Letters to the account's unit not yet answered, and how many of them are past their deadline (pages only).
+    var letters: (open: Int, overdue: Int)? = nil
 
     var regionName: String { tree[regionID]?.name ?? "" }
     var scope: Set<Int> { tree.subtreeIDs(of: regionID) }
@@ -93,6 +95,9 @@ struct PrincipalMiddleware: AsyncMiddleware {
             if request.method == .GET, principal.may(.answer) {
                 principal.feedback = try await FeedbackService(db: request.db)
                     .notice(actor: principal.actor, tree: tree, seenAt: account.feedbackSeenAt)
+            }
+            if request.method == .GET, let unit = principal.unitID {
+                principal.letters = try await LetterService(db: request.db).waiting(unitID: unit)
             }
             request.principal = principal
         } else if request.session.data["account"] != nil {

@@ -35,7 +35,9 @@ enum PageFrame {
         items.append(NavItem(title: "通报", url: .bulletins, prefix: "/bulletins"))
         items.append(NavItem(title: "排名", url: .rankings(), prefix: "/rankings"))
         if Access.seesLetters(principal.actor) {
-            items.append(NavItem(title: principal.may(.office) ? "督办函件" : "收到的函件", url: .letters, prefix: "/letters"))
+            let waiting = principal.letters.flatMap { $0.open > 0 ? $0 : nil }
+            items.append(NavItem(title: principal.may(.office) ? "督办函件" : "收到的函件", url: .letters, prefix: "/letters",
+                                 badge: waiting.map { ($0.open, $0.overdue > 0, "待回复函件 \($0.open) 件" + ($0.overdue > 0 ? "，其中逾期 \($0.overdue) 件" : "")) }))
         }
         if principal.may(.office) {
             items.append(NavItem(title: "导入", url: .imports, prefix: "/imports"))
