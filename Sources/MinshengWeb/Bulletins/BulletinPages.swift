@@ -28,8 +28,8 @@ struct BulletinListPage {
             Fragments.filterText("year", label: "年度", value: year.map(String.init), placeholder: "如 2024"),
         ])
         let rows: Node<HTML.TableContext> = .tbody(.forEach(listing.items) { record in
-            .tr(.td(.class("name"), .a(.attr("href", SiteURL.bulletin(id: record.id ?? 0).path), .text(record.title))),
-                .td(.text(record.bulletinKind.label)),
+            .tr(.td(.class("title"), .a(.attr("href", SiteURL.bulletin(id: record.id ?? 0).path), .text(record.title))),
+                .td(.class("hide-phone"), .text(record.bulletinKind.label)),
                 .td(.text(record.number.map { "\(record.year)年第\($0)期" } ?? "—")),
                 .td(.text(tree[record.$region.id]?.name ?? "")),
                 .td(.class("hide-phone"), .text(record.period.asOf.replacingOccurrences(of: " ", with: ""))),
@@ -40,7 +40,7 @@ struct BulletinListPage {
         let table: Node<HTML.BodyContext> = listing.items.isEmpty
             ? Fragments.empty(isOffice ? "还没有通报。点击“新建通报”，选择区划和月份，系统即生成工作推进情况、存在问题和附件。" : "还没有签发的通报。")
             : .div(.class("table-wrap"), .table(.class("list"),
-                .thead(.tr(.th(.class("name"), .text("标题")), .th(.text("类型")), .th(.text("期号")), .th(.text("区划")), .th(.class("hide-phone"), .text("数据截至")),
+                .thead(.tr(.th(.class("title"), .text("标题")), .th(.class("hide-phone"), .text("类型")), .th(.text("期号")), .th(.text("区划")), .th(.class("hide-phone"), .text("数据截至")),
                            .th(.text("状态")), .th(.class("hide-phone"), .text("签发日期")), .th(.text("文档")))), rows))
         return PageFrame.render(title: "通报", context: context, body: .group(header, actions, filters, table,
                                                                                 Fragments.pager(listing, base: SiteURL.bulletins.path, query: query)))

@@ -133,9 +133,9 @@ struct LetterListPage {
         let rows: Node<HTML.TableContext> = .tbody(.forEach(listing.items) { letter in
             let status = letter.status(now: now)
             return .tr(.td(.text(letter.letterTier.numberText(year: letter.year, number: letter.number))),
-                       .td(.span(.class(letter.letterTier == .supervision ? "badge lagging" : letter.letterTier == .notice ? "badge on_schedule" : "badge none"),
+                       .td(.class("hide-phone"), .span(.class(letter.letterTier == .supervision ? "badge lagging" : letter.letterTier == .notice ? "badge on_schedule" : "badge none"),
                                  .text(letter.letterTier.label))),
-                       .td(.class("name"), .a(.attr("href", SiteURL.letter(id: letter.id ?? 0).path), .text(letter.title))),
+                       .td(.class("title"), .a(.attr("href", SiteURL.letter(id: letter.id ?? 0).path), .text(letter.title))),
                        .td(.text((tree[letter.unit.$region.id]?.name ?? "") + " " + letter.unit.name)),
                        .td(.class("hide-phone"), .text("\(letter.year)年\(letter.month)月")),
                        .td(.class("hide-phone"), .text(ChineseDate.day(letter.sentAt))),
@@ -145,7 +145,7 @@ struct LetterListPage {
         let table: Node<HTML.BodyContext> = listing.items.isEmpty
             ? Fragments.empty(isOffice ? "还没有函件。点击“生成本月函件”，系统按本月数据列出进度滞后的单位和应发的函件。" : "还没有收到函件。")
             : .div(.class("table-wrap"), .table(.class("list"),
-                .thead(.tr(.th(.text("文号")), .th(.text("类型")), .th(.class("name"), .text("标题")), .th(.text("收函单位")), .th(.class("hide-phone"), .text("数据月份")),
+                .thead(.tr(.th(.text("文号")), .th(.class("hide-phone"), .text("类型")), .th(.class("title"), .text("标题")), .th(.text("收函单位")), .th(.class("hide-phone"), .text("数据月份")),
                            .th(.class("hide-phone"), .text("发出日期")), .th(.class("hide-phone"), .text("回复期限")), .th(.text("状态")))), rows))
         return PageFrame.render(title: title, context: context, body: .group(
             Fragments.pageHeader(title, subtitle: isOffice ? "温馨提示函、工作提示函、督办函：发送、阅读、回复和逾期情况。" : "专班办公室发给本单位的函件：请阅读并在期限内回复整改措施。"),
