@@ -93,6 +93,11 @@ final class ChineseTextTests: XCTestCase {
         XCTAssertEqual(ChineseText.tight("Word 2016 and WPS"), "Word 2016 and WPS")
         XCTAssertEqual(ChineseText.quoted("普惠性托育“护蕾”行动"), "“普惠性托育‘护蕾’行动”")
     }
+
+    func testSectionNumbers() {
+        XCTAssertEqual([1, 9, 10, 11, 20, 21, 99].map(Bulletin.ordinal), ["一", "九", "十", "十一", "二十", "二十一", "九十九"])
+        XCTAssertEqual(Bulletin.subOrdinal(12), "（十二）")
+    }
 }
 
 /// The .docx writer read back part by part.
@@ -140,7 +145,9 @@ final class WordDocumentTests: XCTestCase {
         let odd = try XCTUnwrap(parts["word/footer1.xml"]), even = try XCTUnwrap(parts["word/footer2.xml"])
         XCTAssertTrue(odd.contains("<w:jc w:val=\"right\"/>") && even.contains("<w:jc w:val=\"left\"/>"))
         XCTAssertTrue(odd.contains(" PAGE ") && odd.contains("— ") && odd.contains(" —"))
-        XCTAssertTrue(try XCTUnwrap(parts["word/settings.xml"]).contains("<w:evenAndOddHeaders/>"))
+        XCTAssertTrue(try XCTUnwrap(parts["word/settings.xml"]).contains("<w:defaultTabStop w:val=\"420\"/><w:evenAndOddHeaders/>"), "the schema's order")
+        XCTAssertTrue(try XCTUnwrap(parts["word/styles.xml"]).contains("<w:widowControl w:val=\"0\"/><w:spacing w:line=\"579\" w:lineRule=\"exact\"/><w:jc w:val=\"both\"/>"),
+                      "spacing before jc, as the schema orders them")
         // Every part is well-formed XML.
         for (name, text) in parts {
             let parser = XMLParser(data: Data(text.utf8))

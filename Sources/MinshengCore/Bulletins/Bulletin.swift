@@ -235,11 +235,13 @@ public struct Bulletin: Codable, Sendable, Equatable {
         return "\(parts[0])年\(parts[1])月\(parts[2])日"
     }
 
-    /// "一、" … "十、" for the numbered sections.
+    /// "一" … "九十九" for the numbered sections (一、) and sub-heads (（一）).
     public static func ordinal(_ index: Int) -> String {
-        let digits = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
-        if index <= 10 { return digits[index] }
-        return "十" + digits[index - 10]
+        let digits = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"]
+        guard index > 0, index < 100 else { return "\(index)" }
+        if index < 10 { return digits[index] }
+        let tens = index / 10, ones = index % 10
+        return (tens == 1 ? "" : digits[tens]) + "十" + (ones == 0 ? "" : digits[ones])
     }
 
     /// "（一）" … for the sub-heads.

@@ -220,7 +220,7 @@ public enum LetterWord {
         }
 
         public var request: String {
-            "请你单位高度重视，认真分析原因，制定切实可行的整改措施，加快推进进度，及时上传佐证资料，并于\(Bulletin.chineseDate(due))前将整改措施通过民生实事管理平台回复市（县）专班办公室。"
+            "请你单位高度重视，认真分析原因，制定切实可行的整改措施，加快推进进度，及时上传佐证资料，并于\(Bulletin.chineseDate(due))前将整改措施通过民生实事管理平台回复\(office)。"
         }
 
         public var body: String { ([opening] + lines.enumerated().map { "\($0.offset + 1). \($0.element)。" } + [request]).joined(separator: "\n") }

@@ -345,8 +345,12 @@ public struct BulletinService: Sendable {
 
     /// The bulletin as it reads: an issued one from its snapshot; a draft composed now.
     public func bulletin(_ record: BulletinRecord, tree: RegionTree, now: Date = Date()) async throws -> Bulletin {
-        if record.isIssued, let snapshot = record.snapshot, let data = snapshot.data(using: .utf8) {
-            return try Bulletin.decode(data)
+        if record.isIssued {
+            // An issued bulletin is never composed again: without its snapshot it cannot be shown.
+            guard let snapshot = record.snapshot, let data = snapshot.data(using: .utf8), let bulletin = try? Bulletin.decode(data) else {
+                throw ServiceError.conflict("该通报的存档内容缺失或无法读取，请联系系统管理员从备份恢复。")
+            }
+            return bulletin
         }
         return try await compose(regionID: record.$region.id, draft: Draft(kind: record.bulletinKind, period: record.period, level: record.planLevel,
                                                                              layout: record.bulletinLayout, annexes: record.annexKinds),
@@ -377,6 +381,10 @@ public struct BulletinService: Sendable {
         let draft = try await bulletin(record, tree: tree, now: now)
         return try await db.write(locking: [.numbering(series)]) { db in
             guard let fresh = try await BulletinRecord.find(id, on: db), !fresh.isIssued else { throw ServiceError.conflict("该通报已签发。") }
+            // What was composed is what was read: a save in between would be missing from the frozen text.
+            guard fresh.updatedAt == record.updatedAt, fresh.narrative == record.narrative, fresh.annexes == record.annexes, fresh.layout == record.layout else {
+                throw ServiceError.conflict("草稿在签发前刚被修改，请查看最新内容后重新签发。")
+            }
             let last = try await BulletinRecord.query(on: db).filter(\.$region.$id == regionID).filter(\.$year == fresh.year)
                 .filter(\.$kind == fresh.kind).filter(\.$state == BulletinRecord.State.issued.rawValue).max(\.$number) ?? 0
             var bulletin = draft
@@ -426,15 +434,23 @@ public struct BulletinService: Sendable {
     /// the regions it manages; filtered by kind, year and state.
     public func list(actor: Actor, tree: RegionTree, kind: BulletinKind? = nil, year: Int? = nil, state: BulletinRecord.State? = nil,
                      window: ListWindow = ListWindow()) async throws -> Listing<BulletinRecord> {
-        let line = Array(tree.subtreeIDs(of: actor.regionID)) + tree.ancestors(of: actor.regionID).map(\.id)
-        var query = BulletinRecord.query(on: db).filter(\.$region.$id ~~ line)
-        if !Access.holds(.office, actor) { query = query.filter(\.$state == BulletinRecord.State.issued.rawValue) }
-        if let kind { query = query.filter(\.$kind == kind.rawValue) }
-        if let year { query = query.filter(\.$year == year) }
-        if let state { query = query.filter(\.$state == state.rawValue) }
-        let all = try await query.sort(\.$year, .descending).sort(\.$month, .descending).sort(\.$id, .descending).all()
-        // Drafts of regions above the office's own are not its to see.
-        let visible = all.filter { Access.readBulletin(actor, region: $0.$region.id, issued: $0.isIssued, tree: tree).isAllowed }
-        return Listing.slice(visible, window)
+        let subtree = Array(tree.subtreeIDs(of: actor.regionID))
+        let line = subtree + tree.ancestors(of: actor.regionID).map(\.id)
+        let office = Access.holds(.office, actor)
+        func filtered() -> QueryBuilder<BulletinRecord> {
+            // Issued ones of the line; drafts only of the regions the office manages.
+            var query = BulletinRecord.query(on: db).filter(\.$region.$id ~~ line).group(.or) { either in
+                either.filter(\.$state == BulletinRecord.State.issued.rawValue)
+                if office { either.filter(\.$region.$id ~~ subtree) }
+            }
+            if let kind { query = query.filter(\.$kind == kind.rawValue) }
+            if let year { query = query.filter(\.$year == year) }
+            if let state { query = query.filter(\.$state == state.rawValue) }
+            return query
+        }
+        let total = try await filtered().count()
+        let items = try await filtered().sort(\.$year, .descending).sort(\.$month, .descending).sort(\.$id, .descending)
+            .range(window.offset..<(window.offset + window.size)).all()
+        return Listing(items: items, total: total, window: window)
     }
 }

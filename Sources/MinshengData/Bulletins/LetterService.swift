@@ -169,25 +169,40 @@ public struct LetterService: Sendable {
     /// counts are of every status.
     public func list(actor: Actor, tree: RegionTree, status: LetterStatus? = nil, year: Int? = nil, month: Int? = nil,
                      window: ListWindow = ListWindow(), now: Date = Date()) async throws -> (listing: Listing<LetterRecord>, counts: [LetterStatus: Int], total: Int) {
-        var query = LetterRecord.query(on: db).with(\.$unit)
-        if Access.holds(.office, actor) {
-            // What the office's region (or a region below) sent, and what came to its own unit.
-            let regions = Array(tree.subtreeIDs(of: actor.regionID))
-            let unit = actor.unitID
-            query = query.group(.or) { either in
-                either.filter(\.$region.$id ~~ regions)
-                if let unit { either.filter(\.$unit.$id == unit) }
+        let office = Access.holds(.office, actor)
+        guard office || actor.unitID != nil else { return (Listing(items: [], total: 0, window: window), [:], 0) }
+        let regions = Array(tree.subtreeIDs(of: actor.regionID))
+        let unit = actor.unitID
+        func filtered() -> QueryBuilder<LetterRecord> {
+            var query = LetterRecord.query(on: db)
+            if office {
+                // What the office's region (or a region below) sent, and what came to its own unit.
+                query = query.group(.or) { either in
+                    either.filter(\.$region.$id ~~ regions)
+                    if let unit { either.filter(\.$unit.$id == unit) }
+                }
+            } else if let unit {
+                query = query.filter(\.$unit.$id == unit)
             }
-        } else if let unit = actor.unitID {
-            query = query.filter(\.$unit.$id == unit)
-        } else {
-            return (Listing(items: [], total: 0, window: window), [:], 0)
+            if let year { query = query.filter(\.$year == year) }
+            if let month { query = query.filter(\.$month == month) }
+            return query
         }
-        if let year { query = query.filter(\.$year == year) }
-        if let month { query = query.filter(\.$month == month) }
-        let all = try await query.sort(\.$sentAt, .descending).sort(\.$id, .descending).all()
-        let shown = status.map { status in all.filter { $0.status(now: now) == status } } ?? all
-        return (Listing.slice(shown, window), Self.counts(all, now: now), all.count)
+        // The counts read only what a status needs.
+        let states = try await filtered().field(\.$id).field(\.$dueAt).field(\.$readAt).field(\.$repliedAt).all()
+        let counts = Self.counts(states, now: now)
+        var query = filtered()
+        switch status {
+        case .replied?: query = query.filter(\.$repliedAt != nil)
+        case .overdue?: query = query.filter(\.$repliedAt == nil).filter(\.$dueAt <= now)
+        case .read?: query = query.filter(\.$repliedAt == nil).filter(\.$dueAt > now).filter(\.$readAt != nil)
+        case .sent?: query = query.filter(\.$repliedAt == nil).filter(\.$dueAt > now).filter(\.$readAt == nil)
+        case nil: break
+        }
+        let shownTotal = status.map { counts[$0] ?? 0 } ?? states.count
+        let items = try await query.with(\.$unit).sort(\.$sentAt, .descending).sort(\.$id, .descending)
+            .range(window.offset..<(window.offset + window.size)).all()
+        return (Listing(items: items, total: shownTotal, window: window), counts, states.count)
     }
 
     /// Letters to a unit not yet answered, and those of them past their deadline (the navigation's badge).
