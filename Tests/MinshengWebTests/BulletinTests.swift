@@ -178,6 +178,47 @@ final class BulletinTests: XCTestCase {
         }
     }
 
+    func testHostileTextStaysTextAndSixteenIssuesAtOnceGetSixteenNumbers() async throws {
+        try await TestApp.run { app in
+            let d = try await demo(app)
+            let service = BulletinService(db: app.db)
+            let hostile = "\"><script>alert(1)</script><img src=x onerror=alert(2)>"
+            let draft = BulletinService.Draft(kind: .special, period: BulletinPeriod(year: 2024, month: 10), level: .city, layout: .progress, annexes: [.lists])
+            let record = try await service.create(regionID: d.city, draft: draft, actor: d.admin, tree: d.tree)
+            let id = try record.requireID()
+            let office = TestBrowser(app)
+            try await office.signIn("admin", DemoLoader.password)
+            let saved = try await office.post("/bulletins/\(id)", [("annexes-shown", "1"), ("annex.lists", "1"), ("layout", "progress"), ("recipients", hostile),
+                                                                 ("seal", "（代章）" + hostile), ("opening", hostile), ("section.news", hostile),
+                                                                 ("edit.problem.lagging", hostile), ("generated.problem.lagging", "")])
+            XCTAssertEqual(saved.status, .seeOther)
+            let page = try await office.get("/bulletins/\(id)")
+            XCTAssertFalse(page.body.contains("<script>alert(1)"), "no markup from the office's text")
+            XCTAssertFalse(page.body.contains("<img src=x"))
+            XCTAssertTrue(page.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+            // Too long a text is refused, in Chinese, and nothing is written.
+            let long = try await office.post("/bulletins/\(id)", [("annexes-shown", "1"), ("section.news", String(repeating: "长", count: 20_001))])
+            XCTAssertEqual(long.status, .seeOther)
+            let kept = try await XCTUnwrapAsync(try await BulletinRecord.find(id, on: app.db))
+            XCTAssertEqual(kept.narrativeValue.sections["news"], hostile)
+            // The .docx carries it as text.
+            let docx = try await office.get("/bulletins/\(id)/document.docx")
+            XCTAssertEqual(docx.status, .ok)
+
+            // Sixteen drafts issued at once: each gets its own number, 1 to 16, none refused.
+            var ids: [Int] = []
+            for _ in 0..<16 { ids.append(try await service.create(regionID: d.city, draft: draft, actor: d.admin, tree: d.tree).requireID()) }
+            let (admin, tree, files) = (d.admin, d.tree, app.blobStore)
+            let numbers = try await withThrowingTaskGroup(of: Int?.self) { group in
+                for id in ids { group.addTask { try await service.issue(id: id, actor: admin, tree: tree, files: files).number } }
+                var all: [Int] = []
+                for try await number in group { if let number { all.append(number) } }
+                return all
+            }
+            XCTAssertEqual(numbers.sorted(), Array(1...16))
+        }
+    }
+
     func testTheDocxReadsBackWithPythonDocx() async throws {
         let python = try TestTool.path([(ProcessInfo.processInfo.environment["MINSHENG_PYTOOLS"] ?? "/tmp/minsheng-pytools") + "/bin/python"],
                                        installer: "ensure-python-docx.sh")
