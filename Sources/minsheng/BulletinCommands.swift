@@ -28,7 +28,7 @@ struct BulletinCommand: AsyncParsableCommand {
         guard output.lowercased().hasSuffix(".docx") else { throw CLIError("输出文件应以 .docx 结尾。") }
         var planLevel: PlanLevel? = nil
         if let level {
-            guard let parsed = PlanLevel(label: level) ?? PlanLevel(rawValue: level) else { throw CLIError("级别应为 省定、市定 或 县定。") }
+            let parsed = try parseLevel(level)
             planLevel = parsed
         }
         let (region, year, month, kind, day, layout, output) = (self.region, self.year, self.month, self.kind, self.day, self.layout, self.output)

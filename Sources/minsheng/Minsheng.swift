@@ -31,6 +31,12 @@ func say(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
 
+/// A plan level as the command lines take it: 省定, 市定, 县定 (or province, city, county).
+func parseLevel(_ text: String) throws -> PlanLevel {
+    guard let level = PlanLevel(label: text) ?? PlanLevel(rawValue: text) else { throw CLIError("级别应为 省定、市定 或 县定。") }
+    return level
+}
+
 /// A refusal printed as "Error: …" with exit code 1, without the usage text.
 struct CLIError: Error, CustomStringConvertible {
     let description: String
@@ -315,7 +321,7 @@ struct Report: AsyncParsableCommand {
             guard y == year else { throw CLIError("月份 \(month) 不在 \(year) 年内。") }
             var planLevel: PlanLevel? = nil
             if let level {
-                guard let parsed = PlanLevel(label: level) ?? PlanLevel(rawValue: level) else { throw CLIError("级别应为 省定、市定 或 县定。") }
+                let parsed = try parseLevel(level)
                 planLevel = parsed
             }
             let (region, year, format, output) = (self.region, self.year, self.format, self.output)

@@ -68,20 +68,7 @@ public enum BulletinWord {
             }
         }
 
-        // Signature: the office, the seal note, the date in Chinese, four characters in from the right.
-        blocks.append(.paragraph(P("", alignment: .left)))
-        blocks.append(.paragraph(P("", alignment: .left)))
-        var signer = P(b.office, alignment: .right)
-        signer.rightChars = 2
-        blocks.append(.paragraph(signer))
-        if let seal = b.seal {
-            var p = P(seal, alignment: .right)
-            p.rightChars = 2
-            blocks.append(.paragraph(p))
-        }
-        var date = P(b.chineseDate, alignment: .right)
-        date.rightChars = 4
-        blocks.append(.paragraph(date))
+        blocks += signature(office: b.office, seal: b.seal, date: b.chineseDate)
 
         var sections = [WordDocument.Section(blocks: blocks)]
         // Attachments: each on a new page; consecutive ones of one orientation share a section.
@@ -112,6 +99,18 @@ public enum BulletinWord {
     }
 
     public static func data(_ b: Bulletin) throws -> Data { try document(b).data() }
+
+    /// The signature of a bulletin or letter after two empty lines: the office and the seal note two
+    /// characters in from the right, the date in Chinese four.
+    static func signature(office: String, seal: String?, date: String) -> [WordDocument.Block] {
+        func line(_ text: String, right: Int) -> WordDocument.Block {
+            var p = WordDocument.Paragraph(text, alignment: .right)
+            p.rightChars = right
+            return .paragraph(p)
+        }
+        let empty = WordDocument.Block.paragraph(.init("", alignment: .left))
+        return [empty, empty, line(office, right: 2)] + (seal.map { [line($0, right: 2)] } ?? []) + [line(date, right: 4)]
+    }
 
     /// The largest size (half-points, at most `largest`) at which `text` fits one line of `width` twips.
     static func fittingSize(_ text: String, width: Int, largest: Int) -> Int {

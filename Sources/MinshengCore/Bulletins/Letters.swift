@@ -246,19 +246,7 @@ public enum LetterWord {
         blocks.append(.paragraph(.body(c.opening)))
         for (index, line) in c.lines.enumerated() { blocks.append(.paragraph(.body("\(index + 1). \(line)。"))) }
         blocks.append(.paragraph(.body(c.request)))
-        blocks.append(.paragraph(P("", alignment: .left)))
-        blocks.append(.paragraph(P("", alignment: .left)))
-        var signer = P(c.office, alignment: .right)
-        signer.rightChars = 2
-        blocks.append(.paragraph(signer))
-        if let seal = c.seal {
-            var p = P(seal, alignment: .right)
-            p.rightChars = 2
-            blocks.append(.paragraph(p))
-        }
-        var date = P(Bulletin.chineseDate(c.date), alignment: .right)
-        date.rightChars = 4
-        blocks.append(.paragraph(date))
+        blocks += BulletinWord.signature(office: c.office, seal: c.seal, date: Bulletin.chineseDate(c.date))
         return WordDocument(title: c.title, date: BulletinWord.isoDate(c.date), sections: [.init(blocks: blocks)])
     }
 }
