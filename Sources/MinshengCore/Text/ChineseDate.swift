@@ -27,6 +27,11 @@ public enum ChineseDate {
         return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
     }
 
+    /// The month's first instant (midnight of its first day, China Standard Time).
+    public static func startOfMonth(year: Int, month: Int) -> Date {
+        calendar.date(from: DateComponents(year: year, month: month, day: 1)) ?? Date(timeIntervalSince1970: 0)
+    }
+
     /// The first instant after the month (midnight starting the next month, China Standard Time).
     public static func endOfMonth(year: Int, month: Int) -> Date {
         let next = month >= 12 ? DateComponents(year: year + 1, month: 1, day: 1) : DateComponents(year: year, month: month + 1, day: 1)

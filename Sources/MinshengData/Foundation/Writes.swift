@@ -33,6 +33,8 @@ public enum WriteKey: Hashable, Sendable, Comparable {
     case migration
     /// A series of issued numbers (第 N 期, 督办〔2025〕3号): one office, year and kind.
     case numbering(String)
+    /// One record whose state a write checks before it changes it (a problem's next step).
+    case record(String)
 
     var name: String {
         switch self {
@@ -43,6 +45,7 @@ public enum WriteKey: Hashable, Sendable, Comparable {
         case .job(let name): return "job:\(name)"
         case .migration: return "migration"
         case .numbering(let series): return "numbering:\(series)"
+        case .record(let key): return "record:\(key)"
         }
     }
 

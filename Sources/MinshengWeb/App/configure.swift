@@ -54,6 +54,7 @@ public func addMigrations(to app: Application) {
     app.migrations.add(M010RealUse())
     app.migrations.add(M011SeveralServers())
     app.migrations.add(M012Bulletins())
+    app.migrations.add(M013Supervision())
 }
 
 /// Configures databases, sessions, middleware and routes.
