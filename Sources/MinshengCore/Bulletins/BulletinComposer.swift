@@ -107,6 +107,9 @@ public enum BulletinComposer {
         } else {
             activity += "，“民生实事码上通”未新增公开信息"
         }
+        if let supervision = facts.supervision, supervision.total.raised > 0 {
+            activity += "；\(supervision.periodText)，" + supervision.sentence
+        }
         paragraphs.append(Bulletin.Paragraph(lead: "\(Bulletin.subOrdinal(max(facts.levels.count, 0) + 1))调度和公开情况。", activity + "。", key: "progress.activity"))
         return Bulletin.Section(key: "progress", heading: "工作推进情况", paragraphs: paragraphs, generated: true)
     }
@@ -263,6 +266,17 @@ public enum BulletinComposer {
             if !units.isEmpty { text += "，主要是\(units.joined(separator: "、"))" }
             text += "。群众意见建议处理率必须达到 100%。"
             add("群众意见回复不及时。", text, key: "problem.feedback")
+        }
+
+        // (6) Problems raised by the supervisors and not rectified in time.
+        if let supervision = facts.supervision, supervision.total.overdue > 0 {
+            let units = supervision.byUnit.filter { $0.tally.overdue > 0 }.prefix(8)
+                .map { ($0.region.map { $0 == facts.region ? "" : $0 } ?? "") + "\($0.name)（\($0.tally.overdue) 个）" }
+            var text = "\(facts.period.asOf)，观察员、监督员提出的 \(supervision.total.raised - supervision.total.dismissed) 个问题中，尚有 \(supervision.total.open) 个未整改到位，"
+                + "其中 \(supervision.total.overdue) 个已超过整改期限"
+            if !units.isEmpty { text += "，主要是\(units.joined(separator: "、"))" }
+            text += "。请责任单位立即整改并反馈，由问题提出人确认。"
+            add("问题整改不及时。", text, key: "problem.supervision")
         }
 
         // Then a paragraph per project that needs one, headed by the project and its lead unit.

@@ -81,6 +81,8 @@ public struct BulletinFacts: Sendable {
     /// 亮码评价 rates of each child region and of each project, over the levels (the ranking's inputs).
     public var feedbackByRegion: [String: FeedbackRates] = [:]
     public var feedbackByProject: [String: FeedbackRates] = [:]
+    /// Problems raised by the supervisors, year to date as of the period's month end.
+    public var supervision: SupervisionStatistics?
 
     public init(kind: BulletinKind, period: BulletinPeriod, region: String, aggregateLabel: String, office: String, levels: [Level]) {
         self.kind = kind

@@ -152,14 +152,26 @@ public struct LetterProposal: Sendable, Equatable {
     /// Opinions the unit has not answered (all months), and those past their deadline.
     public var unanswered: Int
     public var overdueOpinions: Int
+    /// Problems raised by the supervisors that the unit has let pass their deadline, and those of
+    /// them past twice their time (red).
+    public var overdueProblems: Int
+    public var redProblems: Int
 
-    public init(unitID: Int, unit: String, tier: LetterTier, triggers: [LetterTrigger], unanswered: Int = 0, overdueOpinions: Int = 0) {
+    public init(unitID: Int, unit: String, tier: LetterTier, triggers: [LetterTrigger], unanswered: Int = 0, overdueOpinions: Int = 0,
+                overdueProblems: Int = 0, redProblems: Int = 0) {
         self.unitID = unitID
         self.unit = unit
         self.tier = tier
         self.triggers = triggers
         self.unanswered = unanswered
         self.overdueOpinions = overdueOpinions
+        self.overdueProblems = overdueProblems
+        self.redProblems = redProblems
+    }
+
+    /// The tier problems alone call for: overdue, a reminder; past twice their time, a work notice.
+    public static func tier(overdueProblems: Int, redProblems: Int) -> LetterTier? {
+        redProblems > 0 ? .notice : overdueProblems > 0 ? .reminder : nil
     }
 
     /// The lines that go into the letter and the office's list, set as official text.
@@ -167,6 +179,9 @@ public struct LetterProposal: Sendable, Equatable {
         var lines = triggers.map(\.sentence)
         if unanswered > 0 {
             lines.append("尚有 \(unanswered) 条群众意见建议未回复" + (overdueOpinions > 0 ? "，其中 \(overdueOpinions) 条已超过回复期限" : ""))
+        }
+        if overdueProblems > 0 {
+            lines.append("观察员、监督员提出的问题中有 \(overdueProblems) 个已超过整改期限未整改到位" + (redProblems > 0 ? "，其中 \(redProblems) 个超过整改时限一倍以上" : ""))
         }
         return lines.map(ChineseText.tight)
     }

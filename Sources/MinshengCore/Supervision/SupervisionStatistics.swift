@@ -82,7 +82,7 @@ public struct SupervisionStatistics: Sendable, Equatable {
 
     public static let heading = ["提出", "已整改", "整改中", "其中超期", "不属实或重复", "整改率", "整改用时中位数（天）"]
 
-    static func cells(_ t: ProblemTally) -> [String] {
+    public static func cells(_ t: ProblemTally) -> [String] {
         let real = t.raised - t.dismissed
         let rate = real > 0 ? Figures.percent(Decimal(t.rectified) * 100 / Decimal(real)) : "—"
         return [String(t.raised), String(t.rectified), String(t.open), String(t.overdue), String(t.dismissed), rate,

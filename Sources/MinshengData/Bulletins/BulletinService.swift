@@ -149,6 +149,7 @@ public struct BulletinService: Sendable {
         facts.feedbackByRegion = byRegion
         facts.feedbackByProject = byProject
         if light { return facts }
+        facts.supervision = try await SupervisionReportService(db: db).statistics(regionID: regionID, year: period.year, month: period.month, tree: tree, now: now)
         facts.feedbackUnitsBelowFull = unitsBelow.filter { $0.value.unanswered > 0 }.map { ($0.key, $0.value) }
             .sorted { ($0.rates.unanswered, $1.unit) > ($1.rates.unanswered, $0.unit) }
 

@@ -56,14 +56,29 @@ public struct LetterService: Sendable {
             }
         }
         let names = Dictionary(units.compactMap { u in u.id.map { ($0, u.name) } }, uniquingKeysWith: { a, _ in a })
+        // Problems the unit let pass their deadline put it on the list too (as of the month's end,
+        // or now for the running month).
+        let cutoff = min(now, ChineseDate.endOfMonth(year: year, month: month))
+        let late = try await Problem.query(on: db).filter(\.$unit.$id ~~ Array(names.keys))
+            .filter(\.$state ~~ [ProblemState.rectifying.rawValue, ProblemState.partial.rawValue]).filter(\.$dueAt <= cutoff).all()
+        var overdue: [Int: (all: Int, red: Int)] = [:]
+        for problem in late {
+            guard let unit = problem.$unit.id else { continue }
+            let red = (problem.doubledAt ?? .distantFuture) <= cutoff ? 1 : 0
+            overdue[unit] = ((overdue[unit]?.all ?? 0) + 1, (overdue[unit]?.red ?? 0) + red)
+            if byUnit[unit] == nil && !order.contains(unit) { order.append(unit) }
+        }
         var result: [LetterProposal] = []
         for unitID in order {
             let triggers = byUnit[unitID] ?? []
-            let tier = triggers.map { rule.tier(months: $0.months, pointsBelow: $0.pointsBelow) }.max() ?? .reminder
+            let problems = overdue[unitID] ?? (0, 0)
+            let tier = (triggers.map { rule.tier(months: $0.months, pointsBelow: $0.pointsBelow) }
+                + [LetterProposal.tier(overdueProblems: problems.all, redProblems: problems.red)].compactMap { $0 }).max() ?? .reminder
             let open = try await Feedback.query(on: db).filter(\.$unit.$id == unitID).filter(\.$state == FeedbackState.received.rawValue)
                 .filter(\.$body != nil).all()
-            let overdue = open.filter { ($0.dueAt ?? .distantFuture) <= now }.count
-            result.append(LetterProposal(unitID: unitID, unit: names[unitID] ?? "", tier: tier, triggers: triggers, unanswered: open.count, overdueOpinions: overdue))
+            let overdueOpinions = open.filter { ($0.dueAt ?? .distantFuture) <= now }.count
+            result.append(LetterProposal(unitID: unitID, unit: names[unitID] ?? "", tier: tier, triggers: triggers, unanswered: open.count, overdueOpinions: overdueOpinions,
+                                         overdueProblems: problems.all, redProblems: problems.red))
         }
         return result.sorted { ($0.tier, $1.unit) > ($1.tier, $0.unit) }
     }

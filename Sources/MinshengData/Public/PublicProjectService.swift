@@ -53,6 +53,8 @@ public struct PublicProjectService: Sendable {
         public var feedback: FeedbackService.PublicSummary
         /// The region's other projects of the same plan, for the links at the foot of the page.
         public var siblings: [(id: Int, name: String)] = []
+        /// Problems the supervisors raised and how many are rectified; the texts the office published.
+        public var supervision = SupervisionReportService.PublicSummary(raised: 0, rectified: 0, published: [])
     }
 
     /// The page of `projectID` in `regionID` (nil: the plan's own region, the project as a whole),
@@ -115,10 +117,13 @@ public struct PublicProjectService: Sendable {
             (id: try row.requiredInt(s.id), name: try row.requiredString(s.name), seq: try row.requiredInt(s.seq), item: try row.requiredInt(s.item))
         }
             .filter { $0.id != projectID }.sorted { ($0.item, $0.seq, $0.id) < ($1.item, $1.seq, $1.id) }.map { (id: $0.id, name: $0.name) }
-        return Page(projectID: projectID, projectName: project.name, content: project.content, itemName: project.item.name,
+        var page = Page(projectID: projectID, projectName: project.name, content: project.content, itemName: project.item.name,
                     planTitle: plan.title, year: plan.year.year, regionID: region, regionName: tree[region]?.name ?? "",
                     isWhole: region == owner, month: closed, indicators: rows, regions: links, responsibleUnits: responsible, items: items,
                     feedback: feedback, siblings: siblings)
+        page.supervision = try await SupervisionReportService(db: db).publicSummary(projectID: projectID,
+                                                                                   regionIDs: region == owner ? tree.subtreeIDs(of: owner) : [region])
+        return page
     }
 
     /// The projects with a share in the region, in their plans' order.

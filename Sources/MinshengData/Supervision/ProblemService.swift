@@ -70,6 +70,16 @@ public struct ProblemService: Sendable {
 
     // MARK: - Raise
 
+    /// The (project, region) pairs the actor may raise problems on, by the same rule `raise` asks.
+    public func raisable(actor: Actor, tree: RegionTree, now: Date = Date()) async throws -> [SupervisionService.ProjectInRegion] {
+        let supervision = SupervisionService(db: db)
+        let appointment = try await supervision.accessAppointment(accountID: actor.accountID, today: ChineseDate.isoDay(now))
+        return try await supervision.projects(inRegions: tree.subtreeIDs(of: actor.regionID), tree: tree).filter { entry in
+            Access.raiseProblem(actor, region: entry.regionID, project: entry.projectID, appointment: appointment,
+                                unitHoldsShare: appointment?.unitID.map { entry.unitIDs.contains($0) } ?? false, tree: tree).isAllowed
+        }
+    }
+
     public func raise(_ raised: Raised, photos: [EvidenceService.StoredFile], actor: Actor, tree: RegionTree, now: Date = Date()) async throws -> Problem {
         let supervision = SupervisionService(db: db)
         guard tree[raised.regionID] != nil,

@@ -12,7 +12,8 @@ public struct SupervisionReportService: Sendable {
     public func statistics(regionID: Int, year: Int, month: Int?, tree: RegionTree, now: Date = Date()) async throws -> SupervisionStatistics {
         let from = ChineseDate.startOfMonth(year: year, month: 1)
         let yearEnd = ChineseDate.endOfMonth(year: year, month: 12)
-        let until = month.map { ChineseDate.endOfMonth(year: year, month: $0) } ?? min(yearEnd, max(now, from))
+        // As of the month's end, or of now while that month (or the year) runs.
+        let until = min(month.map { ChineseDate.endOfMonth(year: year, month: $0) } ?? yearEnd, max(now, from))
         let regions = Array(tree.subtreeIDs(of: regionID))
         let problems = try await Problem.query(on: db).filter(\.$region.$id ~~ regions)
             .filter(\.$createdAt >= from).filter(\.$createdAt < until).with(\.$project).with(\.$unit).with(\.$raiser).all()

@@ -154,6 +154,7 @@ public enum Bootstrap {
             if complete {
                 try await loader.loadDisclosures()
                 try await loader.loadFeedback()
+                try await loader.loadSupervision()
                 try await loader.closeBulletinMonths()
             }
         }

@@ -22,6 +22,9 @@ struct Principal: Sendable {
     var feedback: FeedbackService.Notice? = nil
     /// Letters to the account's unit not yet answered, and how many of them are past their deadline (pages only).
     var letters: (open: Int, overdue: Int)? = nil
+    /// Problems the account's unit owes an answer on (and those overdue), or problems it raised
+    /// that wait for its confirmation (pages only).
+    var problems: (open: Int, overdue: Int, label: String)? = nil
 
     var regionName: String { tree[regionID]?.name ?? "" }
     var scope: Set<Int> { tree.subtreeIDs(of: regionID) }
@@ -98,6 +101,15 @@ struct PrincipalMiddleware: AsyncMiddleware {
             }
             if request.method == .GET, let unit = principal.unitID {
                 principal.letters = try await LetterService(db: request.db).waiting(unitID: unit)
+                let owed = try await ProblemService(db: request.db).waiting(unitID: unit)
+                if owed.open > 0 {
+                    let overdue: String = owed.overdue > 0 ? "，其中超期 \(owed.overdue) 个" : ""
+                    principal.problems = (open: owed.open, overdue: owed.overdue, label: "待整改问题 \(owed.open) 个" + overdue)
+                }
+            }
+            if request.method == .GET, principal.problems == nil, Access.isAppointed(principal.actor) || principal.may(.office) {
+                let waiting = try await ProblemService(db: request.db).awaitingConfirmation(accountID: id)
+                if waiting > 0 { principal.problems = (open: waiting, overdue: 0, label: "待您确认整改结果 \(waiting) 个") }
             }
             request.principal = principal
         } else if request.session.data["account"] != nil {

@@ -128,6 +128,9 @@ func routes(_ app: Application) throws {
     try app.register(collection: FeedbackController())
     try app.register(collection: BulletinController())
     try app.register(collection: LetterController())
+    try app.register(collection: SupervisionController())
+    try app.register(collection: ProblemController())
+    try app.register(collection: InspectionController())
 }
 
 /// A configuration the instance cannot start with, said in Chinese.

@@ -39,6 +39,14 @@ enum PageFrame {
             items.append(NavItem(title: principal.may(.office) ? "督办函件" : "收到的函件", url: .letters, prefix: "/letters",
                                  badge: waiting.map { ($0.open, $0.overdue > 0, "待回复函件 \($0.open) 件" + ($0.overdue > 0 ? "，其中逾期 \($0.overdue) 件" : "")) }))
         }
+        if Access.supervises(principal.actor) || principal.may(.lead) {
+            items.append(NavItem(title: "监督", url: .supervision(), prefix: "/supervision"))
+        }
+        if Access.supervises(principal.actor) || principal.may(.lead) || principal.unitID != nil {
+            let waiting = principal.problems.flatMap { $0.open > 0 ? $0 : nil }
+            items.append(NavItem(title: principal.unitID != nil && !Access.supervises(principal.actor) ? "问题整改" : "问题清单", url: .problems, prefix: "/problems",
+                                 badge: waiting.map { ($0.open, $0.overdue > 0, $0.label) }))
+        }
         if principal.may(.office) {
             items.append(NavItem(title: "导入", url: .imports, prefix: "/imports"))
             items.append(NavItem(title: "行政区划与单位", url: .regions, prefix: "/admin/regions"))

@@ -82,6 +82,26 @@ enum SiteURL: Sendable, Equatable {
     case letterDocument(id: Int)
     case letterReply(id: Int)
     // Administration
+    case supervision(month: String? = nil)
+    case supervisionExport(month: String?, format: String)
+    case supervisionSettings
+    case supervisors
+    case supervisorsExport(format: String)
+    case supervisorDismiss(id: Int)
+    case supervisionFile(id: Int)
+    case problems
+    case problemNew(project: Int? = nil, region: Int? = nil, inspection: Int? = nil)
+    case problem(id: Int)
+    case problemAssign(id: Int)
+    case problemAnswer(id: Int)
+    case problemReview(id: Int)
+    case problemDismiss(id: Int)
+    case problemPublish(id: Int)
+    case inspections
+    case inspectionNew
+    case inspection(id: Int)
+    case inspectionFinding(site: Int)
+
     case regions
     case region(id: Int)
     case regionUnits(id: Int)
@@ -192,6 +212,26 @@ enum SiteURL: Sendable, Equatable {
         case .letterReply(let id): return "/letters/\(p(id, "id"))/reply"
         case .regions: return "/admin/regions"
         case .region(let id): return "/admin/regions/\(p(id, "id"))"
+        case .supervision(let month): return "/supervision" + Self.textQuery(["month": month])
+        case .supervisionExport(let month, let format): return "/supervision/statistics.\(format)" + Self.textQuery(["month": month])
+        case .supervisionSettings: return "/supervision/settings"
+        case .supervisors: return "/supervision/people"
+        case .supervisorsExport(let format): return "/supervision/people.\(format)"
+        case .supervisorDismiss(let id): return "/supervision/people/\(p(id, "id"))/dismiss"
+        case .supervisionFile(let id): return "/supervision/files/\(p(id, "id"))"
+        case .problems: return "/problems"
+        case .problemNew(let project, let region, let inspection):
+            return "/problems/new" + Self.query(["project": project, "region": region, "inspection": inspection])
+        case .problem(let id): return "/problems/\(p(id, "id"))"
+        case .problemAssign(let id): return "/problems/\(p(id, "id"))/assign"
+        case .problemAnswer(let id): return "/problems/\(p(id, "id"))/answer"
+        case .problemReview(let id): return "/problems/\(p(id, "id"))/review"
+        case .problemDismiss(let id): return "/problems/\(p(id, "id"))/dismiss"
+        case .problemPublish(let id): return "/problems/\(p(id, "id"))/publish"
+        case .inspections: return "/inspections"
+        case .inspectionNew: return "/inspections/new"
+        case .inspection(let id): return "/inspections/\(p(id, "id"))"
+        case .inspectionFinding(let site): return "/inspections/sites/\(p(site, "id"))/finding"
         case .regionUnits(let id): return "/admin/regions/\(p(id, "id"))/units"
         case .unit(let id): return "/admin/units/\(p(id, "id"))"
         case .accounts: return "/admin/accounts"
@@ -231,6 +271,13 @@ enum SiteURL: Sendable, Equatable {
     /// The absolute address (QR codes, posters), under the configured public URL.
     func absolute(_ publicURL: String) -> String {
         (publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL) + path
+    }
+
+    private static func textQuery(_ pairs: KeyValuePairs<String, String?>) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let parts = pairs.compactMap { key, value in value.flatMap { $0.isEmpty ? nil : "\(key)=\($0.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" } }
+        return parts.isEmpty ? "" : "?" + parts.joined(separator: "&")
     }
 
     private static func query(_ pairs: KeyValuePairs<String, Int?>) -> String {

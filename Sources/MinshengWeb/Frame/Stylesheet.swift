@@ -149,6 +149,16 @@ enum Stylesheet {
     .home-notice{display:flex;flex-wrap:wrap;gap:.6rem;align-items:center;justify-content:space-between}
     .home-notice p{margin:0}.home-notice .button{margin:0}
     .badge.new{background:#fff4d6;color:#7a4b00;border:1px solid #f1d48a;margin-left:.3rem}
+    .badge.urgency-blue{background:#dbeafe;color:#1d4ed8}.badge.urgency-yellow{background:#fef3c7;color:#92400e}.badge.urgency-red{background:#fee2e2;color:#b91c1c}
+    .stat.blue .stat-value{color:#1d4ed8}
+    .choices{border:0;padding:0;margin:.4rem 0 .6rem;display:flex;flex-wrap:wrap;gap:.4rem}.choices legend{font-weight:600;margin-bottom:.3rem;padding:0}
+    .choice{display:inline-flex;align-items:center;gap:.35rem;padding:.55rem .8rem;border:1px solid #c9ced6;border-radius:.5rem;background:#fff;font-weight:400;margin:0;cursor:pointer}
+    .choice:has(input:checked){border-color:#1d4ed8;background:#eff6ff}
+    .pick-list{list-style:none;padding:0;margin:0}.pick-list li a{display:block;padding:.75rem .5rem;border-bottom:1px solid #eef0f3}
+    .history{padding-left:1.2rem}.history li{margin-bottom:.8rem}.photos{display:flex;flex-wrap:wrap;gap:.4rem;margin:.3rem 0}.photos img{width:7.5rem;height:7.5rem;object-fit:cover;border-radius:.4rem;border:1px solid #e5e7eb}
+    .site-row{display:grid;grid-template-columns:minmax(0,2fr) minmax(0,1fr);gap:.5rem;align-items:center;margin:.25rem 0}
+    .findings{padding-left:1.1rem}
+    .pre{white-space:pre-wrap}
     .paper{background:#fff;border:1px solid var(--line);box-shadow:0 1px 4px rgba(0,0,0,.06);max-width:52rem;margin:1rem auto;padding:2.5rem 3rem;font-family:"FangSong","仿宋_GB2312","STFangsong","Noto Serif CJK SC",serif;font-size:1.05rem;line-height:1.9}
     .masthead{text-align:center;color:#d40000;border-bottom:2px solid #d40000;padding-bottom:.4rem;margin-bottom:1.5rem}
     .masthead p{margin:0}.masthead-office{font-size:1.5rem;font-weight:700;letter-spacing:.05em}.masthead-kind{font-size:2.6rem;font-weight:700;letter-spacing:.3em;line-height:1.3}

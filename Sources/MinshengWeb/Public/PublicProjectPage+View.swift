@@ -58,6 +58,7 @@ extension PublicProjectPage {
                     disclosures(),
                     rate(),
                     answers(),
+                    supervision(),
                     related()),
                 .footer(.p(.text("本页地址：" + url)), .p(.text("扫码查看 · 数据由各责任单位报送、上级审核后公布")))))
         return "<!DOCTYPE html>" + html.render().replacingOccurrences(of: "<!DOCTYPE html>", with: "")
@@ -101,6 +102,19 @@ extension PublicProjectPage {
                                   .attr("maxlength", "6"), .attr("required", "required"), .attr("autofocus", "autofocus")))
                   },
                   .button(.type(.submit), .text("提交"))))
+    }
+
+    /// What the supervisors found: how many problems were raised and rectified, and the ones the office published.
+    private func supervision() -> Node<HTML.BodyContext> {
+        let s = page.supervision
+        guard s.raised > 0 else { return .empty }
+        return .section(.id("supervision"), .h2(.text("监督情况")),
+            .p(.text("观察员、监督员共提出问题 \(s.raised) 个，已整改 \(s.rectified) 个" + (s.raised > s.rectified ? "，正在整改 \(s.raised - s.rectified) 个" : "") + "。")),
+            .forEach(s.published) { problem in
+                .div(.class("qa"),
+                     .p(.class("q"), .text(problem.description)),
+                     .p(.class("muted"), .text(ChineseDate.day(problem.createdAt) + " · " + problem.categoryValue.label + " · " + problem.stateValue.label)))
+            })
     }
 
     /// Answered opinions with their answers, signed by the answering unit.
