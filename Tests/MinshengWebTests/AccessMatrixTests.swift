@@ -52,6 +52,28 @@ final class AccessMatrixTests: XCTestCase {
         /// The office of the sending region or above, and the accounts of the unit a letter was
         /// sent to (the in-scope letter goes from 邵东市 to the reporter's unit); nobody else sees it.
         case letterReader
+        /// Supervision's statistics: the offices, the leader and the appointed people (the demo's
+        /// observer, supervisor and evaluator are appointed in 邵阳市), within their scope.
+        case supervisionReader
+        /// Who may raise problems somewhere: the offices and the appointed people.
+        case raiser
+        /// The problem in scope (邵东市, raised by the observer, assigned to the reporter's unit):
+        /// its raiser, its unit, and in the scope the offices, the leader and the appointed people;
+        /// the reviewer (another unit) does not see it.
+        case problemReader
+        /// The office of the problem's region; other readers are refused, the rest do not see it.
+        case problemOffice
+        /// The unit the problem is assigned to (the reporter).
+        case problemUnit
+        /// Its raiser (the observer) or an office.
+        case problemRaiserOrOffice
+        /// Schedules inspections: an office or a 监督员.
+        case scheduler
+        /// The inspection in scope (邵东市, with the observer and the supervisor): those who
+        /// supervise in the scope and the leader; the reviewer and the reporter do not see it.
+        case inspectionReader
+        /// Its participants (the observer, the supervisor) and the offices; other readers are refused.
+        case inspectionRecorder
     }
 
     enum Outcome: String { case allowed, login, forbidden, notFound }
@@ -124,6 +146,29 @@ final class AccessMatrixTests: XCTestCase {
             return who.isOffice || ["reporter", "reviewer"].contains(who.username) ? .allowed : .forbidden
         case .letterReader:
             return inScope && (who.isOffice || who.username == "reporter") ? .allowed : .notFound
+        case .supervisionReader:
+            guard who.isOffice || ["leader", "observer", "supervisor", "evaluator"].contains(who.username) else { return .forbidden }
+            return scoped
+        case .raiser:
+            return who.isOffice || ["observer", "supervisor", "evaluator"].contains(who.username) ? .allowed : .forbidden
+        case .problemReader:
+            return inScope && who.username != "reviewer" ? .allowed : .notFound
+        case .problemOffice:
+            guard inScope, who.username != "reviewer" else { return .notFound }
+            return who.isOffice ? .allowed : .forbidden
+        case .problemUnit:
+            guard inScope, who.username != "reviewer" else { return .notFound }
+            return who.username == "reporter" ? .allowed : .forbidden
+        case .problemRaiserOrOffice:
+            guard inScope, who.username != "reviewer" else { return .notFound }
+            return who.isOffice || who.username == "observer" ? .allowed : .forbidden
+        case .scheduler:
+            return who.isOffice || who.username == "supervisor" ? .allowed : .forbidden
+        case .inspectionReader:
+            return inScope && !["reviewer", "reporter"].contains(who.username) ? .allowed : .notFound
+        case .inspectionRecorder:
+            guard inScope, !["reviewer", "reporter"].contains(who.username) else { return .notFound }
+            return who.isOffice || ["observer", "supervisor"].contains(who.username) ? .allowed : .forbidden
         }
     }
 
@@ -216,6 +261,30 @@ final class AccessMatrixTests: XCTestCase {
         "GET /letters/:id": (.letterReader, ""),
         "GET /letters/:id/document.docx": (.letterReader, ""),
         "POST /letters/:id/reply": (.addressedUnit, ""),
+        "GET /supervision": (.supervisionReader, "?region={region}"),
+        "GET /supervision/statistics.csv": (.supervisionReader, "?region={region}"),
+        "GET /supervision/statistics.xlsx": (.supervisionReader, "?region={region}"),
+        "POST /supervision/settings": (.duty(.office), ""),
+        "GET /supervision/people": (.dutyWithin(.office), "?region={region}"),
+        "POST /supervision/people": (.duty(.office), ""),
+        "GET /supervision/people.csv": (.duty(.office), ""),
+        "GET /supervision/people.xlsx": (.duty(.office), ""),
+        "POST /supervision/people/:id/dismiss": (.dutyWithin(.office), ""),
+        "GET /supervision/files/:id": (.problemReader, ""),
+        "GET /problems": (.signedIn, ""),
+        "GET /problems/new": (.raiser, ""),
+        "POST /problems": (.raiser, ""),
+        "GET /problems/:id": (.problemReader, ""),
+        "POST /problems/:id/assign": (.problemOffice, ""),
+        "POST /problems/:id/answer": (.problemUnit, ""),
+        "POST /problems/:id/review": (.problemRaiserOrOffice, ""),
+        "POST /problems/:id/dismiss": (.problemOffice, ""),
+        "POST /problems/:id/publish": (.problemOffice, ""),
+        "GET /inspections": (.signedIn, ""),
+        "GET /inspections/new": (.scheduler, ""),
+        "POST /inspections": (.scheduler, ""),
+        "GET /inspections/:id": (.inspectionReader, ""),
+        "POST /inspections/sites/:id/finding": (.inspectionRecorder, ""),
         "GET /admin/regions": (.duty(.office), ""),
         "POST /admin/regions": (.duty(.office), ""),
         "GET /admin/regions/:id": (.dutyWithin(.office), ""),
@@ -249,6 +318,7 @@ final class AccessMatrixTests: XCTestCase {
         var plan: Int, month: Int, indicator: Int, region: Int, regionName: String, project: Int, unit: Int, account: Int
         var evidence: Int, evidenceFile: Int, disclosure: Int, disclosureFile: Int, opinion: Int, reminder: Int
         var bulletin: Int, letter: Int
+        var supervisor: Int, problem: Int, supervisionFile: Int, inspection: Int, inspectionSite: Int
 
         func value(for parameter: String, in pattern: String) -> String {
             switch parameter {
@@ -271,6 +341,11 @@ final class AccessMatrixTests: XCTestCase {
                 if pattern.hasPrefix("/reminders/") { return "\(reminder)" }
                 if pattern.hasPrefix("/bulletins/") { return "\(bulletin)" }
                 if pattern.hasPrefix("/letters/") { return "\(letter)" }
+                if pattern.hasPrefix("/supervision/people/") { return "\(supervisor)" }
+                if pattern.hasPrefix("/supervision/files/") { return "\(supervisionFile)" }
+                if pattern.hasPrefix("/problems/") { return "\(problem)" }
+                if pattern.hasPrefix("/inspections/sites/") { return "\(inspectionSite)" }
+                if pattern.hasPrefix("/inspections/") { return "\(inspection)" }
                 return "0"
             }
         }
@@ -320,7 +395,8 @@ final class AccessMatrixTests: XCTestCase {
                         let path = records.path(pattern, query: entry.query)
                         let page = method == "GET" ? try await browser.get(path) : try await browser.post(path, [])
                         let actual = Self.outcome(page, signingOut: key == "POST /logout")
-                        let want = Self.expected(entry.rule, who, inScope: inScope, post: method == "POST", streamed: pattern.hasSuffix("/upload"))
+                        let want = Self.expected(entry.rule, who, inScope: inScope, post: method == "POST",
+                                                 streamed: pattern.hasSuffix("/upload") || Self.streamed.contains(key))
                         checked += 1
                         if page.status.code >= 500 || actual != want {
                             failures.append("\(who.username ?? "anonymous") \(method) \(path) (\(inScope ? "in" : "out")): \(page.status.code) = \(actual.rawValue), expected \(want.rawValue)")
@@ -333,6 +409,9 @@ final class AccessMatrixTests: XCTestCase {
             XCTAssertEqual(checked, (Self.table.count * 2 - 1) * Self.roles.count)
         }
     }
+
+    /// Uploads that check their form token themselves, after the sign-in.
+    static let streamed: Set<String> = ["POST /problems", "POST /problems/:id/answer", "POST /inspections/sites/:id/finding"]
 
     static func outcome(_ page: TestBrowser.Page, signingOut: Bool = false) -> Outcome {
         switch page.status.code {
@@ -455,14 +534,59 @@ final class AccessMatrixTests: XCTestCase {
         let inLetter = try await letter(shaodong, unit: try XCTUnwrap(reporter.$unit.id), by: shaodongOffice)
         let outLetter = try await letter(loudi, unit: outUnit, by: outActor)
 
+        // Supervision: an appointment, a problem with a photo on its first step, an inspection with a site, in each scope.
+        // In 邵东市 the problem is the demo's first (raised by the observer, assigned to the reporter's unit).
+        let observer = try await account("observer")
+        let inProblem = try await XCTUnwrapAsync(try await Problem.query(on: db).filter(\.$region.$id == shaodong).filter(\.$raiser.$id == observer.requireID())
+            .sort(\.$id).first())
+        let outProblem = Problem()
+        outProblem.$region.id = loudi
+        outProblem.$project.id = try await project(of: outRow.indicatorID)
+        outProblem.$unit.id = outUnit
+        outProblem.$raiser.id = outTarget
+        (outProblem.category, outProblem.severity, outProblem.description, outProblem.state) = ("quality", "major", "围挡缺失", ProblemState.rectifying.rawValue)
+        (outProblem.published, outProblem.createdAt, outProblem.updatedAt) = (false, Date(), Date())
+        try await outProblem.create(on: db)
+        let outStep = try await ProblemService.step(outProblem, .raise, text: nil, actor: Actor(accountID: outTarget, regionID: loudi, unitID: nil, roles: [.observer]),
+                                                    onBehalf: false, now: Date(), on: db)
+        func photo(_ step: Int) async throws -> Int {
+            let file = SupervisionFile()
+            (file.owner, file.ownerID, file.blobKey, file.name, file.kind, file.size) = ("step", step, try pdf().key, "现场.jpg", "jpeg", 10)
+            try await file.create(on: db)
+            return try file.requireID()
+        }
+        let inStep = try await XCTUnwrapAsync(try await ProblemStep.query(on: db).filter(\.$problem.$id == inProblem.requireID()).sort(\.$id).first()?.id)
+        let supervision = SupervisionService(db: db)
+        let supervisorAccount = try await account("supervisor")
+        let inAppointment = try await supervision.appoint(accountID: inTarget, .init(role: .observer, scope: .region, identity: .beneficiary,
+                                                                                    termFrom: "2024-01-01", termUntil: "2099-12-31"), actor: adminActor, tree: tree).requireID()
+        let outTree = try await RegionService(db: db).tree()
+        let outAppointment = try await supervision.appoint(accountID: outTarget, .init(role: .observer, scope: .region, identity: .beneficiary,
+                                                                                      termFrom: "2024-01-01", termUntil: "2099-12-31"), actor: outActor, tree: outTree).requireID()
+        let inspections = InspectionService(db: db)
+        let inInspection = try await inspections.schedule(.init(kind: "visit", title: "邵东市视察", date: "2024-11-05",
+                                                                sites: [(key: "\(try await project(of: inRow.indicatorID)):\(shaodong)", site: "")],
+                                                                participants: [try observer.requireID(), try supervisorAccount.requireID()]),
+                                                          regionID: shaodong, actor: adminActor, tree: outTree).requireID()
+        let outInspection = try await inspections.schedule(.init(kind: "visit", title: "娄底市视察", date: "2024-11-05",
+                                                                 sites: [(key: "\(try await project(of: outRow.indicatorID)):\(loudi)", site: "")], participants: [outTarget]),
+                                                           regionID: loudi, actor: outActor, tree: outTree).requireID()
+        func site(_ inspection: Int) async throws -> Int {
+            try await XCTUnwrapAsync(try await InspectionSite.query(on: db).filter(\.$inspection.$id == inspection).first()?.id)
+        }
+
         let inside = Records(plan: resolved.planID, month: 11, indicator: inRow.indicatorID, region: shaodong, regionName: "邵东市", project: try await project(of: inRow.indicatorID),
                              unit: try XCTUnwrap(reporter.$unit.id), account: inTarget, evidence: inEvidence, evidenceFile: try await evidenceFile(inEvidence),
                              disclosure: inDisclosure, disclosureFile: try await disclosureFile(inDisclosure), opinion: try await opinion(shaodong),
-                             reminder: try await reminder(try reporter.requireID()), bulletin: inBulletin, letter: inLetter)
+                             reminder: try await reminder(try reporter.requireID()), bulletin: inBulletin, letter: inLetter,
+                             supervisor: inAppointment, problem: try inProblem.requireID(), supervisionFile: try await photo(inStep), inspection: inInspection,
+                             inspectionSite: try await site(inInspection))
         let outside = Records(plan: outPlan, month: 11, indicator: outRow.indicatorID, region: loudi, regionName: "娄底市", project: try await project(of: outRow.indicatorID),
                               unit: outUnit, account: outTarget, evidence: outEvidence, evidenceFile: try await evidenceFile(outEvidence),
                               disclosure: outDisclosure, disclosureFile: try await disclosureFile(outDisclosure), opinion: try await opinion(loudi),
-                              reminder: try await reminder(outReporter), bulletin: outBulletin, letter: outLetter)
+                              reminder: try await reminder(outReporter), bulletin: outBulletin, letter: outLetter,
+                              supervisor: outAppointment, problem: try outProblem.requireID(), supervisionFile: try await photo(try outStep.requireID()),
+                              inspection: outInspection, inspectionSite: try await site(outInspection))
         return (inside, outside)
     }
 }

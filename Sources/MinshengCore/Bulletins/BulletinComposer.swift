@@ -271,7 +271,7 @@ public enum BulletinComposer {
         // (6) Problems raised by the supervisors and not rectified in time.
         if let supervision = facts.supervision, supervision.total.overdue > 0 {
             let units = supervision.byUnit.filter { $0.tally.overdue > 0 }.prefix(8)
-                .map { ($0.region.map { $0 == facts.region ? "" : $0 } ?? "") + "\($0.name)（\($0.tally.overdue) 个）" }
+                .map { row in (row.region.map { $0 == facts.region || row.name.hasPrefix($0) ? "" : $0 } ?? "") + "\(row.name)（\(row.tally.overdue) 个）" }
             var text = "\(facts.period.asOf)，观察员、监督员提出的 \(supervision.total.raised - supervision.total.dismissed) 个问题中，尚有 \(supervision.total.open) 个未整改到位，"
                 + "其中 \(supervision.total.overdue) 个已超过整改期限"
             if !units.isEmpty { text += "，主要是\(units.joined(separator: "、"))" }

@@ -36,6 +36,9 @@ extension Access {
     /// Holds a role that is appointed (and so may raise problems once its appointment is recorded).
     public static func isAppointed(_ actor: Actor) -> Bool { !actor.roles.isDisjoint(with: [.observer, .supervisor, .evaluator]) }
 
+    /// An account appointed (观察员, 监督员, 评议员): who an inspection's participants are chosen from.
+    public static func isAppointed(_ account: Account) -> Bool { !account.roleSet.isDisjoint(with: [.observer, .supervisor, .evaluator]) }
+
     /// The roles an office may appoint.
     public static let appointedRoles: [Role] = [.observer, .supervisor, .evaluator]
 

@@ -194,11 +194,12 @@ public struct SupervisionService: Sendable {
 
     /// Ends an appointment: the record goes, the role is taken from the account; what the person
     /// raised and recorded stays.
-    public func dismiss(id: Int, actor: Actor, tree: RegionTree) async throws {
+    public func dismiss(id: Int, confirmed: Bool = true, actor: Actor, tree: RegionTree) async throws {
         guard let record = try await Supervisor.query(on: db).filter(\.$id == id).with(\.$account).first() else {
             throw ServiceError.notFound("未找到该聘任记录，或您无权查看。")
         }
         try Access.office(actor, region: record.$region.id, tree: tree, notFound: "未找到该聘任记录，或您无权查看。").require()
+        guard confirmed else { throw ServiceError.invalid("请在名册中点击“解聘”并确认。") }
         try await db.write { db in
             guard let fresh = try await Supervisor.find(id, on: db) else { return }
             if let account = try await Account.find(fresh.$account.id, on: db) {

@@ -29,7 +29,7 @@ struct InspectionController: RouteCollection {
         try Access.scheduleInspection(principal.actor, region: principal.regionID, tree: principal.tree).require()
         let projects = try await SupervisionService(db: req.db).projects(inRegions: principal.scope, tree: principal.tree)
         let people = try await Account.query(on: req.db).filter(\.$region.$id ~~ Array(principal.scope)).filter(\.$active == true).sort(\.$displayName).all()
-            .filter { !$0.roleSet.isDisjoint(with: Set(Access.appointedRoles)) || $0.id == principal.accountID }
+            .filter { Access.isAppointed($0) || $0.id == principal.accountID }
         return req.page(InspectionFormPage(projects: projects, people: people, tree: principal.tree, accountID: principal.accountID).render(in: PageContext(request: req)))
     }
 
@@ -68,7 +68,8 @@ struct InspectionController: RouteCollection {
         let inspectionID = site.$inspection.id
         let db = req.db
         // Decided before the body is read: someone not at the inspection is refused whatever they send.
-        _ = try await InspectionService(db: db).inspection(id: inspectionID, actor: principal.actor, tree: principal.tree)
+        let detail = try await InspectionService(db: db).inspection(id: inspectionID, actor: principal.actor, tree: principal.tree)
+        try Access.recordFinding(principal.actor, region: detail.inspection.$region.id, participant: detail.isParticipant, tree: principal.tree).require()
         let reader = StreamedUpload(store: req.application.blobStore, expectedToken: req.session.data["csrf"] ?? "", maxFiles: ProblemService.maxPhotos)
         do {
             try await reader.read(req)

@@ -53,6 +53,10 @@ struct ProblemController: RouteCollection {
     func raise(req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
         let db = req.db
+        // Refused before the body is read: someone who may raise nothing is told so whatever they send.
+        guard !(try await ProblemService(db: db).raisable(actor: principal.actor, tree: principal.tree)).isEmpty else {
+            throw Abort(.forbidden, reason: "只有专班办公室聘任的观察员、监督员、评议员（在聘期内）可以提出问题。")
+        }
         let reader = StreamedUpload(store: req.application.blobStore, expectedToken: req.session.data["csrf"] ?? "", maxFiles: ProblemService.maxPhotos)
         let service = ProblemService(db: db)
         func again(_ message: String, _ status: HTTPResponseStatus) async throws -> Response {
@@ -117,8 +121,16 @@ struct ProblemController: RouteCollection {
         return req.redirect(to: SiteURL.problem(id: id).path)
     }
 
-    func assign(req: Request) async throws -> Response {
+    /// The problem the route names, when the rule allows the actor this step: decided before the form is read.
+    private func allowed(_ req: Request, _ rule: (Principal, Problem) -> Decision) async throws -> Principal {
         let principal = try req.requirePrincipal()
+        let problem = try await ProblemService(db: req.db).problem(id: try id(req), actor: principal.actor, tree: principal.tree)
+        try rule(principal, problem).require()
+        return principal
+    }
+
+    func assign(req: Request) async throws -> Response {
+        let principal = try await allowed(req) { p, problem in Access.manageProblem(p.actor, region: problem.$region.id, tree: p.tree) }
         let unit = (try? req.content.get(String.self, at: "unit")).flatMap { Int($0) }
         let severity = try? req.content.get(String.self, at: "severity")
         return try await step(req, success: "已分派，责任单位的账号会在“问题整改”中看到，并须在期限内反馈整改情况。") {
@@ -154,7 +166,9 @@ struct ProblemController: RouteCollection {
     }
 
     func review(req: Request) async throws -> Response {
-        let principal = try req.requirePrincipal()
+        let principal = try await allowed(req) { p, problem in
+            Access.confirmProblem(p.actor, region: problem.$region.id, raiser: problem.$raiser.id, unit: problem.$unit.id, tree: p.tree).0
+        }
         let verdict = (try? req.content.get(String.self, at: "verdict")).flatMap(ProblemAction.init(rawValue:))
         let text = (try? req.content.get(String.self, at: "text")) ?? ""
         let deadline = try? req.content.get(String.self, at: "deadline")
@@ -166,7 +180,7 @@ struct ProblemController: RouteCollection {
     }
 
     func dismiss(req: Request) async throws -> Response {
-        let principal = try req.requirePrincipal()
+        let principal = try await allowed(req) { p, problem in Access.manageProblem(p.actor, region: problem.$region.id, tree: p.tree) }
         let verdict = (try? req.content.get(String.self, at: "verdict")).flatMap(ProblemAction.init(rawValue:)) ?? .invalid
         let reason = (try? req.content.get(String.self, at: "reason")) ?? ""
         return try await step(req, success: "问题已关闭。") {
@@ -175,7 +189,7 @@ struct ProblemController: RouteCollection {
     }
 
     func publish(req: Request) async throws -> Response {
-        let principal = try req.requirePrincipal()
+        let principal = try await allowed(req) { p, problem in Access.manageProblem(p.actor, region: problem.$region.id, tree: p.tree) }
         let published = (try? req.content.get(String.self, at: "published")) == "1"
         return try await step(req, success: published ? "已在项目公开页面公布该问题及整改情况。" : "已从项目公开页面撤下该问题。") {
             try await ProblemService(db: req.db).publish(id: try id(req), published, actor: principal.actor, tree: principal.tree)

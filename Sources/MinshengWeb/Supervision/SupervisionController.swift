@@ -137,8 +137,13 @@ struct SupervisionController: RouteCollection {
     func dismiss(req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
         guard let id = req.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
-        try await SupervisionService(db: req.db).dismiss(id: id, actor: principal.actor, tree: principal.tree)
-        req.notify("已解聘；其提出的问题和视察记录保留。")
+        do {
+            try await SupervisionService(db: req.db).dismiss(id: id, confirmed: (try? req.content.get(String.self, at: "confirm")) == "1",
+                                                             actor: principal.actor, tree: principal.tree)
+            req.notify("已解聘；其提出的问题和视察记录保留。")
+        } catch let error as ServiceError where error.kind == .invalid {
+            req.notify(error.message, success: false)
+        }
         return req.redirect(to: SiteURL.supervisors.path)
     }
 

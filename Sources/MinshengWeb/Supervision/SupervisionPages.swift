@@ -102,6 +102,7 @@ struct RosterPage {
                        .td(.class("hide-phone"), .text(cells[5])), .td(.class("hide-phone"), .text(cells[7])),
                        .td(.text("\(s.termFrom) 至 \(s.termUntil)"), .if(!s.serves(on: today), .span(.class("badge none"), .text("不在聘期")))),
                        .td(.form(.method(.post), .action(SiteURL.supervisorDismiss(id: s.id ?? 0).path), PageFrame.csrfField(context.csrf),
+                                 .input(.type(.hidden), .name("confirm"), .attr("value", "1")),
                                  .button(.type(.submit), .class("button danger"), .attr("data-confirm", "确定解聘\(s.account.displayName)？"), .text("解聘")))))
         })
         let table: Node<HTML.BodyContext> = listing.items.isEmpty
