@@ -27,7 +27,7 @@ final class SupervisionTests: XCTestCase {
 
     static func at(_ month: Int, _ day: Int, _ hour: Int = 10) -> Date { SupervisionCoreTestsDates.at(month, day, hour) }
 
-    func city(_ app: Application) async throws -> City {
+    static func city(_ app: Application) async throws -> City {
         var plan: [[String]] = [PlanFile.header]
         for (region, target) in [("全市", "100"), ("甲县", "50"), ("乙县", "50")] {
             plan.append(["市定", "1", "测试实事1", "口袋公园", "建设口袋公园", "个", "进度", "求和", "市住建局", region, target])
@@ -93,7 +93,7 @@ final class SupervisionTests: XCTestCase {
 
     func testRaiseAssignAnswerConfirm() async throws {
         try await TestApp.run { app in
-            let c = try await city(app)
+            let c = try await Self.city(app)
             let service = ProblemService(db: app.db)
             let id = try await raise(app, c, at: Self.at(9, 2, 9))
             var p = try await problem(app, id)
@@ -131,7 +131,7 @@ final class SupervisionTests: XCTestCase {
 
     func testPartlyRectifiedThenNotRectified() async throws {
         try await TestApp.run { app in
-            let c = try await city(app)
+            let c = try await Self.city(app)
             let service = ProblemService(db: app.db)
             let id = try await raise(app, c, at: Self.at(9, 2, 9))
             try await service.assign(id: id, unitID: c.jiaHousing, severity: nil, actor: c.office, tree: c.tree, now: Self.at(9, 2, 14))
@@ -171,7 +171,7 @@ final class SupervisionTests: XCTestCase {
 
     func testOverdueAndColoursInTheList() async throws {
         try await TestApp.run { app in
-            let c = try await city(app)
+            let c = try await Self.city(app)
             let service = ProblemService(db: app.db)
             // Assigned Monday 2 September: 紧急 3 days (overdue from 6 Sep, red from 11 Sep), 较重 10 (overdue from 17 Sep),
             // 一般 30 (blue from 10 Oct, overdue from 15 Oct).
@@ -209,7 +209,7 @@ final class SupervisionTests: XCTestCase {
 
     func testWhoMayRaiseWhere() async throws {
         try await TestApp.run { app in
-            let c = try await city(app)
+            let c = try await Self.city(app)
             // The project observer of 口袋公园 in 甲县: not 乙县's 口袋公园, not 甲县's 托位.
             await XCTAssertServiceErrorAsync(try await raise(app, c, region: c.yi, at: Self.at(9, 2)), .notFound)
             await XCTAssertServiceErrorAsync(try await raise(app, c, project: c.nursery, at: Self.at(9, 2)), .notFound)
@@ -233,7 +233,7 @@ final class SupervisionTests: XCTestCase {
 
     func testReference003SevenRaisedSevenRectified() async throws {
         try await TestApp.run { app in
-            let c = try await city(app)
+            let c = try await Self.city(app)
             let service = ProblemService(db: app.db)
             // Reference 003: "观察员共提出工程建设质量、安全隐患等问题 7 个，已整改 7 个" — here 4 quality and 3 safety
             // problems raised in January to July, each rectified; days from raising to confirmation 2, 3, 4, 5, 6, 7, 8
@@ -292,7 +292,7 @@ final class SupervisionTests: XCTestCase {
 
     func testTheWholePathOnThePagesWithPhotosAndBadInput() async throws {
         try await TestApp.run { app in
-            let c = try await city(app)
+            let c = try await Self.city(app)
             // The observer's term covers today for the pages.
             for s in try await Supervisor.query(on: app.db).all() { s.termUntil = "2099-12-31"; s.termFrom = "2000-01-01"; try await s.save(on: app.db) }
             let observer = TestBrowser(app)
@@ -363,7 +363,7 @@ final class SupervisionTests: XCTestCase {
 
     func testTheRosterAndInspections() async throws {
         try await TestApp.run { app in
-            let c = try await city(app)
+            let c = try await Self.city(app)
             let browser = TestBrowser(app)
             try await browser.signIn("sv_office", "Passw0rd-supervise")
             let roster = try await browser.get("/supervision/people")
@@ -422,5 +422,156 @@ enum SupervisionCoreTestsDates {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = ChineseDate.timeZone
         return calendar.date(from: DateComponents(year: 2024, month: month, day: day, hour: hour)) ?? Date()
+    }
+}
+
+/// 评议 and 十佳 votes on the same small city, with five evaluators (one of them from 甲县住建局,
+/// responsible for 口袋公园 in 甲县).
+final class EvaluationTests: XCTestCase {
+    func evaluators(_ app: Application, _ c: SupervisionTests.City) async throws -> [Actor] {
+        let accounts = AccountService(db: app.db, hasher: app.passwordHasher)
+        var result: [Actor] = []
+        for (index, unit) in [nil, nil, nil, nil, c.jiaHousing].enumerated() {
+            let id = try await accounts.create(.init(username: "ev_\(index + 1)", displayName: "评议员\(index + 1)", password: "Passw0rd-supervise", regionID: unit == nil ? c.city : c.jia,
+                                                     unitID: unit, roles: [.evaluator], mustChangePassword: false), by: nil).requireID()
+            _ = try await SupervisionService(db: app.db).appoint(accountID: id, .init(role: .evaluator, scope: .region, identity: .cppcc, termFrom: "2024-01-01",
+                                                                                      termUntil: "2099-12-31"), actor: c.office, tree: c.tree)
+            result.append(Actor(accountID: id, regionID: unit == nil ? c.city : c.jia, unitID: unit, roles: [.evaluator]))
+        }
+        return result
+    }
+
+    func testRecusalHiddenScoresAndTheTrimmedWeightedMean() async throws {
+        try await TestApp.run { app in
+            let c = try await SupervisionTests.city(app)
+            let e = try await evaluators(app, c)
+            let service = EvaluationService(db: app.db)
+            let opened = try await service.open(regionID: c.city, year: 2024, title: "2024年项目评议", criteria: "实施过程 30\n完成质量 30\n群众满意 30\n特色亮点 10",
+                                                projectIDs: [c.park, c.nursery], evaluatorIDs: e.map(\.accountID), actor: c.office, tree: c.tree)
+            // 评议员5 belongs to 甲县住建局, responsible for 口袋公园: recused from it, not from 普惠托位.
+            XCTAssertEqual(opened.recused.map(\.evaluator), ["评议员5"])
+            XCTAssertEqual(opened.recused.map(\.project), ["口袋公园"])
+            let round = try opened.round.requireID()
+            try await XCTAssertEqualAsync(try await service.assignments(roundID: round, accountID: e[4].accountID).map(\.entry.project.name), ["普惠托位"])
+            // 口袋公园, four evaluators — weighted by hand (30/30/30/10 ÷ 100):
+            //   1: 90 80 85 70 → (2700 + 2400 + 2550 + 700) ÷ 100 = 83.5   2: 95 90 92 80 → (2850 + 2700 + 2760 + 800) ÷ 100 = 91.1
+            //   3: 70 75 72 60 → (2100 + 2250 + 2160 + 600) ÷ 100 = 71.1   4: 88 86 90 85 → (2640 + 2580 + 2700 + 850) ÷ 100 = 87.7
+            //   fewer than 5: not trimmed; (83.5 + 91.1 + 71.1 + 87.7) ÷ 4 = 333.4 ÷ 4 = 83.35
+            // 普惠托位, five evaluators: 1: 80 80 80 80 → 80   2: 100 100 100 100 → 100   3: 60 60 60 60 → 60
+            //   4: 90 90 90 90 → 90   5: 85 85 85 85 → 85; drop 100 and 60: (80 + 90 + 85) ÷ 3 = 85
+            let park: [[String]] = [["90", "80", "85", "70"], ["95", "90", "92", "80"], ["70", "75", "72", "60"], ["88", "86", "90", "85"]]
+            let nursery: [[String]] = [["80", "80", "80", "80"], ["100", "100", "100", "100"], ["60", "60", "60", "60"], ["90", "90", "90", "90"], ["85", "85", "85", "85"]]
+            for (index, evaluator) in e.enumerated() {
+                for assignment in try await service.assignments(roundID: round, accountID: evaluator.accountID) {
+                    let scores = assignment.entry.$project.id == c.park ? park[index] : nursery[index]
+                    try await service.score(assignmentID: try assignment.requireID(), scores: scores, note: "", actor: evaluator)
+                }
+            }
+            // Someone else's assignment cannot be scored; a score out of range is refused.
+            let first = try await XCTUnwrapAsync(try await service.assignments(roundID: round, accountID: e[0].accountID).first)
+            await XCTAssertServiceErrorAsync(try await service.score(assignmentID: try first.requireID(), scores: ["1", "1", "1", "1"], note: "", actor: e[1]), .notFound)
+            await XCTAssertServiceErrorAsync(try await service.score(assignmentID: try first.requireID(), scores: ["101", "1", "1", "1"], note: "", actor: e[0]), .invalid)
+            // Hidden until the round closes: no results, and the pages show no other evaluator's score.
+            let open = try await service.round(id: round, actor: c.office, tree: c.tree)
+            try await XCTAssertNilAsync(try await service.results(open))
+            let browser = TestBrowser(app)
+            try await browser.signIn("ev_2", "Passw0rd-supervise")
+            let page = try await browser.get("/evaluations/\(round)")
+            XCTAssertEqual(page.status, .ok)
+            XCTAssertTrue(page.body.contains("91.10"), "its own weighted score")
+            XCTAssertFalse(page.body.contains("83.50"), "not the first evaluator's")
+            try await XCTAssertEqualAsync(try await browser.get("/evaluations/scores/\(try first.requireID())").status, .notFound, "another evaluator's form")
+            let office = TestBrowser(app)
+            try await office.signIn("sv_office", "Passw0rd-supervise")
+            let officePage = try await office.get("/evaluations/\(round)")
+            XCTAssertFalse(officePage.body.contains("83.50") || officePage.body.contains("83.35"), "the office sees progress, not scores")
+            XCTAssertTrue(officePage.body.contains("评议结束前不显示分数"))
+            // Closed: the results by hand above; 普惠托位 85.00 first, 口袋公园 83.35 second.
+            try await service.close(id: round, actor: c.office, tree: c.tree)
+            let closed = try await service.round(id: round, actor: c.office, tree: c.tree)
+            let results = try await XCTUnwrapAsync(try await service.results(closed))
+            XCTAssertEqual(results.map(\.project), ["普惠托位", "口袋公园"])
+            XCTAssertEqual(results.map(\.score), [85, Decimal(string: "83.35")])
+            XCTAssertEqual(results.map(\.trimmed), [true, false])
+            XCTAssertEqual(results.map(\.rank), [1, 2])
+            await XCTAssertServiceErrorAsync(try await service.score(assignmentID: try first.requireID(), scores: ["90", "80", "85", "70"], note: "", actor: e[0]), .conflict,
+                                             "no score after the close")
+            let after = try await browser.get("/evaluations/\(round)")
+            XCTAssertTrue(after.body.contains("83.35") && after.body.contains("85.00"))
+        }
+    }
+
+    func testVotesVoidBallotsAndTheCombinedResult() async throws {
+        try await TestApp.run { app in
+            let c = try await SupervisionTests.city(app)
+            let e = try await evaluators(app, c)
+            let service = BallotService(db: app.db)
+            await XCTAssertServiceErrorAsync(try await service.create(regionID: c.city, year: 2024, title: "十佳评选", pick: 2, projectIDs: [c.park, c.nursery],
+                                                                      evaluatorWeight: 50, publicVote: true, actor: c.office, tree: c.tree), .invalid, "K must be fewer than N")
+            let ballot = try await service.create(regionID: c.city, year: 2024, title: "十佳评选", pick: 1, projectIDs: [c.park, c.nursery], evaluatorWeight: 60,
+                                                  publicVote: true, actor: c.office, tree: c.tree)
+            let id = try ballot.requireID()
+            let candidates = try await BallotCandidate.query(on: app.db).filter(\.$ballot.$id == id).sort(\.$seq).all().compactMap(\.id)
+            let (park, nursery) = (String(candidates[0]), String(candidates[1]))
+            await XCTAssertServiceErrorAsync(try await service.voteAsEvaluator(id: id, picks: [park], actor: e[0], tree: c.tree), .conflict, "not open yet")
+            try await service.advance(id: id, to: .open, actor: c.office, tree: c.tree)
+            // K = 1. Evaluators: 口袋公园, 口袋公园, 普惠托位 valid; K + 1 picks and K − 1 picks void.
+            try await XCTAssertEqualAsync(try await service.voteAsEvaluator(id: id, picks: [park], actor: e[0], tree: c.tree), true)
+            try await XCTAssertEqualAsync(try await service.voteAsEvaluator(id: id, picks: [park], actor: e[1], tree: c.tree), true)
+            try await XCTAssertEqualAsync(try await service.voteAsEvaluator(id: id, picks: [nursery], actor: e[2], tree: c.tree), true)
+            try await XCTAssertEqualAsync(try await service.voteAsEvaluator(id: id, picks: [park, nursery], actor: e[3], tree: c.tree), false)
+            try await XCTAssertEqualAsync(try await service.voteAsEvaluator(id: id, picks: [], actor: e[4], tree: c.tree), false)
+            await XCTAssertServiceErrorAsync(try await service.voteAsEvaluator(id: id, picks: [nursery], actor: e[0], tree: c.tree), .conflict, "one ballot each")
+            await XCTAssertServiceErrorAsync(try await service.voteAsEvaluator(id: id, picks: [park], actor: c.observer, tree: c.tree), .forbidden, "not an evaluator")
+            // The public: 普惠托位 ×3, 口袋公园 ×1, one void (both); one per phone number and per browser; a bad number refused.
+            func citizen(_ n: Int, _ picks: [String], browser: String? = nil) async throws -> Bool {
+                try await service.votePublic(id: id, .init(picks: picks, phone: "1380739\(String(format: "%04d", n))", address: "10.0.0.\(n)", browser: browser ?? "b\(n)"))
+            }
+            for (n, picks) in [(1, [nursery]), (2, [nursery]), (3, [nursery]), (4, [park]), (5, [park, nursery])] { _ = try await citizen(n, picks) }
+            await XCTAssertServiceErrorAsync(try await citizen(1, [park], browser: "other"), .conflict, "the same phone again")
+            await XCTAssertServiceErrorAsync(try await citizen(6, [park], browser: "b1"), .conflict, "the same browser again")
+            await XCTAssertServiceErrorAsync(try await service.votePublic(id: id, .init(picks: [park], phone: "12345", address: "10.0.0.9", browser: "b9")), .invalid)
+            try await service.advance(id: id, to: .closed, actor: c.office, tree: c.tree)
+            await XCTAssertServiceErrorAsync(try await citizen(7, [park]), .conflict, "closed")
+            // By hand: evaluators 3 valid (2 void) — 口袋公园 2/3 = 66.67%, 普惠托位 1/3 = 33.33%;
+            // public 4 valid (1 void) — 口袋公园 1/4 = 25%, 普惠托位 3/4 = 75%.
+            // 60% / 40%: 口袋公园 0.6 × 66.666… + 0.4 × 25 = 40 + 10 = 50.00; 普惠托位 0.6 × 33.333… + 0.4 × 75 = 20 + 30 = 50.00: a tie.
+            let fresh = try await service.ballot(id: id)
+            let result = try await service.result(fresh)
+            XCTAssertEqual([result.validEvaluator, result.voidEvaluator, result.validPublic, result.voidPublic], [3, 2, 4, 1])
+            XCTAssertEqual(result.tallies.map(\.combined), [50, 50])
+            XCTAssertEqual(result.tallies.map(\.rank), [1, 1])
+            XCTAssertTrue(result.tiedAtCut, "both tie for the one place: the office decides")
+            XCTAssertEqual(result.tallies.first { $0.name == "口袋公园" }?.evaluatorShare, Decimal(string: "66.67"))
+            // Published: the public page shows the result.
+            try await service.advance(id: id, to: .published, actor: c.office, tree: c.tree)
+            let page = try await TestBrowser(app).get("/p/votes/\(id)")
+            XCTAssertEqual(page.status, .ok)
+            XCTAssertTrue(page.body.contains("评选结果"))
+            XCTAssertTrue(page.body.contains("口袋公园") && page.body.contains("普惠托位"))
+        }
+    }
+
+    func testThePublicVotesOnThePage() async throws {
+        try await TestApp.run { app in
+            let c = try await SupervisionTests.city(app)
+            let service = BallotService(db: app.db)
+            let ballot = try await service.create(regionID: c.city, year: 2024, title: "<b>十佳</b>评选", pick: 1, projectIDs: [c.park, c.nursery], evaluatorWeight: 50,
+                                                  publicVote: true, actor: c.office, tree: c.tree)
+            let id = try ballot.requireID()
+            let citizen = TestBrowser(app)
+            try await XCTAssertEqualAsync(try await citizen.get("/p/votes/\(id)").status, .notFound, "a draft is not public")
+            try await service.advance(id: id, to: .open, actor: c.office, tree: c.tree)
+            let page = try await citizen.get("/p/votes/\(id)")
+            XCTAssertTrue(page.body.contains("&lt;b&gt;十佳&lt;/b&gt;评选"), "the title stays text, in <head> too")
+            XCTAssertFalse(page.body.contains("<b>十佳"))
+            let candidate = try await XCTUnwrapAsync(try await BallotCandidate.query(on: app.db).filter(\.$ballot.$id == id).first()?.id)
+            let sent = try await citizen.post("/p/votes/\(id)", [("pick", "\(candidate)"), ("phone", "13807390123")], csrf: false)
+            XCTAssertEqual(sent.status, .seeOther)
+            let again = try await citizen.post("/p/votes/\(id)", [("pick", "\(candidate)"), ("phone", "13807390124")], csrf: false)
+            XCTAssertEqual(again.status, .unprocessableEntity, "the same browser again")
+            XCTAssertTrue(again.body.contains("您已经投过票"))
+            try await XCTAssertEqualAsync(try await BallotVote.query(on: app.db).count(), 1)
+        }
     }
 }

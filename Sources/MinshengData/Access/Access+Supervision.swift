@@ -108,3 +108,49 @@ extension Access {
         return .allow
     }
 }
+
+/// 评议 and 十佳民生实事 votes.
+///
+/// - The office of a region opens rounds and ballots there, closes them and publishes results.
+/// - An evaluator (评议员) scores the projects it is assigned in an open round, and sees its own
+///   scores only until the round closes; the office sees who has scored, not the scores, until then.
+/// - An evaluator of the ballot's region (or above) casts one ballot while it is open.
+extension Access {
+    public static func isEvaluator(_ actor: Actor) -> Bool { actor.roles.contains(.evaluator) }
+
+    /// An account that can be assigned to score (an appointed 评议员).
+    public static func isEvaluator(_ account: Account) -> Bool { account.roleSet.contains(.evaluator) }
+
+    /// Opens, closes and reads the results of a round or a ballot of `region`.
+    public static func manageEvaluation(_ actor: Actor, region: Int, tree: RegionTree) -> Decision {
+        office(actor, region: region, tree: tree, notFound: "未找到该评议，或您无权查看。", denied: "评议和投票由专班办公室组织。")
+    }
+
+    /// Reads a round: its office, its evaluators, and after it closes the leaders of its line.
+    public static func readEvaluation(_ actor: Actor, region: Int, assigned: Bool, closed: Bool, tree: RegionTree) -> Decision {
+        if assigned { return .allow }
+        guard tree.isWithin(region, of: actor.regionID) else { return .notFound("未找到该评议，或您无权查看。") }
+        if holds(.office, actor) || (closed && holds(.lead, actor)) { return .allow }
+        return .notFound("未找到该评议，或您无权查看。")
+    }
+
+    /// Scores an assignment: the evaluator it belongs to, and nobody else.
+    public static func score(_ actor: Actor, assignee: Int) -> Decision {
+        actor.accountID == assignee && isEvaluator(actor) ? .allow : .notFound("未找到该评议项目，或您无权评分。")
+    }
+
+    /// Casts an evaluator's ballot on a ballot of `region`: an evaluator of the region or below
+    /// (a county's deputies vote on the city's 十佳 as the city's evaluators do).
+    public static func voteAsEvaluator(_ actor: Actor, region: Int, tree: RegionTree) -> Decision {
+        guard tree.isWithin(actor.regionID, of: region) else { return .notFound("未找到该投票，或您无权查看。") }
+        return isEvaluator(actor) ? .allow : .forbidden("评议员投票由评议员本人进行。")
+    }
+
+    /// Reads a ballot in the staff pages: the offices and leaders of its region and above, the
+    /// evaluators who may vote on it.
+    public static func readBallot(_ actor: Actor, region: Int, tree: RegionTree) -> Decision {
+        if voteAsEvaluator(actor, region: region, tree: tree).isAllowed { return .allow }
+        guard tree.isWithin(region, of: actor.regionID) else { return .notFound("未找到该投票，或您无权查看。") }
+        return holds(.office, actor) || holds(.lead, actor) ? .allow : .notFound("未找到该投票，或您无权查看。")
+    }
+}

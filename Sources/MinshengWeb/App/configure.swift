@@ -55,6 +55,7 @@ public func addMigrations(to app: Application) {
     app.migrations.add(M011SeveralServers())
     app.migrations.add(M012Bulletins())
     app.migrations.add(M013Supervision())
+    app.migrations.add(M014Evaluation())
 }
 
 /// Configures databases, sessions, middleware and routes.
@@ -131,6 +132,8 @@ func routes(_ app: Application) throws {
     try app.register(collection: SupervisionController())
     try app.register(collection: ProblemController())
     try app.register(collection: InspectionController())
+    try app.register(collection: EvaluationController())
+    try app.register(collection: BallotController())
 }
 
 /// A configuration the instance cannot start with, said in Chinese.

@@ -47,6 +47,9 @@ enum PageFrame {
             items.append(NavItem(title: principal.unitID != nil && !Access.supervises(principal.actor) ? "问题整改" : "问题清单", url: .problems, prefix: "/problems",
                                  badge: waiting.map { ($0.open, $0.overdue > 0, $0.label) }))
         }
+        if principal.may(.office) || principal.may(.lead) || Access.isEvaluator(principal.actor) {
+            items.append(NavItem(title: "评议", url: .evaluations, prefix: "/evaluations"))
+        }
         if principal.may(.office) {
             items.append(NavItem(title: "导入", url: .imports, prefix: "/imports"))
             items.append(NavItem(title: "行政区划与单位", url: .regions, prefix: "/admin/regions"))

@@ -101,6 +101,17 @@ enum SiteURL: Sendable, Equatable {
     case inspectionNew
     case inspection(id: Int)
     case inspectionFinding(site: Int)
+    case evaluations
+    case evaluationNew
+    case evaluation(id: Int)
+    case evaluationClose(id: Int)
+    case evaluationScore(assignment: Int)
+    case ballots
+    case ballotNew
+    case ballot(id: Int)
+    case ballotAdvance(id: Int)
+    case ballotVote(id: Int)
+    case publicBallot(id: Int)
 
     case regions
     case region(id: Int)
@@ -232,6 +243,17 @@ enum SiteURL: Sendable, Equatable {
         case .inspectionNew: return "/inspections/new"
         case .inspection(let id): return "/inspections/\(p(id, "id"))"
         case .inspectionFinding(let site): return "/inspections/sites/\(p(site, "id"))/finding"
+        case .evaluations: return "/evaluations"
+        case .evaluationNew: return "/evaluations/new"
+        case .evaluation(let id): return "/evaluations/\(p(id, "id"))"
+        case .evaluationClose(let id): return "/evaluations/\(p(id, "id"))/close"
+        case .evaluationScore(let assignment): return "/evaluations/scores/\(p(assignment, "id"))"
+        case .ballots: return "/ballots"
+        case .ballotNew: return "/ballots/new"
+        case .ballot(let id): return "/ballots/\(p(id, "id"))"
+        case .ballotAdvance(let id): return "/ballots/\(p(id, "id"))/state"
+        case .ballotVote(let id): return "/ballots/\(p(id, "id"))/vote"
+        case .publicBallot(let id): return "/p/votes/\(p(id, "id"))"
         case .regionUnits(let id): return "/admin/regions/\(p(id, "id"))/units"
         case .unit(let id): return "/admin/units/\(p(id, "id"))"
         case .accounts: return "/admin/accounts"
