@@ -74,6 +74,17 @@ final class AccessMatrixTests: XCTestCase {
         case inspectionReader
         /// Its participants (the observer, the supervisor) and the offices; other readers are refused.
         case inspectionRecorder
+        /// The in-scope round and ballot are the city's (邵阳市): its office manages them; the county
+        /// office does not see them (404); other accounts hold no office duty (403).
+        case cityOffice
+        /// The closed in-scope round: the city's office, its evaluator and the leader read it.
+        case evaluationReader
+        /// The evaluator's own assignment: nobody else sees it.
+        case assignee
+        /// The city's ballot: its office, the leader and the evaluator who votes on it.
+        case ballotReader
+        /// Votes as an evaluator: the evaluator; every other account of the city's line is refused.
+        case evaluatorVote
     }
 
     enum Outcome: String { case allowed, login, forbidden, notFound }
@@ -169,6 +180,18 @@ final class AccessMatrixTests: XCTestCase {
         case .inspectionRecorder:
             guard inScope, !["reviewer", "reporter"].contains(who.username) else { return .notFound }
             return who.isOffice || ["observer", "supervisor"].contains(who.username) ? .allowed : .forbidden
+        case .cityOffice:
+            guard who.isOffice else { return .forbidden }
+            return inScope && who.username == "admin" ? .allowed : .notFound
+        case .evaluationReader:
+            return inScope && ["admin", "evaluator", "leader"].contains(who.username) ? .allowed : .notFound
+        case .assignee:
+            return inScope && who.username == "evaluator" ? .allowed : .notFound
+        case .ballotReader:
+            return inScope && ["admin", "evaluator", "leader"].contains(who.username) ? .allowed : .notFound
+        case .evaluatorVote:
+            guard inScope else { return .notFound }
+            return who.username == "evaluator" ? .allowed : .forbidden
         }
     }
 
@@ -285,6 +308,21 @@ final class AccessMatrixTests: XCTestCase {
         "POST /inspections": (.scheduler, ""),
         "GET /inspections/:id": (.inspectionReader, ""),
         "POST /inspections/sites/:id/finding": (.inspectionRecorder, ""),
+        "GET /evaluations": (.signedIn, ""),
+        "GET /evaluations/new": (.duty(.office), ""),
+        "POST /evaluations": (.duty(.office), ""),
+        "GET /evaluations/:id": (.evaluationReader, ""),
+        "POST /evaluations/:id/close": (.cityOffice, ""),
+        "GET /evaluations/scores/:id": (.assignee, ""),
+        "POST /evaluations/scores/:id": (.assignee, ""),
+        "GET /ballots": (.signedIn, ""),
+        "GET /ballots/new": (.duty(.office), ""),
+        "POST /ballots": (.duty(.office), ""),
+        "GET /ballots/:id": (.ballotReader, ""),
+        "POST /ballots/:id/state": (.cityOffice, ""),
+        "POST /ballots/:id/vote": (.evaluatorVote, ""),
+        "GET /p/votes/:id": (.everyone, ""),
+        "POST /p/votes/:id": (.everyone, ""),
         "GET /admin/regions": (.duty(.office), ""),
         "POST /admin/regions": (.duty(.office), ""),
         "GET /admin/regions/:id": (.dutyWithin(.office), ""),
@@ -319,6 +357,7 @@ final class AccessMatrixTests: XCTestCase {
         var evidence: Int, evidenceFile: Int, disclosure: Int, disclosureFile: Int, opinion: Int, reminder: Int
         var bulletin: Int, letter: Int
         var supervisor: Int, problem: Int, supervisionFile: Int, inspection: Int, inspectionSite: Int
+        var evaluation: Int, assignment: Int, ballot: Int
 
         func value(for parameter: String, in pattern: String) -> String {
             switch parameter {
@@ -345,6 +384,9 @@ final class AccessMatrixTests: XCTestCase {
                 if pattern.hasPrefix("/supervision/files/") { return "\(supervisionFile)" }
                 if pattern.hasPrefix("/problems/") { return "\(problem)" }
                 if pattern.hasPrefix("/inspections/sites/") { return "\(inspectionSite)" }
+                if pattern.hasPrefix("/evaluations/scores/") { return "\(assignment)" }
+                if pattern.hasPrefix("/evaluations/") { return "\(evaluation)" }
+                if pattern.hasPrefix("/ballots/") || pattern.hasPrefix("/p/votes/") { return "\(ballot)" }
                 if pattern.hasPrefix("/inspections/") { return "\(inspection)" }
                 return "0"
             }
@@ -575,18 +617,56 @@ final class AccessMatrixTests: XCTestCase {
             try await XCTUnwrapAsync(try await InspectionSite.query(on: db).filter(\.$inspection.$id == inspection).first()?.id)
         }
 
+        // 评议 and 十佳: a closed round and an open ballot (with a public vote) of the city with the demo's
+        // evaluator, and the same in the other city with its own evaluator.
+        let evaluatorAccount = try await account("evaluator")
+        let ldEvaluator = try await accounts.create(.init(username: "ld_eval", displayName: "娄底市评议员", password: "Passw0rd-matrix", regionID: loudi,
+                                                          unitID: nil, roles: [.evaluator], mustChangePassword: false), by: nil).requireID()
+        let city = try await region("邵阳市")
+        let evaluations = EvaluationService(db: db)
+        let inRound = try await evaluations.open(regionID: city, year: 2024, title: "评议", criteria: "完成质量 100", projectIDs: [try await project(of: inRow.indicatorID)],
+                                                 evaluatorIDs: [try evaluatorAccount.requireID()], actor: adminActor, tree: outTree).round.requireID()
+        try await evaluations.close(id: inRound, actor: adminActor, tree: outTree)
+        let outRound = try await evaluations.open(regionID: loudi, year: 2024, title: "评议", criteria: "完成质量 100", projectIDs: [try await project(of: outRow.indicatorID)],
+                                                  evaluatorIDs: [ldEvaluator], actor: outActor, tree: outTree).round.requireID()
+        func assignment(_ round: Int) async throws -> Int {
+            try await XCTUnwrapAsync(try await EvaluationAssignment.query(on: db).with(\.$entry).all().first { $0.entry.$round.id == round }?.id)
+        }
+        let ballots = BallotService(db: db)
+        func ballot(_ region: Int, _ actor: Actor, _ projects: [Int]) async throws -> Int {
+            let id = try await ballots.create(regionID: region, year: 2024, title: "十佳评选", pick: 1, projectIDs: projects, evaluatorWeight: 50, publicVote: true,
+                                              actor: actor, tree: outTree).requireID()
+            try await ballots.advance(id: id, to: .open, actor: actor, tree: outTree)
+            return id
+        }
+        let cityProjects = try await SupervisionService(db: db).projects(inRegions: [city], tree: outTree, year: 2024).map(\.projectID)
+        let inBallot = try await ballot(city, adminActor, Array(cityProjects.prefix(3)))
+        // The other city's plan has one project: its ballot is written directly, two candidates by name.
+        let outBallotRecord = Ballot()
+        outBallotRecord.$region.id = loudi
+        (outBallotRecord.year, outBallotRecord.title, outBallotRecord.pickCount, outBallotRecord.state) = (2024, "十佳评选", 1, Ballot.State.open.rawValue)
+        (outBallotRecord.evaluatorWeight, outBallotRecord.publicWeight, outBallotRecord.createdAt) = (50, 50, Date())
+        try await outBallotRecord.create(on: db)
+        let outBallot = try outBallotRecord.requireID()
+        for (seq, name) in ["娄底市口袋公园", "娄底市托育"].enumerated() {
+            let candidate = BallotCandidate()
+            (candidate.$ballot.id, candidate.name, candidate.seq) = (outBallot, name, seq + 1)
+            try await candidate.create(on: db)
+        }
+
         let inside = Records(plan: resolved.planID, month: 11, indicator: inRow.indicatorID, region: shaodong, regionName: "邵东市", project: try await project(of: inRow.indicatorID),
                              unit: try XCTUnwrap(reporter.$unit.id), account: inTarget, evidence: inEvidence, evidenceFile: try await evidenceFile(inEvidence),
                              disclosure: inDisclosure, disclosureFile: try await disclosureFile(inDisclosure), opinion: try await opinion(shaodong),
                              reminder: try await reminder(try reporter.requireID()), bulletin: inBulletin, letter: inLetter,
                              supervisor: inAppointment, problem: try inProblem.requireID(), supervisionFile: try await photo(inStep), inspection: inInspection,
-                             inspectionSite: try await site(inInspection))
+                             inspectionSite: try await site(inInspection), evaluation: inRound, assignment: try await assignment(inRound), ballot: inBallot)
         let outside = Records(plan: outPlan, month: 11, indicator: outRow.indicatorID, region: loudi, regionName: "娄底市", project: try await project(of: outRow.indicatorID),
                               unit: outUnit, account: outTarget, evidence: outEvidence, evidenceFile: try await evidenceFile(outEvidence),
                               disclosure: outDisclosure, disclosureFile: try await disclosureFile(outDisclosure), opinion: try await opinion(loudi),
                               reminder: try await reminder(outReporter), bulletin: outBulletin, letter: outLetter,
                               supervisor: outAppointment, problem: try outProblem.requireID(), supervisionFile: try await photo(try outStep.requireID()),
-                              inspection: outInspection, inspectionSite: try await site(outInspection))
+                              inspection: outInspection, inspectionSite: try await site(outInspection), evaluation: outRound, assignment: try await assignment(outRound),
+                              ballot: outBallot)
         return (inside, outside)
     }
 }

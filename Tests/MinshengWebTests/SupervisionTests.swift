@@ -368,7 +368,7 @@ final class SupervisionTests: XCTestCase {
             try await browser.signIn("sv_office", "Passw0rd-supervise")
             let roster = try await browser.get("/supervision/people")
             XCTAssertEqual(roster.status, .ok)
-            XCTAssertTrue(roster.body.contains("共 3 人"))
+            XCTAssertTrue(roster.body.contains("共 3 条"))
             let csv = try await browser.get("/supervision/people.csv?category=observer")
             XCTAssertTrue(csv.body.contains("sv_observer,观察员（项目观察员）,受益群众,测试市,甲县 口袋公园"), csv.body)
             XCTAssertFalse(csv.body.contains("sv_supervisor"), "the filter holds in the export")

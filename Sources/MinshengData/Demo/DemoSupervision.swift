@@ -38,7 +38,6 @@ extension DemoLoader {
         _ = try await supervision.appoint(accountID: try evaluator.requireID(), .init(role: .evaluator, scope: .region, identity: .cppcc,
                                                                                   organisation: "市政协委员", phone: "13807390003",
                                                                                   termFrom: term.from, termUntil: term.until), actor: office, tree: tree, now: at(1, 5))
-        _ = city
         let projects = try await supervision.projects(inRegions: [county], tree: tree).filter { $0.unitIDs.contains(unit) }
         guard !projects.isEmpty else { return }
         func project(_ index: Int) -> SupervisionService.ProjectInRegion { projects[index % projects.count] }
@@ -97,6 +96,26 @@ extension DemoLoader {
                                                         severity: ProblemSeverity.urgent.rawValue, description: "新建围墙顶部压顶松动，有坠落风险。", location: "学校西侧围墙"),
                                                   photos: [], actor: try actor(supervisor), tree: tree, now: at(10, 28, 9))
         try await problems.assign(id: try rectifying.requireID(), unitID: unit, severity: nil, actor: office, tree: tree, now: at(10, 28, 15))
+        // 评议: a round on the city's 2024 projects, the evaluator has scored three of six; a 十佳 vote
+        // of eight candidates, three to choose, evaluators and the public at 50% each, open.
+        let cityProjects = try await supervision.projects(inRegions: [city], tree: tree, year: 2024)
+        var seen = Set<Int>()
+        let unique = cityProjects.filter { seen.insert($0.projectID).inserted }
+        if unique.count >= 8 {
+            let evaluations = EvaluationService(db: db)
+            let round = try await evaluations.open(regionID: city, year: 2024, title: "2024年重点民生实事项目评议",
+                                                   criteria: EvaluationCriterion.standard.map { "\($0.name) \($0.weight)" }.joined(separator: "\n"),
+                                                   projectIDs: unique.prefix(6).map(\.projectID), evaluatorIDs: [try evaluator.requireID()], actor: office, tree: tree,
+                                                   now: at(11, 20)).round
+            let scores: [[String]] = [["92", "90", "95", "85"], ["88", "86", "90", "80"], ["95", "93", "96", "90"]]
+            for (assignment, score) in zip(try await evaluations.assignments(roundID: try round.requireID(), accountID: try evaluator.requireID()), scores) {
+                try await evaluations.score(assignmentID: try assignment.requireID(), scores: score, note: "", actor: try actor(evaluator), now: at(11, 25))
+            }
+            let ballots = BallotService(db: db)
+            let ballot = try await ballots.create(regionID: city, year: 2024, title: "2024年度十佳民生实事评选", pick: 3, projectIDs: unique.prefix(8).map(\.projectID),
+                                                  evaluatorWeight: 50, publicVote: true, actor: office, tree: tree, now: at(11, 28))
+            try await ballots.advance(id: try ballot.requireID(), to: .open, actor: office, tree: tree, now: at(11, 28))
+        }
         _ = try await problems.raise(.init(projectID: project(3).projectID, regionID: project(3).regionID, category: ProblemCategory.funds.rawValue,
                                            severity: ProblemSeverity.normal.rawValue, description: "项目公示牌未公开资金来源和投资金额。", location: "项目公示牌"),
                                      photos: [], actor: raiser, tree: tree, now: at(10, 30, 9))

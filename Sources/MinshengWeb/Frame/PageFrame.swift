@@ -11,6 +11,8 @@ enum PageFrame {
         let prefix: String
         /// A count shown beside the title (opinions waiting), and whether it is urgent.
         var badge: (count: Int, urgent: Bool, label: String)? = nil
+        /// Other paths the item stands for (one item for a room of several pages).
+        var also: [String] = []
     }
 
     static func navigation(for principal: Principal?) -> [NavItem] {
@@ -40,15 +42,15 @@ enum PageFrame {
                                  badge: waiting.map { ($0.open, $0.overdue > 0, "待回复函件 \($0.open) 件" + ($0.overdue > 0 ? "，其中逾期 \($0.overdue) 件" : "")) }))
         }
         if Access.supervises(principal.actor) || principal.may(.lead) {
-            items.append(NavItem(title: "监督", url: .supervision(), prefix: "/supervision"))
+            // An evaluator's work is scoring and voting: its item opens there.
+            let evaluatorOnly = Access.isEvaluator(principal.actor) && !principal.may(.office)
+            items.append(NavItem(title: "监督评议", url: evaluatorOnly ? .evaluations : .supervision(), prefix: "/supervision",
+                                 also: ["/inspections", "/evaluations", "/ballots"]))
         }
         if Access.supervises(principal.actor) || principal.may(.lead) || principal.unitID != nil {
             let waiting = principal.problems.flatMap { $0.open > 0 ? $0 : nil }
             items.append(NavItem(title: principal.unitID != nil && !Access.supervises(principal.actor) ? "问题整改" : "问题清单", url: .problems, prefix: "/problems",
                                  badge: waiting.map { ($0.open, $0.overdue > 0, $0.label) }))
-        }
-        if principal.may(.office) || principal.may(.lead) || Access.isEvaluator(principal.actor) {
-            items.append(NavItem(title: "评议", url: .evaluations, prefix: "/evaluations"))
         }
         if principal.may(.office) {
             items.append(NavItem(title: "导入", url: .imports, prefix: "/imports"))
@@ -113,7 +115,7 @@ enum PageFrame {
     }
 
     static func isCurrent(_ item: NavItem, path: String) -> Bool {
-        item.prefix == "/" ? path == "/" : path.hasPrefix(item.prefix)
+        item.prefix == "/" ? path == "/" : ([item.prefix] + item.also).contains { path.hasPrefix($0) }
     }
 
     /// The session's token; nothing for a visitor without a session (the forms such a visitor

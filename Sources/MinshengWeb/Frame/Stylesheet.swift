@@ -158,6 +158,7 @@ enum Stylesheet {
     .history{padding-left:1.2rem}.history li{margin-bottom:.8rem}.photos{display:flex;flex-wrap:wrap;gap:.4rem;margin:.3rem 0}.photos img{width:7.5rem;height:7.5rem;object-fit:cover;border-radius:.4rem;border:1px solid #e5e7eb}
     .site-row{display:grid;grid-template-columns:minmax(0,2fr) minmax(0,1fr);gap:.5rem;align-items:center;margin:.25rem 0}
     .findings{padding-left:1.1rem}
+    form.inline{margin:0}form.inline .button{margin:0}
     .pre{white-space:pre-wrap}
     .paper{background:#fff;border:1px solid var(--line);box-shadow:0 1px 4px rgba(0,0,0,.06);max-width:52rem;margin:1rem auto;padding:2.5rem 3rem;font-family:"FangSong","仿宋_GB2312","STFangsong","Noto Serif CJK SC",serif;font-size:1.05rem;line-height:1.9}
     .masthead{text-align:center;color:#d40000;border-bottom:2px solid #d40000;padding-bottom:.4rem;margin-bottom:1.5rem}

@@ -76,6 +76,9 @@ struct BallotController: RouteCollection {
     func advance(req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
         let id = try id(req)
+        // Decided before the form is read: a ballot not the office's is not found whatever it sends.
+        let ballot = try await BallotService(db: req.db).ballot(id: id)
+        try Access.manageEvaluation(principal.actor, region: ballot.$region.id, tree: principal.tree).require()
         let state = (try? req.content.get(String.self, at: "state")).flatMap(Ballot.State.init(rawValue:))
         do {
             guard let state, state != .draft else { throw ServiceError.invalid("请选择操作。") }

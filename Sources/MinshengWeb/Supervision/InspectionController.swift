@@ -116,7 +116,6 @@ struct InspectionListPage {
             Fragments.pageHeader("视察记录", subtitle: "视察和监督测评：到过的项目和点位、参加人员、各人的评价和意见。", trail: [("监督", SiteURL.supervision().path), ("视察", nil)]),
             .if(maySchedule, .p(.class("actions"), .a(.class("button primary"), .attr("href", SiteURL.inspectionNew.path), .text("安排视察")))),
             Fragments.filterBar(action: base, query: query, [Fragments.filterMonth(query.filter, label: "月份")]),
-            .p(.class("hint"), .text("共 \(listing.total) 次")),
             table, Fragments.pager(listing, base: base, query: query)))
     }
 }

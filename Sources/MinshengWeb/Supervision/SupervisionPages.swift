@@ -57,6 +57,7 @@ struct SupervisionStatisticsPage {
         let links: Node<HTML.BodyContext> = .p(.class("actions"),
             .a(.class("button"), .attr("href", SiteURL.problems.path), .text("问题清单")),
             .a(.class("button"), .attr("href", SiteURL.inspections.path), .text("视察记录")),
+            .a(.class("button"), .attr("href", SiteURL.evaluations.path), .text("评议与票决")),
             .if(isOffice, .a(.class("button"), .attr("href", SiteURL.supervisors.path), .text("监督人员名册"))))
         return PageFrame.render(title: "监督", context: context, body: .group(
             Fragments.pageHeader("监督统计", subtitle: "\(stats.region) \(stats.periodText)：观察员、监督员、评议员提出问题的整改情况和视察次数。"),
@@ -99,9 +100,9 @@ struct RosterPage {
         let rows: Node<HTML.TableContext> = .tbody(.forEach(listing.items) { s in
             let cells = Self.cells(s, tree: tree)
             return .tr(.td(.text(cells[0])), .td(.text(cells[2])), .td(.class("hide-phone"), .text(cells[3])), .td(.class("hide-phone"), .text(cells[4])),
-                       .td(.class("hide-phone"), .text(cells[5])), .td(.class("hide-phone"), .text(cells[7])),
+                       .td(.class("hide-phone"), .text(cells[5])), .td(.class("hide-phone"), .text(cells[6])), .td(.class("hide-phone"), .text(cells[7])),
                        .td(.text("\(s.termFrom) 至 \(s.termUntil)"), .if(!s.serves(on: today), .span(.class("badge none"), .text("不在聘期")))),
-                       .td(.form(.method(.post), .action(SiteURL.supervisorDismiss(id: s.id ?? 0).path), PageFrame.csrfField(context.csrf),
+                       .td(.form(.class("inline"), .method(.post), .action(SiteURL.supervisorDismiss(id: s.id ?? 0).path), PageFrame.csrfField(context.csrf),
                                  .input(.type(.hidden), .name("confirm"), .attr("value", "1")),
                                  .button(.type(.submit), .class("button danger"), .attr("data-confirm", "确定解聘\(s.account.displayName)？"), .text("解聘")))))
         })
@@ -109,7 +110,8 @@ struct RosterPage {
             ? Fragments.empty(query.isFiltered ? "没有符合条件的人员。" : "还没有聘任监督人员。先在“账号管理”为其开通账号，再在下方聘任。")
             : .div(.class("table-wrap"), .table(.class("list"),
                 .thead(.tr(.th(.text("姓名")), .th(.text("类别")), .th(.class("hide-phone"), .text("身份")), .th(.class("hide-phone"), .text("区划")),
-                           .th(.class("hide-phone"), .text("联系项目或单位")), .th(.class("hide-phone"), .text("联系电话")), .th(.text("聘期")), .th(.text("")))), rows))
+                           .th(.class("hide-phone"), .text("联系项目或单位")), .th(.class("hide-phone"), .text("工作单位及职务")), .th(.class("hide-phone"), .text("联系电话")),
+                           .th(.text("聘期")), .th(.text("")))), rows))
         let year = ChineseDate.yearMonth(Date()).year
         let appoint: Node<HTML.BodyContext> = appointable.isEmpty
             ? .div(.class("panel"), .h2(.text("聘任")), .p(.class("hint"), .text("本区划没有尚未聘任的账号。请先在“账号管理”中新建账号。")),
@@ -143,7 +145,6 @@ struct RosterPage {
                                  trail: [("监督", SiteURL.supervision().path), ("名册", nil)]),
             .p(.class("actions"), .a(.class("button"), .attr("href", SiteURL.supervisorsExport(format: "xlsx").path + (exportQuery.isEmpty ? "" : "?" + exportQuery)), .text("导出 Excel")),
                .a(.class("button"), .attr("href", SiteURL.supervisorsExport(format: "csv").path + (exportQuery.isEmpty ? "" : "?" + exportQuery)), .text("导出 CSV"))),
-            .p(.class("hint"), .text("共 \(listing.total) 人")),
             filters, table, Fragments.pager(listing, base: base, query: query), appoint))
     }
 }
