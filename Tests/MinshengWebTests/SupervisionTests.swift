@@ -575,3 +575,62 @@ final class EvaluationTests: XCTestCase {
         }
     }
 }
+
+/// Month end and a popular vote: many writers at once wait their turn and succeed; a step decided
+/// twice at once is taken once.
+final class SupervisionConcurrencyTests: XCTestCase {
+    func testManyAtOnce() async throws {
+        try await TestApp.run { app in
+            let c = try await SupervisionTests.city(app)
+            // Sixteen citizens vote at the same moment: all sixteen are counted.
+            let ballots = BallotService(db: app.db)
+            let ballot = try await ballots.create(regionID: c.city, year: 2024, title: "十佳评选", pick: 1, projectIDs: [c.park, c.nursery], evaluatorWeight: 50,
+                                                  publicVote: true, actor: c.office, tree: c.tree)
+            let id = try ballot.requireID()
+            try await ballots.advance(id: id, to: .open, actor: c.office, tree: c.tree)
+            let candidate = String(try await XCTUnwrapAsync(try await BallotCandidate.query(on: app.db).filter(\.$ballot.$id == id).first()?.id))
+            let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for n in 0..<16 {
+                    group.addTask {
+                        try await BallotService(db: app.db).votePublic(id: id, .init(picks: [candidate], phone: "1390000\(String(format: "%04d", n))",
+                                                                                     address: "10.1.0.\(n)", browser: "browser-\(n)"))
+                    }
+                }
+                var all: [Bool] = []
+                for try await outcome in group { all.append(outcome) }
+                return all
+            }
+            XCTAssertEqual(outcomes.count, 16)
+            XCTAssertTrue(outcomes.allSatisfy { $0 })
+            try await XCTAssertEqualAsync(try await BallotVote.query(on: app.db).count(), 16)
+            // The same phone sent twice at once: one vote.
+            let twice = await withTaskGroup(of: Bool.self) { group in
+                for browser in ["x", "y"] {
+                    group.addTask {
+                        (try? await BallotService(db: app.db).votePublic(id: id, .init(picks: [candidate], phone: "13911112222", address: "10.2.0.1", browser: browser))) != nil
+                    }
+                }
+                var all: [Bool] = []
+                for await outcome in group { all.append(outcome) }
+                return all
+            }
+            XCTAssertEqual(twice.filter { $0 }.count, 1)
+            // The raiser and the office confirm the same answer at once: one confirmation, one refusal, one step.
+            let service = ProblemService(db: app.db)
+            let problem = try await service.raise(.init(projectID: c.park, regionID: c.jia, category: "quality", severity: "major", description: "围墙裂缝需要修补。"),
+                                                  photos: [], actor: c.observer, tree: c.tree, now: SupervisionTests.at(9, 2)).requireID()
+            try await service.assign(id: problem, unitID: c.jiaHousing, severity: nil, actor: c.office, tree: c.tree, now: SupervisionTests.at(9, 2, 14))
+            try await service.answer(id: problem, text: "裂缝已修补并重新粉刷。", photos: [], actor: c.jiaReporter, tree: c.tree, now: SupervisionTests.at(9, 5))
+            let confirmations = await withTaskGroup(of: Bool.self) { group in
+                for actor in [c.observer, c.office] {
+                    group.addTask { (try? await ProblemService(db: app.db).review(id: problem, verdict: .confirm, text: "", actor: actor, tree: c.tree)) != nil }
+                }
+                var all: [Bool] = []
+                for await outcome in group { all.append(outcome) }
+                return all
+            }
+            XCTAssertEqual(confirmations.filter { $0 }.count, 1)
+            try await XCTAssertEqualAsync(try await ProblemStep.query(on: app.db).filter(\.$problem.$id == problem).filter(\.$action == "confirm").count(), 1)
+        }
+    }
+}

@@ -116,7 +116,8 @@ public struct SupervisionStatistics: Sendable, Equatable {
         summary.rows.append([.text("", .header)] + Self.heading.map { .text($0, .header) })
         summary.rows.append([.text("合计", .text)] + Self.cells(total).map { .text($0, .number) })
         summary.rows.append([.text("视察次数", .text), .init(.number(Double(inspections)), .number)])
-        summary.rows.append([.text(sentence + "。", .caption)])
+        summary.rows.append([.text(sentence + "。", .caption)] + Array(repeating: Workbook.Cell(.empty, .caption), count: Self.heading.count))
+        summary.merge(row: 4, column: 0, toRow: 4, toColumn: Self.heading.count)
         summary.columnWidths = [16] + Array(repeating: 12, count: Self.heading.count)
         sheets.append(summary)
         for table in tables {
