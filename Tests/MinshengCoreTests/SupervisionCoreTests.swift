@@ -43,6 +43,8 @@ final class SupervisionCoreTests: XCTestCase {
         XCTAssertEqual(ProblemAction.partial.next(from: .answered), .partial)
         XCTAssertNil(ProblemAction.invalid.next(from: .rectified), "a closed problem stays closed")
         XCTAssertEqual(ProblemAction.duplicate.next(from: .pending), .duplicate)
+        XCTAssertEqual(ProblemAction.assign.next(from: .partial), .rectifying, "reassigned while the unit owes the answer")
+        XCTAssertNil(ProblemAction.assign.next(from: .answered), "not while the raiser decides")
         XCTAssertEqual(ProblemDeadlines(urgent: 10, major: 5, normal: 30).problem(), "整改时限应按严重程度递增：紧急 ≤ 较重 ≤ 一般。")
         XCTAssertNotNil(ProblemDeadlines(urgent: 0, major: 5, normal: 30).problem())
         XCTAssertNil(ProblemDeadlines.standard.problem())
@@ -86,6 +88,8 @@ final class SupervisionCoreTests: XCTestCase {
         XCTAssertNil(EvaluationMath.score("100.5"))
         XCTAssertNil(EvaluationMath.score("85.25"), "one decimal at most")
         XCTAssertNil(EvaluationMath.score("<script>"))
+        XCTAssertNil(EvaluationMath.score("1.2.3"), "one decimal point")
+        XCTAssertNil(EvaluationMath.score(".5"))
         XCTAssertEqual(EvaluationMath.score("92.5"), Decimal(string: "92.5"))
         // Equal scores share a rank: 1, 2, 2, 4.
         let ranked = EvaluationResult.rank([(1, "甲", 1, [[90, 90, 90, 90]]), (2, "乙", 1, [[80, 80, 80, 80]]), (3, "丙", 1, [[80, 80, 80, 80]]),

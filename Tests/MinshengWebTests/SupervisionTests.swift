@@ -98,7 +98,9 @@ final class SupervisionTests: XCTestCase {
             let id = try await raise(app, c, at: Self.at(9, 2, 9))
             var p = try await problem(app, id)
             XCTAssertEqual(p.stateValue, .pending)
-            XCTAssertEqual(p.$unit.id, c.jiaHousing, "the project's one responsible unit in 甲县 is suggested")
+            XCTAssertNil(p.$unit.id, "no unit until the office assigns it")
+            try await XCTAssertEqualAsync(try await service.list(actor: c.jiaReporter, tree: c.tree).listing.total, 0, "the unit does not see it yet")
+            await XCTAssertServiceErrorAsync(try await service.problem(id: id, actor: c.jiaReporter, tree: c.tree), .notFound)
             // Only the office assigns.
             await XCTAssertServiceErrorAsync(try await service.assign(id: id, unitID: c.jiaHousing, severity: nil, actor: c.supervisor, tree: c.tree), .forbidden)
             try await service.assign(id: id, unitID: c.jiaHousing, severity: nil, actor: c.office, tree: c.tree, now: Self.at(9, 2, 14))
@@ -207,6 +209,51 @@ final class SupervisionTests: XCTestCase {
         }
     }
 
+    func testTheMonthsEndReadsTheHistory() async throws {
+        try await TestApp.run { app in
+            let c = try await Self.city(app)
+            let service = ProblemService(db: app.db)
+            let reports = SupervisionReportService(db: app.db)
+            // A: assigned Mon 8 Jan with 3 working days (overdue from Thu 11 Jan), answered Wed 10 Jan, confirmed 5 Feb.
+            let a = try await raise(app, c, severity: .urgent, text: "问题甲：按时反馈", at: Self.at(1, 8, 9))
+            try await service.assign(id: a, unitID: c.jiaHousing, severity: nil, actor: c.office, tree: c.tree, now: Self.at(1, 8, 10))
+            try await service.answer(id: a, text: "已整改完毕，请观察员复核。", photos: [], actor: c.jiaReporter, tree: c.tree, now: Self.at(1, 10))
+            try await service.review(id: a, verdict: .confirm, text: "", actor: c.observer, tree: c.tree, now: Self.at(2, 5))
+            // B: assigned Mon 8 Jan with 3 days, not answered by the end of January; in February answered and found
+            // partly done with a new deadline of 29 February.
+            let b = try await raise(app, c, severity: .urgent, text: "问题乙：逾期", at: Self.at(1, 8, 9))
+            try await service.assign(id: b, unitID: c.jiaHousing, severity: nil, actor: c.office, tree: c.tree, now: Self.at(1, 8, 10))
+            try await service.answer(id: b, text: "已完成大部分整改工作。", photos: [], actor: c.jiaReporter, tree: c.tree, now: Self.at(2, 2))
+            try await service.review(id: b, verdict: .partial, text: "还有一处未完成", newDeadline: "2024-02-29", actor: c.observer, tree: c.tree, now: Self.at(2, 5))
+            // January as it stood at its end, asked in December: A open (answered, waiting) and not overdue, B overdue.
+            let january = try await reports.statistics(regionID: c.city, year: 2024, month: 1, tree: c.tree, now: Self.at(12, 1))
+            XCTAssertEqual([january.total.raised, january.total.rectified, january.total.open, january.total.overdue], [2, 0, 2, 1])
+            // February: A rectified; B given until Thursday 29 February and not answered: at the month's end
+            // (midnight starting 1 March) that day has passed, so it is overdue again.
+            let february = try await reports.statistics(regionID: c.city, year: 2024, month: 2, tree: c.tree, now: Self.at(12, 1))
+            XCTAssertEqual([february.total.rectified, february.total.open, february.total.overdue], [1, 1, 1])
+            // In the middle of February it was not: asked on 20 February (the running month), B is open and within its time.
+            let midFebruary = try await reports.statistics(regionID: c.city, year: 2024, month: 2, tree: c.tree, now: Self.at(2, 20))
+            XCTAssertEqual([midFebruary.total.open, midFebruary.total.overdue], [1, 0])
+            let letters = try await reports.overdue(unitIDs: [c.jiaHousing], until: ChineseDate.endOfMonth(year: 2024, month: 1))
+            XCTAssertEqual(letters[c.jiaHousing]?.all, 1, "January's letter names B only")
+            // A weekend is not a deadline.
+            let d = try await raise(app, c, text: "问题丙：周末期限", at: Self.at(3, 1, 9))
+            try await service.assign(id: d, unitID: c.jiaHousing, severity: nil, actor: c.office, tree: c.tree, now: Self.at(3, 1, 10))
+            try await service.answer(id: d, text: "已完成大部分整改工作。", photos: [], actor: c.jiaReporter, tree: c.tree, now: Self.at(3, 4))
+            await XCTAssertServiceErrorAsync(try await service.review(id: d, verdict: .partial, text: "还有一处未完成", newDeadline: "2024-03-16", actor: c.observer,
+                                                                      tree: c.tree, now: Self.at(3, 5)), .invalid, "16 March 2024 was a Saturday")
+            // Reassigned to 甲县卫健局: a new clock; 甲县住建局 no longer answers.
+            let e = try await raise(app, c, text: "问题丁：改派", at: Self.at(3, 1, 9))
+            try await service.assign(id: e, unitID: c.jiaHousing, severity: nil, actor: c.office, tree: c.tree, now: Self.at(3, 1, 10))
+            try await service.assign(id: e, unitID: c.jiaHealth, severity: ProblemSeverity.urgent.rawValue, actor: c.office, tree: c.tree, now: Self.at(3, 4, 10))
+            let moved = try await problem(app, e)
+            XCTAssertEqual(moved.$unit.id, c.jiaHealth)
+            XCTAssertEqual(moved.dueAt, Self.at(3, 8, 0), "3 working days from Monday 4 March: 5, 6, 7 March")
+            await XCTAssertServiceErrorAsync(try await service.answer(id: e, text: "已整改完毕，请复核。", photos: [], actor: c.jiaReporter, tree: c.tree), .notFound)
+        }
+    }
+
     func testWhoMayRaiseWhere() async throws {
         try await TestApp.run { app in
             let c = try await Self.city(app)
@@ -225,9 +272,15 @@ final class SupervisionTests: XCTestCase {
             let raisable = try await ProblemService(db: app.db).raisable(actor: c.observer, tree: c.tree, now: Self.at(9, 2))
             XCTAssertEqual(raisable.map { [$0.projectID, $0.regionID] }, [[c.park, c.jia]])
             try await XCTAssertEqualAsync(try await Problem.query(on: app.db).count(), 3)
-            // A reporter's list holds its unit's problems only.
-            let (mine, _) = try await ProblemService(db: app.db).list(actor: c.yiReporter, tree: c.tree)
+            // A reporter's list holds its unit's problems only, once assigned to it.
+            let service = ProblemService(db: app.db)
+            try await XCTAssertEqualAsync(try await service.list(actor: c.yiReporter, tree: c.tree).listing.total, 0)
+            for problem in try await Problem.query(on: app.db).filter(\.$region.$id == c.yi).all() {
+                try await service.assign(id: try problem.requireID(), unitID: c.yiHousing, severity: nil, actor: c.office, tree: c.tree, now: Self.at(9, 3))
+            }
+            let (mine, _) = try await service.list(actor: c.yiReporter, tree: c.tree)
             XCTAssertEqual(mine.total, 2, "the unit observer's and the office's, both on 乙县's 口袋公园")
+            try await XCTAssertEqualAsync(try await service.list(actor: c.jiaReporter, tree: c.tree).listing.total, 0, "甲县住建局 has none of them")
         }
     }
 
@@ -395,9 +448,16 @@ final class SupervisionTests: XCTestCase {
             let inspection = try await inspections.schedule(.init(kind: "visit", title: "9月现场视察", date: "2024-09-18",
                                                                   sites: [(key: "\(c.park):\(c.jia)", site: "东门"), (key: "\(c.nursery):\(c.jia)", site: "")],
                                                                   participants: [c.supervisor.accountID, c.observer.accountID]),
-                                                            regionID: c.city, actor: c.supervisor, tree: c.tree)
+                                                            regionID: c.city, actor: c.supervisor, tree: c.tree, now: Self.at(9, 10))
             await XCTAssertServiceErrorAsync(try await inspections.schedule(.init(kind: "visit", title: "视察", date: "2024-09-18", sites: [], participants: [c.supervisor.accountID]),
-                                                                            regionID: c.city, actor: c.observer, tree: c.tree), .forbidden, "an observer does not schedule")
+                                                                            regionID: c.city, actor: c.observer, tree: c.tree, now: Self.at(9, 10)), .forbidden, "an observer does not schedule")
+            await XCTAssertServiceErrorAsync(try await inspections.schedule(.init(kind: "visit", title: "视察", date: "2025-03-18", sites: [(key: "\(c.park):\(c.jia)", site: "")],
+                                                                                  participants: [c.supervisor.accountID]),
+                                                                            regionID: c.city, actor: c.supervisor, tree: c.tree, now: Self.at(9, 10).addingTimeInterval(86_400 * 200)),
+                                             .forbidden, "the supervisor's term (2024) has ended")
+            await XCTAssertServiceErrorAsync(try await inspections.schedule(.init(kind: "visit", title: "视察", date: "2024-09-18", sites: [(key: "\(c.park):\(c.jia)", site: "")],
+                                                                                  participants: [c.jiaReporter.accountID]),
+                                                                            regionID: c.city, actor: c.office, tree: c.tree), .invalid, "a unit's reporter is not appointed")
             let detail = try await inspections.inspection(id: try inspection.requireID(), actor: c.observer, tree: c.tree)
             let site = try XCTUnwrap(detail.sites.first?.id)
             _ = try await inspections.record(siteID: site, progress: 4, quality: 3, notes: "进度正常", photos: [], actor: c.observer, tree: c.tree)
@@ -523,6 +583,8 @@ final class EvaluationTests: XCTestCase {
             try await XCTAssertEqualAsync(try await service.voteAsEvaluator(id: id, picks: [], actor: e[4], tree: c.tree), false)
             await XCTAssertServiceErrorAsync(try await service.voteAsEvaluator(id: id, picks: [nursery], actor: e[0], tree: c.tree), .conflict, "one ballot each")
             await XCTAssertServiceErrorAsync(try await service.voteAsEvaluator(id: id, picks: [park], actor: c.observer, tree: c.tree), .forbidden, "not an evaluator")
+            await XCTAssertServiceErrorAsync(try await service.voteAsEvaluator(id: id, picks: [park], actor: e[0], tree: c.tree, now: SupervisionTests.at(1, 1).addingTimeInterval(-86_400 * 400)),
+                                             .forbidden, "outside the evaluator's term")
             // The public: 普惠托位 ×3, 口袋公园 ×1, one void (both); one per phone number and per browser; a bad number refused.
             func citizen(_ n: Int, _ picks: [String], browser: String? = nil) async throws -> Bool {
                 try await service.votePublic(id: id, .init(picks: picks, phone: "1380739\(String(format: "%04d", n))", address: "10.0.0.\(n)", browser: browser ?? "b\(n)"))
@@ -615,6 +677,14 @@ final class SupervisionConcurrencyTests: XCTestCase {
                 return all
             }
             XCTAssertEqual(twice.filter { $0 }.count, 1)
+            // One address, many phones: 亮码评价's 20 in ten minutes, then 429.
+            var limited: ServiceError?
+            for n in 0..<21 {
+                do {
+                    try await BallotService(db: app.db).votePublic(id: id, .init(picks: [candidate], phone: "1370000\(String(format: "%04d", n))", address: "10.9.9.9", browser: "gw-\(n)"))
+                } catch let error as ServiceError { limited = error }
+            }
+            XCTAssertEqual(limited?.kind, .tooMany)
             // The raiser and the office confirm the same answer at once: one confirmation, one refusal, one step.
             let service = ProblemService(db: app.db)
             let problem = try await service.raise(.init(projectID: c.park, regionID: c.jia, category: "quality", severity: "major", description: "围墙裂缝需要修补。"),

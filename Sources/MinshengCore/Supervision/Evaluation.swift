@@ -45,7 +45,9 @@ public enum EvaluationMath {
     /// A score typed by an evaluator: 0–100 with at most one decimal.
     public static func score(_ text: String) -> Decimal? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
+        // Digits with at most one decimal point inside: "92", "92.5" (not "1.2.3", ".5", "9.").
         guard !trimmed.isEmpty, trimmed.count <= 5, trimmed.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
+              trimmed.filter({ $0 == "." }).count <= 1, trimmed.first != ".", trimmed.last != ".",
               let value = Decimal(string: trimmed, locale: Locale(identifier: "en_US_POSIX")), value >= 0, value <= fullMarks else { return nil }
         guard Exact.rounded(value, scale: 1) == value else { return nil }
         return value
@@ -152,6 +154,9 @@ public enum BallotMath {
         public var voidPublic: Int
         /// Candidates tied at the K-th place, so more than K are marked chosen: the office decides.
         public var tiedAtCut: Bool
+        /// The weights applied (percent): the office's, or 100 / 0 when one side has no valid ballot.
+        public var evaluatorWeight: Int
+        public var publicWeight: Int
     }
 
     /// The combined result. `evaluatorWeight` + `publicWeight` = 100 (percent); a side with no
@@ -184,6 +189,7 @@ public enum BallotMath {
         }
         let chosen = tallies.filter(\.chosen).count
         return Result(tallies: tallies, validEvaluator: validE.count, voidEvaluator: evaluator.count - validE.count,
-                      validPublic: validP.count, voidPublic: publicBallots.count - validP.count, tiedAtCut: chosen > pick)
+                      validPublic: validP.count, voidPublic: publicBallots.count - validP.count, tiedAtCut: chosen > pick,
+                      evaluatorWeight: NSDecimalNumber(decimal: we).intValue, publicWeight: NSDecimalNumber(decimal: wp).intValue)
     }
 }

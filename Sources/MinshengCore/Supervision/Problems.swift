@@ -163,6 +163,8 @@ public enum ProblemAction: String, CaseIterable, Codable, Sendable {
     public func next(from state: ProblemState) -> ProblemState? {
         switch (self, state) {
         case (.assign, .pending): return .rectifying
+        // Reassigned (to another unit, or with another severity) while the unit owes the answer: a new clock.
+        case (.assign, .rectifying), (.assign, .partial): return .rectifying
         case (.answer, .rectifying), (.answer, .partial): return .answered
         case (.confirm, .answered): return .rectified
         case (.partial, .answered): return .partial
@@ -234,7 +236,13 @@ public enum WorkingDays {
         FeedbackText.deadline(from: start, workingDays: workingDays)
     }
 
-    /// Working days from `start`'s day to `end`'s day (the start day not counted).
+    /// Whether the day of `date` is Monday to Friday.
+    public static func isWorkingDay(_ date: Date) -> Bool {
+        let weekday = calendar.component(.weekday, from: date)
+        return weekday != 1 && weekday != 7
+    }
+
+    /// Working days after `start`'s day, up to and including `end`'s day.
     public static func between(_ start: Date, _ end: Date) -> Int {
         let calendar = calendar
         var day = calendar.startOfDay(for: start)
@@ -269,9 +277,46 @@ public struct ProblemFact: Sendable, Equatable {
     /// When the unit answered, while the problem waits for the raiser's confirmation (the clock
     /// stops then); nil in every other state.
     public var answeredAt: Date?
+    /// The history (state after each step, and the deadline a step set), oldest first: a tally as
+    /// of a past date reads the state then, not now. Empty: the fields above are taken as they are.
+    public var steps: [Step] = []
+
+    public struct Step: Sendable, Equatable {
+        public var at: Date
+        public var state: ProblemState
+        /// The deadline an assignment or a partial finding set.
+        public var due: Date?
+        public var unitID: Int?
+        public init(at: Date, state: ProblemState, due: Date?, unitID: Int? = nil) {
+            self.at = at
+            self.state = state
+            self.due = due
+            self.unitID = unitID
+        }
+    }
+
+    /// The problem as it stood at `moment`: its state, its deadline then, and its unit then.
+    public func standing(at moment: Date) -> (state: ProblemState, due: Date?, unitID: Int?) {
+        guard !steps.isEmpty else {
+            if let done = rectifiedAt, done < moment { return (.rectified, nil, unitID) }
+            if let dismissed = dismissedAt, dismissed < moment { return (.invalid, nil, unitID) }
+            let waiting = answeredAt.map { $0 < moment } ?? false
+            return (waiting ? .answered : clock == nil ? .pending : .rectifying, clock?.due, unitID)
+        }
+        var state = ProblemState.pending
+        var due: Date?
+        var unit: Int?
+        for step in steps where step.at < moment {
+            state = step.state
+            if let set = step.due { due = set }
+            if let assigned = step.unitID { unit = assigned }
+        }
+        return (state, due, unit)
+    }
 
     public init(id: Int, regionID: Int, unitID: Int?, projectID: Int, category: ProblemCategory, raiser: Int, raisedAt: Date,
-                rectifiedAt: Date?, dismissedAt: Date?, clock: ProblemClock?, answeredAt: Date?) {
+                rectifiedAt: Date?, dismissedAt: Date?, clock: ProblemClock?, answeredAt: Date?, steps: [Step] = []) {
+        self.steps = steps
         self.id = id
         self.regionID = regionID
         self.unitID = unitID
@@ -309,17 +354,17 @@ public struct ProblemTally: Sendable, Equatable, Codable {
         var durations: [Decimal] = []
         for fact in facts where fact.raisedAt >= from && fact.raisedAt < until {
             tally.raised += 1
-            if let done = fact.rectifiedAt, done < until {
+            let standing = fact.standing(at: until)
+            switch standing.state {
+            case .rectified:
                 tally.rectified += 1
-                durations.append(Decimal(done.timeIntervalSince(fact.raisedAt)) / 86_400)
-            } else if let dismissed = fact.dismissedAt, dismissed < until {
+                if let done = fact.rectifiedAt { durations.append(Decimal(done.timeIntervalSince(fact.raisedAt)) / 86_400) }
+            case .invalid, .duplicate:
                 tally.dismissed += 1
-            } else {
+            default:
                 tally.open += 1
-                // Overdue at `until`: the deadline passed while the unit still owed an answer.
-                if let clock = fact.clock, clock.due <= until, fact.answeredAt.map({ $0 >= until }) ?? true {
-                    tally.overdue += 1
-                }
+                // Overdue at `until`: the deadline then had passed while the unit still owed the answer.
+                if standing.state.isWithUnit, let due = standing.due, due <= until { tally.overdue += 1 }
             }
         }
         tally.medianDays = median(durations).map { Exact.rounded($0, scale: 1) }

@@ -27,6 +27,16 @@ public enum ChineseDate {
         return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
     }
 
+    /// A day typed as `YYYY-MM-DD` (a real date, years 2000–2100): its normalised text and its first
+    /// instant in China Standard Time; nil otherwise.
+    public static func parseDay(_ text: String) -> (iso: String, start: Date)? {
+        let parts = text.trimmingCharacters(in: .whitespaces).split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
+        guard parts.count == 3, let y = parts[0], let m = parts[1], let d = parts[2], (2000...2100).contains(y), (1...12).contains(m), (1...31).contains(d),
+              let date = calendar.date(from: DateComponents(year: y, month: m, day: d)) else { return nil }
+        let iso = String(format: "%04d-%02d-%02d", y, m, d)
+        return isoDay(date) == iso ? (iso, date) : nil
+    }
+
     /// The month's first instant (midnight of its first day, China Standard Time).
     public static func startOfMonth(year: Int, month: Int) -> Date {
         calendar.date(from: DateComponents(year: year, month: month, day: 1)) ?? Date(timeIntervalSince1970: 0)

@@ -28,6 +28,9 @@ extension Access {
         }
     }
 
+    /// Reads supervision's statistics and lists: those who supervise, and leaders.
+    public static func readsSupervision(_ actor: Actor) -> Bool { supervises(actor) || holds(.lead, actor) }
+
     /// Has the supervision pages: an office, or an appointed person (观察员, 监督员, 评议员).
     public static func supervises(_ actor: Actor) -> Bool {
         holds(.office, actor) || !actor.roles.isDisjoint(with: [.observer, .supervisor, .evaluator])
@@ -89,10 +92,12 @@ extension Access {
             ? .forbidden("只有提出问题的人（或专班办公室代为）可以确认整改结果。") : .notFound("未找到该问题，或您无权查看。"), false)
     }
 
-    /// Schedules an inspection in `region`: its office, or a 监督员 of the region's line.
-    public static func scheduleInspection(_ actor: Actor, region: Int, tree: RegionTree) -> Decision {
+    /// Schedules an inspection in `region`: its office, or a 监督员 of the region's line during its term.
+    public static func scheduleInspection(_ actor: Actor, region: Int, serving: Bool, tree: RegionTree) -> Decision {
         guard tree.isWithin(region, of: actor.regionID) else { return .notFound(outside) }
-        return holds(.office, actor) || actor.roles.contains(.supervisor) ? .allow : .forbidden("视察由专班办公室或监督员安排。")
+        if holds(.office, actor) { return .allow }
+        guard actor.roles.contains(.supervisor) else { return .forbidden("视察由专班办公室或监督员安排。") }
+        return serving ? .allow : .forbidden("您的聘期不在今天，不能安排视察；请联系专班办公室。")
     }
 
     /// Records a finding at an inspection's site: a participant, or the office.
@@ -141,9 +146,19 @@ extension Access {
 
     /// Casts an evaluator's ballot on a ballot of `region`: an evaluator of the region or below
     /// (a county's deputies vote on the city's 十佳 as the city's evaluators do).
-    public static func voteAsEvaluator(_ actor: Actor, region: Int, tree: RegionTree) -> Decision {
+    public static func voteAsEvaluator(_ actor: Actor, region: Int, serving: Bool = true, tree: RegionTree) -> Decision {
         guard tree.isWithin(actor.regionID, of: region) else { return .notFound("未找到该投票，或您无权查看。") }
-        return isEvaluator(actor) ? .allow : .forbidden("评议员投票由评议员本人进行。")
+        guard isEvaluator(actor) else { return .forbidden("评议员投票由评议员本人进行。") }
+        return serving ? .allow : .forbidden("您的聘期不在今天，不能投票；请联系专班办公室。")
+    }
+
+    /// The regions whose ballots an account's lists show, by the same rule `readBallot` asks:
+    /// an office's or a leader's region and below; an evaluator's own region and those above.
+    public static func ballotRegions(_ actor: Actor, tree: RegionTree) -> Set<Int> {
+        var regions: Set<Int> = []
+        if holds(.office, actor) || holds(.lead, actor) { regions.formUnion(tree.subtreeIDs(of: actor.regionID)) }
+        if isEvaluator(actor) { regions.formUnion(tree.ancestors(of: actor.regionID).map(\.id) + [actor.regionID]) }
+        return regions
     }
 
     /// Reads a ballot in the staff pages: the offices and leaders of its region and above, the

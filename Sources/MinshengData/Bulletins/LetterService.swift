@@ -59,15 +59,8 @@ public struct LetterService: Sendable {
         // Problems the unit let pass their deadline put it on the list too (as of the month's end,
         // or now for the running month).
         let cutoff = min(now, ChineseDate.endOfMonth(year: year, month: month))
-        let late = try await Problem.query(on: db).filter(\.$unit.$id ~~ Array(names.keys))
-            .filter(\.$state ~~ [ProblemState.rectifying.rawValue, ProblemState.partial.rawValue]).filter(\.$dueAt <= cutoff).all()
-        var overdue: [Int: (all: Int, red: Int)] = [:]
-        for problem in late {
-            guard let unit = problem.$unit.id else { continue }
-            let red = (problem.doubledAt ?? .distantFuture) <= cutoff ? 1 : 0
-            overdue[unit] = ((overdue[unit]?.all ?? 0) + 1, (overdue[unit]?.red ?? 0) + red)
-            if byUnit[unit] == nil && !order.contains(unit) { order.append(unit) }
-        }
+        let overdue = try await SupervisionReportService(db: db).overdue(unitIDs: Array(names.keys), until: cutoff)
+        for unit in overdue.keys.sorted() where byUnit[unit] == nil && !order.contains(unit) { order.append(unit) }
         var result: [LetterProposal] = []
         for unitID in order {
             let triggers = byUnit[unitID] ?? []

@@ -89,7 +89,8 @@ public struct BallotService: Sendable {
     @discardableResult
     public func voteAsEvaluator(id: Int, picks raw: [String], actor: Actor, tree: RegionTree, now: Date = Date()) async throws -> Bool {
         let ballot = try await ballot(id: id)
-        try Access.voteAsEvaluator(actor, region: ballot.$region.id, tree: tree).require()
+        let serving = try await SupervisionService(db: db).serving([actor.accountID], on: ChineseDate.isoDay(now)).contains(actor.accountID)
+        try Access.voteAsEvaluator(actor, region: ballot.$region.id, serving: serving, tree: tree).require()
         let picks = Self.picks(raw)
         guard raw.count <= 200 else { throw ServiceError.invalid("选择过多。") }
         let valid = BallotMath.isValid(picks, pick: ballot.pickCount, candidates: Set(ballot.candidates.compactMap(\.id)))
@@ -139,6 +140,9 @@ public struct BallotService: Sendable {
             if let browser = vote.browser, try await votes.copy().filter(\.$browser == browser).first() != nil {
                 throw ServiceError.conflict("您已经投过票，每人只能投一次。")
             }
+            // 亮码评价's limits per address: a burst in the short window, and a day's worth.
+            let recent = try await BallotVote.query(on: db).filter(\.$addressHash == address).filter(\.$at >= now.addingTimeInterval(-limits.shortWindow)).count()
+            if recent >= limits.perAddressShort { throw ServiceError.tooMany("提交过于频繁，请过几分钟再试。") }
             let today = try await BallotVote.query(on: db).filter(\.$addressHash == address).filter(\.$at >= now.addingTimeInterval(-86_400)).count()
             if today >= limits.perAddressDay { throw ServiceError.tooMany("今天从您的网络提交的投票已达上限，请明天再试。") }
             try await Self.record(id, voter: .citizen, account: nil, phone: phoneHash, browser: vote.browser, address: address, picks: picks, valid: valid, now: now, on: db)
@@ -177,10 +181,8 @@ public struct BallotService: Sendable {
     }
 
     public func list(actor: Actor, tree: RegionTree, window: ListWindow = ListWindow()) async throws -> Listing<Ballot> {
-        // An evaluator also sees the ballots of the regions above it, on which it votes.
-        let above = Access.isEvaluator(actor) ? tree.ancestors(of: actor.regionID).map(\.id) : []
-        let regions = Array(tree.subtreeIDs(of: actor.regionID)) + above
-        let query = Ballot.query(on: db).filter(\.$region.$id ~~ regions)
+        let regions = Array(Access.ballotRegions(actor, tree: tree))
+        let query = Ballot.query(on: db).filter(\.$region.$id ~~ (regions.isEmpty ? [-1] : regions))
         if !Access.holds(.office, actor) { query.filter(\.$state != Ballot.State.draft.rawValue) }
         return try await query.with(\.$candidates).sort(\.$createdAt, .descending).sort(\.$id, .descending).listing(window)
     }

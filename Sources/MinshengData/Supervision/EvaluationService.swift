@@ -56,6 +56,10 @@ public struct EvaluationService: Sendable {
         if evaluators.count != Set(evaluatorIDs).count || evaluators.contains(where: { !Access.isEvaluator($0) || !tree.isWithin($0.$region.id, of: regionID) }) {
             problems.append("评议员应为本区划聘任的评议员账号。")
         }
+        let serving = try await SupervisionService(db: db).serving(evaluators.compactMap(\.id), on: ChineseDate.isoDay(now))
+        if let outOfTerm = evaluators.first(where: { !serving.contains($0.id ?? -1) }) {
+            problems.append("评议员\(outOfTerm.displayName)今天不在聘期内。")
+        }
         guard problems.isEmpty else { throw ServiceError.invalid(problems.joined(separator: " ")) }
         let units = try await responsibleUnits(projectIDs: projects)
         var recusals: [(String, String)] = []

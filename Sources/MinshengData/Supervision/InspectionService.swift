@@ -29,7 +29,8 @@ public struct InspectionService: Sendable {
     }
 
     public func schedule(_ plan: Plan, regionID: Int, actor: Actor, tree: RegionTree, now: Date = Date()) async throws -> Inspection {
-        try Access.scheduleInspection(actor, region: regionID, tree: tree).require()
+        let serving = try await SupervisionService(db: db).serving([actor.accountID], on: ChineseDate.isoDay(now)).contains(actor.accountID)
+        try Access.scheduleInspection(actor, region: regionID, serving: serving, tree: tree).require()
         var problems: [String] = []
         let kind = Inspection.Kind(rawValue: plan.kind)
         if kind == nil { problems.append("请选择视察类型。") }
@@ -58,8 +59,13 @@ public struct InspectionService: Sendable {
         }
         if chosen.isEmpty && problems.isEmpty { problems.append("请至少选择一个视察项目。") }
         let accounts = plan.participants.isEmpty ? [] : try await Account.query(on: db).filter(\.$id ~~ Array(Set(plan.participants))).all()
-        if accounts.count != Set(plan.participants).count || accounts.contains(where: { !tree.isWithin($0.$region.id, of: regionID) && !tree.isWithin(regionID, of: $0.$region.id) }) {
-            problems.append("参加人员应为本区划的账号。")
+        // Participants read the inspection and record findings: appointed people of the region's line (or
+        // the one who organises it), with active accounts.
+        if accounts.count != Set(plan.participants).count || accounts.contains(where: { account in
+            !account.active || (!tree.isWithin(account.$region.id, of: regionID) && !tree.isWithin(regionID, of: account.$region.id))
+                || (!Access.isAppointed(account) && account.id != actor.accountID)
+        }) {
+            problems.append("参加人员应为本区划聘任的观察员、监督员、评议员（或安排视察的本人）。")
         }
         if accounts.isEmpty && problems.isEmpty { problems.append("请至少选择一名参加人员。") }
         guard problems.isEmpty, let kind, let day else { throw ServiceError.invalid(problems.joined(separator: " ")) }
@@ -100,6 +106,7 @@ public struct InspectionService: Sendable {
         public var sites: [InspectionSite]
         public var participants: [Account]
         public var findings: [(finding: InspectionFinding, files: [SupervisionFile])]
+        /// The problems raised from it (a page shows those its reader may read).
         public var problems: [Problem]
         public var isParticipant: Bool
     }
@@ -172,7 +179,7 @@ public struct InspectionService: Sendable {
     /// Inspections the actor sees (its region and below, and those it takes part in), newest first.
     public func list(actor: Actor, tree: RegionTree, filter: ListFilter = ListFilter(), window: ListWindow = ListWindow()) async throws -> Listing<Inspection> {
         let mine = try await InspectionParticipant.query(on: db).filter(\.$account.$id == actor.accountID).all(\.$inspection.$id)
-        let sees = Access.supervises(actor) || Access.holds(.lead, actor)
+        let sees = Access.readsSupervision(actor)
         let regions = sees ? Array(tree.subtreeIDs(of: filter.regionID.flatMap { tree.isWithin($0, of: actor.regionID) ? $0 : nil } ?? actor.regionID)) : []
         let query = Inspection.query(on: db).group(.or) { either in
             either.filter(\.$region.$id ~~ (regions.isEmpty ? [-1] : regions))

@@ -116,8 +116,9 @@ public struct ProblemService: Sendable {
             let problem = Problem()
             problem.$region.id = raised.regionID
             problem.$project.id = raised.projectID
-            // A project run by one unit in the region goes to it when assigned; the office may choose another.
-            problem.$unit.id = entry.unitIDs.count == 1 ? entry.unitIDs.first : nil
+            // No unit until the office assigns it (the assigning form proposes the project's own units):
+            // a unit sees a problem once it is its to rectify.
+            problem.$unit.id = nil
             problem.$inspection.id = raised.inspectionID
             problem.$raiser.id = actor.accountID
             problem.category = category.rawValue
@@ -234,16 +235,12 @@ public struct ProblemService: Sendable {
         let text = try Self.text(raw, label: verdict == .confirm ? "确认意见" : "未整改到位的情况", minimum: verdict == .confirm ? 0 : 5, maximum: 2000).get()
         var newClock: ProblemClock?
         if verdict == .partial {
-            guard let day = newDeadline.flatMap(SupervisionService.day) else { throw ServiceError.invalid("部分整改请填写新的整改期限（YYYY-MM-DD）。") }
+            guard let (day, start) = newDeadline.flatMap(ChineseDate.parseDay) else { throw ServiceError.invalid("部分整改请填写新的整改期限（YYYY-MM-DD）。") }
             let today = ChineseDate.isoDay(now)
             guard day > today else { throw ServiceError.invalid("新的整改期限（\(day)）应在今天之后。") }
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = ChineseDate.timeZone
-            let parts = day.split(separator: "-").compactMap { Int($0) }
-            guard parts.count == 3, let end = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])) else {
-                throw ServiceError.invalid("新的整改期限应为有效日期。")
-            }
-            let days = WorkingDays.between(now, end)
+            guard WorkingDays.isWorkingDay(start) else { throw ServiceError.invalid("新的整改期限（\(day)）是周末，请选择一个工作日。") }
+            // The deadline day itself is the last allowed one: working days after today up to and including it.
+            let days = WorkingDays.between(now, start)
             guard days >= 1 else { throw ServiceError.invalid("新的整改期限应至少留出 1 个工作日。") }
             guard days <= ProblemDeadlines.range.upperBound else { throw ServiceError.invalid("新的整改期限不超过 120 个工作日。") }
             newClock = ProblemClock(start: now, days: days)
@@ -305,7 +302,13 @@ public struct ProblemService: Sendable {
     func scoped(actor: Actor, tree: RegionTree) -> QueryBuilder<Problem> {
         let query = Problem.query(on: db)
         if Access.holds(.office, actor) || Access.isAppointed(actor) || Access.holds(.lead, actor) {
-            return query.filter(\.$region.$id ~~ Array(tree.subtreeIDs(of: actor.regionID)))
+            // Their region and below, and — as anyone's — those they raised and those of their unit.
+            let regions = Array(tree.subtreeIDs(of: actor.regionID))
+            return query.group(.or) { either in
+                either.filter(\.$region.$id ~~ regions)
+                either.filter(\.$raiser.$id == actor.accountID)
+                if let unit = actor.unitID { either.filter(\.$unit.$id == unit) }
+            }
         }
         return query.group(.or) { either in
             either.filter(\.$raiser.$id == actor.accountID)

@@ -181,10 +181,15 @@ public final class Problem: Model, @unchecked Sendable {
         doubledAt = clock.doubled
     }
 
-    public var fact: ProblemFact {
+    public var fact: ProblemFact { fact(steps: []) }
+
+    /// The problem for the statistics, with its history (a tally as of a past date reads the state then).
+    public func fact(steps: [ProblemStep]) -> ProblemFact {
         ProblemFact(id: id ?? 0, regionID: $region.id, unitID: $unit.id, projectID: $project.id, category: categoryValue, raiser: $raiser.id,
                     raisedAt: createdAt, rectifiedAt: rectifiedAt, dismissedAt: dismissedAt, clock: clock,
-                    answeredAt: stateValue == .answered ? answeredAt : nil)
+                    answeredAt: stateValue == .answered ? answeredAt : nil,
+                    steps: steps.sorted { ($0.at, $0.id ?? 0) < ($1.at, $1.id ?? 0) }
+                        .map { ProblemFact.Step(at: $0.at, state: ProblemState(rawValue: $0.state) ?? .pending, due: $0.dueAt, unitID: $0.unitID) })
     }
 }
 

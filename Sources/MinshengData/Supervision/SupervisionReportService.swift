@@ -17,7 +17,8 @@ public struct SupervisionReportService: Sendable {
         let regions = Array(tree.subtreeIDs(of: regionID))
         let problems = try await Problem.query(on: db).filter(\.$region.$id ~~ regions)
             .filter(\.$createdAt >= from).filter(\.$createdAt < until).with(\.$project).with(\.$unit).with(\.$raiser).all()
-        let facts = problems.map(\.fact)
+        let facts = try await Self.facts(problems, on: db)
+        let factByID = Dictionary(facts.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let total = ProblemTally.of(facts, from: from, until: until)
         let thisMonth = month.map { ProblemTally.of(facts, from: ChineseDate.startOfMonth(year: year, month: $0), until: until) }
 
@@ -27,7 +28,7 @@ public struct SupervisionReportService: Sendable {
             for problem in problems {
                 guard let k = key(problem) else { continue }
                 if groups[k] == nil { order.append(k) }
-                groups[k, default: []].append(problem.fact)
+                if let fact = factByID[problem.id ?? -1] { groups[k, default: []].append(fact) }
             }
             return order.map { SupervisionStatistics.Row(name: name($0), region: region($0), tally: ProblemTally.of(groups[$0] ?? [], from: from, until: until)) }
                 .sorted { ($0.tally.raised, $1.name) > ($1.tally.raised, $0.name) }
@@ -44,10 +45,14 @@ public struct SupervisionReportService: Sendable {
             let inside = tree.subtreeIDs(of: child.id)
             byRegion.append(.init(name: child.name, tally: ProblemTally.of(facts.filter { inside.contains($0.regionID) }, from: from, until: until)))
         }
-        let unitNames = Dictionary(problems.compactMap { p in p.unit.flatMap { u in u.id.map { ($0, (u.name, tree[u.$region.id]?.name)) } } }, uniquingKeysWith: { a, _ in a })
-        let byUnit = rows({ $0.$unit.id }, name: { unitNames[$0]?.0 ?? "" }, region: { unitNames[$0]?.1 })
+        // By the unit each problem was assigned to at the period's end.
+        let unitAt = Dictionary(facts.map { ($0.id, $0.standing(at: until).unitID) }, uniquingKeysWith: { a, _ in a })
+        let unitIDs = Array(Set(unitAt.values.compactMap { $0 }))
+        let units = unitIDs.isEmpty ? [] : try await Department.query(on: db).filter(\.$id ~~ unitIDs).all()
+        let unitNames = Dictionary(units.compactMap { u in u.id.map { ($0, (u.name, tree[u.$region.id]?.name)) } }, uniquingKeysWith: { a, _ in a })
+        let byUnit = rows({ unitAt[$0.id ?? -1] ?? nil }, name: { unitNames[$0]?.0 ?? "" }, region: { unitNames[$0]?.1 })
             + {
-                let unassigned = facts.filter { $0.unitID == nil }
+                let unassigned = facts.filter { (unitAt[$0.id] ?? nil) == nil }
                 return unassigned.isEmpty ? [] : [SupervisionStatistics.Row(name: "尚未分派", tally: ProblemTally.of(unassigned, from: from, until: until))]
             }()
         struct Place: Hashable { let project: Int; let region: Int }
@@ -67,11 +72,40 @@ public struct SupervisionReportService: Sendable {
         let categoryCounts = Dictionary(grouping: facts.filter { f in !(problems.first { $0.id == f.id }?.stateValue.isDismissed ?? false) }, by: \.category)
         let top = categoryCounts.sorted { ($0.value.count, $1.key.rawValue) > ($1.value.count, $0.key.rawValue) }.map(\.key)
         let roles = Role.ordered(Set(problems.compactMap { roleOf[$0.$raiser.id] })).map(\.label)
+        // Held on or before the last day the period covers (today, while it runs).
         let inspections = try await Inspection.query(on: db).filter(\.$region.$id ~~ regions)
-            .filter(\.$heldOn >= ChineseDate.isoDay(from)).filter(\.$heldOn < ChineseDate.isoDay(until)).count()
+            .filter(\.$heldOn >= ChineseDate.isoDay(from)).filter(\.$heldOn <= ChineseDate.isoDay(until.addingTimeInterval(-1))).count()
         return SupervisionStatistics(region: tree[regionID]?.name ?? "", year: year, month: month, total: total, thisMonth: thisMonth, byRegion: byRegion,
                                      byUnit: byUnit, byProject: byProject, byCategory: byCategory, byRaiser: byRaiser, monthly: monthly,
                                      inspections: inspections, topCategories: top, raisers: roles.joined(separator: "、"))
+    }
+
+    /// The problems with their histories, as the tallies read them.
+    static func facts(_ problems: [Problem], on db: any Database) async throws -> [ProblemFact] {
+        let ids = problems.compactMap(\.id)
+        let steps = ids.isEmpty ? [] : try await ProblemStep.query(on: db).filter(\.$problem.$id ~~ ids).all()
+        let byProblem = Dictionary(grouping: steps, by: \.$problem.id)
+        return problems.map { $0.fact(steps: byProblem[$0.id ?? -1] ?? []) }
+    }
+
+    /// Problems each unit had let pass their deadline at `until` (and of them, those past twice their
+    /// time), by the history: a letter about a month says what stood at its end.
+    public func overdue(unitIDs: [Int], until: Date) async throws -> [Int: (all: Int, red: Int)] {
+        guard !unitIDs.isEmpty else { return [:] }
+        let assigned = try await ProblemStep.query(on: db).filter(\.$unitID ~~ unitIDs).filter(\.$at < until).all().map(\.$problem.id)
+        guard !assigned.isEmpty else { return [:] }
+        let problems = try await Problem.query(on: db).filter(\.$id ~~ Array(Set(assigned))).all()
+        let byID = Dictionary(problems.compactMap { p in p.id.map { ($0, p) } }, uniquingKeysWith: { a, _ in a })
+        var result: [Int: (all: Int, red: Int)] = [:]
+        for fact in try await Self.facts(problems, on: db) {
+            let standing = fact.standing(at: until)
+            guard standing.state.isWithUnit, let due = standing.due, due <= until, let unit = standing.unitID, unitIDs.contains(unit) else { continue }
+            // Red when the clock standing then is today's and has run twice its time.
+            let problem = byID[fact.id]
+            let red = problem?.dueAt == due && (problem?.doubledAt ?? .distantFuture) <= until
+            result[unit] = ((result[unit]?.all ?? 0) + 1, (result[unit]?.red ?? 0) + (red ? 1 : 0))
+        }
+        return result
     }
 
     /// A project's public summary in a region: problems raised and rectified (dismissed ones left
@@ -79,6 +113,8 @@ public struct SupervisionReportService: Sendable {
     public struct PublicSummary: Sendable {
         public var raised: Int
         public var rectified: Int
+        /// Assigned and not yet confirmed (being rectified, or answered and waiting for confirmation).
+        public var rectifying: Int = 0
         public var published: [Problem]
     }
 
@@ -86,6 +122,7 @@ public struct SupervisionReportService: Sendable {
         let problems = try await Problem.query(on: db).filter(\.$project.$id == projectID).filter(\.$region.$id ~~ Array(regionIDs)).all()
         let real = problems.filter { !$0.stateValue.isDismissed }
         return PublicSummary(raised: real.count, rectified: real.filter { $0.stateValue == .rectified }.count,
+                             rectifying: real.filter { $0.stateValue.isWithUnit || $0.stateValue == .answered }.count,
                              published: real.filter(\.published).sorted { $0.createdAt > $1.createdAt })
     }
 }

@@ -115,15 +115,7 @@ public struct SupervisionService: Sendable {
     }
 
     /// An ISO day typed in a form, or nil.
-    static func day(_ text: String) -> String? {
-        let parts = text.trimmingCharacters(in: .whitespaces).split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3, (2000...2100).contains(parts[0]), (1...12).contains(parts[1]), (1...31).contains(parts[2]) else { return nil }
-        let value = String(format: "%04d-%02d-%02d", parts[0], parts[1], parts[2])
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = ChineseDate.timeZone
-        guard let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])), ChineseDate.isoDay(date) == value else { return nil }
-        return value
-    }
+    static func day(_ text: String) -> String? { ChineseDate.parseDay(text)?.iso }
 
     /// Appoints an account of the office's region (or below) as 观察员 / 监督员 / 评议员: the role is
     /// added to the account, the appointment recorded. An account has one appointment.
@@ -160,7 +152,7 @@ public struct SupervisionService: Sendable {
         }
         guard problems.isEmpty else { throw ServiceError.invalid(problems.joined(separator: " ")) }
         let (projectID, projectRegion, unitID) = (chosenProject, chosenRegion, chosenUnit)
-        return try await db.write { db in
+        return try await db.write(locking: [.record("supervisor:\(accountID)")]) { db in
             guard try await Supervisor.query(on: db).filter(\.$account.$id == accountID).first() == nil else {
                 throw ServiceError.conflict("\(account.displayName)已有聘任记录；如需改变，请先解聘。")
             }
@@ -211,6 +203,12 @@ public struct SupervisionService: Sendable {
             try await fresh.delete(on: db)
             try await AuditLog.record("supervisor.dismiss", subject: "账号 \(record.account.username)", detail: record.roleValue.label, by: actor.accountID, on: db)
         }
+    }
+
+    /// Of these accounts, those whose appointment's term covers the day.
+    public func serving(_ accountIDs: [Int], on day: String = ChineseDate.isoDay(Date())) async throws -> Set<Int> {
+        guard !accountIDs.isEmpty else { return [] }
+        return Set(try await Supervisor.query(on: db).filter(\.$account.$id ~~ accountIDs).all().filter { $0.serves(on: day) }.map(\.$account.id))
     }
 
     /// The appointment of an account, if it has one.

@@ -41,13 +41,13 @@ enum PageFrame {
             items.append(NavItem(title: principal.may(.office) ? "督办函件" : "收到的函件", url: .letters, prefix: "/letters",
                                  badge: waiting.map { ($0.open, $0.overdue > 0, "待回复函件 \($0.open) 件" + ($0.overdue > 0 ? "，其中逾期 \($0.overdue) 件" : "")) }))
         }
-        if Access.supervises(principal.actor) || principal.may(.lead) {
+        if Access.readsSupervision(principal.actor) {
             // An evaluator's work is scoring and voting: its item opens there.
             let evaluatorOnly = Access.isEvaluator(principal.actor) && !principal.may(.office)
             items.append(NavItem(title: "监督评议", url: evaluatorOnly ? .evaluations : .supervision(), prefix: "/supervision",
                                  also: ["/inspections", "/evaluations", "/ballots"]))
         }
-        if Access.supervises(principal.actor) || principal.may(.lead) || principal.unitID != nil {
+        if Access.readsSupervision(principal.actor) || principal.unitID != nil {
             let waiting = principal.problems.flatMap { $0.open > 0 ? $0 : nil }
             items.append(NavItem(title: principal.unitID != nil && !Access.supervises(principal.actor) ? "问题整改" : "问题清单", url: .problems, prefix: "/problems",
                                  badge: waiting.map { ($0.open, $0.overdue > 0, $0.label) }))

@@ -109,7 +109,7 @@ extension PublicProjectPage {
         let s = page.supervision
         guard s.raised > 0 else { return .empty }
         return .section(.id("supervision"), .h2(.text("监督情况")),
-            .p(.text("观察员、监督员共提出问题 \(s.raised) 个，已整改 \(s.rectified) 个" + (s.raised > s.rectified ? "，正在整改 \(s.raised - s.rectified) 个" : "") + "。")),
+            .p(.text("观察员、监督员共提出问题 \(s.raised) 个，已整改 \(s.rectified) 个" + (s.rectifying > 0 ? "，正在整改 \(s.rectifying) 个" : "") + "。")),
             .forEach(s.published) { problem in
                 .div(.class("qa"),
                      .p(.class("q"), .text(problem.description)),

@@ -26,7 +26,12 @@ struct BallotController: RouteCollection {
         return id
     }
 
-    func index(req: Request) async throws -> Response { req.redirect(to: SiteURL.evaluations.path) }
+    func index(req: Request) async throws -> Response {
+        let principal = try req.requirePrincipal()
+        let query = ListQuery(req)
+        let ballots = try await BallotService(db: req.db).list(actor: principal.actor, tree: principal.tree, window: query.window)
+        return req.page(BallotListPage(ballots: ballots, query: query, isOffice: principal.may(.office)).render(in: PageContext(request: req)))
+    }
 
     func form(req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
@@ -64,7 +69,8 @@ struct BallotController: RouteCollection {
         let (principal, ballot) = try await readable(req)
         let service = BallotService(db: req.db, secret: req.application.instanceSecret)
         let manages = Access.manageEvaluation(principal.actor, region: ballot.$region.id, tree: principal.tree).isAllowed
-        let mayVote = Access.voteAsEvaluator(principal.actor, region: ballot.$region.id, tree: principal.tree).isAllowed
+        let serving = try await SupervisionService(db: req.db).serving([principal.accountID]).contains(principal.accountID)
+        let mayVote = Access.voteAsEvaluator(principal.actor, region: ballot.$region.id, serving: serving, tree: principal.tree).isAllowed
         let cast = mayVote ? try await service.vote(of: principal.accountID, ballotID: try ballot.requireID()) : nil
         // The tally: for the office once voting has ended, for everyone once published.
         let showResult = ballot.stateValue == .published || (manages && ballot.stateValue == .closed)
@@ -156,6 +162,20 @@ struct BallotController: RouteCollection {
     }
 }
 
+struct BallotListPage {
+    let ballots: Listing<Ballot>
+    let query: ListQuery
+    let isOffice: Bool
+
+    func render(in context: PageContext) -> String {
+        PageFrame.render(title: "十佳民生实事投票", context: context, body: .group(
+            Fragments.pageHeader("十佳民生实事投票", trail: [("评议与票决", SiteURL.evaluations.path), ("十佳投票", nil)]),
+            .if(isOffice, .p(.class("actions"), .a(.class("button primary"), .attr("href", SiteURL.ballotNew.path), .text("发起十佳投票")))),
+            EvaluationListPage.ballotTable(ballots),
+            Fragments.pager(ballots, base: SiteURL.ballots.path, query: query)))
+    }
+}
+
 struct BallotFormPage {
     let year: Int
     let projects: [SupervisionService.ProjectInRegion]
@@ -190,7 +210,8 @@ extension Fragments {
         .group(
             .p(.class("hint"), .text("评议员有效票 \(result.validEvaluator) 张、废票 \(result.voidEvaluator) 张" +
                                      (ballot.hasPublicVote ? "；群众有效票 \(result.validPublic) 张、废票 \(result.voidPublic) 张" : "") +
-                                     "。得分 = 评议员得票率 × \(ballot.evaluatorWeight)% + 群众得票率 × \(ballot.publicWeight)%。")),
+                                     "。得分 = 评议员得票率 × \(result.evaluatorWeight)% + 群众得票率 × \(result.publicWeight)%" +
+                                     (result.evaluatorWeight != ballot.evaluatorWeight ? "（一方没有有效票，另一方按 100% 计）" : "") + "。")),
             .if(result.tiedAtCut, .div(.class("notice error"), .text("第 \(ballot.pickCount) 名有并列，入选项目多于 \(ballot.pickCount) 个，请专班办公室研究确定。"))),
             .div(.class("table-wrap"), .table(.class("list"),
                 .thead(.tr(.th(.class("num"), .text("名次")), .th(.class("title"), .text("项目")), .th(.class("num"), .text("评议员票")),
@@ -265,7 +286,7 @@ struct PublicBallotPage {
         if let result {
             body = .section(.h2(.text("评选结果")),
                             .forEach(result.tallies.filter(\.chosen)) { t in .div(.class("qa"), .p(.class("q"), .text("\(t.rank). \(t.name)"))) },
-                            .p(.class("muted"), .text("评议员投票占 \(ballot.evaluatorWeight)%，群众投票占 \(ballot.publicWeight)%；群众有效票 \(result.validPublic) 张。")))
+                            .p(.class("muted"), .text("评议员投票占 \(result.evaluatorWeight)%，群众投票占 \(result.publicWeight)%；群众有效票 \(result.validPublic) 张。")))
         } else if ballot.stateValue == .open {
             body = .section(.h2(.text("请选择 \(ballot.pickCount) 个项目")),
                 .form(.class("rate"), .method(.post), .action(SiteURL.publicBallot(id: ballot.id ?? 0).path),

@@ -30,7 +30,8 @@ struct EvaluationController: RouteCollection {
         let principal = try req.requirePrincipal()
         let query = ListQuery(req)
         let rounds = try await EvaluationService(db: req.db).list(actor: principal.actor, tree: principal.tree, window: query.window)
-        let ballots = try await BallotService(db: req.db).list(actor: principal.actor, tree: principal.tree, window: ListWindow(page: 1, size: 50))
+        // The latest ten ballots here; every one, paged, under /ballots.
+        let ballots = try await BallotService(db: req.db).list(actor: principal.actor, tree: principal.tree, window: ListWindow(page: 1, size: 10))
         return req.page(EvaluationListPage(rounds: rounds, ballots: ballots, query: query, isOffice: principal.may(.office), tree: principal.tree)
             .render(in: PageContext(request: req)))
     }
@@ -133,11 +134,6 @@ struct EvaluationListPage {
                 .td(.text("\(r.year)年")), .td(.class("hide-phone"), .text(tree[r.$region.id]?.name ?? "")),
                 .td(.span(.class(r.isOpen ? "badge on_schedule" : "badge completed"), .text(r.isOpen ? "评议中" : "已结束"))))
         })
-        let ballotRows: Node<HTML.TableContext> = .tbody(.forEach(ballots.items) { b in
-            .tr(.td(.class("title"), .a(.attr("href", SiteURL.ballot(id: b.id ?? 0).path), .text(b.title))),
-                .td(.text("\(b.candidates.count) 选 \(b.pickCount)")), .td(.class("hide-phone"), .text(b.hasPublicVote ? "评议员 \(b.evaluatorWeight)% · 群众 \(b.publicWeight)%" : "评议员投票")),
-                .td(.span(.class(b.stateValue == .open ? "badge on_schedule" : b.stateValue == .published ? "badge completed" : "badge none"), .text(b.stateValue.label))))
-        })
         return PageFrame.render(title: "评议与票决", context: context, body: .group(
             Fragments.pageHeader("评议与票决", subtitle: "评议员对项目打分（加权、去掉最高分和最低分后取平均），并投票评选十佳民生实事。"),
             .if(isOffice, .p(.class("actions"), .a(.class("button primary"), .attr("href", SiteURL.evaluationNew.path), .text("开始评议")),
@@ -148,9 +144,20 @@ struct EvaluationListPage {
                                                                               .th(.text("状态")))), roundRows)),
                  Fragments.pager(rounds, base: SiteURL.evaluations.path, query: query)),
             .div(.class("panel"), .h2(.text("十佳民生实事投票（共 \(ballots.total) 次）")),
-                 ballots.items.isEmpty ? Fragments.empty("还没有投票。") :
-                 .div(.class("table-wrap"), .table(.class("list"), .thead(.tr(.th(.class("title"), .text("名称")), .th(.text("候选")), .th(.class("hide-phone"), .text("方式")),
-                                                                              .th(.text("状态")))), ballotRows)))))
+                 Self.ballotTable(ballots),
+                 .if(ballots.total > ballots.items.count, .p(.a(.attr("href", SiteURL.ballots.path), .text("查看全部 \(ballots.total) 次投票")))))))
+    }
+
+    /// Ballots with their candidates, weights and state.
+    static func ballotTable(_ ballots: Listing<Ballot>) -> Node<HTML.BodyContext> {
+        let ballotRows: Node<HTML.TableContext> = .tbody(.forEach(ballots.items) { b in
+            .tr(.td(.class("title"), .a(.attr("href", SiteURL.ballot(id: b.id ?? 0).path), .text(b.title))),
+                .td(.text("\(b.candidates.count) 选 \(b.pickCount)")), .td(.class("hide-phone"), .text(b.hasPublicVote ? "评议员 \(b.evaluatorWeight)% · 群众 \(b.publicWeight)%" : "评议员投票")),
+                .td(.span(.class(b.stateValue == .open ? "badge on_schedule" : b.stateValue == .published ? "badge completed" : "badge none"), .text(b.stateValue.label))))
+        })
+        return ballots.items.isEmpty ? Fragments.empty("还没有投票。") :
+            .div(.class("table-wrap"), .table(.class("list"), .thead(.tr(.th(.class("title"), .text("名称")), .th(.text("候选")), .th(.class("hide-phone"), .text("方式")),
+                                                                          .th(.text("状态")))), ballotRows))
     }
 }
 

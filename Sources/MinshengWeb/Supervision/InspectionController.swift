@@ -20,13 +20,18 @@ struct InspectionController: RouteCollection {
         let principal = try req.requirePrincipal()
         let query = ListQuery(req)
         let listing = try await InspectionService(db: req.db).list(actor: principal.actor, tree: principal.tree, filter: query.filter, window: query.window)
-        let maySchedule = Access.scheduleInspection(principal.actor, region: principal.regionID, tree: principal.tree).isAllowed
+        let maySchedule = Access.scheduleInspection(principal.actor, region: principal.regionID, serving: try await serving(req, principal), tree: principal.tree).isAllowed
         return req.page(InspectionListPage(listing: listing, query: query, maySchedule: maySchedule, tree: principal.tree).render(in: PageContext(request: req)))
+    }
+
+    /// Whether the account's appointment covers today (a 监督员 schedules only then).
+    private func serving(_ req: Request, _ principal: Principal) async throws -> Bool {
+        try await SupervisionService(db: req.db).serving([principal.accountID]).contains(principal.accountID)
     }
 
     func form(req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
-        try Access.scheduleInspection(principal.actor, region: principal.regionID, tree: principal.tree).require()
+        try Access.scheduleInspection(principal.actor, region: principal.regionID, serving: try await serving(req, principal), tree: principal.tree).require()
         let projects = try await SupervisionService(db: req.db).projects(inRegions: principal.scope, tree: principal.tree)
         let people = try await Account.query(on: req.db).filter(\.$region.$id ~~ Array(principal.scope)).filter(\.$active == true).sort(\.$displayName).all()
             .filter { Access.isAppointed($0) || $0.id == principal.accountID }
@@ -35,7 +40,7 @@ struct InspectionController: RouteCollection {
 
     func schedule(req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
-        try Access.scheduleInspection(principal.actor, region: principal.regionID, tree: principal.tree).require()
+        try Access.scheduleInspection(principal.actor, region: principal.regionID, serving: try await serving(req, principal), tree: principal.tree).require()
         let form = (try? req.content.decode([String: String].self)) ?? [:]
         let sites = form.keys.filter { $0.hasPrefix("site.") }.sorted().map { key in (key: String(key.dropFirst(5)), site: form["where." + key.dropFirst(5)] ?? "") }
         let people = form.keys.filter { $0.hasPrefix("person.") }.compactMap { Int($0.dropFirst(7)) }
@@ -54,7 +59,11 @@ struct InspectionController: RouteCollection {
     func show(req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
         guard let id = req.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
-        let detail = try await InspectionService(db: req.db).inspection(id: id, actor: principal.actor, tree: principal.tree)
+        var detail = try await InspectionService(db: req.db).inspection(id: id, actor: principal.actor, tree: principal.tree)
+        // Its problems as the account may read them.
+        detail.problems = detail.problems.filter {
+            Access.readProblem(principal.actor, region: $0.$region.id, raiser: $0.$raiser.id, unit: $0.$unit.id, tree: principal.tree).isAllowed
+        }
         let mayRecord = Access.recordFinding(principal.actor, region: detail.inspection.$region.id, participant: detail.isParticipant, tree: principal.tree).isAllowed
         let raisable = try await ProblemService(db: req.db).raisable(actor: principal.actor, tree: principal.tree)
         return req.page(InspectionPage(detail: detail, mayRecord: mayRecord, accountID: principal.accountID, tree: principal.tree,
@@ -82,10 +91,11 @@ struct InspectionController: RouteCollection {
                                                            quality: reader.fields["quality"].flatMap { Int($0) }, notes: reader.fields["notes"] ?? "",
                                                            photos: reader.files, actor: principal.actor, tree: principal.tree)
             req.notify("已记录视察情况。")
-        } catch let error as ServiceError {
+        } catch {
+            // Whatever went wrong, the photos this request stored go again.
             try await reader.discardUnused(on: db)
-            guard error.kind == .invalid else { throw error }
-            req.notify(error.message, success: false)
+            guard let refusal = error as? ServiceError, refusal.kind == .invalid else { throw error }
+            req.notify(refusal.message, success: false)
         }
         return req.redirect(to: SiteURL.inspection(id: inspectionID).path)
     }
@@ -122,13 +132,7 @@ struct InspectionListPage {
 
 /// ISO days of supervision records as dates (noon in China, so the day never shifts).
 enum SupervisionDay {
-    static func date(_ iso: String) -> Date {
-        let parts = iso.split(separator: "-").compactMap { Int($0) }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = ChineseDate.timeZone
-        guard parts.count == 3 else { return Date(timeIntervalSince1970: 0) }
-        return calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2], hour: 12)) ?? Date(timeIntervalSince1970: 0)
-    }
+    static func date(_ iso: String) -> Date { ChineseDate.parseDay(iso)?.start ?? Date(timeIntervalSince1970: 0) }
 }
 
 struct InspectionFormPage {

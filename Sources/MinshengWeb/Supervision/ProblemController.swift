@@ -83,10 +83,11 @@ struct ProblemController: RouteCollection {
                                                   photos: reader.files, actor: principal.actor, tree: principal.tree)
             req.notify("问题已提交，专班办公室将分派给责任单位整改；整改后请您确认。")
             return req.redirect(to: SiteURL.problem(id: problem.id ?? 0).path)
-        } catch let error as ServiceError {
+        } catch {
+            // Whatever went wrong, the photos this request stored go again.
             try await reader.discardUnused(on: db)
-            if error.kind == .notFound || error.kind == .forbidden { throw error }
-            return try await again(error.message, .unprocessableEntity)
+            guard let refusal = error as? ServiceError, refusal.kind != .notFound, refusal.kind != .forbidden else { throw error }
+            return try await again(refusal.message, .unprocessableEntity)
         }
     }
 
@@ -157,10 +158,10 @@ struct ProblemController: RouteCollection {
         do {
             try await service.answer(id: id, text: reader.fields["text"] ?? "", photos: reader.files, actor: principal.actor, tree: principal.tree)
             req.notify("已反馈整改情况，等待问题提出人确认。")
-        } catch let error as ServiceError {
+        } catch {
             try await reader.discardUnused(on: db)
-            guard error.kind == .invalid || error.kind == .conflict else { throw error }
-            req.notify(error.message, success: false)
+            guard let refusal = error as? ServiceError, refusal.kind == .invalid || refusal.kind == .conflict else { throw error }
+            req.notify(refusal.message, success: false)
         }
         return req.redirect(to: SiteURL.problem(id: id).path)
     }

@@ -155,6 +155,9 @@ struct ProblemPage {
     let suggested: Set<Int>
     let deadlines: ProblemDeadlines
 
+    /// The project's own units in the problem's region, as the office's assigning form proposes them.
+    private var suggestedNames: String { units.filter { suggested.contains($0.id) }.map(\.name).joined(separator: "、") }
+
     func render(in context: PageContext) -> String {
         let now = Date()
         let id = problem.id ?? 0
@@ -168,7 +171,7 @@ struct ProblemPage {
                 .dt(.text("类别")), .dd(.text(problem.categoryValue.label)),
                 .dt(.text("严重程度")), .dd(.text(problem.severityValue.label)),
                 .dt(.text("提出人")), .dd(.text(problem.raiser.displayName + " · " + ChineseDate.dayAndTime(problem.createdAt))),
-                .dt(.text("责任单位")), .dd(.text(state == .pending ? "待分派" + (problem.unit.map { "（建议：\($0.name)）" } ?? "") : problem.unit?.name ?? "—")),
+                .dt(.text("责任单位")), .dd(.text(state == .pending ? "待分派" + (suggestedNames.isEmpty ? "" : "（该项目责任单位：\(suggestedNames)）") : problem.unit?.name ?? "—")),
                 .unwrap(problem.dueAt) { due in
                     .group(.dt(.text("整改期限")), .dd(.text(ChineseDate.day(due.addingTimeInterval(-1)) + "（\(problem.clockDays ?? 0) 个工作日）")))
                 },
@@ -197,7 +200,7 @@ struct ProblemPage {
         let state = problem.stateValue
         var panels: [Node<HTML.BodyContext>] = []
         if manages && state == .pending {
-            let preferred = problem.$unit.id
+            let preferred = problem.$unit.id ?? (suggested.count == 1 ? suggested.first : nil)
             let assign: Node<HTML.BodyContext> = .form(.class("panel form"), .method(.post), .action(SiteURL.problemAssign(id: id).path),
                 PageFrame.csrfField(context.csrf),
                 .h2(.text("分派整改")),

@@ -24,7 +24,7 @@ struct SupervisionController: RouteCollection {
     /// Who reads the statistics: the office, appointed people, leaders.
     private func reader(_ req: Request) throws -> Principal {
         let principal = try req.requirePrincipal()
-        guard Access.supervises(principal.actor) || principal.may(.lead) else {
+        guard Access.readsSupervision(principal.actor) else {
             throw Abort(.forbidden, reason: "监督统计供专班办公室、领导和监督人员查看。")
         }
         return principal

@@ -26,6 +26,13 @@ struct SupervisionStatisticsPage {
                 }))))
     }
 
+    /// The export of what the page shows: the same month (or year) and region.
+    func exportLink(_ format: String) -> String {
+        var parts: [String] = stats.month.map { [String(format: "month=%04d-%02d", stats.year, $0)] } ?? ["year=\(stats.year)"]
+        if let regionParam { parts.append("region=\(regionParam)") }
+        return SiteURL.supervisionExport(month: nil, format: format).path + "?" + parts.joined(separator: "&")
+    }
+
     func render(in context: PageContext) -> String {
         let monthValue = stats.month.map { String(format: "%04d-%02d", stats.year, $0) } ?? ""
         let t = stats.total
@@ -34,8 +41,8 @@ struct SupervisionStatisticsPage {
             .if(regions.count > 1, .label(.class("filter"), .span(.class("filter-label"), .text("区划")),
                 .select(.attr("name", "region"), .forEach(regions) { Fragments.option(value: "\($0.id)", label: $0.name, selected: $0.id == regionParam) }))),
             .button(.type(.submit), .class("button"), .text("查看")),
-            .a(.class("button"), .attr("href", SiteURL.supervisionExport(month: monthValue, format: "xlsx").path + (regionParam.map { "&region=\($0)" } ?? "")), .text("导出 Excel")),
-            .a(.class("button"), .attr("href", SiteURL.supervisionExport(month: monthValue, format: "csv").path + (regionParam.map { "&region=\($0)" } ?? "")), .text("导出 CSV")))
+            .a(.class("button"), .attr("href", exportLink("xlsx")), .text("导出 Excel")),
+            .a(.class("button"), .attr("href", exportLink("csv")), .text("导出 CSV")))
         let summary: Node<HTML.BodyContext> = .group(
             .div(.class("stats"),
                  Fragments.stat("提出问题", "\(t.raised)", href: SiteURL.problems.path),
