@@ -622,6 +622,8 @@ final class AccessMatrixTests: XCTestCase {
         let evaluatorAccount = try await account("evaluator")
         let ldEvaluator = try await accounts.create(.init(username: "ld_eval", displayName: "娄底市评议员", password: "Passw0rd-matrix", regionID: loudi,
                                                           unitID: nil, roles: [.evaluator], mustChangePassword: false), by: nil).requireID()
+        _ = try await supervision.appoint(accountID: ldEvaluator, .init(role: .evaluator, scope: .region, identity: .cppcc, termFrom: "2024-01-01",
+                                                                        termUntil: "2099-12-31"), actor: outActor, tree: outTree)
         let city = try await region("邵阳市")
         let evaluations = EvaluationService(db: db)
         let inRound = try await evaluations.open(regionID: city, year: 2024, title: "评议", criteria: "完成质量 100", projectIDs: [try await project(of: inRow.indicatorID)],

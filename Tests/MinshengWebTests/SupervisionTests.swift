@@ -704,3 +704,53 @@ final class SupervisionConcurrencyTests: XCTestCase {
         }
     }
 }
+
+extension SupervisionConcurrencyTests {
+    /// Sixteen problems raised at once all stand; hostile text in every other supervision form stays text.
+    func testSixteenRaisedAtOnceAndHostileTextEverywhere() async throws {
+        try await TestApp.run { app in
+            let c = try await SupervisionTests.city(app)
+            let ids = try await withThrowingTaskGroup(of: Int.self) { group in
+                for n in 0..<16 {
+                    group.addTask {
+                        try await ProblemService(db: app.db).raise(.init(projectID: c.park, regionID: c.jia, category: "safety", severity: "urgent",
+                                                                         description: "第\(n)处围挡缺失，有安全隐患。"),
+                                                                   photos: [], actor: c.supervisor, tree: c.tree, now: SupervisionTests.at(9, 2)).requireID()
+                    }
+                }
+                var all: [Int] = []
+                for try await id in group { all.append(id) }
+                return all
+            }
+            XCTAssertEqual(Set(ids).count, 16)
+            try await XCTAssertEqualAsync(try await ProblemStep.query(on: app.db).filter(\.$action == "raise").count(), 16)
+            let hostile = "<script>alert(1)</script>\"'><img src=x onerror=alert(2)>"
+            for s in try await Supervisor.query(on: app.db).all() { s.termUntil = "2099-12-31"; try await s.save(on: app.db) }
+            let inspection = try await InspectionService(db: app.db).schedule(.init(kind: "visit", title: hostile, date: "2024-09-18", note: hostile,
+                                                                                    sites: [(key: "\(c.park):\(c.jia)", site: hostile)],
+                                                                                    participants: [c.supervisor.accountID]),
+                                                                              regionID: c.city, actor: c.supervisor, tree: c.tree, now: SupervisionTests.at(9, 10))
+            let site = try await XCTUnwrapAsync(try await InspectionSite.query(on: app.db).first()?.id)
+            _ = try await InspectionService(db: app.db).record(siteID: site, progress: 3, quality: 3, notes: hostile, photos: [], actor: c.supervisor, tree: c.tree)
+            try await ProblemService(db: app.db).assign(id: ids[0], unitID: c.jiaHousing, severity: nil, actor: c.office, tree: c.tree)
+            try await ProblemService(db: app.db).answer(id: ids[0], text: hostile, photos: [], actor: c.jiaReporter, tree: c.tree)
+            let evaluator = try await AccountService(db: app.db, hasher: app.passwordHasher)
+                .create(.init(username: "sv_ev", displayName: "<script>alert(1)</script>评议员", password: "Passw0rd-supervise", regionID: c.city, unitID: nil, roles: [.evaluator],
+                              mustChangePassword: false), by: nil).requireID()
+            _ = try await SupervisionService(db: app.db).appoint(accountID: evaluator, .init(role: .evaluator, scope: .region, identity: .cppcc, organisation: hostile,
+                                                                                           termFrom: "2000-01-01", termUntil: "2099-12-31"), actor: c.office, tree: c.tree)
+            let round = try await EvaluationService(db: app.db).open(regionID: c.city, year: 2024, title: hostile, criteria: "完成质量 100", projectIDs: [c.park],
+                                                                     evaluatorIDs: [evaluator], actor: c.office, tree: c.tree).round.requireID()
+            let office = TestBrowser(app)
+            try await office.signIn("sv_office", "Passw0rd-supervise")
+            for path in ["/inspections/\(try inspection.requireID())", "/inspections", "/problems/\(ids[0])", "/supervision/people", "/evaluations/\(round)", "/evaluations"] {
+                let page = try await office.get(path)
+                XCTAssertEqual(page.status, .ok, path)
+                XCTAssertFalse(page.body.contains("<script>alert(1)"), path)
+                XCTAssertFalse(page.body.contains("<img src=x"), path)
+            }
+            let roster = try await office.get("/supervision/people.csv")
+            XCTAssertTrue(roster.body.contains("\"<script>alert(1)</script>\"\"'><img src=x onerror=alert(2)>\""), "quoted as CSV text")
+        }
+    }
+}
