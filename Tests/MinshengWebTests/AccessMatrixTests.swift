@@ -85,6 +85,8 @@ final class AccessMatrixTests: XCTestCase {
         case ballotReader
         /// Votes as an evaluator: the evaluator; every other account of the city's line is refused.
         case evaluatorVote
+        /// The dashboard of a region in scope: leaders, offices and appointed people.
+        case dashboardReader
     }
 
     enum Outcome: String { case allowed, login, forbidden, notFound }
@@ -192,6 +194,9 @@ final class AccessMatrixTests: XCTestCase {
         case .evaluatorVote:
             guard inScope else { return .notFound }
             return who.username == "evaluator" ? .allowed : .forbidden
+        case .dashboardReader:
+            guard who.isOffice || ["leader", "observer", "supervisor", "evaluator"].contains(who.username) else { return .forbidden }
+            return scoped
         }
     }
 
@@ -308,6 +313,7 @@ final class AccessMatrixTests: XCTestCase {
         "POST /inspections": (.scheduler, ""),
         "GET /inspections/:id": (.inspectionReader, ""),
         "POST /inspections/sites/:id/finding": (.inspectionRecorder, ""),
+        "GET /dashboard": (.dashboardReader, "?region={region}&month=2024-10"),
         "GET /evaluations": (.signedIn, ""),
         "GET /evaluations/new": (.duty(.office), ""),
         "POST /evaluations": (.duty(.office), ""),

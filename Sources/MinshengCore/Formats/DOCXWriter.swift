@@ -406,8 +406,8 @@ public struct WordDocument: Sendable {
 }
 
 /// XML text escaping for the OOXML writers; characters XML 1.0 cannot carry are dropped.
-enum XMLText {
-    static func escape(_ text: String) -> String {
+public enum XMLText {
+    public static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {

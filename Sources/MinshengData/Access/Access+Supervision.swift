@@ -169,3 +169,9 @@ extension Access {
         return holds(.office, actor) || holds(.lead, actor) ? .allow : .notFound("未找到该投票，或您无权查看。")
     }
 }
+
+/// The leaders' dashboard.
+extension Access {
+    /// Has the dashboard: leaders, offices and the appointed people (it shows their region and below).
+    public static func readsDashboard(_ actor: Actor) -> Bool { holds(.lead, actor) || holds(.office, actor) || isAppointed(actor) }
+}

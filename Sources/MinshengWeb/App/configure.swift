@@ -134,6 +134,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: InspectionController())
     try app.register(collection: EvaluationController())
     try app.register(collection: BallotController())
+    try app.register(collection: DashboardController())
 }
 
 /// A configuration the instance cannot start with, said in Chinese.

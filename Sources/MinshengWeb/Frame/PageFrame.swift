@@ -34,6 +34,9 @@ enum PageFrame {
         if principal.may(.review) {
             items.append(NavItem(title: "佐证审核", url: .evidenceReview, prefix: "/evidence/review"))
         }
+        if Access.readsDashboard(principal.actor) {
+            items.append(NavItem(title: "看板", url: .dashboard(), prefix: "/dashboard"))
+        }
         items.append(NavItem(title: "通报", url: .bulletins, prefix: "/bulletins"))
         items.append(NavItem(title: "排名", url: .rankings(), prefix: "/rankings"))
         if Access.seesLetters(principal.actor) {

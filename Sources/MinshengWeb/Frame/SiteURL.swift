@@ -101,6 +101,7 @@ enum SiteURL: Sendable, Equatable {
     case inspectionNew
     case inspection(id: Int)
     case inspectionFinding(site: Int)
+    case dashboard(region: Int? = nil, month: String? = nil, level: String? = nil)
     case evaluations
     case evaluationNew
     case evaluation(id: Int)
@@ -243,6 +244,8 @@ enum SiteURL: Sendable, Equatable {
         case .inspectionNew: return "/inspections/new"
         case .inspection(let id): return "/inspections/\(p(id, "id"))"
         case .inspectionFinding(let site): return "/inspections/sites/\(p(site, "id"))/finding"
+        case .dashboard(let region, let month, let level):
+            return "/dashboard" + Self.textQuery(["region": region.map(String.init), "month": month, "level": level])
         case .evaluations: return "/evaluations"
         case .evaluationNew: return "/evaluations/new"
         case .evaluation(let id): return "/evaluations/\(p(id, "id"))"
