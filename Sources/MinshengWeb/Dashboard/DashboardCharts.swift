@@ -14,7 +14,7 @@ enum DashboardCharts {
     static func status(_ label: String, completed: Int, onSchedule: Int, lagging: Int, unreported: Int) -> String {
         let total = max(completed + onSchedule + lagging + unreported, 1)
         var x = 0.0
-        var svg = "<svg class=\"bar\" viewBox=\"0 0 100 12\" preserveAspectRatio=\"none\" width=\"100%\" height=\"18\" role=\"img\"><title>\(esc(label))</title>"
+        var svg = "<svg class=\"status-bar\" viewBox=\"0 0 100 12\" preserveAspectRatio=\"none\" width=\"100%\" height=\"18\" role=\"img\"><title>\(esc(label))</title>"
         for (count, status, name) in [(completed, ProgressStatus.completed, "已完成"), (onSchedule, .onSchedule, "按序时推进"), (lagging, .lagging, "未达序时")] as [(Int, ProgressStatus?, String)]
             + [(unreported, nil, "尚无进度")] where count > 0 {
             let width = Double(count) * 100 / Double(total)

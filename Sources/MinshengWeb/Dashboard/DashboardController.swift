@@ -94,7 +94,7 @@ struct DashboardPage {
         let laggingPanel: Node<HTML.BodyContext> = .div(.class("panel"), .h3(.text("未达序时的指标（\(lagging.count) 个）")),
             lagging.isEmpty ? .p(.class("hint"), .text("没有未达序时的指标。")) :
             .ul(.forEach(lagging) { row in
-                .li(.a(.attr("href", SiteURL.indicatorTrend(plan: level.planID, indicator: row.indicatorID, region: dashboard.regionID).path), .text("“\(row.indicator)”")),
+                .li(.a(.attr("href", SiteURL.indicatorTrend(plan: level.planID, indicator: row.indicatorID, region: dashboard.regionID).path), .text(ChineseText.quoted(row.indicator))),
                     .text("（\(row.projectName)）\(figure(row.aggregate?.progress))"),
                     .if(!row.laggingRegions(columns: table.columns).isEmpty, .span(.class("hint"), .text("；未达序时的区划：" + row.laggingRegions(columns: table.columns).joined(separator: "、")))))
             }))
@@ -104,7 +104,7 @@ struct DashboardPage {
             changes.isEmpty ? .p(.class("hint"), .text(dashboard.month > 1 ? "与上月相比没有变化。" : "1 月没有上月可比。")) :
             .ul(.forEach(changes) { c in
                 .li(.span(.class(c.kind == .fellBehind || c.kind == .drop ? "badge lagging" : "badge completed"), .text(labels[c.kind] ?? "")),
-                    .text(" “\(c.indicator)”（\(c.project)）\(figure(c.before)) → \(figure(c.after))"))
+                    .text(" \(ChineseText.quoted(c.indicator))（\(c.project)）\(figure(c.before)) → \(figure(c.after))"))
             }))
         let trendTable: Node<HTML.BodyContext> = .div(.class("table-wrap"), .table(.class("list"),
             .thead(.tr(.th(.text("月份")), .th(.class("num"), .text("已完成")), .th(.class("num"), .text("按序时")), .th(.class("num"), .text("未达序时")), .th(.class("num"), .text("指标")))),
@@ -112,6 +112,26 @@ struct DashboardPage {
                 .tr(.td(.text("\(p.month)月")), .td(.class("num"), .text("\(p.completed)")), .td(.class("num"), .text("\(p.onSchedule)")),
                     .td(.class("num"), .text("\(p.lagging)")), .td(.class("num"), .text("\(p.indicators)")))
             })))
+        // 信息公开: each region's projects meeting the monthly-update rule (the compliance table's own rows).
+        let disclosureRows: [(name: String, projects: Int, meeting: Int)] = level.disclosure.map { table in
+            var order: [String] = []
+            var counts: [String: (Int, Int)] = [:]
+            for row in table.rows {
+                if counts[row.region] == nil { order.append(row.region) }
+                let current = counts[row.region] ?? (0, 0)
+                counts[row.region] = (current.0 + 1, current.1 + (row.meetsMonthlyRule ? 1 : 0))
+            }
+            return order.map { (name: $0, projects: counts[$0]?.0 ?? 0, meeting: counts[$0]?.1 ?? 0) }
+        } ?? []
+        let disclosurePanel: Node<HTML.BodyContext> = disclosureRows.isEmpty ? .empty : .div(.class("panel"), .h3(.text("信息公开达标情况")),
+            .p(.class("hint"), .text("达到每月至少一条工作动态规定的项目。")),
+            .div(.class("table-wrap"), .table(.class("list"),
+                .thead(.tr(.th(.text("区划")), .th(.class("num"), .text("项目")), .th(.class("num"), .text("达标")), .th(.class("num"), .text("达标率")))),
+                .tbody(.forEach(disclosureRows) { row in
+                    .tr(.td(dashboard.childIDs[row.name].map { id in Node<HTML.BodyContext>.a(.attr("href", link(region: id)), .text(row.name)) } ?? .text(row.name)),
+                        .td(.class("num"), .text("\(row.projects)")), .td(.class(row.meeting < row.projects ? "num lagging-text" : "num"), .text("\(row.meeting)")),
+                        .td(.class("num"), .text(row.projects > 0 ? Figures.percent(Decimal(row.meeting) * 100 / Decimal(row.projects)) : "—")))
+                }))))
         return .section(.class("dashboard-level"),
             .h2(.a(.attr("href", SiteURL.plan(id: level.planID, region: dashboard.regionID, month: dashboard.month).path), .text(table.title))),
             .div(.class("dashboard-grid"),
@@ -123,7 +143,7 @@ struct DashboardPage {
                                                                                             title: "各区划进度与验收率"),
                                                 table: regionRows, note: table.gapLimit.map { "蓝：平均进度；绿：平均验收率。本月差距上限 \(Figures.fixed($0, scale: 2)) 个百分点。" } ?? "蓝：平均进度；绿：平均验收率。"),
                  chart("逐月推进情况", svg: DashboardCharts.trend(level.trend, title: "逐月指标完成情况"), table: trendTable),
-                 laggingPanel, changesPanel))
+                 laggingPanel, changesPanel, disclosurePanel))
     }
 
     func render(in context: PageContext) -> String {

@@ -160,7 +160,7 @@ enum Stylesheet {
     .findings{padding-left:1.1rem}
     form.inline{margin:0}form.inline .button{margin:0}
     .dashboard-grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:1rem}.dashboard-level h2{margin-top:1.5rem}
-    .chart-panel .chart svg{display:block;max-width:100%;height:auto}.chart-panel .chart svg.bar{height:18px}.chart-panel details{margin-top:.5rem}.chart-panel summary{cursor:pointer;color:#1d4ed8}
+    .chart-panel .chart svg{display:block;max-width:100%;height:auto}.chart-panel .chart svg.status-bar{height:18px}.chart-panel details{margin-top:.5rem}.chart-panel summary{cursor:pointer;color:#1d4ed8}
     .dot.none{background:#c9ced6}
     @media (max-width:760px){.dashboard-grid{grid-template-columns:1fr}}
     @media print{.dashboard-grid{display:block}.chart-panel{break-inside:avoid}.chart-panel details{display:none}.filters{display:none}}
