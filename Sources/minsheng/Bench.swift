@@ -73,6 +73,34 @@ struct Bench: AsyncParsableCommand {
                            median(cityTimes) * 1000, median(cityTimes) * 1000 / Double(max(cities.count, 1))))
                 say(String(format: "参照：同一批数据的纯 SQL 汇总（按指标 SUM/AVG）：中位数 %.1f 毫秒", sqlMedian * 1000))
                 say(String(format: "全省进度表 ÷ 纯 SQL 汇总 = %.2f 倍（目标 ≤ 5 倍）", provinceMedian / max(sqlMedian, 1e-9)))
+
+                // The leaders' dashboard of the province for December, requested through the app's
+                // own responder (routing, session, access, the page) by a provincial leader.
+                let leader = Account(username: "bench-leader", displayName: "基准测试领导", passwordHash: "!", regionID: province.id, unitID: nil, roles: [.leader])
+                try await leader.save(on: app.db)
+                let key = try await SessionStore(db: app.db).create(["account": String(try leader.requireID())])
+                try await app.asyncBoot()
+                let dashboardPath = "/dashboard?region=\(province.id)&month=2024-12"
+                var page = 0
+                let dashboardTimes = try await timed(runs) {
+                    let request = Request(application: app, method: .GET, url: URI(string: dashboardPath),
+                                          headers: ["Cookie": "minsheng_session=\(key)"], on: app.eventLoopGroup.next())
+                    let response = try await app.responder.respond(to: request).get()
+                    guard response.status == .ok else { throw CLIError("看板请求失败：\(response.status.code)") }
+                    page = response.body.count
+                }
+                // Its yardstick: one plain SQL pass over the same stored figures the dashboard reads,
+                // each region's indicators by month and standing.
+                let figureTimes = try await timed(runs) {
+                    _ = try await sql.raw("""
+                        SELECT month, region_id, status, COUNT(*) AS n, AVG(progress) AS progress
+                        FROM progress_figures GROUP BY month, region_id, status
+                        """).all()
+                }
+                let dashboardMedian = median(dashboardTimes), figureMedian = median(figureTimes)
+                say(String(format: "全省 12 月领导看板（整页 %d 字节，含路由、会话、权限和页面）：中位数 %.1f 毫秒（目标 < 150 毫秒）", page, dashboardMedian * 1000))
+                say(String(format: "参照：同一批已存汇总的纯 SQL 统计（按月、区划、状态 COUNT/AVG）：中位数 %.1f 毫秒", figureMedian * 1000))
+                say(String(format: "看板 ÷ 纯 SQL 统计 = %.2f 倍", dashboardMedian / max(figureMedian, 1e-9)))
             }
             if dataDir == nil { try? FileManager.default.removeItem(atPath: directory) }
         }

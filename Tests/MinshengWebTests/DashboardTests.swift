@@ -61,6 +61,13 @@ final class DashboardTests: XCTestCase {
             let trend = level.trend.filter { $0.month >= 8 }
             XCTAssertEqual(trend.map(\.month), [8, 9, 10])
             XCTAssertEqual(trend.map { [$0.completed, $0.onSchedule, $0.lagging] }, [[0, 1, 1], [0, 1, 1], [0, 1, 1]])
+            // Mean of the two 全市 figures: (40 + 80) / 2, (60 + 90) / 2, (75 + 98) / 2; the schedule 9/12 = 75% in September.
+            XCTAssertEqual(trend.map(\.meanProgress), [60, 75, 86.5])
+            XCTAssertEqual(trend[1].schedule, 75)
+            // January to July: no figures, both indicators without progress; one project each month neither lags nor completes.
+            XCTAssertEqual(level.trend.count, 10)
+            XCTAssertEqual(level.trend.prefix(7).map(\.unreported), Array(repeating: 2, count: 7))
+            XCTAssertEqual(trend.map { [$0.projectsOnSchedule, $0.projectsLagging] }, [[1, 1], [1, 1], [1, 1]])
             // Since September: no standing changed; 口袋公园 60% → 75% (+15) and 托位 90% → 98% (+8) gained most.
             XCTAssertEqual(level.changes.map(\.kind), [.gain, .gain])
             XCTAssertEqual(level.changes.map(\.indicator), ["建设口袋公园", "新增托位"])
@@ -80,6 +87,18 @@ final class DashboardTests: XCTestCase {
             XCTAssertTrue(page.body.contains("序时 83.33%"))
             XCTAssertTrue(page.body.contains("甲县：平均进度 83.00%，1 个指标未达序时"), "the bar's value on hover")
             XCTAssertFalse(page.body.lowercased().contains("<script"), "no script in the page or its SVG")
+            // Each chart is drawn for a desk and for a phone, the data table a click away.
+            XCTAssertTrue(page.body.contains("class=\"chart-wide\"") && page.body.contains("class=\"chart-narrow\""))
+            XCTAssertTrue(page.body.contains("<summary>查看数据表</summary>"))
+            // The lagging project links to its rows in the plan table, whose anchor is there.
+            let project = try await XCTUnwrapAsync(try await Project.query(on: app.db).filter(\.$name == "口袋公园").first()?.id)
+            let plan = try await XCTUnwrapAsync(try await Plan.query(on: app.db).first()?.id)
+            XCTAssertTrue(page.body.contains("/plans/\(plan)?region=\(f.city)&amp;month=10#project-\(project)"), "the project's link")
+            try await XCTAssertTrueAsync(try await leader.get("/plans/\(plan)?region=\(f.city)&month=10").body.contains("id=\"project-\(project)\""))
+            // Below the aggregate: 甲县 and 乙县 each lag on 口袋公园, named with links to their trends.
+            XCTAssertTrue(page.body.contains("下级未达序时的任务（2 个区划）"))
+            // Every month of the trend links to its own dashboard.
+            XCTAssertTrue(page.body.contains("/dashboard?region=\(f.city)&amp;month=2024-09"))
             // Every region link resolves, with the month carried along.
             for id in [f.jia, f.yi] {
                 XCTAssertTrue(page.body.contains("/dashboard?region=\(id)&amp;month=2024-10"))
@@ -97,6 +116,69 @@ final class DashboardTests: XCTestCase {
             try await reporter.signIn("db_reporter", "Passw0rd-dashboard")
             try await XCTAssertEqualAsync(try await reporter.get("/dashboard").status, .forbidden)
             try await XCTAssertEqualAsync(try await leader.get("/dashboard?month=2024-13").status, .badRequest)
+        }
+    }
+
+    /// The demo (reference 000's 邵阳市): every chart's figures are the month's tables' and the
+    /// bulletin's, month by month; every region's dashboard opens.
+    func testTheDemoDashboardAgreesWithTheTablesAndTheBulletin() async throws {
+        try await TestApp.run { app in
+            try await XCTAssertTrueAsync(try await Bootstrap.loadDemoIfEmpty(app))
+            let tree = try await RegionService(db: app.db).tree()
+            let city = try XCTUnwrap(tree.nodes.values.first { $0.name == "邵阳市" })
+            let d = try await DashboardService(db: app.db).dashboard(regionID: city.id, year: 2024, month: 10, level: nil, tree: tree)
+            let facts = try await BulletinService(db: app.db).facts(regionID: city.id, kind: .monthly, period: BulletinPeriod(year: 2024, month: 10), level: nil, tree: tree)
+            XCTAssertEqual(d.levels.count, facts.levels.count)
+            let provincial = try XCTUnwrap(d.levels.first { $0.level == .province })
+            // reference 000: 省定 24 个项目; 全市县市区层面 263 个项目，4 个未达到序时进度.
+            XCTAssertEqual(provincial.table.summary.projects, 24)
+            XCTAssertEqual([provincial.table.summary.regionProjects, provincial.table.summary.regionProjectsLagging], [263, 4])
+            for level in d.levels {
+                let bulletin = try XCTUnwrap(facts.levels.first { $0.level == level.level })
+                XCTAssertEqual(level.table.summary, bulletin.table.summary, "the status chart is the bulletin's count")
+                // Each month's point is that month's own table, counted the same way.
+                for point in level.trend {
+                    let table = try await XCTUnwrapAsync(try await ProgressReportService(db: app.db).table(planID: level.planID, scopeRegionID: city.id, tree: tree,
+                                                                                                        focusRegionID: city.id, month: point.month))
+                    let s = table.summary
+                    XCTAssertEqual([point.completed, point.onSchedule, point.lagging, point.unreported, point.projectsCompleted, point.projectsOnSchedule, point.projectsLagging],
+                                   [s.completed, s.onSchedule, s.lagging, s.unreported, s.projectsCompleted, s.projectsOnSchedule, s.projectsLagging],
+                                   "\(level.level) month \(point.month)")
+                    let progress = table.rows.compactMap { $0.aggregate?.progress }
+                    XCTAssertEqual(point.meanProgress, progress.isEmpty ? nil : Exact.rounded(progress.reduce(0, +) / Decimal(progress.count), scale: 2))
+                }
+                // The regions' bars: each region's shares, counted from the table's own cells.
+                for (index, name) in level.table.columns.enumerated() {
+                    let child = try XCTUnwrap(level.children.first { $0.name == name })
+                    let lagging = level.table.rows.filter { index < $0.regions.count && $0.regions[index]?.status == .lagging }.count
+                    XCTAssertEqual(child.lagging, lagging, name)
+                    XCTAssertEqual(child.regionID, tree.children(of: city.id).first { $0.name == name }?.id)
+                }
+            }
+            // The latest figures read through the store are each bottom share's latest report.
+            let indicatorIDs = provincial.table.rows.map(\.indicatorID)
+            let all = try await TableRows.figures(indicatorIDs: indicatorIDs, month: 11, before: true, on: app.db)
+            var latest: [String: Int] = [:]
+            for f in all where (latest["\(f.indicatorID)-\(f.regionID)"] ?? 0) < f.month { latest["\(f.indicatorID)-\(f.regionID)"] = f.month }
+            let shares = try await TableRows.shares(indicatorIDs: indicatorIDs, on: app.db)
+            let bottom = Set(shares.filter { share in !shares.contains { $0.indicatorID == share.indicatorID && tree[$0.regionID]?.parentID == share.regionID } }
+                .map { "\($0.indicatorID)-\($0.regionID)" })
+            let read = try await TableRows.latestFigures(indicatorIDs: indicatorIDs, through: 10, on: app.db).filter { bottom.contains("\($0.indicatorID)-\($0.regionID)") }
+            XCTAssertFalse(read.isEmpty)
+            XCTAssertEqual(Dictionary(read.map { ("\($0.indicatorID)-\($0.regionID)", $0.month) }, uniquingKeysWith: { a, _ in a }), latest.filter { bottom.contains($0.key) })
+            // Every region of the demo's city opens its dashboard for its office's admin; the province above is not theirs.
+            let admin = TestBrowser(app)
+            try await admin.signIn("admin", DemoLoader.password)
+            let subtree = tree.subtreeIDs(of: city.id)
+            XCTAssertGreaterThan(subtree.count, 14)
+            for node in tree.nodes.values where !subtree.contains(node.id) {
+                try await XCTAssertEqualAsync(try await admin.get("/dashboard?region=\(node.id)&month=2024-10").status, .notFound, node.name)
+            }
+            for node in tree.nodes.values where subtree.contains(node.id) {
+                let page = try await admin.get("/dashboard?region=\(node.id)&month=2024-10")
+                XCTAssertEqual(page.status, .ok, node.name)
+                XCTAssertTrue(page.body.contains("\(node.name)重点民生实事看板") || page.body.contains("\(XMLText.escape(node.name))重点民生实事看板"), node.name)
+            }
         }
     }
 }

@@ -52,6 +52,8 @@ public struct ProgressTable: Sendable {
         public var aggregate: Figure?
         /// Aligned with `columns`; nil where the region has no share ("/").
         public var regions: [Figure?]
+        /// The project's id where the table was read from the store (links to its pages).
+        public var projectID: Int?
 
         public init(indicatorID: Int, itemSeq: Int, itemName: String, projectSeq: Int, projectName: String, indicator: String, unit: String,
                     kind: ProgressType, rule: Aggregation, leadUnit: String?, aggregate: Figure?, regions: [Figure?]) {
@@ -121,6 +123,8 @@ public struct ProgressTable: Sendable {
     /// The most 进度 may exceed 验收率 by this month, in percentage points, when the office set it.
     public var gapLimit: Decimal?
     public var columns: [String]
+    /// The columns' region ids where the table was read from the store (else empty).
+    public var columnIDs: [Int] = []
     public var rows: [Row]
 
     public init(title: String, region: String, aggregateLabel: String, year: Int, month: Int?, schedule: Decimal?, columns: [String], rows: [Row]) {

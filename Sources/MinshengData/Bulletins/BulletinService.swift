@@ -111,7 +111,7 @@ public struct BulletinService: Sendable {
         for plan in plans {
             guard let planID = plan.id,
                   let report = try await AcceptanceService(db: db).report(planID: planID, scopeRegionID: regionID, tree: tree,
-                                                                         focusRegionID: regionID, month: period.month, now: now) else { continue }
+                                                                         focusRegionID: regionID, month: period.month, shortfalls: !light, now: now) else { continue }
             let table = report.table
             guard !table.rows.isEmpty else { continue }
             aggregateLabel = table.aggregateLabel

@@ -36,13 +36,39 @@ public struct DashboardService: Sendable {
         public var after: Decimal?
     }
 
+    /// One month of a level's trend, counted as the month's table counts (the plan's completion rule).
+    public struct TrendPoint: Sendable, Equatable {
+        public var month: Int
+        public var completed = 0
+        public var onSchedule = 0
+        public var lagging = 0
+        public var unreported = 0
+        public var projectsCompleted = 0
+        public var projectsOnSchedule = 0
+        public var projectsLagging = 0
+        /// Mean progress of the region's own figures of the indicators that have one (percent, 2 decimals).
+        public var meanProgress: Decimal?
+        /// 序时进度 at the end of the month (percent).
+        public var schedule: Decimal
+        public var indicators: Int { completed + onSchedule + lagging + unreported }
+
+        public init(month: Int, schedule: Decimal) {
+            self.month = month
+            self.schedule = schedule
+        }
+    }
+
+    /// A stored figure's standing and progress: `[indicator and region: [month: …]]`.
+    public typealias Stored = [Int: [Int: [Int: (status: ProgressStatus?, progress: Decimal?)]]]
+
     public struct Level: Sendable {
         public var level: PlanLevel
         public var planID: Int
         public var table: ProgressTable
         public var children: [ChildStanding]
-        /// Month by month: indicators completed, on schedule, lagging (of those with a figure).
-        public var trend: [(month: Int, completed: Int, onSchedule: Int, lagging: Int, indicators: Int)]
+        /// Month by month, January to the month: the indicators' and projects' standing, the mean
+        /// progress of the region's own figures, and the schedule.
+        public var trend: [TrendPoint]
         public var changes: [Change]
         public var disclosure: DisclosureTable?
     }
@@ -73,7 +99,7 @@ public struct DashboardService: Sendable {
     /// Per child region: the status of each of its shares, and its mean progress and 验收率.
     public static func children(_ table: ProgressTable) -> [ChildStanding] {
         table.columns.enumerated().map { index, name in
-            var standing = ChildStanding(regionID: nil, name: name)
+            var standing = ChildStanding(regionID: index < table.columnIDs.count ? table.columnIDs[index] : nil, name: name)
             var progress: [Decimal] = [], acceptance: [Decimal] = []
             for row in table.rows where index < row.regions.count {
                 guard let figure = row.regions[index], figure.target != nil || figure.targetNote != nil || figure.quantity != nil || figure.progress != nil else { continue }
@@ -92,17 +118,55 @@ public struct DashboardService: Sendable {
         }
     }
 
-    /// What changed between two months' tables of a plan: fell behind, completed, caught up, and
-    /// the three biggest gains and drops in progress.
-    public static func changes(from before: ProgressTable?, to after: ProgressTable) -> [Change] {
+    /// Month by month through `month`, from the stored figures of the region and of the table's
+    /// columns (`columnIDs`, aligned with `table.columns`): each indicator's standing by the plan's
+    /// completion rule, as the month's own table would count it.
+    public static func trend(_ table: ProgressTable, regionID: Int, columnIDs: [Int?], stored: Stored, through month: Int,
+                             schedule: (Int) -> Decimal) -> [TrendPoint] {
+        guard month >= 1 else { return [] }
+        return (1...min(month, 12)).map { m in
+            var point = TrendPoint(month: m, schedule: schedule(m))
+            var progress: [Decimal] = []
+            var byRow: [Int: ProgressStatus?] = [:]
+            for row in table.rows {
+                let own = stored[row.indicatorID]?[regionID]?[m]
+                let shares: [ProgressStatus?] = row.regions.indices.compactMap { index in
+                    guard row.regions[index] != nil else { return nil }
+                    return index < columnIDs.count ? columnIDs[index].flatMap { stored[row.indicatorID]?[$0]?[m]?.status } : nil
+                }
+                let standing = table.completionRule.standing(aggregate: own?.status, shares: shares)
+                byRow[row.indicatorID] = standing
+                switch standing {
+                case .completed?: point.completed += 1
+                case .onSchedule?: point.onSchedule += 1
+                case .lagging?: point.lagging += 1
+                case nil: point.unreported += 1
+                }
+                if let p = own?.progress { progress.append(p) }
+            }
+            for project in table.projectRows {
+                switch CompletionRule.projectStanding(project.map { byRow[$0.indicatorID] ?? nil }) {
+                case .completed?: point.projectsCompleted += 1
+                case .onSchedule?: point.projectsOnSchedule += 1
+                case .lagging?: point.projectsLagging += 1
+                case nil: break
+                }
+            }
+            point.meanProgress = progress.isEmpty ? nil : Exact.rounded(progress.reduce(0, +) / Decimal(progress.count), scale: 2)
+            return point
+        }
+    }
+
+    /// What changed since the month before (the region's own stored figures of that month):
+    /// fell behind, completed, caught up, and the three biggest gains and drops in progress.
+    public static func changes(before: [Int: (status: ProgressStatus?, progress: Decimal?)]?, to after: ProgressTable) -> [Change] {
         guard let before else { return [] }
-        let earlier = Dictionary(before.rows.map { ($0.indicatorID, $0) }, uniquingKeysWith: { a, _ in a })
         var changes: [Change] = []
         var moves: [(Change, Decimal)] = []
         for row in after.rows {
-            guard let old = earlier[row.indicatorID] else { continue }
-            let (was, now) = (old.aggregate?.status, row.aggregate?.status)
-            let (p0, p1) = (old.aggregate?.progress, row.aggregate?.progress)
+            let old = before[row.indicatorID]
+            let (was, now) = (old?.status, row.aggregate?.status)
+            let (p0, p1) = (old?.progress, row.aggregate?.progress)
             func change(_ kind: Change.Kind) -> Change {
                 Change(kind: kind, indicatorID: row.indicatorID, project: row.projectName, indicator: row.indicator, before: p0, after: p1)
             }
@@ -119,32 +183,36 @@ public struct DashboardService: Sendable {
     public func dashboard(regionID: Int, year: Int, month: Int, level: PlanLevel?, tree: RegionTree, now: Date = Date()) async throws -> Dashboard {
         guard let node = tree[regionID] else { throw ServiceError.notFound("没有该行政区划。") }
         let bulletins = BulletinService(db: db)
-        let facts = try await bulletins.facts(regionID: regionID, kind: .monthly, period: BulletinPeriod(year: year, month: month), level: level, tree: tree, now: now)
+        // The bulletin's figures without its lists (evidence missing or waiting, the month's activity).
+        let facts = try await bulletins.facts(regionID: regionID, kind: .monthly, period: BulletinPeriod(year: year, month: month), level: level, tree: tree,
+                                              light: true, now: now)
+        let supervision = try await SupervisionReportService(db: db).statistics(regionID: regionID, year: year, month: month, tree: tree, now: now)
         let plans = try await bulletins.plans(regionID: regionID, year: year, level: level, tree: tree)
-        let acceptance = AcceptanceService(db: db)
-        var levels: [Level] = []
-        for plan in plans {
-            guard let planID = plan.id, let fact = facts.levels.first(where: { $0.level == plan.planLevel && $0.planTitle == plan.title }) else { continue }
-            var trend: [(month: Int, completed: Int, onSchedule: Int, lagging: Int, indicators: Int)] = []
-            var previous: ProgressTable?
-            for m in 1...month {
-                guard let report = try await acceptance.report(planID: planID, scopeRegionID: regionID, tree: tree, focusRegionID: regionID, month: m, now: now) else { continue }
-                let s = report.table.summary
-                trend.append((m, s.completed, s.onSchedule, s.lagging, s.indicators))
-                if m == month - 1 { previous = report.table }
-            }
-            levels.append(Level(level: plan.planLevel, planID: planID, table: fact.table, children: Self.children(fact.table), trend: trend,
-                                changes: Self.changes(from: previous, to: fact.table), disclosure: fact.disclosure))
-        }
         let children = tree.children(of: regionID)
         var childIDs = Dictionary(children.map { ($0.name, $0.id) }, uniquingKeysWith: { a, _ in a })
         childIDs[node.name] = regionID
-        for index in levels.indices {
-            for c in levels[index].children.indices { levels[index].children[c].regionID = childIDs[levels[index].children[c].name] }
+        var levels: [Level] = []
+        for plan in plans {
+            guard let planID = plan.id, let fact = facts.levels.first(where: { $0.level == plan.planLevel && $0.planTitle == plan.title }) else { continue }
+            // The months before from the same stored figures the tables read, in one query.
+            let columnIDs: [Int?] = fact.table.columnIDs.count == fact.table.columns.count ? fact.table.columnIDs : fact.table.columns.map { childIDs[$0] }
+            let read = try await TableRows.storedStandings(indicatorIDs: fact.table.rows.map(\.indicatorID),
+                                                            regionIDs: [regionID] + columnIDs.compactMap { $0 }, through: month, on: db)
+            var stored: Stored = [:]
+            for (key, months) in read { stored[key.indicator, default: [:]][key.region] = months }
+            let trend = Self.trend(fact.table, regionID: regionID, columnIDs: columnIDs, stored: stored, through: month,
+                                   schedule: plan.scheduleShare(endOfMonth:))
+            let before: [Int: (status: ProgressStatus?, progress: Decimal?)]? = month > 1
+                ? Dictionary(fact.table.rows.map { ($0.indicatorID, stored[$0.indicatorID]?[regionID]?[month - 1] ?? (nil, nil)) }, uniquingKeysWith: { a, _ in a })
+                : nil
+            var standing = Self.children(fact.table)
+            for c in standing.indices where standing[c].regionID == nil { standing[c].regionID = childIDs[standing[c].name] }
+            levels.append(Level(level: plan.planLevel, planID: planID, table: fact.table, children: standing, trend: trend,
+                                changes: Self.changes(before: before, to: fact.table), disclosure: fact.disclosure))
         }
         let letters = try await LetterRecord.query(on: db).filter(\.$region.$id == regionID).filter(\.$year == year).filter(\.$month == month).all()
         return Dashboard(regionID: regionID, region: node.name, year: year, month: month, level: level, levels: levels, childIDs: childIDs,
-                         feedbackByRegion: facts.feedbackByRegion, feedback: facts.feedback, supervision: facts.supervision,
+                         feedbackByRegion: facts.feedbackByRegion, feedback: facts.feedback, supervision: supervision,
                          lettersSent: letters.count, lettersReplied: letters.filter { $0.repliedAt != nil }.count)
     }
 }

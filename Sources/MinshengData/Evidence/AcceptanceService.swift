@@ -73,8 +73,10 @@ public struct AcceptanceService: Sendable {
     }
 
     /// The table of `planID` for the focus region at the end of `month` with 验收率 and the gap.
+    /// `shortfalls: false` leaves out the lists of figures without evidence and of evidence
+    /// waiting for review (the table's figures are the same either way).
     public func report(planID: Int, scopeRegionID: Int, tree: RegionTree, focusRegionID: Int? = nil, month: Int? = nil,
-                       now: Date = Date()) async throws -> Report? {
+                       shortfalls: Bool = true, now: Date = Date()) async throws -> Report? {
         guard let browser = try await PlanService(db: db).browse(planID: planID, scopeRegionID: scopeRegionID, tree: tree,
                                                                   focusRegionID: focusRegionID, month: month) else { return nil }
         var table = ProgressReportService.table(from: browser)
@@ -89,7 +91,7 @@ public struct AcceptanceService: Sendable {
         table.gapLimit = gapLimit
 
         let shares = Dictionary(grouping: try await TableRows.shares(indicatorIDs: indicatorIDs, on: db), by: \.indicatorID)
-        let reports = Dictionary(grouping: try await TableRows.figures(indicatorIDs: indicatorIDs, month: shown + 1, before: true, on: db), by: \.indicatorID)
+        let reports = Dictionary(grouping: try await TableRows.latestFigures(indicatorIDs: indicatorIDs, through: shown, on: db), by: \.indicatorID)
         let evidence = indicatorIDs.isEmpty ? [] : try await Evidence.query(on: db).filter(\.$indicator.$id ~~ indicatorIDs)
             .filter(\.$month <= shown).filter(\.$state ~~ [Evidence.State.approved.rawValue, Evidence.State.pending.rawValue]).all()
         let evidenceByIndicator = Dictionary(grouping: evidence, by: { $0.$indicator.id })
@@ -153,7 +155,7 @@ public struct AcceptanceService: Sendable {
             }
 
             // Bottom shares in the focus's subtree with a reported figure.
-            for share in indicatorShares where focusSubtree.contains(share.regionID) && !decomposition.hasChildren.contains(share.regionID) {
+            for share in indicatorShares where shortfalls && focusSubtree.contains(share.regionID) && !decomposition.hasChildren.contains(share.regionID) {
                 guard let figure = latest[share.regionID] else { continue }
                 let reported = row.kind == .quantity ? (figure.quantity ?? figure.progress) : figure.progress
                 guard let reportedValue = reported.map(Exact.decimal), reportedValue > 0 else { continue }
@@ -168,7 +170,7 @@ public struct AcceptanceService: Sendable {
                 }
             }
         }
-        let waiting = try await waitingByUnit(indicatorIDs: indicatorIDs, regions: focusSubtree, shares: shares, tree: tree, now: now)
+        let waiting = !shortfalls ? [] : try await waitingByUnit(indicatorIDs: indicatorIDs, regions: focusSubtree, shares: shares, tree: tree, now: now)
         return Report(table: table, planID: planID, focusRegionID: focus, columnRegionIDs: columnIDs,
                       withoutEvidence: withoutEvidence, underCovered: underCovered, waiting: waiting)
     }

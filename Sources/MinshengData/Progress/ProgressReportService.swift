@@ -52,12 +52,14 @@ public struct ProgressReportService: Sendable {
         for item in browser.items {
             for project in item.projects {
                 for indicator in project.indicators {
-                    rows.append(ProgressTable.Row(
+                    var row = ProgressTable.Row(
                         indicatorID: indicator.id, itemSeq: item.seq, itemName: item.name, projectSeq: project.seq,
                         projectName: project.name, indicator: indicator.name, unit: indicator.unitLabel,
                         kind: indicator.kind, rule: indicator.rule, leadUnit: indicator.leadUnit,
                         aggregate: figure(indicator.cells[browser.focus.regionID]),
-                        regions: children.map { figure(indicator.cells[$0.regionID]) }))
+                        regions: children.map { figure(indicator.cells[$0.regionID]) })
+                    row.projectID = project.id
+                    rows.append(row)
                 }
             }
         }
@@ -67,6 +69,7 @@ public struct ProgressReportService: Sendable {
                                   region: focusName, aggregateLabel: browser.focus.name, year: summary.year, month: summary.month,
                                   schedule: browser.schedule, columns: children.map(\.name), rows: rows)
         table.completionRule = summary.completionRule
+        table.columnIDs = children.map(\.regionID)
         table.ownLevelColumns = Set(children.indices.filter { children[$0].isOwnLevel })
         return table
     }

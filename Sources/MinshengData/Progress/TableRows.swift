@@ -73,6 +73,31 @@ enum TableRows {
                 + marks(mark, from: 1, count: indicatorIDs.count) + ") AND month \(before ? "<" : "=") \(mark(indicatorIDs.count + 1))"
                 + " AND state = \(mark(indicatorIDs.count + 2))"
         }, indicatorIDs.map(Bind.int) + [.int(month), .text(ProgressReport.State.submitted.rawValue)], on: db)
+        return try reportRows(rows)
+    }
+}
+
+extension TableRows {
+    /// Each bottom share's latest submitted figure at or before `month` (figures are cumulative),
+    /// found through the stored figures: a bottom share's stored row for the month names the
+    /// month its figure was carried from (`carried_from`, else the month itself), so each share
+    /// costs one lookup instead of a read of every month. (Shares decomposed further may come
+    /// with their own report of the month; they are not bottom shares.)
+    static func latestFigures(indicatorIDs: [Int], through month: Int, on db: any Database) async throws -> [Figure] {
+        guard !indicatorIDs.isEmpty, (1...12).contains(month) else { return [] }
+        let count = indicatorIDs.count
+        let rows = try await read({ mark in
+            "SELECT r.indicator_id, r.region_id, r.month, r.quantity, r.progress, r.note FROM \(FigureStore.schema) f JOIN progress_reports r"
+                + " ON r.indicator_id = f.indicator_id AND r.region_id = f.region_id AND r.month = COALESCE(f.carried_from, f.month)"
+                + " WHERE f.indicator_id IN (" + marks(mark, from: 1, count: count) + ") AND f.month = \(mark(count + 1)) AND r.state = \(mark(count + 2))"
+        }, indicatorIDs.map(Bind.int) + [.int(month), .text(ProgressReport.State.submitted.rawValue)], on: db)
+        return try reportRows(rows)
+    }
+}
+
+extension TableRows {
+    /// Rows of submitted figures (indicator_id, region_id, month, quantity, progress, note).
+    static func reportRows(_ rows: Rows) throws -> [Figure] {
         let (indicator, region, monthColumn, quantity, progress, note) = (try rows.column("indicator_id"), try rows.column("region_id"), try rows.column("month"),
                                                                           try rows.column("quantity"), try rows.column("progress"), try rows.column("note"))
         return try rows.map { row in
@@ -336,6 +361,27 @@ extension TableRows {
                                   progress: try row.double(c.progress), status: try row.string(c.status), band: try row.string(c.band),
                                   carriedFrom: try row.int(c.carried), note: try row.string(c.note))
             result[ShareKey(cell.indicatorID, cell.regionID)] = cell
+        }
+        return result
+    }
+
+    /// The stored status and progress of the indicators in the regions, for months 1 through
+    /// `through`, in one read: the month-by-month standing the dashboard draws.
+    static func storedStandings(indicatorIDs: [Int], regionIDs: [Int], through month: Int, on db: any Database) async throws
+        -> [ShareKey: [Int: (status: ProgressStatus?, progress: Decimal?)]] {
+        guard !indicatorIDs.isEmpty, !regionIDs.isEmpty, month >= 1 else { return [:] }
+        let rows = try await read({ mark in
+            "SELECT indicator_id, region_id, month, progress, status FROM \(FigureStore.schema) WHERE month <= \(mark(1))"
+                + " AND region_id IN (" + marks(mark, from: 2, count: regionIDs.count) + ")"
+                + " AND indicator_id IN (" + marks(mark, from: 2 + regionIDs.count, count: indicatorIDs.count) + ")"
+        }, ([min(month, 12)] + regionIDs + indicatorIDs).map(Bind.int), on: db)
+        let c = (indicator: try rows.column("indicator_id"), region: try rows.column("region_id"), month: try rows.column("month"),
+                 progress: try rows.column("progress"), status: try rows.column("status"))
+        var result: [ShareKey: [Int: (status: ProgressStatus?, progress: Decimal?)]] = [:]
+        for row in rows {
+            let key = ShareKey(try row.requiredInt(c.indicator), try row.requiredInt(c.region))
+            result[key, default: [:]][try row.requiredInt(c.month)] = (try row.string(c.status).flatMap(ProgressStatus.init(rawValue:)),
+                                                                       try row.double(c.progress).map(Exact.decimal))
         }
         return result
     }

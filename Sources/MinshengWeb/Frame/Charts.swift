@@ -21,8 +21,9 @@ enum Charts {
 
     /// Progress month by month (a line with dots) against the schedule (a dashed line), on a
     /// 0–max(120, highest) percent scale. Only numbers enter the markup.
-    static func trend(_ points: [(month: Int, progress: Double?, schedule: Double)]) -> String {
-        let width = 600.0, height = 220.0, left = 40.0, bottom = 24.0, top = 10.0, right = 10.0
+    /// `width` in user units: 600 for a desk, about 340 for a phone (the text keeps its size).
+    static func trend(_ points: [(month: Int, progress: Double?, schedule: Double)], width: Double = 600) -> String {
+        let height = width >= 500 ? 220.0 : 190.0, left = 40.0, bottom = 24.0, top = 10.0, right = 10.0
         let top100 = max(120, (points.compactMap(\.progress).max() ?? 0) * 1.05)
         func x(_ month: Int) -> Double { left + (Double(month) - 0.5) * (width - left - right) / 12 }
         func y(_ value: Double) -> Double { top + (1 - min(max(value, 0), top100) / top100) * (height - top - bottom) }
@@ -32,7 +33,7 @@ enum Charts {
             svg += "<text x=\"\(fmt(left - 4))\" y=\"\(fmt(y(mark) + 4))\" font-size=\"10\" text-anchor=\"end\" fill=\"#6b7280\">\(Int(mark))%</text>"
         }
         for month in 1...12 {
-            svg += "<text x=\"\(fmt(x(month)))\" y=\"\(fmt(height - 6))\" font-size=\"10\" text-anchor=\"middle\" fill=\"#6b7280\">\(month)月</text>"
+            svg += "<text x=\"\(fmt(x(month)))\" y=\"\(fmt(height - 6))\" font-size=\"10\" text-anchor=\"middle\" fill=\"#6b7280\">\(month)\(width >= 500 ? "月" : "")</text>"
         }
         let schedule = points.map { "\(fmt(x($0.month))),\(fmt(y($0.schedule)))" }.joined(separator: " ")
         svg += "<polyline points=\"\(schedule)\" fill=\"none\" stroke=\"#9aa3af\" stroke-dasharray=\"4 3\" stroke-width=\"1.5\"/>"
@@ -41,7 +42,7 @@ enum Charts {
         for p in points {
             guard let progress = p.progress else { continue }
             let colour = progress >= 100 ? "#1f8a4c" : progress >= p.schedule ? "#2f6fd0" : "#d2452f"
-            svg += "<circle cx=\"\(fmt(x(p.month)))\" cy=\"\(fmt(y(progress)))\" r=\"3.5\" fill=\"\(colour)\"/>"
+            svg += "<circle cx=\"\(fmt(x(p.month)))\" cy=\"\(fmt(y(progress)))\" r=\"3.5\" fill=\"\(colour)\"><title>\(p.month)月 进度 \(String(format: "%.2f", progress))%，序时 \(String(format: "%.2f", p.schedule))%</title></circle>"
         }
         return svg + "</svg>"
     }

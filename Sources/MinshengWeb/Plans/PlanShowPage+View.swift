@@ -58,13 +58,15 @@ extension PlanShowPage {
                             // A project that only repeats its item's name needs no header row of its own.
                             let header = project.name != item.name || project.content != nil
                             return .group(
-                                .if(header, .tr(.class("project-row"),
+                                // The project's anchor (#project-N: the dashboard links to it) is its header row, or its first indicator's.
+                                .if(header, .tr(.class("project-row"), .id("project-\(project.id)"),
                                     .td(.class("seq"), .text(Self.circled(project.seq))),
                                     .td(.attr("colspan", "\(4 + columns.count)"),
                                         .span(.class("pin"), .strong(.text(project.name)),
                                               .unwrap(project.content) { .span(.class("muted content"), .text("　" + $0)) })))),
                                 .forEach(project.indicators.enumerated()) { index, indicator in
-                                    indicatorRow(indicator, columns: columns, seq: !header && index == 0 ? Self.circled(project.seq) : nil)
+                                    indicatorRow(indicator, columns: columns, seq: !header && index == 0 ? Self.circled(project.seq) : nil,
+                                                 anchor: !header && index == 0 ? "project-\(project.id)" : nil)
                                 })
                         })
                 })
@@ -90,8 +92,8 @@ extension PlanShowPage {
         }
     }
 
-    private func indicatorRow(_ indicator: PlanService.IndicatorRow, columns: [PlanService.Column], seq: String?) -> Node<HTML.TableContext> {
-        .tr(.class("indicator-row"),
+    private func indicatorRow(_ indicator: PlanService.IndicatorRow, columns: [PlanService.Column], seq: String?, anchor: String? = nil) -> Node<HTML.TableContext> {
+        .tr(.class("indicator-row"), .unwrap(anchor) { .id($0) },
             .td(.class("seq"), .text(seq ?? "")),
             .td(.class("name"), .a(.attr("href", SiteURL.indicatorTrend(plan: browser.summary.id, indicator: indicator.id, region: browser.focus.regionID).path),
                                    .attr("title", "逐月进度"), .text(indicator.name)),
