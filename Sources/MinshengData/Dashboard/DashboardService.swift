@@ -175,6 +175,9 @@ public struct DashboardService: Sendable {
             if was == .lagging && now == .onSchedule { changes.append(change(.caughtUp)) }
             if let p0, let p1, p1 != p0 { moves.append((change(p1 > p0 ? .gain : .drop), p1 - p0)) }
         }
+        // The biggest moves among the indicators not already named for their standing.
+        let named = Set(changes.map(\.indicatorID))
+        moves.removeAll { named.contains($0.0.indicatorID) }
         let gains = moves.filter { $0.1 > 0 }.sorted { ($0.1, $1.0.indicator) > ($1.1, $0.0.indicator) }.prefix(3).map(\.0)
         let drops = moves.filter { $0.1 < 0 }.sorted { ($0.1, $0.0.indicator) < ($1.1, $1.0.indicator) }.prefix(3).map(\.0)
         return changes + gains + drops

@@ -58,6 +58,9 @@ struct DashboardPage {
 
     private func figure(_ value: Decimal?) -> String { value.map(Figures.percent) ?? "—" }
 
+    /// "（项目）" after an indicator, unless the indicator only repeats its project's name.
+    private func project(_ project: String, of indicator: String) -> String { project == indicator ? "" : "（\(project)）" }
+
     private func regionCell(_ name: String) -> Node<HTML.TableRowContext> {
         .td(link(regionNamed: name).map { Node<HTML.BodyContext>.a(.attr("href", $0), .text(name)) } ?? .text(name))
     }
@@ -149,6 +152,22 @@ struct DashboardPage {
             svg { DashboardCharts.trend(level.trend, title: "逐月指标完成情况", link: link(month:), width: $0) })
         let lagging = table.rows(with: .lagging)
         let laggingProjects = table.projectRows.filter { CompletionRule.projectStanding($0.map { $0.standing(table.completionRule) }) == .lagging }
+        // Below the aggregate: each child region's lagging shares, named (reference 000: "…个项目未达到序时进度").
+        let laggingBelow: [(name: String, regionID: Int?, rows: [ProgressTable.Row])] = table.columns.indices.compactMap { index in
+            let rows = table.rows.filter { index < $0.regions.count && $0.regions[index]?.status == .lagging }
+            return rows.isEmpty ? nil : (table.columns[index], index < table.columnIDs.count ? table.columnIDs[index] : dashboard.childIDs[table.columns[index]], rows)
+        }
+        let below: Node<HTML.BodyContext> = laggingBelow.isEmpty ? .p(.class("hint"), .text("下级区划没有未达序时的任务。")) : .group(
+            .h4(.text("下级未达序时的任务（\(laggingBelow.count) 个区划）")),
+            .ul(.forEach(laggingBelow) { entry in
+                .li(entry.regionID.map { id in Node<HTML.BodyContext>.a(.attr("href", link(region: id)), .strong(.text(entry.name))) } ?? .strong(.text(entry.name)),
+                    .text("："),
+                    .forEach(entry.rows.enumerated()) { index, row in
+                        .group(.if(index > 0, .text("、")),
+                               .a(.attr("href", SiteURL.indicatorTrend(plan: level.planID, indicator: row.indicatorID, region: entry.regionID ?? dashboard.regionID).path),
+                                  .text(ChineseText.quoted(row.indicator))))
+                    })
+            }))
         let laggingPanel: Node<HTML.BodyContext> = .div(.class("panel"), .h3(.text("未达序时的项目和指标")),
             laggingProjects.isEmpty ? .p(.class("hint"), .text("没有未达序时的项目。")) :
             .p(.text("项目（\(laggingProjects.count) 个）："), .forEach(laggingProjects.enumerated()) { index, rows in
@@ -159,32 +178,17 @@ struct DashboardPage {
             lagging.isEmpty ? .p(.class("hint"), .text("没有未达序时的指标。")) :
             .ul(.forEach(lagging) { row in
                 .li(.a(.attr("href", SiteURL.indicatorTrend(plan: level.planID, indicator: row.indicatorID, region: dashboard.regionID).path), .text(ChineseText.quoted(row.indicator))),
-                    .text("（\(row.projectName)）\(figure(row.aggregate?.progress))"),
+                    .text("\(project(row.projectName, of: row.indicator)) \(figure(row.aggregate?.progress))"),
                     .if(!row.laggingRegions(columns: table.columns).isEmpty, .span(.class("hint"), .text("；未达序时的区划：" + row.laggingRegions(columns: table.columns).joined(separator: "、")))))
-            }))
-        // Below the aggregate: each child region's lagging shares, named (reference 000: "…个项目未达到序时进度").
-        let laggingBelow: [(name: String, regionID: Int?, rows: [ProgressTable.Row])] = table.columns.indices.compactMap { index in
-            let rows = table.rows.filter { index < $0.regions.count && $0.regions[index]?.status == .lagging }
-            return rows.isEmpty ? nil : (table.columns[index], index < table.columnIDs.count ? table.columnIDs[index] : dashboard.childIDs[table.columns[index]], rows)
-        }
-        let belowPanel: Node<HTML.BodyContext> = laggingBelow.isEmpty ? .empty : .div(.class("panel"),
-            .h3(.text("下级未达序时的任务（\(laggingBelow.count) 个区划）")),
-            .ul(.forEach(laggingBelow) { entry in
-                .li(entry.regionID.map { id in Node<HTML.BodyContext>.a(.attr("href", link(region: id)), .strong(.text(entry.name))) } ?? .strong(.text(entry.name)),
-                    .text("："),
-                    .forEach(entry.rows.enumerated()) { index, row in
-                        .group(.if(index > 0, .text("、")),
-                               .a(.attr("href", SiteURL.indicatorTrend(plan: level.planID, indicator: row.indicatorID, region: entry.regionID ?? dashboard.regionID).path),
-                                  .text(ChineseText.quoted(row.indicator))))
-                    })
-            }))
+            }),
+            below)
         let labels: [DashboardService.Change.Kind: String] = [.fellBehind: "转为未达序时", .completed: "新完成", .caughtUp: "赶上序时", .gain: "进度提升最多", .drop: "进度下降"]
         let changesPanel: Node<HTML.BodyContext> = .div(.class("panel"), .h3(.text("较上月变化")),
             level.changes.isEmpty ? .p(.class("hint"), .text(dashboard.month > 1 ? "与上月相比没有变化。" : "1 月没有上月可比。")) :
             .ul(.forEach(level.changes) { c in
                 .li(.span(.class(c.kind == .fellBehind || c.kind == .drop ? "badge lagging" : "badge completed"), .text(labels[c.kind] ?? "")),
                     .text(" "), .a(.attr("href", SiteURL.indicatorTrend(plan: level.planID, indicator: c.indicatorID, region: dashboard.regionID).path), .text(ChineseText.quoted(c.indicator))),
-                    .text("（\(c.project)）\(figure(c.before)) → \(figure(c.after))"))
+                    .text("\(project(c.project, of: c.indicator)) \(figure(c.before)) → \(figure(c.after))"))
             }))
         // 信息公开: each region's projects meeting the monthly-update rule (the compliance table's own rows).
         let disclosureRows: [(name: String, projects: Int, meeting: Int)] = level.disclosure.map { table in
@@ -211,7 +215,7 @@ struct DashboardPage {
                                           series: [.init(name: "达标率", colour: "#1f8a4c")], title: "各区划信息公开达标率", width: $0) })
         return .section(.class("dashboard-level"),
             .h2(.a(.attr("href", planLink), .text(table.title))),
-            .div(.class("dashboard-grid"), status, regionsChart, trendChart, acceptanceChart, laggingPanel, changesPanel, belowPanel, disclosureChart))
+            .div(.class("dashboard-grid"), status, regionsChart, trendChart, acceptanceChart, laggingPanel, changesPanel, disclosureChart))
     }
 
     func render(in context: PageContext) -> String {
@@ -252,6 +256,9 @@ struct DashboardPage {
         let crumbs: [(String, String?)] = trail.map { ($0.name, link(region: $0.id)) } + [(d.region, nil)]
         return PageFrame.render(title: "领导看板", context: context, body: .group(
             Fragments.pageHeader("\(d.region)重点民生实事看板", subtitle: "\(d.year)年\(d.month)月 · 与月通报同一口径", trail: crumbs.count > 1 ? crumbs : []),
+            // Printed, the page keeps its title (the site's print rules hide the page header).
+            .div(.class("print-only"), .h1(.text("\(d.region)重点民生实事看板")),
+                 .p(.text("\(d.year)年\(d.month)月 · 与月通报同一口径" + (d.level.map { " · \($0.label)" } ?? "")))),
             filters,
             d.levels.isEmpty ? Fragments.empty("\(d.region)\(d.year)年没有重点民生实事计划。") : .forEach(d.levels) { level($0) },
             .section(.class("dashboard-level"), .h2(.text("群众评价和监督")), .div(.class("dashboard-grid"), feedback, supervision))))

@@ -162,12 +162,12 @@ enum Stylesheet {
     .dashboard-grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:1rem}.dashboard-level h2{margin-top:1.5rem}
     .chart-panel .chart svg{display:block;max-width:100%;height:auto}.chart-panel .chart svg.status-bar{height:18px}.chart-panel details{margin-top:.5rem}.chart-panel summary{cursor:pointer;color:#1d4ed8}
     .dot.none{background:#c9ced6}
-    .chart-narrow{display:none}
+    .chart-narrow{display:none}.print-only{display:none}
     @media (max-width:760px){.dashboard-grid{grid-template-columns:1fr}}
     @media (max-width:560px){.chart-wide{display:none}.chart-narrow{display:block}.dashboard-grid{gap:.75rem}}
     @media print{@page{size:A4;margin:12mm}.dashboard-grid{display:block}.chart-panel,.dashboard-grid>.panel{break-inside:avoid;margin-bottom:6mm}
       .chart-wide{display:block}.chart-narrow{display:none}.chart-panel details{display:none}.filters{display:none}.dashboard-level+.dashboard-level{break-before:page}
-      .chart-panel .chart svg{max-width:170mm}}
+      .chart-panel .chart svg{max-width:170mm}.print-only{display:block}body,.content{background:#fff}.panel{box-shadow:none}}
     .pre{white-space:pre-wrap}
     .paper{background:#fff;border:1px solid var(--line);box-shadow:0 1px 4px rgba(0,0,0,.06);max-width:52rem;margin:1rem auto;padding:2.5rem 3rem;font-family:"FangSong","仿宋_GB2312","STFangsong","Noto Serif CJK SC",serif;font-size:1.05rem;line-height:1.9}
     .masthead{text-align:center;color:#d40000;border-bottom:2px solid #d40000;padding-bottom:.4rem;margin-bottom:1.5rem}
