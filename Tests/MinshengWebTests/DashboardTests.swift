@@ -126,20 +126,28 @@ final class DashboardTests: XCTestCase {
             try await XCTAssertTrueAsync(try await Bootstrap.loadDemoIfEmpty(app))
             let tree = try await RegionService(db: app.db).tree()
             let city = try XCTUnwrap(tree.nodes.values.first { $0.name == "邵阳市" })
+            let province = try XCTUnwrap(tree.nodes.values.first { $0.name == "湖南省" })
             let d = try await DashboardService(db: app.db).dashboard(regionID: city.id, year: 2024, month: 10, level: nil, tree: tree)
-            let facts = try await BulletinService(db: app.db).facts(regionID: city.id, kind: .monthly, period: BulletinPeriod(year: 2024, month: 10), level: nil, tree: tree)
-            XCTAssertEqual(d.levels.count, facts.levels.count)
             let provincial = try XCTUnwrap(d.levels.first { $0.level == .province })
             // reference 000: 省定 24 个项目; 全市县市区层面 263 个项目，4 个未达到序时进度.
             XCTAssertEqual(provincial.table.summary.projects, 24)
             XCTAssertEqual([provincial.table.summary.regionProjects, provincial.table.summary.regionProjectsLagging], [263, 4])
+            // The city's 2024, the province above it (whose dashboard shows the city's plans, the city's figures
+            // as their aggregate) and the city's 2023 (邵东市's own plans below it).
+            var checked = 0
+            for (region, year, month) in [(city.id, 2024, 10), (province.id, 2024, 10), (city.id, 2023, 12)] {
+            let d = try await DashboardService(db: app.db).dashboard(regionID: region, year: year, month: month, level: nil, tree: tree)
+            let facts = try await BulletinService(db: app.db).facts(regionID: region, kind: .monthly, period: BulletinPeriod(year: year, month: month), level: nil, tree: tree)
+            XCTAssertEqual(d.levels.count, facts.levels.count)
+            XCTAssertFalse(d.levels.isEmpty, "\(region) \(year)")
             for level in d.levels {
-                let bulletin = try XCTUnwrap(facts.levels.first { $0.level == level.level })
+                checked += 1
+                let bulletin = try XCTUnwrap(facts.levels.first { $0.planID == level.planID })
                 XCTAssertEqual(level.table.summary, bulletin.table.summary, "the status chart is the bulletin's count")
                 // Each month's point is that month's own table, counted the same way.
                 for point in level.trend {
-                    let table = try await XCTUnwrapAsync(try await ProgressReportService(db: app.db).table(planID: level.planID, scopeRegionID: city.id, tree: tree,
-                                                                                                        focusRegionID: city.id, month: point.month))
+                    let table = try await XCTUnwrapAsync(try await ProgressReportService(db: app.db).table(planID: level.planID, scopeRegionID: region, tree: tree,
+                                                                                                        focusRegionID: region, month: point.month))
                     let s = table.summary
                     XCTAssertEqual([point.completed, point.onSchedule, point.lagging, point.unreported, point.projectsCompleted, point.projectsOnSchedule, point.projectsLagging],
                                    [s.completed, s.onSchedule, s.lagging, s.unreported, s.projectsCompleted, s.projectsOnSchedule, s.projectsLagging],
@@ -152,9 +160,11 @@ final class DashboardTests: XCTestCase {
                     let child = try XCTUnwrap(level.children.first { $0.name == name })
                     let lagging = level.table.rows.filter { index < $0.regions.count && $0.regions[index]?.status == .lagging }.count
                     XCTAssertEqual(child.lagging, lagging, name)
-                    XCTAssertEqual(child.regionID, tree.children(of: city.id).first { $0.name == name }?.id)
+                    XCTAssertEqual(child.regionID, tree.children(of: level.table.focusRegionID ?? region).first { $0.name == name }?.id)
                 }
             }
+            }
+            XCTAssertGreaterThan(checked, 4)
             // The latest figures read through the store are each bottom share's latest report.
             let indicatorIDs = provincial.table.rows.map(\.indicatorID)
             let all = try await TableRows.figures(indicatorIDs: indicatorIDs, month: 11, before: true, on: app.db)

@@ -38,6 +38,8 @@ public struct BulletinFacts: Sendable {
         public var waiting: [Waiting]
         /// The disclosure compliance of the plan's projects (rows per project and region).
         public var disclosure: DisclosureTable?
+        /// The plan's id where the facts were read from the store.
+        public var planID: Int?
         public init(level: PlanLevel, planTitle: String, table: ProgressTable, withoutEvidence: [Shortfall] = [], waiting: [Waiting] = [],
                     disclosure: DisclosureTable? = nil) {
             self.level = level

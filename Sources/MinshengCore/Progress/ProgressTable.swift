@@ -125,6 +125,9 @@ public struct ProgressTable: Sendable {
     public var columns: [String]
     /// The columns' region ids where the table was read from the store (else empty).
     public var columnIDs: [Int] = []
+    /// The region whose figures are the aggregate column, where the table was read from the store:
+    /// the region asked for, or the plan's owner when that region has no share in the plan.
+    public var focusRegionID: Int?
     public var rows: [Row]
 
     public init(title: String, region: String, aggregateLabel: String, year: Int, month: Int?, schedule: Decimal?, columns: [String], rows: [Row]) {

@@ -130,9 +130,11 @@ public struct BulletinService: Sendable {
             // (its office discloses elsewhere): its projects are not listed as failing the rule.
             let disclosure = try await DisclosureComplianceService(db: db).report(planID: planID, focusRegionID: regionID, month: period.month, tree: tree)
                 .flatMap { report in report.rows.contains { $0.counts.values.contains { $0 > 0 } } ? report : nil }
-            levels.append(BulletinFacts.Level(level: plan.planLevel, planTitle: plan.title, table: table,
-                                              withoutEvidence: report.withoutEvidence.map { .init(project: $0.project, indicator: $0.indicator, region: $0.region, unit: $0.responsibleUnit) },
-                                              waiting: waitingFacts, disclosure: disclosure?.table))
+            var level = BulletinFacts.Level(level: plan.planLevel, planTitle: plan.title, table: table,
+                                            withoutEvidence: report.withoutEvidence.map { .init(project: $0.project, indicator: $0.indicator, region: $0.region, unit: $0.responsibleUnit) },
+                                            waiting: waitingFacts, disclosure: disclosure?.table)
+            level.planID = planID
+            levels.append(level)
             projectIDs += try await Project.query(on: db).join(Item.self, on: \Project.$item.$id == \Item.$id)
                 .filter(Item.self, \.$plan.$id == planID).all().compactMap(\.id)
             if let rates = try await FeedbackService(db: db).table(planID: planID, focusRegionID: regionID, month: period.month, tree: tree, now: now) {

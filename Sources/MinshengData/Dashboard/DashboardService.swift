@@ -196,17 +196,19 @@ public struct DashboardService: Sendable {
         childIDs[node.name] = regionID
         var levels: [Level] = []
         for plan in plans {
-            guard let planID = plan.id, let fact = facts.levels.first(where: { $0.level == plan.planLevel && $0.planTitle == plan.title }) else { continue }
+            guard let planID = plan.id, let fact = facts.levels.first(where: { $0.planID == planID }) else { continue }
+            // The table's own region: the dashboard's, or the plan's owner where the dashboard's region has no share.
+            let focus = fact.table.focusRegionID ?? regionID
             // The months before from the same stored figures the tables read, in one query.
             let columnIDs: [Int?] = fact.table.columnIDs.count == fact.table.columns.count ? fact.table.columnIDs : fact.table.columns.map { childIDs[$0] }
             let read = try await TableRows.storedStandings(indicatorIDs: fact.table.rows.map(\.indicatorID),
-                                                            regionIDs: [regionID] + columnIDs.compactMap { $0 }, through: month, on: db)
+                                                            regionIDs: [focus] + columnIDs.compactMap { $0 }, through: month, on: db)
             var stored: Stored = [:]
             for (key, months) in read { stored[key.indicator, default: [:]][key.region] = months }
-            let trend = Self.trend(fact.table, regionID: regionID, columnIDs: columnIDs, stored: stored, through: month,
+            let trend = Self.trend(fact.table, regionID: focus, columnIDs: columnIDs, stored: stored, through: month,
                                    schedule: plan.scheduleShare(endOfMonth:))
             let before: [Int: (status: ProgressStatus?, progress: Decimal?)]? = month > 1
-                ? Dictionary(fact.table.rows.map { ($0.indicatorID, stored[$0.indicatorID]?[regionID]?[month - 1] ?? (nil, nil)) }, uniquingKeysWith: { a, _ in a })
+                ? Dictionary(fact.table.rows.map { ($0.indicatorID, stored[$0.indicatorID]?[focus]?[month - 1] ?? (nil, nil)) }, uniquingKeysWith: { a, _ in a })
                 : nil
             var standing = Self.children(fact.table)
             for c in standing.indices where standing[c].regionID == nil { standing[c].regionID = childIDs[standing[c].name] }

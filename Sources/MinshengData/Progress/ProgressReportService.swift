@@ -70,6 +70,7 @@ public struct ProgressReportService: Sendable {
                                   schedule: browser.schedule, columns: children.map(\.name), rows: rows)
         table.completionRule = summary.completionRule
         table.columnIDs = children.map(\.regionID)
+        table.focusRegionID = browser.focus.regionID
         table.ownLevelColumns = Set(children.indices.filter { children[$0].isOwnLevel })
         return table
     }

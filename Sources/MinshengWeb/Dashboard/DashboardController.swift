@@ -99,13 +99,15 @@ struct DashboardPage {
 
     private func level(_ level: DashboardService.Level) -> Node<HTML.BodyContext> {
         let table = level.table
+        // The table's own region: the dashboard's, or the plan's owner where this region has no share in it.
+        let focus = table.focusRegionID ?? dashboard.regionID
         let s = table.summary
         let children = level.children.filter { $0.shares > 0 }
         let sorted = children.sorted { a, b in
             let pa = a.meanProgress ?? -1, pb = b.meanProgress ?? -1
             return pa != pb ? pa < pb : a.name < b.name
         }
-        let planLink = SiteURL.plan(id: level.planID, region: dashboard.regionID, month: dashboard.month).path
+        let planLink = SiteURL.plan(id: level.planID, region: focus, month: dashboard.month).path
         let status: Node<HTML.BodyContext> = .div(.class("panel chart-panel"),
             .h3(.text("指标和项目完成情况")),
             .p(.class("hint"), .text("\(table.periodLabel)，序时进度 \(figure(table.schedule))" + (table.completionRule == .everyRegion ? "；按汇总数及各区划均完成计为已完成" : "；按汇总数计"))),
@@ -164,7 +166,7 @@ struct DashboardPage {
                     .text("："),
                     .forEach(entry.rows.enumerated()) { index, row in
                         .group(.if(index > 0, .text("、")),
-                               .a(.attr("href", SiteURL.indicatorTrend(plan: level.planID, indicator: row.indicatorID, region: entry.regionID ?? dashboard.regionID).path),
+                               .a(.attr("href", SiteURL.indicatorTrend(plan: level.planID, indicator: row.indicatorID, region: entry.regionID ?? focus).path),
                                   .text(ChineseText.quoted(row.indicator))))
                     })
             }))
@@ -177,7 +179,7 @@ struct DashboardPage {
             }),
             lagging.isEmpty ? .p(.class("hint"), .text("没有未达序时的指标。")) :
             .ul(.forEach(lagging) { row in
-                .li(.a(.attr("href", SiteURL.indicatorTrend(plan: level.planID, indicator: row.indicatorID, region: dashboard.regionID).path), .text(ChineseText.quoted(row.indicator))),
+                .li(.a(.attr("href", SiteURL.indicatorTrend(plan: level.planID, indicator: row.indicatorID, region: focus).path), .text(ChineseText.quoted(row.indicator))),
                     .text("\(project(row.projectName, of: row.indicator)) \(figure(row.aggregate?.progress))"),
                     .if(!row.laggingRegions(columns: table.columns).isEmpty, .span(.class("hint"), .text("；未达序时的区划：" + row.laggingRegions(columns: table.columns).joined(separator: "、")))))
             }),
@@ -187,7 +189,7 @@ struct DashboardPage {
             level.changes.isEmpty ? .p(.class("hint"), .text(dashboard.month > 1 ? "与上月相比没有变化。" : "1 月没有上月可比。")) :
             .ul(.forEach(level.changes) { c in
                 .li(.span(.class(c.kind == .fellBehind || c.kind == .drop ? "badge lagging" : "badge completed"), .text(labels[c.kind] ?? "")),
-                    .text(" "), .a(.attr("href", SiteURL.indicatorTrend(plan: level.planID, indicator: c.indicatorID, region: dashboard.regionID).path), .text(ChineseText.quoted(c.indicator))),
+                    .text(" "), .a(.attr("href", SiteURL.indicatorTrend(plan: level.planID, indicator: c.indicatorID, region: focus).path), .text(ChineseText.quoted(c.indicator))),
                     .text("\(project(c.project, of: c.indicator)) \(figure(c.before)) → \(figure(c.after))"))
             }))
         // 信息公开: each region's projects meeting the monthly-update rule (the compliance table's own rows).
