@@ -36,6 +36,9 @@ cp "$demo/progress-shaoyang-2024-city.csv" "$work/progress-city.csv"
 cp "$demo/plan-shaoyang-2024-city.csv" "$work/plan-city.csv"
 convert "$plain" "$work/progress-city.csv" progress-city.libreoffice.xlsx
 convert "$plain" "$work/plan-city.csv" plan-city.libreoffice.xlsx
+# A plan with the optional columns (责任单位, 验收标准: quoted commas, quotes and a line break).
+cp "$out/plan-full.csv" "$work/plan-full.csv"
+convert "$plain" "$work/plan-full.csv" plan-full.libreoffice.xlsx
 # The same figures with months written as dates (2024-01-31): Calc stores them as date serials.
 python3 - "$work/progress-city.csv" "$work/progress-city-dates.csv" <<'PY'
 import calendar, csv, sys

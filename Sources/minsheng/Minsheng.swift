@@ -11,7 +11,7 @@ struct Minsheng: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "minsheng",
         abstract: "民生实事管理平台 (Minsheng): the key livelihood projects platform.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, User.self, Import.self, Template.self, Report.self, BulletinCommand.self, BackupCommand.self, RestoreCommand.self, Bench.self]
+        subcommands: [Serve.self, Migrate.self, Demo.self, User.self, Import.self, ExportCommand.self, Template.self, Report.self, BulletinCommand.self, BackupCommand.self, RestoreCommand.self, Bench.self]
     )
 }
 

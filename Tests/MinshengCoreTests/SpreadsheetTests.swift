@@ -246,6 +246,22 @@ final class SpreadsheetTests: XCTestCase {
         XCTAssertEqual(try PlanFile.parse(rows: try fixture("plan-city.libreoffice.xlsx")), expected)
     }
 
+    /// The optional columns as Calc saves them: a standard with quoted commas, quotes and a line break,
+    /// a unit per share, 50.5 and a target in words (Fixtures/Office/plan-full.csv, written by hand).
+    func testAPlanWithUnitsAndStandardsSavedByLibreOfficeImportsToTheSameRows() throws {
+        let expected = try PlanFile.parse(rows: try TableFile.rows(try Data(contentsOf: Self.fixtures.appendingPathComponent("plan-full.csv")), fileName: "plan-full.csv"))
+        XCTAssertEqual(expected.count, 7)
+        XCTAssertTrue(expected.allSatisfy(\.carriesUnits))
+        XCTAssertEqual(expected.map { $0.responsibleUnit ?? "" }, ["", "甲县住建局", "乙县住建局", "", "甲县卫健局", "", ""])
+        // The standard written on an indicator's first row holds for its other rows.
+        XCTAssertEqual(expected[1].acceptanceStandard, expected[0].acceptanceStandard)
+        XCTAssertEqual(expected[3].acceptanceStandard, "托位通过备案\n（附备案清单）")
+        XCTAssertNil(expected[6].acceptanceStandard)
+        XCTAssertEqual(expected[1].target, 50.5)
+        XCTAssertEqual(expected[3].targetNote, "待另行发文确定")
+        XCTAssertEqual(try PlanFile.parse(rows: try fixture("plan-full.libreoffice.xlsx")), expected)
+    }
+
     func testOurTemplatesResavedByLibreOfficeReadAsTheyWereWritten() throws {
         XCTAssertEqual(try PlanFile.parse(rows: try fixture("plan-template.libreoffice.xlsx")), try PlanFile.parse(rows: ImportTemplate.planRows))
         XCTAssertEqual(try ProgressFile.parse(rows: try fixture("progress-template.libreoffice.xlsx")), try ProgressFile.parse(rows: ImportTemplate.progressRows))

@@ -223,6 +223,8 @@ final class AccessMatrixTests: XCTestCase {
         "GET /plans/:id": (.read, ""),
         "GET /plans/:id/export.csv": (.read, ""),
         "GET /plans/:id/export.xlsx": (.read, ""),
+        "GET /plans/:id/plan.csv": (.read, ""),
+        "GET /plans/:id/plan.xlsx": (.read, ""),
         "GET /plans/:id/lists": (.read, ""),
         "POST /plans/:id/completion-rule": (.officeOfCityPlan, ""),
         "GET /plans/:id/indicators/:indicator": (.read, "?region={region}"),

@@ -2,9 +2,18 @@ import Foundation
 
 /// The plan exchange format (normative):
 /// `级别,实事序号,实事名称,项目名称,指标任务,单位,进度类型,汇总方式,牵头单位,行政区划,目标任务`,
-/// one row per indicator × region.
+/// one row per indicator × region, optionally followed by `责任单位,验收标准` (the region's
+/// responsible unit; the indicator's acceptance standard, the same on each of its rows). A file
+/// without the two columns leaves the units and standards as they are; a file with them sets
+/// them, an empty cell clearing one.
 public enum PlanFile {
     public static let header = ["级别", "实事序号", "实事名称", "项目名称", "指标任务", "单位", "进度类型", "汇总方式", "牵头单位", "行政区划", "目标任务"]
+    /// The optional columns after `header`.
+    public static let optionalColumns = ["责任单位", "验收标准"]
+    /// The header with the optional columns: what an export writes.
+    public static let fullHeader = header + optionalColumns
+    /// The longest 验收标准 a cell may hold (other cells: 500 characters).
+    public static let maxStandard = 2000
     /// Region names that stand for the importing region's own target.
     public static let aggregateNames: Set<String> = ["全省", "全市", "全县", "合计"]
 
@@ -22,18 +31,25 @@ public enum PlanFile {
         public var region: String
         public var target: Double?
         public var targetNote: String?
+        /// The file has the optional columns: the unit and the standard below are meant, even when empty.
+        public var carriesUnits = false
+        public var responsibleUnit: String?
+        public var acceptanceStandard: String?
     }
 
     public static func parse(rows: [[String]]) throws -> [Row] {
-        try TableShape.checkHeader(rows, header)
+        let header = try TableShape.checkHeader(rows, accepting: [Self.header, fullHeader])
+        let carries = header.count == fullHeader.count
         var problems: [ImportProblem] = []
         var result: [Row] = []
         var seen: [String: Int] = [:]
+        var standards: [String: (line: Int, text: String)] = [:]
         for (index, raw) in rows.enumerated().dropFirst() {
             let line = index + 1
             guard let f = TableShape.cells(raw, header: header, line: line, problems: &problems) else { continue }
             func problem(_ column: Int, _ reason: String) { problems.append(ImportProblem(row: line, column: header[column], reason: reason)) }
-            for (i, value) in f.enumerated() where value.count > 500 { problem(i, "内容过长（超过 500 个字符）。") }
+            for (i, value) in f.enumerated() where i != 12 && value.count > 500 { problem(i, "内容过长（超过 500 个字符）。") }
+            if carries && f[12].count > maxStandard { problem(12, "内容过长（超过 \(maxStandard) 个字符）。") }
             guard let level = PlanLevel(label: f[0]) else { problem(0, "应为 省定、市定 或 县定。"); continue }
             guard let seq = Int(f[1]), seq > 0, seq < 10000 else { problem(1, "应为正整数。"); continue }
             if f[2].isEmpty { problem(2, "不能为空。"); continue }
@@ -61,9 +77,30 @@ public enum PlanFile {
                 continue
             }
             seen[key] = line
-            result.append(Row(line: line, level: level, itemSeq: seq, itemName: f[2], projectName: f[3], indicatorName: f[4],
-                              unitLabel: f[5], kind: kind, rule: rule, leadUnit: f[8].isEmpty ? nil : f[8], region: f[9],
-                              target: target, targetNote: note))
+            var row = Row(line: line, level: level, itemSeq: seq, itemName: f[2], projectName: f[3], indicatorName: f[4],
+                          unitLabel: f[5], kind: kind, rule: rule, leadUnit: f[8].isEmpty ? nil : f[8], region: f[9],
+                          target: target, targetNote: note)
+            if carries {
+                row.carriesUnits = true
+                row.responsibleUnit = f[11].isEmpty ? nil : f[11]
+                row.acceptanceStandard = f[12].isEmpty ? nil : f[12]
+                // One standard an indicator: rows may leave it empty after the first, not differ.
+                let indicatorKey = f[3] + "\u{1}" + f[4]
+                if !f[12].isEmpty {
+                    if let earlier = standards[indicatorKey], earlier.text != f[12] {
+                        problem(12, "与第 \(earlier.line) 行同一指标的验收标准不同（每个指标只有一个验收标准）。")
+                        continue
+                    }
+                    standards[indicatorKey] = (line, f[12])
+                }
+            }
+            result.append(row)
+        }
+        // The standard written once holds for the indicator's every row.
+        if carries {
+            for i in result.indices where result[i].acceptanceStandard == nil {
+                result[i].acceptanceStandard = standards[result[i].projectName + "\u{1}" + result[i].indicatorName]?.text
+            }
         }
         if !problems.isEmpty { throw ImportRefusal(problems) }
         if result.isEmpty { throw ImportRefusal([ImportProblem(row: nil, column: nil, reason: "文件中没有数据行。")]) }
@@ -167,12 +204,14 @@ public enum ImportTemplate {
     }
 
     public static let planRows: [[String]] = [
-        PlanFile.header,
-        ["省定", "1", "推进教育高质量发展", "建成县域普通高中“徐特立项目”", "建成县域普通高中“徐特立项目”", "所", "形象进度", "平均", "市教育局", "全市", "10"],
-        ["省定", "1", "推进教育高质量发展", "建成县域普通高中“徐特立项目”", "建成县域普通高中“徐特立项目”", "所", "形象进度", "平均", "市教育局", "邵东市", "1"],
-        ["省定", "2", "提高优生优育水平", "普惠性托育“护蕾”行动", "新增普惠性托位", "个", "进度", "求和", "市卫生健康委", "全市", "3900"],
-        ["省定", "2", "提高优生优育水平", "普惠性托育“护蕾”行动", "新增普惠性托位", "个", "进度", "求和", "市卫生健康委", "双清区", "259"],
-        ["市定", "1", "城市更新", "化解超期安置", "化解超期安置户数", "户", "进度", "", "市住房城乡建设局", "市本级", "待另行发文确定"],
+        PlanFile.fullHeader,
+        ["省定", "1", "推进教育高质量发展", "建成县域普通高中“徐特立项目”", "建成县域普通高中“徐特立项目”", "所", "形象进度", "平均", "市教育局", "全市", "10", "",
+         "项目竣工并通过验收，提供竣工验收报告和现场照片"],
+        ["省定", "1", "推进教育高质量发展", "建成县域普通高中“徐特立项目”", "建成县域普通高中“徐特立项目”", "所", "形象进度", "平均", "市教育局", "邵东市", "1", "邵东市教育局", ""],
+        ["省定", "2", "提高优生优育水平", "普惠性托育“护蕾”行动", "新增普惠性托位", "个", "进度", "求和", "市卫生健康委", "全市", "3900", "",
+         "托位通过卫生健康部门备案，提供备案清单"],
+        ["省定", "2", "提高优生优育水平", "普惠性托育“护蕾”行动", "新增普惠性托位", "个", "进度", "求和", "市卫生健康委", "双清区", "259", "双清区卫生健康局", ""],
+        ["市定", "1", "城市更新", "化解超期安置", "化解超期安置户数", "户", "进度", "", "市住房城乡建设局", "市本级", "待另行发文确定", "", ""],
     ]
 
     public static let progressRows: [[String]] = [
@@ -188,11 +227,18 @@ public enum ImportTemplate {
 enum TableShape {
     /// The header row, without the empty cells after its last heading, must be `header`.
     static func checkHeader(_ rows: [[String]], _ header: [String]) throws {
+        _ = try checkHeader(rows, accepting: [header])
+    }
+
+    /// The header row must be one of `headers` (the shortest first); returns the one it is.
+    static func checkHeader(_ rows: [[String]], accepting headers: [[String]]) throws -> [String] {
         guard let first = rows.first else { throw ImportRefusal([ImportProblem(row: nil, column: nil, reason: "文件为空。")]) }
         let head = withoutTrailingEmpty(first.map { $0.trimmingCharacters(in: .whitespaces) })
-        guard head == header else {
-            throw ImportRefusal([ImportProblem(row: 1, column: nil, reason: "表头应为“\(header.joined(separator: ","))”，实际为“\(head.joined(separator: ",").echoed(200))”。")])
+        guard let header = headers.first(where: { $0 == head }) else {
+            let expected = headers.map { "“\($0.joined(separator: ","))”" }.joined(separator: "或")
+            throw ImportRefusal([ImportProblem(row: 1, column: nil, reason: "表头应为\(expected)，实际为“\(head.joined(separator: ",").echoed(200))”。")])
         }
+        return header
     }
 
     /// A data row's cells, trimmed, exactly as many as the header: missing cells at the end are

@@ -115,6 +115,7 @@ public struct PlanImporter: Sendable {
         }
         let units = UnitService(db: db)
         var leadUnits: [String: Int] = [:]
+        var responsibleUnits: [String: Int] = [:]
         var summary = PlanSummary(plans: 0, items: 0, projects: 0, indicators: 0, targets: 0, regionsCreated: created)
 
         let levels = PlanLevel.allCases.filter { level in rows.contains { $0.level == level } }
@@ -186,18 +187,21 @@ public struct PlanImporter: Sendable {
                 let indicator: Indicator
                 if let existing = indicators[key] {
                     indicator = existing
+                    // A file without the optional columns leaves the standard as it is.
+                    let standard = row.carriesUnits ? row.acceptanceStandard : indicator.acceptanceStandard
                     if indicator.unitLabel != row.unitLabel || indicator.progressKind != row.kind.rawValue
-                        || indicator.aggregation != row.rule.rawValue || indicator.$leadUnit.id != leadUnitID {
+                        || indicator.aggregation != row.rule.rawValue || indicator.$leadUnit.id != leadUnitID || indicator.acceptanceStandard != standard {
                         indicator.unitLabel = row.unitLabel
                         indicator.progressKind = row.kind.rawValue
                         indicator.aggregation = row.rule.rawValue
                         indicator.$leadUnit.id = leadUnitID
+                        indicator.acceptanceStandard = standard
                         try await indicator.save(on: db)
                     }
                 } else {
                     let seq = indicators.count + 1
                     indicator = Indicator(projectID: try project.requireID(), seq: seq, name: row.indicatorName, unitLabel: row.unitLabel,
-                                          kind: row.kind, aggregation: row.rule, leadUnitID: leadUnitID)
+                                          kind: row.kind, aggregation: row.rule, leadUnitID: leadUnitID, acceptanceStandard: row.acceptanceStandard)
                     try await indicator.create(on: db)
                     indicators[key] = indicator
                     summary.indicators += 1
@@ -215,17 +219,29 @@ public struct PlanImporter: Sendable {
                     }
                     existingTargets = byKey
                 }
+                // The share's responsible unit: a department of the share's own region.
+                var responsibleID: Int? = nil
+                if row.carriesUnits, let name = row.responsibleUnit {
+                    if let known = responsibleUnits["\(regionID)\u{1}\(name)"] {
+                        responsibleID = known
+                    } else {
+                        responsibleID = try await units.findOrCreate(name: name, regionID: regionID).requireID()
+                        responsibleUnits["\(regionID)\u{1}\(name)"] = responsibleID
+                    }
+                }
                 if let target = existingTargets?["\(indicatorID):\(regionID)"] {
                     target.target = row.target
                     target.targetNote = row.targetNote
                     target.sortOrder = columnOrder[regionID] ?? 0
+                    if row.carriesUnits { target.$responsibleUnit.id = responsibleID }
                     try await target.save(on: db)
                 } else {
-                    freshTargets.append([.int(indicatorID), .int(regionID), .double(row.target), .text(row.targetNote), .int(columnOrder[regionID] ?? 0)])
+                    freshTargets.append([.int(indicatorID), .int(regionID), .double(row.target), .text(row.targetNote), .int(columnOrder[regionID] ?? 0), .int(responsibleID)])
                 }
                 summary.targets += 1
             }
-            try await TableRows.insert(into: Target.schema, columns: ["indicator_id", "region_id", "target", "target_note", "sort_order"], rows: freshTargets, on: db)
+            try await TableRows.insert(into: Target.schema, columns: ["indicator_id", "region_id", "target", "target_note", "sort_order", "responsible_unit_id"],
+                                       rows: freshTargets, on: db)
             try await FigureStore.refresh(indicatorIDs: indicators.values.compactMap(\.id), on: db)
             try await AuditLog.record("plan.import", subject: plan.title,
                                       detail: "导入 \(levelRows.count) 行", by: accountID, on: db)

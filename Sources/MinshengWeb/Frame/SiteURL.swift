@@ -18,6 +18,8 @@ enum SiteURL: Sendable, Equatable {
     case plans
     case plan(id: Int, region: Int? = nil, month: Int? = nil)
     case planExport(id: Int, region: Int?, month: Int?, format: String)
+    /// The plan itself in the plan exchange format (imports back to the same plan).
+    case planFile(id: Int, format: String)
     case planLists(id: Int, region: Int?, month: Int?)
     case planCompletionRule(id: Int)
     case indicatorTrend(plan: Int, indicator: Int, region: Int?)
@@ -159,6 +161,7 @@ enum SiteURL: Sendable, Equatable {
         case .plan(let id, let region, let month): return "/plans/\(p(id, "id"))" + Self.query(["region": region, "month": month])
         case .planExport(let id, let region, let month, let format):
             return "/plans/\(p(id, "id"))/export.\(format)" + Self.query(["region": region, "month": month])
+        case .planFile(let id, let format): return "/plans/\(p(id, "id"))/plan.\(format)"
         case .planLists(let id, let region, let month): return "/plans/\(p(id, "id"))/lists" + Self.query(["region": region, "month": month])
         case .planCompletionRule(let id): return "/plans/\(p(id, "id"))/completion-rule"
         case .indicatorTrend(let plan, let indicator, let region):

@@ -26,8 +26,8 @@ struct ImportPage {
             },
             .div(.class("cards two"),
                  form(kind: .plan, title: "导入计划与任务分解", year: year, context: context,
-                      help: "每行一个指标在一个行政区划的目标任务；行政区划为“全市”“全县”等或本级名称的行，为本级自身的目标任务。系统里还没有的行政区划按错误列出；确需新建时，勾选“新建文件中的行政区划”，它们将作为所选区划的下级创建。",
-                      columns: PlanFile.header, templates: [("plan.xlsx", "Excel 模板"), ("plan.csv", "CSV 模板")]),
+                      help: "每行一个指标在一个行政区划的目标任务；行政区划为“全市”“全县”等或本级名称的行，为本级自身的目标任务。系统里还没有的行政区划按错误列出；确需新建时，勾选“新建文件中的行政区划”，它们将作为所选区划的下级创建。最后两列“责任单位”“验收标准”可以没有：没有这两列的文件不改动已有的责任单位和验收标准；有这两列时按文件设置（留空即清除），验收标准只需写在指标的第一行。",
+                      columns: PlanFile.fullHeader, templates: [("plan.xlsx", "Excel 模板"), ("plan.csv", "CSV 模板")]),
                  form(kind: .progress, title: "导入月度进度", year: year, context: context,
                       help: "每行一个指标在一个行政区划某月的完成情况。同一月份再次导入时，以新数据替换，原数据保留在修改记录中。已关账月份不能导入。",
                       columns: ProgressFile.header, templates: [("progress.xlsx", "Excel 模板"), ("progress.csv", "CSV 模板")]))

@@ -11,6 +11,8 @@ struct PlanController: RouteCollection {
         signedIn.get(SiteURL.plan(id: .parameter), use: show)
         signedIn.get(SiteURL.planExport(id: .parameter, region: nil, month: nil, format: "csv"), use: exportCSV)
         signedIn.get(SiteURL.planExport(id: .parameter, region: nil, month: nil, format: "xlsx"), use: exportXLSX)
+        signedIn.get(SiteURL.planFile(id: .parameter, format: "csv"), use: planFileCSV)
+        signedIn.get(SiteURL.planFile(id: .parameter, format: "xlsx"), use: planFileXLSX)
         signedIn.get(SiteURL.planLists(id: .parameter, region: nil, month: nil), use: lists)
         signedIn.post(SiteURL.planCompletionRule(id: .parameter), use: setCompletionRule)
         signedIn.get(SiteURL.indicatorTrend(plan: .parameter, indicator: .parameter, region: nil), use: trend)
@@ -64,6 +66,24 @@ struct PlanController: RouteCollection {
     func exportXLSX(req: Request) async throws -> Response {
         let table = try await table(req)
         return Download.response(try ProgressExport.xlsx(table), fileName: Self.fileName(table, "xlsx"), type: .xlsx)
+    }
+
+    /// The plan in its exchange format: whoever reads the plan may take it away and import it again.
+    func planFile(_ req: Request) async throws -> (rows: [[String]], title: String) {
+        let id = try PlanAccess.id(req)
+        let principal = try await PlanAccess.read(req, id)
+        guard let plan = try await Plan.find(id, on: req.db) else { throw Abort(.notFound, reason: "未找到该计划，或您无权查看。") }
+        return (try await PlanExporter(db: req.db).rows(planID: id, tree: principal.tree), plan.title)
+    }
+
+    func planFileCSV(req: Request) async throws -> Response {
+        let (rows, title) = try await planFile(req)
+        return Download.response(PlanExporter.csv(rows), fileName: PlanExporter.fileName(title: title, format: "csv"), type: .csv)
+    }
+
+    func planFileXLSX(req: Request) async throws -> Response {
+        let (rows, title) = try await planFile(req)
+        return Download.response(try PlanExporter.xlsx(rows), fileName: PlanExporter.fileName(title: title, format: "xlsx"), type: .xlsx)
     }
 
     func lists(req: Request) async throws -> Response {

@@ -30,7 +30,9 @@ extension PlanShowPage {
                .a(.class("button"), .attr("href", SiteURL.disclosureCompliance(plan: summary.id, region: browser.focus.regionID, month: nil).path), .text("信息公开考核")),
                .a(.class("button"), .attr("href", SiteURL.feedbackRates(plan: summary.id, region: browser.focus.regionID, month: nil).path), .text("亮码评价")),
                .a(.class("button"), .attr("href", SiteURL.planExport(id: summary.id, region: browser.focus.regionID, month: summary.month, format: "xlsx").path), .text("导出 Excel")),
-               .a(.class("button"), .attr("href", SiteURL.planExport(id: summary.id, region: browser.focus.regionID, month: summary.month, format: "csv").path), .text("导出 CSV"))),
+               .a(.class("button"), .attr("href", SiteURL.planExport(id: summary.id, region: browser.focus.regionID, month: summary.month, format: "csv").path), .text("导出 CSV")),
+               .a(.class("button"), .attr("href", SiteURL.planFile(id: summary.id, format: "xlsx").path),
+                  .attr("title", "计划本身（指标、分解、责任单位和验收标准），可按导入格式再次导入"), .text("导出计划（导入格式）"))),
             .if(browser.items.isEmpty, Fragments.empty("该计划在本行政区划没有分解任务。")),
             // One scroll container: the header row and the indicator column stay in view while the
             // table scrolls either way, at every width.
