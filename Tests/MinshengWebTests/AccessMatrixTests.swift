@@ -228,6 +228,36 @@ final class AccessMatrixTests: XCTestCase {
         "GET /plans/:id/lists": (.read, ""),
         "POST /plans/:id/completion-rule": (.officeOfCityPlan, ""),
         "GET /plans/:id/indicators/:indicator": (.read, "?region={region}"),
+        "GET /plans/new": (.duty(.office), ""),
+        "POST /plans": (.duty(.office), ""),
+        "GET /plans/:id/edit": (.officeOfCityPlan, ""),
+        "POST /plans/:id/edit": (.officeOfCityPlan, ""),
+        "POST /plans/:id/adopt": (.officeOfCityPlan, ""),
+        "POST /plans/:id/items": (.officeOfCityPlan, ""),
+        "POST /plans/:id/items/:planItem": (.officeOfCityPlan, ""),
+        "POST /plans/:id/items/:planItem/move": (.officeOfCityPlan, ""),
+        "POST /plans/:id/items/:planItem/remove": (.officeOfCityPlan, ""),
+        "POST /plans/:id/items/:planItem/projects": (.officeOfCityPlan, ""),
+        "POST /plans/:id/projects/:project": (.officeOfCityPlan, ""),
+        "POST /plans/:id/projects/:project/move": (.officeOfCityPlan, ""),
+        "POST /plans/:id/projects/:project/remove": (.officeOfCityPlan, ""),
+        "POST /plans/:id/projects/:project/indicators": (.officeOfCityPlan, ""),
+        "GET /plans/:id/indicators/:indicator/edit": (.officeOfCityPlan, ""),
+        "POST /plans/:id/indicators/:indicator/edit": (.officeOfCityPlan, ""),
+        "POST /plans/:id/indicators/:indicator/move": (.officeOfCityPlan, ""),
+        "POST /plans/:id/indicators/:indicator/remove": (.officeOfCityPlan, ""),
+        "POST /plans/:id/indicators/:indicator/stop": (.officeOfCityPlan, ""),
+        "POST /plans/:id/indicators/:indicator/attachments/upload": (.officeOfCityPlan, ""),
+        "POST /plans/:id/indicators/:indicator/attachments/remove": (.officeOfCityPlan, ""),
+        "GET /plans/:id/indicators/:indicator/attachments/:attachment": (.read, ""),
+        // The in-scope region is 邵东市: its own office and the city's decompose its share; the
+        // county office does not edit the city's targets (PlanEditingTests).
+        "GET /plans/:id/indicators/:indicator/targets": (.dutyWithin(.office), "?region={region}"),
+        "POST /plans/:id/indicators/:indicator/targets": (.dutyWithin(.office), "?region={region}"),
+        "GET /plans/:id/adjustments": (.read, ""),
+        // The in-scope adjustment is decided by the city's office (邵阳市).
+        "POST /plans/:id/adjustments/:adjustment/approve": (.officeOfCityPlan, ""),
+        "POST /plans/:id/adjustments/:adjustment/return": (.officeOfCityPlan, ""),
         "GET /plans/:id/acceptance": (.read, ""),
         "GET /plans/:id/acceptance.csv": (.read, ""),
         "GET /plans/:id/acceptance.xlsx": (.read, ""),
@@ -366,6 +396,7 @@ final class AccessMatrixTests: XCTestCase {
         var bulletin: Int, letter: Int
         var supervisor: Int, problem: Int, supervisionFile: Int, inspection: Int, inspectionSite: Int
         var evaluation: Int, assignment: Int, ballot: Int
+        var planItem: Int, adjustment: Int, attachment: Int
 
         func value(for parameter: String, in pattern: String) -> String {
             switch parameter {
@@ -374,6 +405,9 @@ final class AccessMatrixTests: XCTestCase {
             case "indicator": return "\(indicator)"
             case "region": return "\(region)"
             case "project": return "\(project)"
+            case "planItem": return "\(planItem)"
+            case "adjustment": return "\(adjustment)"
+            case "attachment": return "\(attachment)"
             case "item": return "\(disclosure)"
             case "name": return "plan.csv"
             case "file": return pattern.hasPrefix("/p/") ? "\(disclosureFile)" : "\(evidenceFile)"
@@ -664,19 +698,42 @@ final class AccessMatrixTests: XCTestCase {
             try await candidate.create(on: db)
         }
 
+        // Each plan's first item, an adjustment of the scope's indicator decided by the plan's
+        // office, and a 验收标准 attachment.
+        func firstItem(_ plan: Int) async throws -> Int {
+            try await XCTUnwrapAsync(try await Item.query(on: db).filter(\.$plan.$id == plan).sort(\.$seq).first()?.id)
+        }
+        func adjustment(_ plan: Int, indicator: Int, region: Int, approver: Int) async throws -> Int {
+            let record = PlanAdjustment()
+            (record.$plan.id, record.$indicator.id, record.$region.id, record.$approverRegion.id) = (plan, indicator, region, approver)
+            (record.changesJSON, record.reason, record.stateText, record.proposedAt) = (#"{"before":[],"after":[]}"#, "调整", PlanAdjustment.State.proposed.rawValue, Date())
+            try await record.create(on: db)
+            return try record.requireID()
+        }
+        func attachment(_ indicator: Int) async throws -> Int {
+            let file = IndicatorAttachment()
+            (file.$indicator.id, file.fileName, file.contentType, file.byteCount, file.blobKey, file.uploadedAt) = (indicator, "验收标准.pdf", FileKind.pdf.rawValue, 10, try pdf().key, Date())
+            try await file.create(on: db)
+            return try file.requireID()
+        }
+        let owner = try await XCTUnwrapAsync(try await Plan.find(resolved.planID, on: db)?.$owner.id)
+        let inAdjustment = try await adjustment(resolved.planID, indicator: inRow.indicatorID, region: owner, approver: owner)
+        let outAdjustment = try await adjustment(outPlan, indicator: outRow.indicatorID, region: loudi, approver: loudi)
+
         let inside = Records(plan: resolved.planID, month: 11, indicator: inRow.indicatorID, region: shaodong, regionName: "邵东市", project: try await project(of: inRow.indicatorID),
                              unit: try XCTUnwrap(reporter.$unit.id), account: inTarget, evidence: inEvidence, evidenceFile: try await evidenceFile(inEvidence),
                              disclosure: inDisclosure, disclosureFile: try await disclosureFile(inDisclosure), opinion: try await opinion(shaodong),
                              reminder: try await reminder(try reporter.requireID()), bulletin: inBulletin, letter: inLetter,
                              supervisor: inAppointment, problem: try inProblem.requireID(), supervisionFile: try await photo(inStep), inspection: inInspection,
-                             inspectionSite: try await site(inInspection), evaluation: inRound, assignment: try await assignment(inRound), ballot: inBallot)
+                             inspectionSite: try await site(inInspection), evaluation: inRound, assignment: try await assignment(inRound), ballot: inBallot,
+                             planItem: try await firstItem(resolved.planID), adjustment: inAdjustment, attachment: try await attachment(inRow.indicatorID))
         let outside = Records(plan: outPlan, month: 11, indicator: outRow.indicatorID, region: loudi, regionName: "娄底市", project: try await project(of: outRow.indicatorID),
                               unit: outUnit, account: outTarget, evidence: outEvidence, evidenceFile: try await evidenceFile(outEvidence),
                               disclosure: outDisclosure, disclosureFile: try await disclosureFile(outDisclosure), opinion: try await opinion(loudi),
                               reminder: try await reminder(outReporter), bulletin: outBulletin, letter: outLetter,
                               supervisor: outAppointment, problem: try outProblem.requireID(), supervisionFile: try await photo(try outStep.requireID()),
                               inspection: outInspection, inspectionSite: try await site(outInspection), evaluation: outRound, assignment: try await assignment(outRound),
-                              ballot: outBallot)
+                              ballot: outBallot, planItem: try await firstItem(outPlan), adjustment: outAdjustment, attachment: try await attachment(outRow.indicatorID))
         return (inside, outside)
     }
 }

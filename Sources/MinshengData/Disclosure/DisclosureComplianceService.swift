@@ -60,7 +60,7 @@ public struct DisclosureComplianceService: Sendable {
         let rule = plan.updateRule
         let (items, projects, indicators) = try await TableRows.outline(planID: planID, on: db)
         _ = items
-        let shares = try await TableRows.shares(indicatorIDs: indicators.map(\.id), on: db)
+        let shares = try await TableRows.shares(indicatorIDs: indicators.map(\.id), month: month, on: db)
         let projectOf = Dictionary(uniqueKeysWithValues: indicators.map { ($0.id, $0.projectID) })
         let order = Dictionary(shares.map { ($0.regionID, $0.sortOrder) }, uniquingKeysWith: min)
         // (project, region) pairs: regions directly below the focus with a share in the project.

@@ -90,7 +90,7 @@ public struct AcceptanceService: Sendable {
         let gapLimit = limit.map(Exact.decimal)
         table.gapLimit = gapLimit
 
-        let shares = Dictionary(grouping: try await TableRows.shares(indicatorIDs: indicatorIDs, on: db), by: \.indicatorID)
+        let shares = Dictionary(grouping: try await TableRows.shares(indicatorIDs: indicatorIDs, month: shown, on: db), by: \.indicatorID)
         let reports = Dictionary(grouping: try await TableRows.latestFigures(indicatorIDs: indicatorIDs, through: shown, on: db), by: \.indicatorID)
         let evidence = indicatorIDs.isEmpty ? [] : try await Evidence.query(on: db).filter(\.$indicator.$id ~~ indicatorIDs)
             .filter(\.$month <= shown).filter(\.$state ~~ [Evidence.State.approved.rawValue, Evidence.State.pending.rawValue]).all()

@@ -19,6 +19,9 @@ public final class Indicator: Model, @unchecked Sendable {
     @OptionalParent(key: "lead_unit_id") public var leadUnit: Department?
     /// 验收标准
     @OptionalField(key: "acceptance_standard") public var acceptanceStandard: String?
+    /// 停止实施: an indicator with figures is never removed; it is stopped, with the reason.
+    @OptionalField(key: "stopped_at") public var stoppedAt: Date?
+    @OptionalField(key: "stop_reason") public var stopReason: String?
 
     public init() {}
 

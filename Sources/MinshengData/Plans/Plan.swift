@@ -27,6 +27,12 @@ public final class Plan: Model, @unchecked Sendable {
     /// `CompletionRule` raw value; by the aggregate when unset.
     @OptionalField(key: "completion_rule") public var completionRuleText: String?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+    /// When the office adopted the plan (通过): from then on a target, a decomposition or a
+    /// responsible unit changes only by an approved adjustment (计划调整).
+    @OptionalField(key: "adopted_at") public var adoptedAt: Date?
+    @OptionalField(key: "adopted_by") public var adoptedBy: Int?
+    /// `AdjustmentApprover` raw value: who approves the plan's adjustments.
+    @OptionalField(key: "adjustment_approver") public var adjustmentApproverText: String?
 
     public init() {}
 
@@ -40,6 +46,8 @@ public final class Plan: Model, @unchecked Sendable {
     }
 
     public var planLevel: PlanLevel { PlanLevel(rawValue: level) ?? .county }
+
+    public var isAdopted: Bool { adoptedAt != nil }
 
     public var completionRule: CompletionRule { completionRuleText.flatMap(CompletionRule.init(rawValue:)) ?? .aggregate }
 

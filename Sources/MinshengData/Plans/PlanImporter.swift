@@ -124,6 +124,10 @@ public struct PlanImporter: Sendable {
             let plan: Plan
             if let existing = try await Plan.query(on: db).filter(\.$year.$id == yearRow.requireID())
                 .filter(\.$level == level.rawValue).filter(\.$owner.$id == rootID).first() {
+                // An adopted plan changes by approved adjustments only, never by a file.
+                guard !existing.isAdopted else {
+                    throw ServiceError.conflict("《\(existing.title)》已经通过，不能再用导入文件覆盖；修改目标任务或责任单位，请在计划页面提出计划调整。")
+                }
                 plan = existing
             } else {
                 let count = try await Plan.query(on: db).count()

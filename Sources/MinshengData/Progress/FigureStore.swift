@@ -48,12 +48,26 @@ public enum FigureStore {
         let shares = Dictionary(grouping: try await TableRows.shares(indicatorIDs: ids, on: db), by: \.indicatorID)
         let reports = Dictionary(grouping: try await TableRows.figures(indicatorIDs: ids, month: 13, before: true, on: db), by: \.indicatorID)
 
+        // Adjusted indicators: each month is computed with the targets that stood in it.
+        let versions = Dictionary(grouping: try await TableRows.targetVersions(indicatorIDs: ids, from: from, on: db), by: \.indicatorID)
+
         var rows: [[TableRows.Value]] = []
         for id in ids {
-            guard let info = infos[id], let indicatorShares = shares[id], !indicatorShares.isEmpty else { continue }
+            guard let info = infos[id] else { continue }
+            let current = shares[id] ?? []
             let schedules = (from...12).map { Schedule.exact(endOfMonth: $0, custom: info.schedule) }
-            rows += figures(indicatorID: id, kind: info.kind, rule: info.rule, shares: indicatorShares, reports: reports[id] ?? [],
-                            tree: tree, months: from...12, schedules: schedules)
+            guard let adjusted = versions[id] else {
+                guard !current.isEmpty else { continue }
+                rows += figures(indicatorID: id, kind: info.kind, rule: info.rule, shares: current, reports: reports[id] ?? [],
+                                tree: tree, months: from...12, schedules: schedules)
+                continue
+            }
+            for (index, month) in (from...12).enumerated() {
+                let standing = TableRows.overlay(current, versions: adjusted, month: month, regions: nil)
+                guard !standing.isEmpty else { continue }
+                rows += figures(indicatorID: id, kind: info.kind, rule: info.rule, shares: standing, reports: reports[id] ?? [],
+                                tree: tree, months: month...month, schedules: [schedules[index]])
+            }
         }
         var delete = SQLQueryString("DELETE FROM \(unsafeRaw: schema) WHERE month >= \(bind: from) AND indicator_id IN (")
         delete.appendInterpolation(binds: ids)

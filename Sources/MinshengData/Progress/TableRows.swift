@@ -48,7 +48,71 @@ enum TableRows {
         var isEmpty: Bool { lock.lock(); defer { lock.unlock() }; return collected.isEmpty }
     }
 
-    /// The shares of the indicators (in the regions, when given).
+    /// The shares of the indicators (in the regions, when given) as they stand today, or as they
+    /// stood in `month` when given: an approved adjustment's earlier targets count for the months
+    /// before it took effect (`TargetVersion`).
+    static func shares(indicatorIDs: [Int], regionIDs: [Int]? = nil, month: Int?, on db: any Database) async throws -> [Share] {
+        let current = try await shares(indicatorIDs: indicatorIDs, regionIDs: regionIDs, on: db)
+        guard let month, !indicatorIDs.isEmpty else { return current }
+        let versions = try await targetVersions(indicatorIDs: indicatorIDs, from: month, on: db)
+        guard !versions.isEmpty else { return current }
+        let wanted = regionIDs.map(Set.init)
+        return overlay(current, versions: versions, month: month, regions: wanted)
+    }
+
+    /// A version of a share: what `TargetVersion` holds.
+    struct Version {
+        var indicatorID: Int
+        var regionID: Int
+        var throughMonth: Int
+        var present: Bool
+        var share: Share
+    }
+
+    /// The versions of the indicators' shares that count in `month` or later.
+    static func targetVersions(indicatorIDs: [Int], from month: Int, on db: any Database) async throws -> [Version] {
+        let rows = try await read({ mark in
+            "SELECT indicator_id, region_id, through_month, present, target, target_note, sort_order, responsible_unit_id FROM \(TargetVersion.schema)"
+                + " WHERE through_month >= \(mark(1)) AND indicator_id IN (" + marks(mark, from: 2, count: indicatorIDs.count) + ")"
+        }, ([month] + indicatorIDs).map(Bind.int), on: db)
+        let c = (indicator: try rows.column("indicator_id"), region: try rows.column("region_id"), through: try rows.column("through_month"),
+                 present: try rows.column("present"), target: try rows.column("target"), note: try rows.column("target_note"),
+                 sort: try rows.column("sort_order"), unit: try rows.column("responsible_unit_id"))
+        return try rows.map { row in
+            let indicator = try row.requiredInt(c.indicator), region = try row.requiredInt(c.region)
+            return Version(indicatorID: indicator, regionID: region, throughMonth: try row.requiredInt(c.through), present: try row.requiredInt(c.present) != 0,
+                           share: Share(indicatorID: indicator, regionID: region, target: try row.double(c.target), targetNote: try row.string(c.note),
+                                        sortOrder: try row.requiredInt(c.sort), unitID: try row.int(c.unit)))
+        }
+    }
+
+    /// The shares as they stood in `month`: for each share a version covers, the version with
+    /// the least `throughMonth` at or after the month.
+    static func overlay(_ current: [Share], versions: [Version], month: Int, regions: Set<Int>?) -> [Share] {
+        var chosen: [ShareKey: Version] = [:]
+        for version in versions where version.throughMonth >= month && (regions?.contains(version.regionID) ?? true) {
+            let key = ShareKey(version.indicatorID, version.regionID)
+            if let held = chosen[key], held.throughMonth <= version.throughMonth { continue }
+            chosen[key] = version
+        }
+        guard !chosen.isEmpty else { return current }
+        var result: [Share] = []
+        for share in current {
+            let key = ShareKey(share.indicatorID, share.regionID)
+            if let version = chosen.removeValue(forKey: key) {
+                if version.present { result.append(version.share) }
+            } else {
+                result.append(share)
+            }
+        }
+        // Shares an adjustment removed: they stood in the earlier months.
+        for (_, version) in chosen.sorted(by: { ($0.key.indicator, $0.key.region) < ($1.key.indicator, $1.key.region) }) where version.present {
+            result.append(version.share)
+        }
+        return result
+    }
+
+    /// The shares of the indicators (in the regions, when given), as they stand today.
     static func shares(indicatorIDs: [Int], regionIDs: [Int]? = nil, on db: any Database) async throws -> [Share] {
         guard !indicatorIDs.isEmpty else { return [] }
         let regions = regionIDs ?? []
@@ -321,7 +385,7 @@ extension TableRows {
     /// two reads on their indexes (a join makes PostgreSQL scan the month's figures).
     static func storedCells(indicatorIDs: [Int], regionIDs: [Int], month: Int, on db: any Database) async throws -> [StoredCell] {
         guard !indicatorIDs.isEmpty, !regionIDs.isEmpty else { return [] }
-        let shares = try await self.shares(indicatorIDs: indicatorIDs, regionIDs: regionIDs, on: db)
+        let shares = try await self.shares(indicatorIDs: indicatorIDs, regionIDs: regionIDs, month: (1...12).contains(month) ? month : nil, on: db)
         guard (1...12).contains(month) else {
             return shares.map { StoredCell(indicatorID: $0.indicatorID, regionID: $0.regionID, target: $0.target, targetNote: $0.targetNote, unitID: $0.unitID) }
         }

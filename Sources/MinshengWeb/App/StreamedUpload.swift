@@ -59,14 +59,15 @@ final class StreamedUpload: @unchecked Sendable {
     }
 
     /// After a refusal further on: removes the files this request stored that no evidence item,
-    /// disclosure item or supervision photo uses (the store keeps identical content once, so one may be shared).
+    /// disclosure item, supervision photo or 验收标准 attachment uses (the store keeps identical content once, so one may be shared).
     func discardUnused(on db: any Database) async throws {
         let keys = files.map(\.key)
         guard !keys.isEmpty else { return discard() }
         let evidence = try await EvidenceFile.query(on: db).filter(\.$blobKey ~~ keys).all().map(\.blobKey)
         let disclosures = try await DisclosureFile.query(on: db).filter(\.$blobKey ~~ keys).all().map(\.blobKey)
         let supervision = try await SupervisionFile.query(on: db).filter(\.$blobKey ~~ keys).all().map(\.blobKey)
-        discard(keeping: Set(evidence + disclosures + supervision))
+        let standards = try await IndicatorAttachment.query(on: db).filter(\.$blobKey ~~ keys).all().map(\.blobKey)
+        discard(keeping: Set(evidence + disclosures + supervision + standards))
     }
 
     /// Removes the files this request added to the store, but those in `referenced`.

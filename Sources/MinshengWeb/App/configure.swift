@@ -56,6 +56,7 @@ public func addMigrations(to app: Application) {
     app.migrations.add(M012Bulletins())
     app.migrations.add(M013Supervision())
     app.migrations.add(M014Evaluation())
+    app.migrations.add(M015PlanEditing())
 }
 
 /// Configures databases, sessions, middleware and routes.
@@ -114,6 +115,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: SessionController())
     try app.register(collection: HomeController())
     try app.register(collection: PlanController())
+    try app.register(collection: PlanEditingController())
     try app.register(collection: AccountSettingsController())
     try app.register(collection: RegionAdminController())
     try app.register(collection: AccountAdminController())

@@ -23,6 +23,23 @@ enum SiteURL: Sendable, Equatable {
     case planLists(id: Int, region: Int?, month: Int?)
     case planCompletionRule(id: Int)
     case indicatorTrend(plan: Int, indicator: Int, region: Int?)
+    // Plans edited in the app (the outline, the decomposition grid, adjustments)
+    case newPlan
+    case planEditor(id: Int)
+    case planAdopt(id: Int)
+    case planItems(plan: Int)
+    /// An item's rename (`action` nil), `move` or `remove`.
+    case planItem(plan: Int, item: Int, action: String?)
+    case planProjects(plan: Int, item: Int)
+    case planProject(plan: Int, project: Int, action: String?)
+    case projectIndicators(plan: Int, project: Int)
+    /// An indicator's page (`edit`), `move`, `remove`, `stop`, `attachments/upload`, `attachments/remove`.
+    case indicatorEditor(plan: Int, indicator: Int, action: String)
+    case indicatorAttachment(plan: Int, indicator: Int, attachment: Int)
+    case decomposition(plan: Int, indicator: Int, region: Int?)
+    case planAdjustments(plan: Int)
+    /// `approve` or `return`.
+    case planAdjustment(plan: Int, adjustment: Int, action: String)
     case acceptance(plan: Int, region: Int?, month: Int?)
     case acceptanceExport(plan: Int, region: Int?, month: Int?, format: String)
     case acceptanceLimit(plan: Int)
@@ -166,6 +183,21 @@ enum SiteURL: Sendable, Equatable {
         case .planCompletionRule(let id): return "/plans/\(p(id, "id"))/completion-rule"
         case .indicatorTrend(let plan, let indicator, let region):
             return "/plans/\(p(plan, "id"))/indicators/\(p(indicator, "indicator"))" + Self.query(["region": region])
+        case .newPlan: return "/plans/new"
+        case .planEditor(let id): return "/plans/\(p(id, "id"))/edit"
+        case .planAdopt(let id): return "/plans/\(p(id, "id"))/adopt"
+        case .planItems(let plan): return "/plans/\(p(plan, "id"))/items"
+        case .planItem(let plan, let item, let action): return "/plans/\(p(plan, "id"))/items/\(p(item, "planItem"))" + (action.map { "/" + $0 } ?? "")
+        case .planProjects(let plan, let item): return "/plans/\(p(plan, "id"))/items/\(p(item, "planItem"))/projects"
+        case .planProject(let plan, let project, let action): return "/plans/\(p(plan, "id"))/projects/\(p(project, "project"))" + (action.map { "/" + $0 } ?? "")
+        case .projectIndicators(let plan, let project): return "/plans/\(p(plan, "id"))/projects/\(p(project, "project"))/indicators"
+        case .indicatorEditor(let plan, let indicator, let action): return "/plans/\(p(plan, "id"))/indicators/\(p(indicator, "indicator"))/\(action)"
+        case .indicatorAttachment(let plan, let indicator, let attachment):
+            return "/plans/\(p(plan, "id"))/indicators/\(p(indicator, "indicator"))/attachments/\(p(attachment, "attachment"))"
+        case .decomposition(let plan, let indicator, let region):
+            return "/plans/\(p(plan, "id"))/indicators/\(p(indicator, "indicator"))/targets" + Self.query(["region": region])
+        case .planAdjustments(let plan): return "/plans/\(p(plan, "id"))/adjustments"
+        case .planAdjustment(let plan, let adjustment, let action): return "/plans/\(p(plan, "id"))/adjustments/\(p(adjustment, "adjustment"))/\(action)"
         case .acceptance(let plan, let region, let month): return "/plans/\(p(plan, "id"))/acceptance" + Self.query(["region": region, "month": month])
         case .acceptanceExport(let plan, let region, let month, let format):
             return "/plans/\(p(plan, "id"))/acceptance.\(format)" + Self.query(["region": region, "month": month])

@@ -163,6 +163,18 @@ enum Stylesheet {
     .chart-panel .chart svg{display:block;max-width:100%;height:auto}.chart-panel .chart svg.status-bar{height:18px}.chart-panel details{margin-top:.5rem}.chart-panel summary{cursor:pointer;color:#1d4ed8}
     .dot.none{background:#c9ced6}
     .chart-narrow{display:none}.print-only{display:none}
+    .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+    .editor-head{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;justify-content:space-between}.editor-head h3{margin:.6rem 0 .3rem;font-size:1.02rem}
+    .editor-head .grow{flex:1;min-width:14rem}.editor-head .seq{font-weight:700;white-space:nowrap}.item-name{font-weight:600}
+    .ops{display:flex;flex-wrap:wrap;gap:.3rem;align-items:center}.ops .button,.ops button{margin:0}
+    .editor-project{border-top:1px solid var(--line);margin-top:.8rem;padding-top:.4rem}.editor-project details>summary,.add-block>summary,details.paste>summary{cursor:pointer;color:var(--brand);margin:.4rem 0}
+    .add-block{margin-top:.6rem}.missing{color:var(--red)}tr.stopped td{color:var(--muted)}.badge.stopped{background:#f1f2f4;color:#555;margin-left:.4rem}
+    .sum-line{font-weight:600;margin:.6rem 0}table.decomposition input{width:100%;min-width:5rem}table.decomposition td.num input{text-align:right;max-width:9rem}
+    table.decomposition tr.own th,table.decomposition tr.own td{background:#f4f7fb}.sub-link{font-weight:400;white-space:nowrap}
+    .adjustment{border-top:1px solid var(--line);padding:.6rem 0}.adjustment h3{font-size:1rem;margin:.3rem 0;display:flex;gap:.5rem;align-items:center;flex-wrap:wrap}
+    .badge.adj-proposed{background:#fff4d6;color:#8a5a00}.badge.adj-approved{background:#e3f5e8;color:#17683a}.badge.adj-returned{background:#fde8e6;color:#b42318}
+    .decompose-link{display:inline-block;font-size:.78rem;margin-left:.4rem}
+    @media print{.hide-print{display:none}}
     @media (max-width:760px){.dashboard-grid{grid-template-columns:1fr}}
     @media (max-width:560px){.chart-wide{display:none}.chart-narrow{display:block}.dashboard-grid{gap:.75rem}}
     @media print{@page{size:A4;margin:12mm}.dashboard-grid{display:block}.chart-panel,.dashboard-grid>.panel{break-inside:avoid;margin-bottom:6mm}

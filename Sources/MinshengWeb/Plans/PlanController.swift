@@ -22,7 +22,7 @@ struct PlanController: RouteCollection {
     func index(req: Request) async throws -> Response {
         let principal = try AccessPolicy.signedIn.check(req)
         let summaries = try await PlanService(db: req.db).summaries(scopeRegionID: principal.regionID, tree: principal.tree)
-        return req.page(PlanIndexPage(plans: summaries).render(in: PageContext(request: req)))
+        return req.page(PlanIndexPage(plans: summaries, canCreate: principal.may(.office)).render(in: PageContext(request: req)))
     }
 
     func show(req: Request) async throws -> Response {

@@ -32,7 +32,9 @@ extension PlanShowPage {
                .a(.class("button"), .attr("href", SiteURL.planExport(id: summary.id, region: browser.focus.regionID, month: summary.month, format: "xlsx").path), .text("导出 Excel")),
                .a(.class("button"), .attr("href", SiteURL.planExport(id: summary.id, region: browser.focus.regionID, month: summary.month, format: "csv").path), .text("导出 CSV")),
                .a(.class("button"), .attr("href", SiteURL.planFile(id: summary.id, format: "xlsx").path),
-                  .attr("title", "计划本身（指标、分解、责任单位和验收标准），可按导入格式再次导入"), .text("导出计划（导入格式）"))),
+                  .attr("title", "计划本身（指标、分解、责任单位和验收标准），可按导入格式再次导入"), .text("导出计划（导入格式）")),
+               .if(manages, .a(.class("button primary"), .attr("href", SiteURL.planEditor(id: summary.id).path), .text("编辑计划"))),
+               .a(.class("button"), .attr("href", SiteURL.planAdjustments(plan: summary.id).path), .text("计划调整"))),
             .if(browser.items.isEmpty, Fragments.empty("该计划在本行政区划没有分解任务。")),
             // One scroll container: the header row and the indicator column stay in view while the
             // table scrolls either way, at every width.
@@ -100,7 +102,11 @@ extension PlanShowPage {
             .td(.class("name"), .a(.attr("href", SiteURL.indicatorTrend(plan: browser.summary.id, indicator: indicator.id, region: browser.focus.regionID).path),
                                    .attr("title", "逐月进度"), .text(indicator.name)),
                 .span(.class("unit-inline"), .text("（\(indicator.unitLabel)）")),
-                .unwrap(indicator.acceptanceStandard) { .div(.class("muted small"), .text("验收标准：" + $0)) }),
+                .unwrap(indicator.acceptanceStandard) { .div(.class("muted small"), .text("验收标准：" + $0)) },
+                .unwrap(decomposeRegion) { region in
+                    .a(.class("decompose-link hide-print"), .attr("href", SiteURL.decomposition(plan: browser.summary.id, indicator: indicator.id, region: region).path),
+                       .attr("title", "分解\(browser.focus.name)承担的目标任务"), .text("分解"))
+                }),
             .td(.class("meta"), .text(indicator.unitLabel)),
             .td(.class("meta"), .text(indicator.kind.label + (indicator.rule == indicator.kind.defaultAggregation ? "" : "（\(indicator.rule.label)）"))),
             .td(.class("meta"), .text(indicator.leadUnit ?? "")),
