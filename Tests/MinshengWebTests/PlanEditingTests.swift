@@ -220,10 +220,13 @@ final class PlanEditingTests: XCTestCase {
             XCTAssertTrue(typed.body.contains("甲县“五十”不是数字"), "the typed cell named by its region")
             let shares = try await Target.query(on: app.db).filter(\.$indicator.$id == indicator).all()
             XCTAssertEqual(shares.map(\.target), [nil], "only the owner's empty share, nothing written")
-            // A good save writes all three.
-            let good = try await browser.post(url, [("step", "save"), ("target_\(f.city)", "100"), ("target_\(f.jia)", "50"), ("target_\(f.yi)", "40")])
+            // A good save writes the cells; an empty cell leaves its region without a share.
+            let good = try await browser.post(url, [("step", "save"), ("target_\(f.city)", "100"), ("target_\(f.jia)", "50"), ("target_\(f.yi)", "")])
             XCTAssertEqual(good.status, .seeOther)
-            let written = try await Target.query(on: app.db).filter(\.$indicator.$id == indicator).all()
+            var written = try await Target.query(on: app.db).filter(\.$indicator.$id == indicator).all()
+            XCTAssertEqual(Dictionary(uniqueKeysWithValues: written.map { ($0.$region.id, $0.target) }), [f.city: 100, f.jia: 50])
+            _ = try await browser.post(url, [("step", "save"), ("target_\(f.city)", "100"), ("target_\(f.jia)", "50"), ("target_\(f.yi)", "40")])
+            written = try await Target.query(on: app.db).filter(\.$indicator.$id == indicator).all()
             XCTAssertEqual(Dictionary(uniqueKeysWithValues: written.map { ($0.$region.id, $0.target) }), [f.city: 100, f.jia: 50, f.yi: 40])
         }
     }
@@ -335,6 +338,48 @@ final class PlanEditingTests: XCTestCase {
                 try await editor.addItem(planID: plan, name: "县里的实事", actor: f.county, tree: f.tree)
                 XCTFail("the county edits the city's plan")
             } catch let error as ServiceError { XCTAssertEqual(error.kind, .forbidden) }
+        }
+    }
+}
+
+/// The demo as an office finds it in the editor: every 2024 indicator carries its 验收标准, the
+/// pages answer, and the county office (邵东市) decomposes only its own share.
+final class PlanEditingDemoTests: XCTestCase {
+    func testTheDemoPlansInTheEditor() async throws {
+        try await TestApp.run { app in
+            _ = try await Bootstrap.loadDemoIfEmpty(app, complete: false)
+            let resolved = try await ProgressReportService(db: app.db).resolve(regionName: "邵阳市", year: 2024, level: .city)
+            let outline = try await TableRows.outline(planID: resolved.planID, on: app.db).2
+            // The city plan's 14 indicators (reference 000 附件3), each with its standard.
+            XCTAssertEqual(outline.count, 14)
+            XCTAssertEqual(outline.filter { $0.acceptanceStandard == nil }.map(\.name), [])
+            let road = try XCTUnwrap(outline.first { $0.name == "修建农村公路500公里" })
+            XCTAssertEqual(road.acceptanceStandard, "路面工程完工并经交工验收，提供交工验收报告和路段清单（含起讫点和里程）。")
+
+            let admin = TestBrowser(app)
+            _ = try await admin.signIn("admin", DemoLoader.password)
+            let editor = try await admin.get(SiteURL.planEditor(id: resolved.planID).path)
+            XCTAssertEqual(editor.status, .ok)
+            XCTAssertTrue(editor.body.contains("修建农村公路500公里"))
+            XCTAssertFalse(editor.body.contains("未填写"), "no indicator without its standard")
+            let city = try await XCTUnwrapAsync(try await Region.query(on: app.db).filter(\.$name == "邵阳市").first()?.id)
+            let shaodong = try await XCTUnwrapAsync(try await Region.query(on: app.db).filter(\.$name == "邵东市").first()?.id)
+            let grid = try await admin.get(SiteURL.decomposition(plan: resolved.planID, indicator: road.id, region: city).path)
+            XCTAssertEqual(grid.status, .ok)
+            // 修建农村公路500公里: the plan's 498 km for 全市 and 33.98 for 双清区 (the demo's plan file).
+            XCTAssertTrue(grid.body.contains("value=\"498\""), "the city's own 498 km in the grid")
+            XCTAssertTrue(grid.body.contains("value=\"33.98\""), "双清区's 33.98 km")
+
+            let county = TestBrowser(app)
+            _ = try await county.signIn("shaodong", DemoLoader.password)
+            let cityGrid = try await county.get(SiteURL.decomposition(plan: resolved.planID, indicator: road.id, region: city).path)
+            XCTAssertEqual(cityGrid.status, .forbidden)
+            XCTAssertTrue(cityGrid.body.contains("只能分解本级承担的任务"))
+            let editorAsCounty = try await county.get(SiteURL.planEditor(id: resolved.planID).path)
+            XCTAssertEqual(editorAsCounty.status, .forbidden)
+            let own = try await county.get(SiteURL.decomposition(plan: resolved.planID, indicator: road.id, region: shaodong).path)
+            XCTAssertEqual(own.status, .ok)
+            XCTAssertTrue(own.body.contains("邵东市没有下级区划"), "the county is told how to decompose further")
         }
     }
 }

@@ -51,7 +51,8 @@ public enum GridPaste {
 
     /// One typed target cell: nil for an empty cell, the number, or why it is refused.
     public static func cell(_ text: String) -> Result<Double?, Refusal> {
-        parse(text, capacity: 1).map { $0.first ?? nil }
+        if text.trimmingCharacters(in: .whitespaces).isEmpty { return .success(nil) }
+        return parse(text, capacity: 1).map { $0.first ?? nil }
     }
 }
 

@@ -1,6 +1,7 @@
 import FluentKit
 import Foundation
 import MinshengCore
+import SQLKit
 
 /// Loads the demo programme built from the reference documents:
 /// - Shaoyang's 2024 provincial programme (reference 000 附件1) with Jan–Oct progress,
@@ -52,6 +53,16 @@ public struct DemoLoader: Sendable {
         return plans > 0 || accounts > 0
     }
 
+    /// The 2024 plans' 验收标准 (指标任务 → standard), as an office would write them.
+    func setAcceptanceStandards(_ rows: [[String]]) async throws {
+        for row in rows.dropFirst() where row.count >= 2 {
+            try await db.sql.raw("""
+                UPDATE indicators SET acceptance_standard = \(bind: row[1]) WHERE name = \(bind: row[0]) AND project_id IN (
+                SELECT p.id FROM projects p JOIN items i ON i.id = p.item_id JOIN plans pl ON pl.id = i.plan_id JOIN years y ON y.id = pl.year_id WHERE y.year = 2024)
+                """).run()
+        }
+    }
+
     public func load() async throws {
         let regions = RegionService(db: db)
         let province = try await regions.create(name: "湖南省", kind: .province, code: "430000", parentID: nil, by: nil)
@@ -70,6 +81,7 @@ public struct DemoLoader: Sendable {
         try await nameSourcesAndTitles()
         try await fillContent(try Self.resource("content-shaoyang-2024-province"))
         try await assignResponsibleUnits()
+        try await setAcceptanceStandards(try Self.resource("standards-shaoyang-2024"))
         let submitted = Self.submissionDate
         for file in ["progress-shaoyang-2024-province", "progress-shaoyang-2024-city"] {
             let rows = try ProgressFile.parse(rows: try Self.resource(file))

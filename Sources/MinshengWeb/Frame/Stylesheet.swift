@@ -170,6 +170,7 @@ enum Stylesheet {
     .editor-project{border-top:1px solid var(--line);margin-top:.8rem;padding-top:.4rem}.editor-project details>summary,.add-block>summary,details.paste>summary{cursor:pointer;color:var(--brand);margin:.4rem 0}
     .add-block{margin-top:.6rem}.missing{color:var(--red)}tr.stopped td{color:var(--muted)}.badge.stopped{background:#f1f2f4;color:#555;margin-left:.4rem}
     .sum-line{font-weight:600;margin:.6rem 0}table.decomposition input{width:100%;min-width:5rem}table.decomposition td.num input{text-align:right;max-width:9rem}
+    table.decomposition th,table.decomposition td{vertical-align:middle}table.decomposition tbody th{background:transparent;font-weight:600;white-space:nowrap}
     table.decomposition tr.own th,table.decomposition tr.own td{background:#f4f7fb}.sub-link{font-weight:400;white-space:nowrap}
     .adjustment{border-top:1px solid var(--line);padding:.6rem 0}.adjustment h3{font-size:1rem;margin:.3rem 0;display:flex;gap:.5rem;align-items:center;flex-wrap:wrap}
     .badge.adj-proposed{background:#fff4d6;color:#8a5a00}.badge.adj-approved{background:#e3f5e8;color:#17683a}.badge.adj-returned{background:#fde8e6;color:#b42318}

@@ -292,8 +292,12 @@ struct DecompositionPage {
         let url = SiteURL.decomposition(plan: grid.planID, indicator: grid.indicatorID, region: grid.regionID).path
         let rows = (grid.ownEditable ? [grid.own] : []) + grid.cells
         let pendingNote = grid.pending.map { "已有一项待\($0.approverName)专班办公室审批的调整（\(PlanEditing.day($0.proposedAt)) 提出）：批准或退回前不能再提出。" }
+        // The sum of what is on the page: the saved shares, or what was typed or pasted.
+        let sum = entries == nil ? grid.sum : DecompositionSum(
+            parentTarget: grid.ownEditable ? byRegion[grid.own.regionID].flatMap { ImportNumber.value($0.target) } : grid.own.target,
+            children: grid.cells.map { cell in byRegion[cell.regionID].flatMap { ImportNumber.value($0.target.replacingOccurrences(of: " ", with: "")) } })
         let sumNode: Node<HTML.BodyContext> = grid.rule == .sum
-            ? .p(.class("sum-line"), .attr("role", "status"), .text(grid.sum.sentence))
+            ? .p(.class("sum-line"), .attr("role", "status"), .text((entries == nil ? "" : "填入后：") + sum.sentence))
             : .p(.class("sum-line"), .text("该指标按平均值汇总，各区划目标不相加比较。"))
         let body: Node<HTML.BodyContext> = .group(
             Fragments.pageHeader("分解：" + grid.indicatorName,
@@ -302,8 +306,9 @@ struct DecompositionPage {
             .unwrap(message) { .div(.class("notice error"), .attr("role", "alert"), .text($0)) },
             .unwrap(pendingNote) { .div(.class("notice"), .text($0)) },
             .if(!grid.ownEditable, .p(.class("hint"), .text("\(grid.regionName)本级的目标任务为 \(grid.own.target.map(Figures.quantity) ?? (grid.own.targetNote ?? "未定"))（由上级下达，在此只分解到下级）。"))),
-            sumNode,
-            .form(.class("panel"), .method(.post), .action(url), PageFrame.csrfField(context.csrf),
+            .if(rows.isEmpty, Fragments.empty("\(grid.regionName)没有下级区划：如需把任务分解到乡镇（街道），请先在“行政区划与单位”中添加下级区划。")),
+            .if(!rows.isEmpty, sumNode),
+            .if(!rows.isEmpty, .form(.class("panel"), .method(.post), .action(url), PageFrame.csrfField(context.csrf),
                   .div(.class("table-wrap"), .table(.class("list decomposition"),
                       .thead(.tr(.th(.text("区划")), .th(.class("num"), .text("目标任务（\(grid.unitLabel)）")), .th(.class("hide-phone"), .text("目标说明")),
                                  .th(.text("责任单位")), .th(.class("hide-phone"), .text("填报")))),
@@ -336,7 +341,7 @@ struct DecompositionPage {
                            .p(.class("hint"), .text("在 Excel、WPS 中选中一行或一列目标任务（按上表顺序：\(rows.map(\.name).joined(separator: "、"))），复制后粘贴到下面，点“填入表格”核对，再保存。粘贴的单元格多于表格、含文字或负数时整体不予填入。")),
                            .label(.class("visually-hidden"), .for("paste"), .text("粘贴的单元格")),
                            .textarea(.name("paste"), .id("paste"), .attr("rows", "3"), .text("")),
-                           .div(.class("actions"), .button(.type(.submit), .name("step"), .attr("value", "paste"), .class("button"), .text("填入表格"))))),
+                           .div(.class("actions"), .button(.type(.submit), .name("step"), .attr("value", "paste"), .class("button"), .text("填入表格")))))),
             historyPanel())
         return PageFrame.render(title: "分解：" + grid.indicatorName, context: context, body: body)
     }
