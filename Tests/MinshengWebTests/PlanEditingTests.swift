@@ -176,6 +176,12 @@ final class PlanEditingTests: XCTestCase {
             let stopped = try await XCTUnwrapAsync(try await Indicator.find(indicator, on: app.db))
             XCTAssertEqual(stopped.stopReason, "并入城市更新项目")
             XCTAssertNotNil(stopped.stoppedAt)
+            // The plan table says so beside the indicator, figures kept.
+            let browsed = try await XCTUnwrapAsync(try await PlanService(db: app.db).browse(planID: plan, scopeRegionID: f.city, tree: f.tree,
+                                                                                            focusRegionID: nil, month: 12))
+            let row = try XCTUnwrap(browsed.items.first?.projects.first?.indicators.first)
+            XCTAssertEqual(row.stopReason, "并入城市更新项目")
+            XCTAssertEqual(row.cells[f.yi]?.target, 50)
         }
     }
 

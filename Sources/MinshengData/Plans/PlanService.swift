@@ -34,6 +34,8 @@ public struct PlanService: Sendable {
         public var rule: Aggregation
         public var leadUnit: String?
         public var acceptanceStandard: String?
+        /// 停止实施, with its reason.
+        public var stopReason: String? = nil
         /// Keyed by region id; a region without a share has no entry ("/").
         public var cells: [Int: Cell]
     }
@@ -227,7 +229,7 @@ public struct PlanService: Sendable {
             }
             indicatorRows[indicator.projectID, default: []].append(IndicatorRow(
                 id: indicator.id, name: indicator.name, unitLabel: indicator.unitLabel, kind: indicator.kind, rule: indicator.rule,
-                leadUnit: indicator.leadUnit, acceptanceStandard: indicator.acceptanceStandard, cells: cells))
+                leadUnit: indicator.leadUnit, acceptanceStandard: indicator.acceptanceStandard, stopReason: indicator.stopReason, cells: cells))
         }
 
         // Only the projects and items with a share in the focus remain for a restricted view.

@@ -183,6 +183,8 @@ extension TableRows {
         var rule: Aggregation
         var leadUnit: String?
         var acceptanceStandard: String?
+        /// 停止实施: the reason, when the indicator is stopped.
+        var stopReason: String? = nil
     }
 
     /// A plan's items, projects and indicators, in the plan's order, as plain rows: one read.
@@ -191,7 +193,7 @@ extension TableRows {
             """
             SELECT i.id AS item_id, i.seq AS item_seq, i.name AS item_name, p.id AS project_id, p.seq AS project_seq, p.name AS project_name,
                    p.content, n.id AS indicator_id, n.name AS indicator_name, n.unit_label, n.progress_kind, n.aggregation,
-                   n.acceptance_standard, u.name AS lead_unit, n.seq AS indicator_seq
+                   n.acceptance_standard, n.stop_reason, u.name AS lead_unit, n.seq AS indicator_seq
             FROM items i LEFT JOIN projects p ON p.item_id = i.id LEFT JOIN indicators n ON n.project_id = p.id
             LEFT JOIN units u ON u.id = n.lead_unit_id
             WHERE i.plan_id = \(mark(1))
@@ -204,7 +206,8 @@ extension TableRows {
                  project: try rows.column("project_id"), projectSeq: try rows.column("project_seq"), projectName: try rows.column("project_name"),
                  content: try rows.column("content"), indicator: try rows.column("indicator_id"), indicatorName: try rows.column("indicator_name"),
                  unitLabel: try rows.column("unit_label"), kind: try rows.column("progress_kind"), rule: try rows.column("aggregation"),
-                 standard: try rows.column("acceptance_standard"), lead: try rows.column("lead_unit"), indicatorSeq: try rows.column("indicator_seq"))
+                 standard: try rows.column("acceptance_standard"), lead: try rows.column("lead_unit"), indicatorSeq: try rows.column("indicator_seq"),
+                 stop: try rows.column("stop_reason"))
         for row in rows {
             let itemID = try row.requiredInt(c.item)
             items[itemID] = OutlineItem(id: itemID, seq: try row.requiredInt(c.itemSeq), name: try row.requiredString(c.itemName))
@@ -218,7 +221,7 @@ extension TableRows {
             indicators.append((try row.requiredInt(c.indicatorSeq), OutlineIndicator(
                 id: indicatorID, projectID: projectID, name: try row.requiredString(c.indicatorName), unitLabel: try row.requiredString(c.unitLabel), kind: kind,
                 rule: Aggregation(rawValue: ruleText) ?? kind.defaultAggregation, leadUnit: try row.string(c.lead),
-                acceptanceStandard: try row.string(c.standard))))
+                acceptanceStandard: try row.string(c.standard), stopReason: try row.string(c.stop))))
         }
         return (items.values.sorted { ($0.seq, $0.id) < ($1.seq, $1.id) },
                 projects.values.sorted { ($0.seq, $0.id) < ($1.seq, $1.id) },

@@ -354,7 +354,10 @@ struct PlanEditingController: RouteCollection {
         guard let plan = try await Plan.find(id, on: req.db) else { throw Abort(.notFound, reason: "未找到该计划，或您无权查看。") }
         let records = try await PlanDecomposition(db: req.db).records(planID: id, tree: principal.tree)
         let decides = Set(records.filter { Access.decideAdjustment(principal.actor, approverRegion: $0.approverRegionID, tree: principal.tree).isAllowed }.map(\.id))
-        return req.page(AdjustmentsPage(planID: id, planTitle: plan.title, adoptedAt: plan.adoptedAt, records: records, decides: decides)
+        // An adjustment takes effect from a month not yet closed.
+        let closed = Set(try await PlanMonth.query(on: req.db).filter(\.$plan.$id == id).filter(\.$closedAt != nil).all().map(\.month))
+        return req.page(AdjustmentsPage(planID: id, planTitle: plan.title, adoptedAt: plan.adoptedAt, records: records, decides: decides,
+                                        openMonths: (1...12).filter { !closed.contains($0) })
             .render(in: PageContext(request: req)))
     }
 

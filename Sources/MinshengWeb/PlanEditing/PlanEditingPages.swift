@@ -361,6 +361,8 @@ struct AdjustmentsPage {
     let adoptedAt: Date?
     let records: [PlanDecomposition.AdjustmentRecord]
     let decides: Set<Int>
+    /// The months an adjustment may take effect from (not closed).
+    var openMonths: [Int] = Array(1...12)
 
     func render(in context: PageContext) -> String {
         let waiting = records.filter { $0.state == .proposed }
@@ -371,14 +373,14 @@ struct AdjustmentsPage {
             .p(.class("hint"), .text("批准的调整自审批时确定的月份起生效：此前各月的进度表、通报和报表仍按原目标任务统计。")),
             .h2(.text("待审批（\(waiting.count)）")),
             .if(waiting.isEmpty, Fragments.empty("没有待审批的调整。")),
-            .forEach(waiting) { Self.record($0, decides: decides.contains($0.id), planID: planID, csrf: context.csrf) },
+            .forEach(waiting) { Self.record($0, decides: decides.contains($0.id), planID: planID, csrf: context.csrf, months: openMonths) },
             .h2(.text("已审批（\(decided.count)）")),
             .if(decided.isEmpty, Fragments.empty("还没有审批过的调整。")),
             .forEach(decided) { Self.record($0, decides: false, planID: planID, csrf: context.csrf) })
         return PageFrame.render(title: "计划调整", context: context, body: body)
     }
 
-    static func record(_ record: PlanDecomposition.AdjustmentRecord, decides: Bool, planID: Int, csrf: String) -> Node<HTML.BodyContext> {
+    static func record(_ record: PlanDecomposition.AdjustmentRecord, decides: Bool, planID: Int, csrf: String, months: [Int] = []) -> Node<HTML.BodyContext> {
         let decision: String
         switch record.state {
         case .proposed: decision = "待\(record.approverName)专班办公室审批"
@@ -392,10 +394,12 @@ struct AdjustmentsPage {
                 .thead(.tr(.th(.text("区划")), .th(.text("调整前")), .th(.text("调整后")))),
                 .tbody(.forEach(record.lines) { line in .tr(.td(.text(line.regionName)), .td(.text(line.before)), .td(.strong(.text(line.after)))) }))),
             .p(.class("hint"), .text(decision)),
-            .if(decides, .div(.class("columns"),
+            .if(decides && months.isEmpty, .p(.class("hint"), .text("全年各月均已关账，调整无法生效；如需调整，请先重新开放月份。"))),
+            .if(decides && !months.isEmpty, .div(.class("columns"),
                 .form(.class("row-form"), .method(.post), .action(SiteURL.planAdjustment(plan: planID, adjustment: record.id, action: "approve").path), PageFrame.csrfField(csrf),
                       .label(.for("month-\(record.id)"), .text("自")),
-                      .select(.attr("name", "month"), .id("month-\(record.id)"), .forEach(Array(1...12)) { Fragments.option(value: "\($0)", label: "\($0) 月") }),
+                      .select(.attr("name", "month"), .id("month-\(record.id)"), .class("month-select"),
+                              .forEach(months) { Fragments.option(value: "\($0)", label: "\($0) 月") }),
                       .span(.text("起生效")),
                       .button(.type(.submit), .class("button primary"), .text("批准"))),
                 .form(.class("row-form"), .method(.post), .action(SiteURL.planAdjustment(plan: planID, adjustment: record.id, action: "return").path), PageFrame.csrfField(csrf),

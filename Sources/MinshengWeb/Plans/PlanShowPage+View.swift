@@ -102,6 +102,7 @@ extension PlanShowPage {
             .td(.class("name"), .a(.attr("href", SiteURL.indicatorTrend(plan: browser.summary.id, indicator: indicator.id, region: browser.focus.regionID).path),
                                    .attr("title", "逐月进度"), .text(indicator.name)),
                 .span(.class("unit-inline"), .text("（\(indicator.unitLabel)）")),
+                .unwrap(indicator.stopReason) { .div(.class("stopped-note"), .span(.class("badge stopped"), .text("停止实施")), .text(" " + $0)) },
                 .unwrap(indicator.acceptanceStandard) { .div(.class("muted small"), .text("验收标准：" + $0)) },
                 .unwrap(decomposeRegion) { region in
                     .a(.class("decompose-link hide-print"), .attr("href", SiteURL.decomposition(plan: browser.summary.id, indicator: indicator.id, region: region).path),
