@@ -41,7 +41,7 @@ final class PlanEditingTests: XCTestCase {
                                            actor: f.office, tree: f.tree).requireID()
         try await editor.addItem(planID: plan, name: "建设宜居城市", actor: f.office, tree: f.tree)
         let item = try await XCTUnwrapAsync(try await Item.query(on: app.db).filter(\.$plan.$id == plan).first()?.id)
-        try await editor.addProject(planID: plan, itemID: item, name: "口袋公园", content: "新建口袋公园", actor: f.office, tree: f.tree)
+        try await editor.addProject(planID: plan, itemID: item, name: "口袋公园", actor: f.office, tree: f.tree)
         let project = try await XCTUnwrapAsync(try await Project.query(on: app.db).filter(\.$item.$id == item).first()?.id)
         let indicator = try await editor.addIndicator(planID: plan, projectID: project,
                                                       .init(name: "建设口袋公园", unitLabel: "个", kind: .quantity, rule: .sum, leadUnit: "市住建局",
@@ -320,7 +320,7 @@ final class PlanEditingTests: XCTestCase {
                 XCTFail("an item with projects removed")
             } catch let error as ServiceError { XCTAssertEqual(error.kind, .conflict) }
             do {
-                try await editor.addProject(planID: plan, itemID: item, name: "口袋公园", content: nil, actor: f.office, tree: f.tree)
+                try await editor.addProject(planID: plan, itemID: item, name: "口袋公园", actor: f.office, tree: f.tree)
                 XCTFail("a second 口袋公园")
             } catch let error as ServiceError { XCTAssertTrue(error.message.contains("已有名为"), error.message) }
             // Hostile text: too long, control characters.
@@ -344,6 +344,53 @@ final class PlanEditingTests: XCTestCase {
                 try await editor.addItem(planID: plan, name: "县里的实事", actor: f.county, tree: f.tree)
                 XCTFail("the county edits the city's plan")
             } catch let error as ServiceError { XCTAssertEqual(error.kind, .forbidden) }
+        }
+    }
+
+    func testStandardAttachmentsAndHostileTextThroughThePages() async throws {
+        try await TestApp.run { app in
+            let f = try await fixture(app)
+            let (plan, indicator) = try await plan(app, f)
+            let office = TestBrowser(app)
+            _ = try await office.signIn("pe_city", "Passw0rd-editing")
+            let upload = SiteURL.indicatorEditor(plan: plan, indicator: indicator, action: "attachments/upload").path
+            // A PDF is taken and read back byte for byte by a reader of the plan.
+            let pdf = Data("%PDF-1.4\n省级验收标准".utf8)
+            let sent = try await office.uploadFiles(upload, fields: [], files: [(name: "省级验收标准.pdf", data: pdf)])
+            XCTAssertEqual(sent.status, .seeOther)
+            let stored = try await IndicatorAttachment.query(on: app.db).filter(\.$indicator.$id == indicator).all()
+            XCTAssertEqual(stored.map(\.fileName), ["省级验收标准.pdf"])
+            let attachmentID = try XCTUnwrap(stored.first?.id)
+            let county = TestBrowser(app)
+            _ = try await county.signIn("pe_county", "Passw0rd-editing")
+            let read = try await county.get(SiteURL.indicatorAttachment(plan: plan, indicator: indicator, attachment: attachmentID).path)
+            XCTAssertEqual(read.status, .ok)
+            XCTAssertEqual(read.data, pdf)
+            // A program is refused, nothing stored; the county office may not upload to the city's plan.
+            _ = try await office.uploadFiles(upload, fields: [], files: [(name: "标准.exe", data: Data("MZ\u{90}\u{0}program".utf8))])
+            let afterBad = try await IndicatorAttachment.query(on: app.db).filter(\.$indicator.$id == indicator).count()
+            XCTAssertEqual(afterBad, 1)
+            let page = try await office.get(SiteURL.indicatorEditor(plan: plan, indicator: indicator, action: "edit").path)
+            XCTAssertTrue(page.body.contains("notice error"), "the refusal is shown")
+            let refused = try await county.uploadFiles(upload, fields: [], files: [(name: "a.pdf", data: pdf)])
+            XCTAssertEqual(refused.status, .forbidden)
+            // Removed by the office; the file goes with it.
+            let removed = try await office.post(SiteURL.indicatorEditor(plan: plan, indicator: indicator, action: "attachments/remove").path,
+                                                [("attachment", "\(attachmentID)")])
+            XCTAssertEqual(removed.status, .seeOther)
+            let afterRemove = try await IndicatorAttachment.query(on: app.db).filter(\.$indicator.$id == indicator).count()
+            XCTAssertEqual(afterRemove, 0)
+
+            // Hostile text is escaped wherever it lands: the item's name in a value attribute and in text.
+            let item = try await XCTUnwrapAsync(try await Item.query(on: app.db).filter(\.$plan.$id == plan).first()?.id)
+            let renamed = try await office.post(SiteURL.planItem(plan: plan, item: item, action: nil).path, [("name", "\"><script>alert(1)</script>")])
+            XCTAssertEqual(renamed.status, .seeOther)
+            let editor = try await office.get(SiteURL.planEditor(id: plan).path)
+            XCTAssertFalse(editor.body.contains("<script>alert(1)</script>"))
+            XCTAssertTrue(editor.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+            // A form without its token is refused.
+            let forged = try await office.post(SiteURL.planItems(plan: plan).path, [("name", "伪造")], csrf: false)
+            XCTAssertEqual(forged.status, .forbidden)
         }
     }
 }

@@ -131,27 +131,25 @@ public struct PlanEditor: Sendable {
         }
     }
 
-    public func addProject(planID: Int, itemID: Int, name: String, content: String?, actor: Actor, tree: RegionTree) async throws {
+    public func addProject(planID: Int, itemID: Int, name: String, actor: Actor, tree: RegionTree) async throws {
         let name = try Self.text(name, field: "项目名称", limit: Self.maxName)
-        let content = try Self.optionalText(content, field: "建设内容", limit: PlanFile.maxStandard)
         try await withPlan(planID, actor: actor, tree: tree) { plan, db in
             _ = try await Self.item(itemID, planID: planID, on: db)
             try await Self.requireUniqueProject(name, planID: planID, except: nil, on: db)
             let next = (try await Project.query(on: db).filter(\.$item.$id == itemID).max(\.$seq) ?? 0) + 1
-            try await Project(itemID: itemID, seq: next, name: name, content: content).create(on: db)
+            try await Project(itemID: itemID, seq: next, name: name).create(on: db)
             try await AuditLog.record("plan.project.add", subject: plan.title, detail: name, by: actor.accountID, on: db)
         }
     }
 
-    public func updateProject(planID: Int, projectID: Int, name: String, content: String?, actor: Actor, tree: RegionTree) async throws {
+    /// Renames a project (its 建设内容 is not part of the exchange format and is not edited here).
+    public func updateProject(planID: Int, projectID: Int, name: String, actor: Actor, tree: RegionTree) async throws {
         let name = try Self.text(name, field: "项目名称", limit: Self.maxName)
-        let content = try Self.optionalText(content, field: "建设内容", limit: PlanFile.maxStandard)
         try await withPlan(planID, actor: actor, tree: tree) { plan, db in
             let project = try await Self.project(projectID, planID: planID, on: db)
             try await Self.requireUniqueProject(name, planID: planID, except: projectID, on: db)
             let old = project.name
             project.name = name
-            project.content = content
             try await project.save(on: db)
             try await AuditLog.record("plan.project.update", subject: plan.title, detail: old == name ? name : "\(old) → \(name)", by: actor.accountID, on: db)
         }

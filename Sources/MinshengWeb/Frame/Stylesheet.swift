@@ -175,6 +175,8 @@ enum Stylesheet {
     .adjustment{border-top:1px solid var(--line);padding:.6rem 0}.adjustment h3{font-size:1rem;margin:.3rem 0;display:flex;gap:.5rem;align-items:center;flex-wrap:wrap}
     .badge.adj-proposed{background:#fff4d6;color:#8a5a00}.badge.adj-approved{background:#e3f5e8;color:#17683a}.badge.adj-returned{background:#fde8e6;color:#b42318}
     .stopped-note{font-size:.8rem;color:var(--muted)}table.decomposition th label{margin:0}
+    .grid-form>.wide{grid-column:1/-1}
+    @media (max-width:560px){.editor-head .grow{min-width:100%}.editor-head .ops{margin-left:auto}}
     select.month-select{width:auto;flex:none;min-width:5.5rem}
     .decompose-link{display:inline-block;font-size:.78rem;margin-left:.4rem}
     @media print{.hide-print{display:none}}

@@ -157,16 +157,14 @@ struct PlanEditingController: RouteCollection {
     func addProject(req: Request) async throws -> Response {
         let (id, item) = (try PlanAccess.id(req), try Self.int(req, "planItem"))
         return try await Self.perform(req, back: .planEditor(id: id), success: "已添加项目。", managing: id) { principal in
-            try await PlanEditor(db: req.db).addProject(planID: id, itemID: item, name: Self.field(req, "name"), content: Self.field(req, "content"),
-                                                        actor: principal.actor, tree: principal.tree)
+            try await PlanEditor(db: req.db).addProject(planID: id, itemID: item, name: Self.field(req, "name"), actor: principal.actor, tree: principal.tree)
         }
     }
 
     func updateProject(req: Request) async throws -> Response {
         let (id, project) = (try PlanAccess.id(req), try Self.int(req, "project"))
         return try await Self.perform(req, back: .planEditor(id: id), success: "项目已保存。", managing: id) { principal in
-            try await PlanEditor(db: req.db).updateProject(planID: id, projectID: project, name: Self.field(req, "name"), content: Self.field(req, "content"),
-                                                           actor: principal.actor, tree: principal.tree)
+            try await PlanEditor(db: req.db).updateProject(planID: id, projectID: project, name: Self.field(req, "name"), actor: principal.actor, tree: principal.tree)
         }
     }
 
