@@ -388,9 +388,70 @@ final class PlanEditingTests: XCTestCase {
             let editor = try await office.get(SiteURL.planEditor(id: plan).path)
             XCTAssertFalse(editor.body.contains("<script>alert(1)</script>"))
             XCTAssertTrue(editor.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+            // And the 验收标准 set in the editor, on the plan's table and its exported file.
+            let standard = "<img src=x onerror=alert(1)>验收"
+            let saved = try await office.post(SiteURL.indicatorEditor(plan: plan, indicator: indicator, action: "edit").path,
+                                              [("name", "建设口袋公园"), ("unit", "个"), ("kind", "quantity"), ("rule", "sum"), ("lead", "市住建局"), ("standard", standard)])
+            XCTAssertEqual(saved.status, .seeOther)
+            let table = try await office.get(SiteURL.plan(id: plan).path)
+            XCTAssertFalse(table.body.contains("<img src=x"))
+            XCTAssertTrue(table.body.contains("&lt;img src=x onerror=alert(1)&gt;验收"))
+            let exported = try await office.get(SiteURL.planFile(id: plan, format: "csv").path)
+            XCTAssertTrue(exported.body.contains(standard), "the file carries the text as typed")
             // A form without its token is refused.
             let forged = try await office.post(SiteURL.planItems(plan: plan).path, [("name", "伪造")], csrf: false)
             XCTAssertEqual(forged.status, .forbidden)
+        }
+    }
+
+    /// 16 indicators added to one project at once, each then decomposed at once (file SQLite as
+    /// served, and PostgreSQL): every write succeeds, the numbers 1…16 each taken once, and the
+    /// city's stored figure counts every grid. Indicator n gets n for the city, n for 甲县.
+    func testSixteenEditorsAtOnceAllSucceed() async throws {
+        try await TestApp.run(fileDatabase: true) { app in
+            let f = try await fixture(app)
+            let (plan, first) = try await plan(app, f)
+            let project = try await XCTUnwrapAsync(try await Indicator.find(first, on: app.db)?.$project.id)
+            let added = await withTaskGroup(of: Result<Int, Error>.self) { group -> [Result<Int, Error>] in
+                for n in 1...16 {
+                    group.addTask {
+                        do {
+                            return .success(try await PlanEditor(db: app.db).addIndicator(planID: plan, projectID: project,
+                                .init(name: "指标\(n)", unitLabel: "个", kind: .quantity, rule: .sum, leadUnit: "市住建局", acceptanceStandard: ""),
+                                actor: f.office, tree: f.tree))
+                        } catch { return .failure(error) }
+                    }
+                }
+                var all: [Result<Int, Error>] = []
+                for await outcome in group { all.append(outcome) }
+                return all
+            }
+            let ids = added.compactMap { try? $0.get() }
+            XCTAssertEqual(ids.count, 16, "every indicator added: \(added.compactMap { if case .failure(let e) = $0 { return "\(e)" } else { return nil } })")
+            let seqs = try await Indicator.query(on: app.db).filter(\.$project.$id == project).all().map(\.seq).sorted()
+            XCTAssertEqual(seqs, Array(1...17), "the first indicator and the 16 new ones, each number once")
+            let names = Dictionary(uniqueKeysWithValues: try await Indicator.query(on: app.db).filter(\.$id ~~ ids).all().map { ($0.name, try $0.requireID()) })
+            let failures = await withTaskGroup(of: String?.self) { group -> [String] in
+                for n in 1...16 {
+                    guard let id = names["指标\(n)"] else { continue }
+                    group.addTask {
+                        do {
+                            _ = try await PlanDecomposition(db: app.db).save(planID: plan, indicatorID: id, regionID: f.city,
+                                                                             entries: [.init(regionID: f.city, target: "\(n)"), .init(regionID: f.jia, target: "\(n)")],
+                                                                             reason: nil, actor: f.office, tree: f.tree)
+                            return nil
+                        } catch { return "\(error)" }
+                    }
+                }
+                var all: [String] = []
+                for await outcome in group { if let outcome { all.append(outcome) } }
+                return all
+            }
+            XCTAssertEqual(failures, [])
+            // Σ n for n = 1…16 = 136, for the city's own targets and for 甲县's.
+            let targets = try await Target.query(on: app.db).filter(\.$indicator.$id ~~ ids).all()
+            XCTAssertEqual(targets.filter { $0.$region.id == f.city }.compactMap(\.target).reduce(0, +), 136)
+            XCTAssertEqual(targets.filter { $0.$region.id == f.jia }.compactMap(\.target).reduce(0, +), 136)
         }
     }
 }
