@@ -228,6 +228,19 @@ final class AccessMatrixTests: XCTestCase {
         "GET /plans/:id/lists": (.read, ""),
         "POST /plans/:id/completion-rule": (.officeOfCityPlan, ""),
         "GET /plans/:id/indicators/:indicator": (.read, "?region={region}"),
+        "GET /selection": (.duty(.office), ""),
+        "POST /selection": (.duty(.office), ""),
+        "GET /selection/:id": (.dutyWithin(.office), ""),
+        "POST /selection/:id": (.dutyWithin(.office), ""),
+        "POST /selection/:id/proposals": (.dutyWithin(.office), ""),
+        "GET /selection/proposals/:id": (.dutyWithin(.office), ""),
+        "POST /selection/proposals/:id/answer": (.dutyWithin(.office), ""),
+        "POST /selection/proposals/:id/merge": (.dutyWithin(.office), ""),
+        "GET /p/s/:id": (.everyone, ""),
+        "GET /p/s/:id/qr.svg": (.everyone, ""),
+        "POST /p/s/:id": (.everyone, ""),
+        "GET /p/proposals": (.everyone, ""),
+        "GET /p/proposals/:reference": (.everyone, ""),
         "GET /plans/new": (.duty(.office), ""),
         "POST /plans": (.duty(.office), ""),
         "GET /plans/:id/edit": (.officeOfCityPlan, ""),
@@ -397,6 +410,7 @@ final class AccessMatrixTests: XCTestCase {
         var supervisor: Int, problem: Int, supervisionFile: Int, inspection: Int, inspectionSite: Int
         var evaluation: Int, assignment: Int, ballot: Int
         var planItem: Int, adjustment: Int, attachment: Int
+        var round: Int, proposal: Int, reference: String
 
         func value(for parameter: String, in pattern: String) -> String {
             switch parameter {
@@ -408,11 +422,14 @@ final class AccessMatrixTests: XCTestCase {
             case "planItem": return "\(planItem)"
             case "adjustment": return "\(adjustment)"
             case "attachment": return "\(attachment)"
+            case "reference": return reference
             case "item": return "\(disclosure)"
             case "name": return "plan.csv"
             case "file": return pattern.hasPrefix("/p/") ? "\(disclosureFile)" : "\(evidenceFile)"
             default:  // :id, named by what precedes it
                 if pattern.hasPrefix("/plans/") { return "\(plan)" }
+                if pattern.hasPrefix("/selection/proposals/") { return "\(proposal)" }
+                if pattern.hasPrefix("/selection/") || pattern.hasPrefix("/p/s/") { return "\(round)" }
                 if pattern.hasPrefix("/admin/regions/") { return "\(region)" }
                 if pattern.hasPrefix("/admin/units/") { return "\(unit)" }
                 if pattern.hasPrefix("/admin/accounts/") { return "\(account)" }
@@ -720,20 +737,33 @@ final class AccessMatrixTests: XCTestCase {
         let inAdjustment = try await adjustment(resolved.planID, indicator: inRow.indicatorID, region: owner, approver: owner)
         let outAdjustment = try await adjustment(outPlan, indicator: outRow.indicatorID, region: loudi, approver: loudi)
 
+        // A round of proposals in each scope (邵东市's, entered by the city's office; 娄底市's), each with a letter.
+        func round(_ region: Int, _ actor: Actor) async throws -> (Int, Int, String) {
+            let service = SelectionService(db: db)
+            let round = try await service.createRound(regionID: region, .standard(year: 2025, regionName: "测试"), actor: actor, tree: outTree).requireID()
+            let proposal = try await service.enter(roundID: round, .init(title: "建设社区食堂", body: "方便老人就餐。", category: "养老托育", phone: ""),
+                                                   channel: .letter, receivedOn: "2024-09-10", actor: actor, tree: outTree)
+            return (round, try proposal.requireID(), proposal.reference)
+        }
+        let (inSelection, inProposal, inReference) = try await round(shaodong, adminActor)
+        let (outSelection, outProposal, outReference) = try await round(loudi, outActor)
+
         let inside = Records(plan: resolved.planID, month: 11, indicator: inRow.indicatorID, region: shaodong, regionName: "邵东市", project: try await project(of: inRow.indicatorID),
                              unit: try XCTUnwrap(reporter.$unit.id), account: inTarget, evidence: inEvidence, evidenceFile: try await evidenceFile(inEvidence),
                              disclosure: inDisclosure, disclosureFile: try await disclosureFile(inDisclosure), opinion: try await opinion(shaodong),
                              reminder: try await reminder(try reporter.requireID()), bulletin: inBulletin, letter: inLetter,
                              supervisor: inAppointment, problem: try inProblem.requireID(), supervisionFile: try await photo(inStep), inspection: inInspection,
                              inspectionSite: try await site(inInspection), evaluation: inRound, assignment: try await assignment(inRound), ballot: inBallot,
-                             planItem: try await firstItem(resolved.planID), adjustment: inAdjustment, attachment: try await attachment(inRow.indicatorID))
+                             planItem: try await firstItem(resolved.planID), adjustment: inAdjustment, attachment: try await attachment(inRow.indicatorID),
+                             round: inSelection, proposal: inProposal, reference: inReference)
         let outside = Records(plan: outPlan, month: 11, indicator: outRow.indicatorID, region: loudi, regionName: "娄底市", project: try await project(of: outRow.indicatorID),
                               unit: outUnit, account: outTarget, evidence: outEvidence, evidenceFile: try await evidenceFile(outEvidence),
                               disclosure: outDisclosure, disclosureFile: try await disclosureFile(outDisclosure), opinion: try await opinion(loudi),
                               reminder: try await reminder(outReporter), bulletin: outBulletin, letter: outLetter,
                               supervisor: outAppointment, problem: try outProblem.requireID(), supervisionFile: try await photo(try outStep.requireID()),
                               inspection: outInspection, inspectionSite: try await site(outInspection), evaluation: outRound, assignment: try await assignment(outRound),
-                              ballot: outBallot, planItem: try await firstItem(outPlan), adjustment: outAdjustment, attachment: try await attachment(outRow.indicatorID))
+                              ballot: outBallot, planItem: try await firstItem(outPlan), adjustment: outAdjustment, attachment: try await attachment(outRow.indicatorID),
+                              round: outSelection, proposal: outProposal, reference: outReference)
         return (inside, outside)
     }
 }

@@ -136,23 +136,16 @@ public struct FeedbackService: Sendable {
     static func checkLimits(address: String, browser: String?, projectID: Int, regionID: Int, rating: Rating?, text: String,
                             submission: Submission, limits: Limits, challenge: FeedbackChallenge?, solved: Bool?, now: Date,
                             on db: any Database) async throws -> Bool {
-        let short = now.addingTimeInterval(-limits.shortWindow)
-        let fromAddress = try await Feedback.query(on: db).filter(\.$addressHash == address).filter(\.$createdAt > short).count()
-        if fromAddress >= limits.perAddressShort { throw ServiceError.tooMany("提交过于频繁，请过几分钟再试。") }
-        let today = try await Feedback.query(on: db).filter(\.$addressHash == address).filter(\.$createdAt > now.addingTimeInterval(-86_400)).count()
-        if today >= limits.perAddressDay { throw ServiceError.tooMany("今天从您的网络提交的评价已达上限，请明天再试。") }
-        if let browser {
-            let fromBrowser = try await Feedback.query(on: db).filter(\.$browser == browser).filter(\.$createdAt > short).count()
-            if fromBrowser >= limits.perBrowserShort { throw ServiceError.tooMany("提交过于频繁，请过几分钟再试。") }
-        }
-        // A burst from one address: each further submission answers a question first.
-        let mustAnswer = challenge != nil && fromAddress >= limits.challengeAfter
-        if mustAnswer {
-            let token = submission.challengeToken ?? ""
-            guard !token.isEmpty else { throw ServiceError.challenge("您的网络近期提交较多，请回答下面的问题后再提交。") }
-            // Inside the transaction (`solved` given): the answer was checked before it, once.
-            if let solved, !solved { throw ServiceError.challenge("您的网络近期提交较多，请回答下面的问题后再提交。") }
-        }
+        var sender = SenderLimits()
+        (sender.challengeAfter, sender.perAddressShort, sender.perAddressDay, sender.perBrowserShort, sender.shortWindow) =
+            (limits.challengeAfter, limits.perAddressShort, limits.perAddressDay, limits.perBrowserShort, limits.shortWindow)
+        let mustAnswer = try await SenderLimits.check(browser: browser, challengeToken: submission.challengeToken, challenge: challenge != nil, solved: solved,
+                                                      what: "评价", now: now, count: { who, since in
+            switch who {
+            case .address: return try await Feedback.query(on: db).filter(\.$addressHash == address).filter(\.$createdAt > since).count()
+            case .browser: return try await Feedback.query(on: db).filter(\.$browser == (browser ?? "")).filter(\.$createdAt > since).count()
+            }
+        }, limits: sender)
         // Duplicates: the same opinion again from the same sender, or a second rating of the same
         // page from the same browser, within a day.
         // Read by sender (its own index, at most a day's limit of rows), then narrowed to the page:

@@ -399,13 +399,7 @@ public struct PlanEditor: Sendable {
         }
     }
 
-    static func day(_ date: Date?) -> String {
-        guard let date else { return "" }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? .current
-        let c = calendar.dateComponents([.year, .month, .day], from: date)
-        return "\(c.year ?? 0)年\(c.month ?? 0)月\(c.day ?? 0)日"
-    }
+    static func day(_ date: Date?) -> String { date.map(ChineseDate.day) ?? "" }
 }
 
 // MARK: - The outline as the editor shows it

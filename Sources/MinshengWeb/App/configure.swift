@@ -57,6 +57,7 @@ public func addMigrations(to app: Application) {
     app.migrations.add(M013Supervision())
     app.migrations.add(M014Evaluation())
     app.migrations.add(M015PlanEditing())
+    app.migrations.add(M016Selection())
 }
 
 /// Configures databases, sessions, middleware and routes.
@@ -116,6 +117,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: HomeController())
     try app.register(collection: PlanController())
     try app.register(collection: PlanEditingController())
+    try app.register(collection: SelectionController())
     try app.register(collection: AccountSettingsController())
     try app.register(collection: RegionAdminController())
     try app.register(collection: AccountAdminController())

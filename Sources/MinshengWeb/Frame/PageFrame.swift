@@ -56,6 +56,7 @@ enum PageFrame {
                                  badge: waiting.map { ($0.open, $0.overdue > 0, $0.label) }))
         }
         if principal.may(.office) {
+            items.append(NavItem(title: "项目征集", url: .selection, prefix: "/selection"))
             items.append(NavItem(title: "导入", url: .imports, prefix: "/imports"))
             items.append(NavItem(title: "行政区划与单位", url: .regions, prefix: "/admin/regions"))
             items.append(NavItem(title: "账号管理", url: .accounts, prefix: "/admin/accounts"))

@@ -23,6 +23,16 @@ enum SiteURL: Sendable, Equatable {
     case planLists(id: Int, region: Int?, month: Int?)
     case planCompletionRule(id: Int)
     case indicatorTrend(plan: Int, indicator: Int, region: Int?)
+    // 民生实事我来提: rounds, proposals, the public form and pages
+    case selection
+    case selectionRound(id: Int)
+    case selectionEntry(round: Int)
+    /// A proposal's page (`action` nil), `answer`, `merge`.
+    case selectionProposal(id: Int, action: String?)
+    case publicRound(id: Int)
+    case publicRoundQR(id: Int)
+    case publicProposal(reference: String)
+    case publicProposalLookup
     // Plans edited in the app (the outline, the decomposition grid, adjustments)
     case newPlan
     case planEditor(id: Int)
@@ -183,6 +193,15 @@ enum SiteURL: Sendable, Equatable {
         case .planCompletionRule(let id): return "/plans/\(p(id, "id"))/completion-rule"
         case .indicatorTrend(let plan, let indicator, let region):
             return "/plans/\(p(plan, "id"))/indicators/\(p(indicator, "indicator"))" + Self.query(["region": region])
+        case .selection: return "/selection"
+        case .selectionRound(let id): return "/selection/\(p(id, "id"))"
+        case .selectionEntry(let round): return "/selection/\(p(round, "id"))/proposals"
+        case .selectionProposal(let id, let action): return "/selection/proposals/\(p(id, "id"))" + (action.map { "/" + $0 } ?? "")
+        case .publicRound(let id): return "/p/s/\(p(id, "id"))"
+        case .publicRoundQR(let id): return "/p/s/\(p(id, "id"))/qr.svg"
+        case .publicProposalLookup: return "/p/proposals"
+        case .publicProposal(let reference):
+            return "/p/proposals/" + (reference == .parameter ? ":reference" : (reference.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? ""))
         case .newPlan: return "/plans/new"
         case .planEditor(let id): return "/plans/\(p(id, "id"))/edit"
         case .planAdopt(let id): return "/plans/\(p(id, "id"))/adopt"

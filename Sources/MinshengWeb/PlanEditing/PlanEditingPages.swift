@@ -14,13 +14,7 @@ enum PlanEditing {
         return "\(n)"
     }
 
-    static func day(_ date: Date?) -> String {
-        guard let date else { return "" }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? .current
-        let c = calendar.dateComponents([.year, .month, .day], from: date)
-        return "\(c.year ?? 0)年\(c.month ?? 0)月\(c.day ?? 0)日"
-    }
+    static func day(_ date: Date?) -> String { date.map(ChineseDate.day) ?? "" }
 
     /// A small POST form with one button (and hidden fields).
     static func button(_ url: SiteURL, _ label: String, csrf: String, fields: [(String, String)] = [], danger: Bool = false,

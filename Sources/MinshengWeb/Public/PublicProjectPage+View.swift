@@ -30,6 +30,10 @@ extension PublicProjectPage {
     form.rate button{margin-top:.7rem;width:100%;font:inherit;font-weight:600;color:#fff;background:#b3202a;border:0;border-radius:.5rem;padding:.6rem}
     .notice{border-radius:.5rem;padding:.6rem .8rem;margin:0 0 .7rem}.notice.ok{background:#e7f6ec;color:#1f6f3f}.notice.err{background:#fdecea;color:#a52a1c}
     .qa{padding:.6rem 0;border-top:1px solid #eef0f3}.qa:first-of-type{border-top:0}.qa .q{margin:0}.qa .a{margin:.35rem 0 0;padding:.45rem .6rem;background:#f7f8fa;border-radius:.4rem}
+    .badge{display:inline-block;border-radius:1rem;padding:.1rem .6rem;font-size:.85rem;background:#eef1f5;color:#374151}
+    .badge.proposal-received{background:#fff4d6;color:#8a5a00}.badge.proposal-candidate{background:#e3f5e8;color:#17683a}
+    .badge.proposal-merged{background:#e8eefb;color:#1d4ed8}.badge.proposal-not_adopted{background:#f1f2f4;color:#4b5563}.badge.proposal-referred{background:#eef6ff;color:#1e40af}
+    .answer{white-space:pre-wrap}
     """
 
     func render() -> String {
@@ -94,13 +98,7 @@ extension PublicProjectPage {
                   .textarea(.id("text"), .name("text"), .attr("rows", "4"), .attr("maxlength", "500"), .text(typed["text"] ?? "")),
                   .label(.class("field"), .for("phone"), .text("联系电话（可选，仅用于回访，不会公开）")),
                   .input(.type(.tel), .id("phone"), .name("phone"), .attr("autocomplete", "tel"), .attr("maxlength", "20"), .attr("value", typed["phone"] ?? "")),
-                  .unwrap(question) { question in
-                      .div(.class("challenge"),
-                           .input(.type(.hidden), .name("challenge"), .attr("value", question.token)),
-                           .label(.class("field"), .for("answer"), .text("请回答：" + question.text)),
-                           .input(.type(.text), .id("answer"), .name("answer"), .attr("inputmode", "numeric"), .attr("autocomplete", "off"),
-                                  .attr("maxlength", "6"), .attr("required", "required"), .attr("autofocus", "autofocus")))
-                  },
+                  .unwrap(question) { PublicProjectPage.challenge($0) },
                   .button(.type(.submit), .text("提交"))))
     }
 
@@ -208,3 +206,13 @@ extension PublicProjectPage {
     }
 }
 
+extension PublicProjectPage {
+    /// The question a public form asks after a burst from one address (亮码评价, 民生实事我来提).
+    static func challenge(_ question: FeedbackChallenge.Question) -> Node<HTML.FormContext> {
+        .div(.class("challenge"),
+             .input(.type(.hidden), .name("challenge"), .attr("value", question.token)),
+             .label(.class("field"), .for("answer"), .text("请回答：" + question.text)),
+             .input(.type(.text), .id("answer"), .name("answer"), .attr("inputmode", "numeric"), .attr("autocomplete", "off"),
+                    .attr("maxlength", "6"), .attr("required", "required"), .attr("autofocus", "autofocus")))
+    }
+}

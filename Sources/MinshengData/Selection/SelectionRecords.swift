@@ -1,0 +1,107 @@
+import FluentKit
+import Foundation
+
+/// 民生实事征集: an office's round of collecting proposals for a year's projects, with the
+/// criteria and the negative list shown to proposers.
+public final class SelectionRound: Model, @unchecked Sendable {
+    public static let schema = "selection_rounds"
+
+    @ID(custom: .id, generatedBy: .database) public var id: Int?
+    @Parent(key: "region_id") public var region: Region
+    /// The plan year the round selects projects for.
+    @Field(key: "year") public var year: Int
+    @Field(key: "title") public var title: String
+    /// "YYYY-MM-DD", both days included (China time).
+    @Field(key: "opens_on") public var opensOn: String
+    @Field(key: "closes_on") public var closesOn: String
+    /// The categories a proposer picks from, one per line.
+    @Field(key: "categories") public var categoriesText: String
+    /// 普惠 / 实效 / 可行 / 可量化 as the office words them.
+    @Field(key: "criteria") public var criteria: String
+    /// 负面清单: what is not taken (office buildings, …), one per line.
+    @Field(key: "negative_list") public var negativeList: String
+    @OptionalField(key: "created_by") public var createdBy: Int?
+    @Field(key: "created_at") public var createdAt: Date
+
+    public init() {}
+
+    public var categories: [String] { categoriesText.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+    public var negativeItems: [String] { negativeList.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+
+    /// Whether the public form takes proposals on `day` ("YYYY-MM-DD").
+    public func isOpen(on day: String) -> Bool { opensOn <= day && day <= closesOn }
+}
+
+/// 民生实事我来提: one proposal, with its public reference and, once answered, its answer.
+public final class Proposal: Model, @unchecked Sendable {
+    public static let schema = "proposals"
+
+    /// What became of a proposal, answered publicly.
+    public enum State: String, CaseIterable, Codable, Sendable {
+        case received
+        /// 列为候选项目
+        case candidate
+        /// 合并办理: merged into another proposal (every proposer stays linked).
+        case merged
+        /// 不予采纳, with the reason.
+        case notAdopted = "not_adopted"
+        /// 转日常工作办理: handed to the department as routine work.
+        case referred
+
+        public var label: String {
+            switch self {
+            case .received: "待答复"
+            case .candidate: "列为候选项目"
+            case .merged: "合并办理"
+            case .notAdopted: "不予采纳"
+            case .referred: "转日常工作办理"
+            }
+        }
+    }
+
+    /// How a proposal arrived.
+    public enum Channel: String, CaseIterable, Codable, Sendable {
+        case online, letter, meeting, phone
+
+        public var label: String {
+            switch self {
+            case .online: "网上提交"
+            case .letter: "来信"
+            case .meeting: "座谈会、走访收集"
+            case .phone: "电话"
+            }
+        }
+    }
+
+    @ID(custom: .id, generatedBy: .database) public var id: Int?
+    @Parent(key: "round_id") public var round: SelectionRound
+    /// The round's running number (第 N 号).
+    @Field(key: "seq") public var seq: Int
+    /// The public reference the proposer keeps: "2025-3-0012".
+    @Field(key: "reference") public var reference: String
+    @Field(key: "title") public var title: String
+    @Field(key: "body") public var body: String
+    @Field(key: "category") public var category: String
+    @OptionalField(key: "place") public var place: String?
+    /// The proposer's name, when given (shown masked).
+    @OptionalField(key: "proposer") public var proposer: String?
+    /// The proposer's phone, for the office only (shown masked).
+    @Field(key: "phone") public var phone: String
+    @Field(key: "channel") public var channelText: String
+    @Field(key: "received_on") public var receivedOn: String
+    @OptionalField(key: "address_hash") public var addressHash: String?
+    @OptionalField(key: "browser") public var browser: String?
+    @Field(key: "created_at") public var createdAt: Date
+    @OptionalField(key: "entered_by") public var enteredBy: Int?
+    @Field(key: "state") public var stateText: String
+    @OptionalField(key: "merged_into") public var mergedInto: Int?
+    @OptionalField(key: "answer") public var answer: String?
+    @OptionalField(key: "answered_at") public var answeredAt: Date?
+    @OptionalField(key: "answered_by") public var answeredBy: Int?
+
+    public init() {}
+
+    public var state: State { State(rawValue: stateText) ?? .received }
+    public var channel: Channel { Channel(rawValue: channelText) ?? .online }
+    public var isAnswered: Bool { state != .received }
+}
