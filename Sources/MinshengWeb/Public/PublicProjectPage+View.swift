@@ -26,7 +26,7 @@ extension PublicProjectPage {
     form.rate .ask{font-weight:600;margin:0 0 .3rem}form.rate .options{display:flex;gap:.4rem}
     form.rate .options label{flex:1;text-align:center;border:1px solid #d1d5db;border-radius:.5rem;padding:.45rem 0;font-size:.95rem}
     form.rate input[type=radio]{margin:0 .25rem 0 0}form.rate label.field{display:block;font-weight:600;margin:.7rem 0 .25rem}
-    form.rate textarea,form.rate input[type=tel],form.rate .challenge input{width:100%;font:inherit;padding:.5rem .6rem;border:1px solid #d1d5db;border-radius:.5rem}
+    form.rate textarea,form.rate input[type=tel],form.rate input[type=text],form.rate select,form.rate .challenge input{width:100%;box-sizing:border-box;background:#fff;font:inherit;padding:.5rem .6rem;border:1px solid #d1d5db;border-radius:.5rem}
     form.rate button{margin-top:.7rem;width:100%;font:inherit;font-weight:600;color:#fff;background:#b3202a;border:0;border-radius:.5rem;padding:.6rem}
     .notice{border-radius:.5rem;padding:.6rem .8rem;margin:0 0 .7rem}.notice.ok{background:#e7f6ec;color:#1f6f3f}.notice.err{background:#fdecea;color:#a52a1c}
     .qa{padding:.6rem 0;border-top:1px solid #eef0f3}.qa:first-of-type{border-top:0}.qa .q{margin:0}.qa .a{margin:.35rem 0 0;padding:.45rem .6rem;background:#f7f8fa;border-radius:.4rem}
