@@ -87,6 +87,9 @@ final class AccessMatrixTests: XCTestCase {
         case evaluatorVote
         /// The dashboard of a region in scope: leaders, offices and appointed people.
         case dashboardReader
+        /// The in-scope proposal's opinion was asked of the reporter's unit (邵东市 市教育局): its
+        /// accounts and the offices give it; nobody else sees it.
+        case opinionGiver
     }
 
     enum Outcome: String { case allowed, login, forbidden, notFound }
@@ -197,6 +200,8 @@ final class AccessMatrixTests: XCTestCase {
         case .dashboardReader:
             guard who.isOffice || ["leader", "observer", "supervisor", "evaluator"].contains(who.username) else { return .forbidden }
             return scoped
+        case .opinionGiver:
+            return inScope && (who.isOffice || who.username == "reporter") ? .allowed : .notFound
         }
     }
 
@@ -236,6 +241,17 @@ final class AccessMatrixTests: XCTestCase {
         "GET /selection/proposals/:id": (.dutyWithin(.office), ""),
         "POST /selection/proposals/:id/answer": (.dutyWithin(.office), ""),
         "POST /selection/proposals/:id/merge": (.dutyWithin(.office), ""),
+        "POST /selection/proposals/:id/opinion-request": (.dutyWithin(.office), ""),
+        "GET /selection/:id/candidates": (.dutyWithin(.office), ""),
+        "POST /selection/:id/candidates": (.dutyWithin(.office), ""),
+        "POST /selection/:id/rules": (.dutyWithin(.office), ""),
+        "POST /selection/candidates/:id": (.dutyWithin(.office), ""),
+        "POST /selection/candidates/:id/remove": (.dutyWithin(.office), ""),
+        "GET /selection/opinions": (.signedIn, ""),
+        "GET /selection/opinions/:id": (.opinionGiver, ""),
+        "POST /selection/opinions/:id": (.opinionGiver, ""),
+        "GET /p/s/:id/vote": (.everyone, ""),
+        "POST /p/s/:id/vote": (.everyone, ""),
         "GET /p/s/:id": (.everyone, ""),
         "GET /p/s/:id/qr.svg": (.everyone, ""),
         "POST /p/s/:id": (.everyone, ""),
@@ -410,7 +426,7 @@ final class AccessMatrixTests: XCTestCase {
         var supervisor: Int, problem: Int, supervisionFile: Int, inspection: Int, inspectionSite: Int
         var evaluation: Int, assignment: Int, ballot: Int
         var planItem: Int, adjustment: Int, attachment: Int
-        var round: Int, proposal: Int, reference: String
+        var round: Int, proposal: Int, reference: String, candidate: Int
 
         func value(for parameter: String, in pattern: String) -> String {
             switch parameter {
@@ -428,7 +444,8 @@ final class AccessMatrixTests: XCTestCase {
             case "file": return pattern.hasPrefix("/p/") ? "\(disclosureFile)" : "\(evidenceFile)"
             default:  // :id, named by what precedes it
                 if pattern.hasPrefix("/plans/") { return "\(plan)" }
-                if pattern.hasPrefix("/selection/proposals/") { return "\(proposal)" }
+                if pattern.hasPrefix("/selection/proposals/") || pattern.hasPrefix("/selection/opinions/") { return "\(proposal)" }
+                if pattern.hasPrefix("/selection/candidates/") { return "\(candidate)" }
                 if pattern.hasPrefix("/selection/") || pattern.hasPrefix("/p/s/") { return "\(round)" }
                 if pattern.hasPrefix("/admin/regions/") { return "\(region)" }
                 if pattern.hasPrefix("/admin/units/") { return "\(unit)" }
@@ -738,15 +755,19 @@ final class AccessMatrixTests: XCTestCase {
         let outAdjustment = try await adjustment(outPlan, indicator: outRow.indicatorID, region: loudi, approver: loudi)
 
         // A round of proposals in each scope (邵东市's, entered by the city's office; 娄底市's), each with a letter.
-        func round(_ region: Int, _ actor: Actor) async throws -> (Int, Int, String) {
+        func round(_ region: Int, _ actor: Actor) async throws -> (Int, Int, String, Int) {
             let service = SelectionService(db: db)
             let round = try await service.createRound(regionID: region, .standard(year: 2025, regionName: "测试"), actor: actor, tree: outTree).requireID()
             let proposal = try await service.enter(roundID: round, .init(title: "建设社区食堂", body: "方便老人就餐。", category: "养老托育", phone: ""),
                                                    channel: .letter, receivedOn: "2024-09-10", actor: actor, tree: outTree)
-            return (round, try proposal.requireID(), proposal.reference)
+            let unit = region == shaodong ? try XCTUnwrap(reporter.$unit.id) : outUnit
+            try await service.requestOpinion(proposalID: try proposal.requireID(), unitID: unit, actor: actor, tree: outTree)
+            let candidate = try await service.saveCandidate(roundID: round, .init(name: "社区食堂", description: "建设社区食堂。", cost: "", unitID: nil, proposals: ""),
+                                                            actor: actor, tree: outTree)
+            return (round, try proposal.requireID(), proposal.reference, candidate)
         }
-        let (inSelection, inProposal, inReference) = try await round(shaodong, adminActor)
-        let (outSelection, outProposal, outReference) = try await round(loudi, outActor)
+        let (inSelection, inProposal, inReference, inCandidate) = try await round(shaodong, adminActor)
+        let (outSelection, outProposal, outReference, outCandidate) = try await round(loudi, outActor)
 
         let inside = Records(plan: resolved.planID, month: 11, indicator: inRow.indicatorID, region: shaodong, regionName: "邵东市", project: try await project(of: inRow.indicatorID),
                              unit: try XCTUnwrap(reporter.$unit.id), account: inTarget, evidence: inEvidence, evidenceFile: try await evidenceFile(inEvidence),
@@ -755,7 +776,7 @@ final class AccessMatrixTests: XCTestCase {
                              supervisor: inAppointment, problem: try inProblem.requireID(), supervisionFile: try await photo(inStep), inspection: inInspection,
                              inspectionSite: try await site(inInspection), evaluation: inRound, assignment: try await assignment(inRound), ballot: inBallot,
                              planItem: try await firstItem(resolved.planID), adjustment: inAdjustment, attachment: try await attachment(inRow.indicatorID),
-                             round: inSelection, proposal: inProposal, reference: inReference)
+                             round: inSelection, proposal: inProposal, reference: inReference, candidate: inCandidate)
         let outside = Records(plan: outPlan, month: 11, indicator: outRow.indicatorID, region: loudi, regionName: "娄底市", project: try await project(of: outRow.indicatorID),
                               unit: outUnit, account: outTarget, evidence: outEvidence, evidenceFile: try await evidenceFile(outEvidence),
                               disclosure: outDisclosure, disclosureFile: try await disclosureFile(outDisclosure), opinion: try await opinion(loudi),
@@ -763,7 +784,7 @@ final class AccessMatrixTests: XCTestCase {
                               supervisor: outAppointment, problem: try outProblem.requireID(), supervisionFile: try await photo(try outStep.requireID()),
                               inspection: outInspection, inspectionSite: try await site(outInspection), evaluation: outRound, assignment: try await assignment(outRound),
                               ballot: outBallot, planItem: try await firstItem(outPlan), adjustment: outAdjustment, attachment: try await attachment(outRow.indicatorID),
-                              round: outSelection, proposal: outProposal, reference: outReference)
+                              round: outSelection, proposal: outProposal, reference: outReference, candidate: outCandidate)
         return (inside, outside)
     }
 }

@@ -181,4 +181,137 @@ final class SelectionTests: XCTestCase {
             try await XCTAssertEqualAsync(try await Proposal.query(on: app.db).count(), 3)
         }
     }
+
+    /// The review and the shortlist, by hand: three proposals listed as candidates; the
+    /// department 市民政局 asked for its opinion (the reporter of another unit is not); two places
+    /// and three candidates (差额 1); a public vote, up to 2 picks: 甲 picks A+B, 乙 picks B, 丙
+    /// picks B+C → A 1, B 3, C 1 of 3 voters; the same phone twice, the same browser twice, three
+    /// picks, an unknown candidate: refused, nothing counted.
+    func testOpinionsShortlistAndThePublicVote() async throws {
+        try await TestApp.run { app in
+            let w = try await world(app)
+            let service = SelectionService(db: app.db)
+            let today = ChineseDate.isoDay(Date())
+            var draft = SelectionService.RoundDraft.standard(year: 2027, regionName: "测试市")
+            (draft.opensOn, draft.closesOn) = (ChineseDate.isoDay(Date().addingTimeInterval(-86_400)), ChineseDate.isoDay(Date().addingTimeInterval(30 * 86_400)))
+            let round = try await service.createRound(regionID: w.city, draft, actor: w.office, tree: w.tree).requireID()
+            var proposals: [Proposal] = []
+            for (n, title) in ["社区老年食堂", "中小学护学岗", "老旧小区加装电梯"].enumerated() {
+                proposals.append(try await service.enter(roundID: round, .init(title: title, body: "来信建议：\(title)。", category: "养老托育", phone: ""),
+                                                         channel: .letter, receivedOn: today, actor: w.office, tree: w.tree))
+                _ = n
+            }
+            // The department's opinion: asked of 市民政局; its reporter gives it, another unit's does not see it.
+            let units = UnitService(db: app.db)
+            let civil = try await units.findOrCreate(name: "市民政局", regionID: w.city).requireID()
+            let other = try await units.findOrCreate(name: "市教育局", regionID: w.city).requireID()
+            let accounts = AccountService(db: app.db, hasher: app.passwordHasher)
+            let civilAccount = try await accounts.create(.init(username: "sel_civil", displayName: "民政局填报员", password: "Passw0rd-select", regionID: w.city,
+                                                               unitID: civil, roles: [.reporter], mustChangePassword: false), by: nil).requireID()
+            let otherAccount = try await accounts.create(.init(username: "sel_edu", displayName: "教育局填报员", password: "Passw0rd-select", regionID: w.city,
+                                                               unitID: other, roles: [.reporter], mustChangePassword: false), by: nil).requireID()
+            let first = try proposals[0].requireID()
+            try await service.requestOpinion(proposalID: first, unitID: civil, actor: w.office, tree: w.tree)
+            try await XCTAssertEqualAsync(try await service.opinionsWaiting(unitID: civil), 1)
+            let civilActor = Actor(accountID: civilAccount, regionID: w.city, unitID: civil, roles: [.reporter])
+            let otherActor = Actor(accountID: otherAccount, regionID: w.city, unitID: other, roles: [.reporter])
+            let opinion = SelectionService.OpinionDraft(necessity: "城南片区 60 岁以上老人 3200 人，需求迫切。", feasibility: "可利用社区闲置用房，年内可建成。",
+                                                        legality: "符合养老服务设施建设有关规定。", cost: "85.5")
+            do {
+                try await service.giveOpinion(proposalID: first, opinion, actor: otherActor, tree: w.tree)
+                XCTFail("another unit gave the opinion")
+            } catch let error as ServiceError { XCTAssertEqual(error.kind, .notFound) }
+            do {
+                var bad = opinion
+                bad.cost = "-1"
+                try await service.giveOpinion(proposalID: first, bad, actor: civilActor, tree: w.tree)
+                XCTFail("a negative cost")
+            } catch let error as ServiceError { XCTAssertEqual(error.kind, .invalid) }
+            try await service.giveOpinion(proposalID: first, opinion, actor: civilActor, tree: w.tree)
+            let given = try await XCTUnwrapAsync(try await Proposal.find(first, on: app.db))
+            XCTAssertEqual(given.opinionCost, 85.5)
+            XCTAssertEqual(given.opinionFeasibility, "可利用社区闲置用房，年内可建成。")
+            try await XCTAssertEqualAsync(try await service.opinionsWaiting(unitID: civil), 0)
+            // The department's page through HTTP: its own request listed; the other unit gets 404.
+            let civilBrowser = TestBrowser(app)
+            _ = try await civilBrowser.signIn("sel_civil", "Passw0rd-select")
+            let list = try await civilBrowser.get(SiteURL.selectionOpinions.path)
+            XCTAssertTrue(list.body.contains("社区老年食堂"))
+            let eduBrowser = TestBrowser(app)
+            _ = try await eduBrowser.signIn("sel_edu", "Passw0rd-select")
+            let hidden = try await eduBrowser.get(SiteURL.selectionOpinion(id: first).path)
+            XCTAssertEqual(hidden.status, .notFound)
+
+            // Candidates: only proposals answered 列为候选项目 may stand behind one.
+            do {
+                try await service.saveCandidate(roundID: round, .init(name: "社区老年食堂", description: "建设 10 个社区老年食堂。", cost: "850", unitID: civil, proposals: "1"),
+                                                actor: w.office, tree: w.tree)
+                XCTFail("a proposal not yet a candidate")
+            } catch let error as ServiceError { XCTAssertTrue(error.message.contains("第 1 号建议尚未答复为“列为候选项目”"), error.message) }
+            for proposal in proposals {
+                try await service.answer(proposalID: try proposal.requireID(), state: .candidate, text: "", actor: w.office, tree: w.tree)
+            }
+            let a = try await service.saveCandidate(roundID: round, .init(name: "社区老年食堂", description: "建设 10 个社区老年食堂。", cost: "850", unitID: civil, proposals: "1"),
+                                                    actor: w.office, tree: w.tree)
+            let b = try await service.saveCandidate(roundID: round, .init(name: "中小学护学岗", description: "城区 30 所中小学设护学岗。", cost: "", unitID: nil, proposals: "2"),
+                                                    actor: w.office, tree: w.tree)
+            do {
+                try await service.saveCandidate(roundID: round, .init(name: "重复", description: "重复。", cost: "", unitID: nil, proposals: "2"), actor: w.office, tree: w.tree)
+                XCTFail("a proposal behind two candidates")
+            } catch let error as ServiceError { XCTAssertEqual(error.kind, .conflict) }
+            let c = try await service.saveCandidate(roundID: round, .init(name: "老旧小区加装电梯", description: "加装电梯 100 部。", cost: "2,000", unitID: nil, proposals: "3"),
+                                                    actor: w.office, tree: w.tree)
+            // Two places, the vote from yesterday to next week, up to 2 picks.
+            try await service.setShortlistRules(roundID: round, .init(places: "2", voteOpensOn: ChineseDate.isoDay(Date().addingTimeInterval(-86_400)),
+                                                                       voteClosesOn: ChineseDate.isoDay(Date().addingTimeInterval(7 * 86_400)), votePicks: "2"),
+                                                actor: w.office, tree: w.tree)
+            let office = TestBrowser(app)
+            _ = try await office.signIn("sel_office", "Passw0rd-select")
+            let shortlistPage = try await office.get(SiteURL.selectionCandidates(round: round).path)
+            XCTAssertTrue(shortlistPage.body.contains("候选项目 3 个，名额 2 个：差额 1 个（3 选 2）"))
+
+            func vote(_ picks: [Int], phone: String, address: String, browser: String? = nil) async throws {
+                try await service.vote(roundID: round, picks: picks.map(String.init), phone: phone, address: address, browser: browser)
+            }
+            try await vote([a, b], phone: "13800000011", address: "10.2.0.1", browser: String(repeating: "a", count: 32))
+            try await vote([b], phone: "13800000012", address: "10.2.0.2")
+            try await vote([b, c], phone: "13800000013", address: "10.2.0.3")
+            let refused: [(String, () async throws -> Void)] = [
+                ("这个手机号码已经投过票了", { try await vote([c], phone: "138 0000 0011", address: "10.2.0.9") }),
+                ("这台设备已经投过票了", { try await vote([c], phone: "13800000019", address: "10.2.0.9", browser: String(repeating: "a", count: 32)) }),
+                ("最多可选 2 个项目", { try await vote([a, b, c], phone: "13800000018", address: "10.2.0.9") }),
+                ("不在候选名单中", { try await vote([9_999], phone: "13800000017", address: "10.2.0.9") }),
+                ("请填写正确的手机号码", { try await vote([a], phone: "123", address: "10.2.0.9") }),
+            ]
+            for (words, attempt) in refused {
+                do {
+                    try await attempt()
+                    XCTFail("taken: \(words)")
+                } catch let error as ServiceError { XCTAssertTrue(error.message.contains(words), "\(words): \(error.message)") }
+            }
+            let shortlist = try await service.shortlist(roundID: round)
+            XCTAssertEqual(shortlist.voters, 3)
+            XCTAssertEqual(shortlist.candidates.map(\.votes), [1, 3, 1])
+            XCTAssertEqual(shortlist.candidates.map(\.candidate.cost), [850, nil, 2000])
+            // Only a hash of each phone is kept.
+            let stored = try await SelectionVote.query(on: app.db).all().map(\.phoneHash)
+            XCTAssertFalse(stored.contains { $0.contains("1380000001") })
+            // Once votes are in, the shortlist no longer changes.
+            do {
+                try await service.removeCandidate(candidateID: c, actor: w.office, tree: w.tree)
+                XCTFail("a candidate removed during the vote")
+            } catch let error as ServiceError { XCTAssertEqual(error.kind, .conflict) }
+            // The public page through HTTP: a vote taken, marked advisory.
+            let citizen = TestBrowser(app)
+            let votePage = try await citizen.get(SiteURL.publicVote(round: round).path)
+            XCTAssertTrue(votePage.body.contains("最多 2 个"))
+            XCTAssertTrue(votePage.body.contains("网络投票结果仅供参考，最终由人大代表票决确定。"))
+            let cast = try await citizen.post(SiteURL.publicVote(round: round).path, [("pick[]", "\(a)"), ("pick[]", "\(c)"), ("phone", "13800000021")], csrf: false)
+            XCTAssertEqual(cast.status, .seeOther)
+            let again = try await citizen.post(SiteURL.publicVote(round: round).path, [("pick[]", "\(a)"), ("phone", "13800000022")], csrf: false)
+            XCTAssertEqual(again.status, .unprocessableEntity, "the same browser (its cookie) votes once")
+            let after = try await service.shortlist(roundID: round)
+            XCTAssertEqual(after.candidates.map(\.votes), [2, 3, 2])
+        }
+    }
 }

@@ -22,8 +22,20 @@ public final class SelectionRound: Model, @unchecked Sendable {
     @Field(key: "negative_list") public var negativeList: String
     @OptionalField(key: "created_by") public var createdBy: Int?
     @Field(key: "created_at") public var createdAt: Date
+    /// 名额: how many projects the plan takes (the shortlist must hold more: 差额).
+    @OptionalField(key: "places") public var places: Int?
+    /// The advisory public vote on the shortlist: its days and how many a voter picks at most.
+    @OptionalField(key: "vote_opens_on") public var voteOpensOn: String?
+    @OptionalField(key: "vote_closes_on") public var voteClosesOn: String?
+    @OptionalField(key: "vote_picks") public var votePicks: Int?
 
     public init() {}
+
+    /// Whether the public vote takes votes on `day`.
+    public func voteOpen(on day: String) -> Bool {
+        guard let opens = voteOpensOn, let closes = voteClosesOn else { return false }
+        return opens <= day && day <= closes
+    }
 
     public var categories: [String] { categoriesText.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
     public var negativeItems: [String] { negativeList.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
@@ -98,10 +110,58 @@ public final class Proposal: Model, @unchecked Sendable {
     @OptionalField(key: "answer") public var answer: String?
     @OptionalField(key: "answered_at") public var answeredAt: Date?
     @OptionalField(key: "answered_by") public var answeredBy: Int?
+    /// The department asked for its opinion (必要性 / 可行性 / 合法性, estimated cost in 万元).
+    @OptionalField(key: "opinion_unit_id") public var opinionUnitID: Int?
+    @OptionalField(key: "opinion_requested_at") public var opinionRequestedAt: Date?
+    @OptionalField(key: "opinion_necessity") public var opinionNecessity: String?
+    @OptionalField(key: "opinion_feasibility") public var opinionFeasibility: String?
+    @OptionalField(key: "opinion_legality") public var opinionLegality: String?
+    @OptionalField(key: "opinion_cost") public var opinionCost: Double?
+    @OptionalField(key: "opinion_note") public var opinionNote: String?
+    @OptionalField(key: "opinion_at") public var opinionAt: Date?
+    @OptionalField(key: "opinion_by") public var opinionBy: Int?
+    /// The candidate the proposal became part of.
+    @OptionalField(key: "candidate_id") public var candidateID: Int?
 
     public init() {}
 
     public var state: State { State(rawValue: stateText) ?? .received }
     public var channel: Channel { Channel(rawValue: channelText) ?? .online }
     public var isAnswered: Bool { state != .received }
+}
+
+/// 候选项目: one project on the shortlist, with the proposals behind it.
+public final class SelectionCandidate: Model, @unchecked Sendable {
+    public static let schema = "selection_candidates"
+
+    @ID(custom: .id, generatedBy: .database) public var id: Int?
+    @Parent(key: "round_id") public var round: SelectionRound
+    @Field(key: "seq") public var seq: Int
+    @Field(key: "name") public var name: String
+    @Field(key: "description") public var description: String
+    /// Estimated cost, 万元.
+    @OptionalField(key: "cost") public var cost: Double?
+    /// The department that would carry it out.
+    @OptionalParent(key: "unit_id") public var unit: Department?
+    @Field(key: "created_at") public var createdAt: Date
+
+    public init() {}
+}
+
+/// One advisory public vote on a round's shortlist: one per phone number (kept only as a hash)
+/// and per browser; `picks` are candidate ids, comma-separated.
+public final class SelectionVote: Model, @unchecked Sendable {
+    public static let schema = "selection_votes"
+
+    @ID(custom: .id, generatedBy: .database) public var id: Int?
+    @Parent(key: "round_id") public var round: SelectionRound
+    @Field(key: "phone_hash") public var phoneHash: String
+    @OptionalField(key: "browser") public var browser: String?
+    @Field(key: "address_hash") public var addressHash: String
+    @Field(key: "picks") public var picks: String
+    @Field(key: "created_at") public var createdAt: Date
+
+    public init() {}
+
+    public var candidateIDs: [Int] { picks.split(separator: ",").compactMap { Int($0) } }
 }

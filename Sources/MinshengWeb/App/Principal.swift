@@ -22,6 +22,8 @@ struct Principal: Sendable {
     var feedback: FeedbackService.Notice? = nil
     /// Letters to the account's unit not yet answered, and how many of them are past their deadline (pages only).
     var letters: (open: Int, overdue: Int)? = nil
+    /// Proposals the account's unit was asked to give an opinion on and has not (民生实事征集).
+    var opinions: Int? = nil
     /// Problems the account's unit owes an answer on (and those overdue), or problems it raised
     /// that wait for its confirmation (pages only).
     var problems: (open: Int, overdue: Int, label: String)? = nil
@@ -101,6 +103,8 @@ struct PrincipalMiddleware: AsyncMiddleware {
             }
             if request.method == .GET, let unit = principal.unitID {
                 principal.letters = try await LetterService(db: request.db).waiting(unitID: unit)
+                let opinions = try await SelectionService(db: request.db).opinionsWaiting(unitID: unit)
+                principal.opinions = opinions > 0 ? opinions : nil
                 let owed = try await ProblemService(db: request.db).waiting(unitID: unit)
                 if owed.open > 0 {
                     let overdue: String = owed.overdue > 0 ? "，其中超期 \(owed.overdue) 个" : ""

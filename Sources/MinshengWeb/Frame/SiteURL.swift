@@ -29,7 +29,15 @@ enum SiteURL: Sendable, Equatable {
     case selectionEntry(round: Int)
     /// A proposal's page (`action` nil), `answer`, `merge`.
     case selectionProposal(id: Int, action: String?)
+    case selectionCandidates(round: Int)
+    case selectionRules(round: Int)
+    /// A candidate's update (`action` nil) or `remove`.
+    case selectionCandidate(id: Int, action: String?)
+    /// A department's requested opinions, and one of them.
+    case selectionOpinions
+    case selectionOpinion(id: Int)
     case publicRound(id: Int)
+    case publicVote(round: Int)
     case publicRoundQR(id: Int)
     case publicProposal(reference: String)
     case publicProposalLookup
@@ -197,6 +205,12 @@ enum SiteURL: Sendable, Equatable {
         case .selectionRound(let id): return "/selection/\(p(id, "id"))"
         case .selectionEntry(let round): return "/selection/\(p(round, "id"))/proposals"
         case .selectionProposal(let id, let action): return "/selection/proposals/\(p(id, "id"))" + (action.map { "/" + $0 } ?? "")
+        case .selectionCandidates(let round): return "/selection/\(p(round, "id"))/candidates"
+        case .selectionRules(let round): return "/selection/\(p(round, "id"))/rules"
+        case .selectionCandidate(let id, let action): return "/selection/candidates/\(p(id, "id"))" + (action.map { "/" + $0 } ?? "")
+        case .selectionOpinions: return "/selection/opinions"
+        case .selectionOpinion(let id): return "/selection/opinions/\(p(id, "id"))"
+        case .publicVote(let round): return "/p/s/\(p(round, "id"))/vote"
         case .publicRound(let id): return "/p/s/\(p(id, "id"))"
         case .publicRoundQR(let id): return "/p/s/\(p(id, "id"))/qr.svg"
         case .publicProposalLookup: return "/p/proposals"

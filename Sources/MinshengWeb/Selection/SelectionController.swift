@@ -109,7 +109,11 @@ struct SelectionController: RouteCollection {
         let summary = try await service.summary(roundID: proposal.$round.id, actor: principal.actor, tree: principal.tree)
         let view = try await service.publicProposal(reference: proposal.reference, tree: principal.tree)
         let merged = try await Proposal.query(on: req.db).filter(\.$mergedInto == proposal.requireID()).sort(\.$seq).all()
-        return req.page(SelectionProposalPage(summary: summary, proposal: proposal, view: view, merged: merged).render(in: PageContext(request: req)))
+        let units = try await Department.query(on: req.db).filter(\.$region.$id ~~ Array(principal.tree.subtreeIDs(of: summary.round.$region.id))).sort(\.$name).all()
+        var asked: Department? = nil
+        if let unit = proposal.opinionUnitID { asked = try await Department.find(unit, on: req.db) }
+        return req.page(SelectionProposalPage(summary: summary, proposal: proposal, view: view, merged: merged, units: principal.labelled(units),
+                                              askedUnit: asked?.name).render(in: PageContext(request: req)))
     }
 
     func answer(req: Request) async throws -> Response {

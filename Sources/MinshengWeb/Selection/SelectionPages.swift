@@ -84,6 +84,7 @@ struct SelectionRoundPage {
                  Fragments.stat("答复率", SelectionForms.rate(summary)),
                  Fragments.stat("列为候选", "\(summary.counts[.candidate] ?? 0)", tone: "completed")),
             .p(.class("actions"),
+               .a(.class("button primary"), .attr("href", SiteURL.selectionCandidates(round: id).path), .text("候选名单与网络投票")),
                .a(.class("button"), .attr("href", SiteURL.publicRound(id: id).path), .text("公开征集页面")),
                .a(.class("button"), .attr("href", SiteURL.publicRoundQR(id: id).path), .attr("download", "征集二维码.svg"), .text("下载征集二维码")),
                .span(.class("hint"), .text("二维码指向 " + publicURL))),
@@ -143,6 +144,9 @@ struct SelectionProposalPage {
     let proposal: Proposal
     let view: SelectionService.PublicProposal
     let merged: [Proposal]
+    /// The departments that may be asked for an opinion, and the one asked.
+    let units: [(id: Int, name: String)]
+    let askedUnit: String?
 
     func render(in context: PageContext) -> String {
         let id = proposal.id ?? 0
@@ -157,6 +161,14 @@ struct SelectionProposalPage {
                           .unwrap(proposal.place) { .p(.text("地点：" + $0)) },
                           .p(.text("建议人：\(proposal.proposer ?? "未留姓名") · 电话：\(proposal.phone.isEmpty ? "未留" : proposal.phone)")),
                           .p(.class("hint"), .text("公开页面只显示“\(view.proposer)”，电话不公开。")),
+                          OpinionView.shown(proposal, unitName: askedUnit),
+                          .if(proposal.state != .merged, .form(.class("merge-form"), .method(.post),
+                                .action(SiteURL.selectionProposal(id: id, action: "opinion-request").path), PageFrame.csrfField(context.csrf),
+                                .h3(.text(proposal.opinionUnitID == nil ? "征求部门意见" : "改请其他部门或重新征求")),
+                                .div(.class("row-form"),
+                                     .label(.class("visually-hidden"), .for("unit"), .text("部门")),
+                                     .select(.attr("name", "unit"), .id("unit"), .forEach(units) { Fragments.option(value: "\($0.id)", label: $0.name) }),
+                                     .button(.type(.submit), .class("button"), .text("请其提出意见"))))),
                           .if(!merged.isEmpty, .group(.h3(.text("并入本条的建议（\(merged.count)）")),
                               .ul(.forEach(merged) { m in .li(.a(.attr("href", SiteURL.selectionProposal(id: m.id ?? 0, action: nil).path),
                                                                   .text("第 \(m.seq) 号 \(m.title)"))) })))),
@@ -217,7 +229,10 @@ struct PublicRoundPage {
             .section(.h2(.text("征集什么样的项目")),
                      .p(.text(round.criteria)),
                      .if(!round.negativeItems.isEmpty, .group(.p(.strong(.text("以下不予采纳："))), .ul(.forEach(round.negativeItems) { .li(.text($0)) }))),
-                     .p(.class("muted"), .text("征集时间：\(round.opensOn) 至 \(round.closesOn)。已收到建议 \(received) 条，已答复 \(answered) 条。每条建议都会公开答复。"))),
+                     .p(.class("muted"), .text("征集时间：\(round.opensOn) 至 \(round.closesOn)。已收到建议 \(received) 条，已答复 \(answered) 条。每条建议都会公开答复。")),
+                     .unwrap(round.voteOpensOn) { opens in
+                         .p(.a(.attr("href", SiteURL.publicVote(round: round.id ?? 0).path), .text("候选项目网络投票（\(opens) 至 \(round.voteClosesOn ?? "")）")))
+                     }),
             open ? form() : .section(.p(.text(ChineseDate.isoDay(Date()) < round.opensOn ? "征集将于 \(round.opensOn) 开始。" : "本次征集已结束，感谢您的关注。"))),
             .section(.h2(.text("查询办理结果")),
                      .form(.method(.get), .action(SiteURL.publicProposalLookup.path), .class("rate"),
