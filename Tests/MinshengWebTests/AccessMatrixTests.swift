@@ -90,6 +90,8 @@ final class AccessMatrixTests: XCTestCase {
         /// The in-scope proposal's opinion was asked of the reporter's unit (邵东市 市教育局): its
         /// accounts and the offices give it; nobody else sees it.
         case opinionGiver
+        /// The in-scope round's in-app ballot has one registered deputy, the demo's evaluator.
+        case registeredDeputy
     }
 
     enum Outcome: String { case allowed, login, forbidden, notFound }
@@ -202,6 +204,8 @@ final class AccessMatrixTests: XCTestCase {
             return scoped
         case .opinionGiver:
             return inScope && (who.isOffice || who.username == "reporter") ? .allowed : .notFound
+        case .registeredDeputy:
+            return inScope && who.username == "evaluator" ? .allowed : .notFound
         }
     }
 
@@ -250,6 +254,15 @@ final class AccessMatrixTests: XCTestCase {
         "GET /selection/opinions": (.signedIn, ""),
         "GET /selection/opinions/:id": (.opinionGiver, ""),
         "POST /selection/opinions/:id": (.opinionGiver, ""),
+        "GET /selection/:id/session": (.dutyWithin(.office), ""),
+        "POST /selection/:id/session": (.dutyWithin(.office), ""),
+        "POST /selection/:id/session/open": (.dutyWithin(.office), ""),
+        "POST /selection/:id/session/close": (.dutyWithin(.office), ""),
+        "POST /selection/:id/tallies": (.dutyWithin(.office), ""),
+        "POST /selection/:id/tallies/clear": (.dutyWithin(.office), ""),
+        "GET /selection/:id/record": (.dutyWithin(.office), ""),
+        "GET /selection/ballots/:id": (.registeredDeputy, ""),
+        "POST /selection/ballots/:id": (.registeredDeputy, ""),
         "GET /p/s/:id/vote": (.everyone, ""),
         "POST /p/s/:id/vote": (.everyone, ""),
         "GET /p/s/:id": (.everyone, ""),
@@ -446,6 +459,7 @@ final class AccessMatrixTests: XCTestCase {
                 if pattern.hasPrefix("/plans/") { return "\(plan)" }
                 if pattern.hasPrefix("/selection/proposals/") || pattern.hasPrefix("/selection/opinions/") { return "\(proposal)" }
                 if pattern.hasPrefix("/selection/candidates/") { return "\(candidate)" }
+                if pattern.hasPrefix("/selection/ballots/") { return "\(round)" }
                 if pattern.hasPrefix("/selection/") || pattern.hasPrefix("/p/s/") { return "\(round)" }
                 if pattern.hasPrefix("/admin/regions/") { return "\(region)" }
                 if pattern.hasPrefix("/admin/units/") { return "\(unit)" }
@@ -764,6 +778,15 @@ final class AccessMatrixTests: XCTestCase {
             try await service.requestOpinion(proposalID: try proposal.requireID(), unitID: unit, actor: actor, tree: outTree)
             let candidate = try await service.saveCandidate(roundID: round, .init(name: "社区食堂", description: "建设社区食堂。", cost: "", unitID: nil, proposals: ""),
                                                             actor: actor, tree: outTree)
+            if region == shaodong {
+                // An in-app deputies' vote with the demo's evaluator registered (its account is the city's; registered directly).
+                let record = try await XCTUnwrapAsync(try await SelectionRound.find(round, on: db))
+                record.ballotModeText = SelectionRound.BallotMode.app.rawValue
+                try await record.save(on: db)
+                let deputy = SelectionDeputy()
+                (deputy.roundID, deputy.accountID, deputy.voted) = (round, try evaluatorAccount.requireID(), 0)
+                try await deputy.create(on: db)
+            }
             return (round, try proposal.requireID(), proposal.reference, candidate)
         }
         let (inSelection, inProposal, inReference, inCandidate) = try await round(shaodong, adminActor)

@@ -314,4 +314,120 @@ final class SelectionTests: XCTestCase {
             XCTAssertEqual(after.candidates.map(\.votes), [2, 3, 2])
         }
     }
+
+    /// The deputies' vote: three candidates for two places; paper tallies entered twice (the same
+    /// account twice refused, a mismatch refused and not kept); 300 deputies, 290 present: 281 / 1 / 0
+    /// and 200 / 80 / 10 pass, 150 / 130 / 10 does not (150 is not more than half of 300).
+    /// Then an in-app secret ballot of three registered deputies.
+    func testTheDeputiesVoteOnPaperAndInTheApp() async throws {
+        try await TestApp.run { app in
+            let w = try await world(app)
+            let service = SelectionService(db: app.db)
+            let accounts = AccountService(db: app.db, hasher: app.passwordHasher)
+            let second = try await accounts.create(.init(username: "sel_office2", displayName: "测试市专班二", password: "Passw0rd-select", regionID: w.city,
+                                                         unitID: nil, roles: [.admin], mustChangePassword: false), by: nil).requireID()
+            let office2 = Actor(accountID: second, regionID: w.city, unitID: nil, roles: [.admin])
+            func round(mode: SelectionRound.BallotMode, deputies: [Int] = []) async throws -> (Int, [Int]) {
+                let round = try await service.createRound(regionID: w.city, .standard(year: 2027, regionName: "测试市"), actor: w.office, tree: w.tree).requireID()
+                var ids: [Int] = []
+                for name in ["社区老年食堂", "中小学护学岗", "老旧小区加装电梯"] {
+                    ids.append(try await service.saveCandidate(roundID: round, .init(name: name, description: name + "。", cost: "", unitID: nil, proposals: ""),
+                                                               actor: w.office, tree: w.tree))
+                }
+                try await service.setShortlistRules(roundID: round, .init(places: "2", voteOpensOn: "", voteClosesOn: "", votePicks: ""), actor: w.office, tree: w.tree)
+                try await service.setSession(roundID: round, .init(title: "市第十七届人民代表大会第四次会议", date: "2027-01-15", deputies: "300", present: "290",
+                                                                    rule: "majority_of_all", mode: mode.rawValue, deputyAccounts: deputies),
+                                             actor: w.office, tree: w.tree)
+                try await service.openSession(roundID: round, actor: w.office, tree: w.tree)
+                return (round, ids)
+            }
+            let (paper, ids) = try await round(mode: .paper)
+            func enter(_ actor: Actor, _ candidate: Int, _ f: Int, _ a: Int, _ x: Int) async throws -> Bool {
+                try await service.enterTally(roundID: paper, candidateID: candidate, votesFor: "\(f)", against: "\(a)", abstain: "\(x)", actor: actor, tree: w.tree)
+            }
+            let firstEntry = try await enter(w.office, ids[0], 281, 1, 0)
+            XCTAssertFalse(firstEntry, "one entry is not yet a tally")
+            do {
+                _ = try await enter(w.office, ids[0], 281, 1, 0)
+                XCTFail("the same account entered twice")
+            } catch let error as ServiceError { XCTAssertTrue(error.message.contains("另一名工作人员"), error.message) }
+            do {
+                _ = try await enter(office2, ids[0], 218, 1, 0)
+                XCTFail("a mismatch taken")
+            } catch let error as ServiceError { XCTAssertTrue(error.message.contains("两次录入不一致，未予保存"), error.message) }
+            try await XCTAssertEqualAsync(try await SelectionTally.query(on: app.db).filter(\.$candidateID == ids[0]).count(), 1)
+            let secondEntry = try await enter(office2, ids[0], 281, 1, 0)
+            XCTAssertTrue(secondEntry, "two entries that agree")
+            do {
+                _ = try await enter(w.office, ids[1], 150, 130, 20)  // 300 > 290 present
+                XCTFail("more ballots than deputies present")
+            } catch let error as ServiceError { XCTAssertTrue(error.message.contains("超过出席代表 290 人"), error.message) }
+            _ = try await enter(w.office, ids[1], 150, 130, 10)
+            // Closing needs every tally confirmed.
+            do {
+                try await service.closeSession(roundID: paper, actor: w.office, tree: w.tree)
+                XCTFail("closed with tallies missing")
+            } catch let error as ServiceError { XCTAssertTrue(error.message.contains("中小学护学岗"), error.message) }
+            _ = try await enter(office2, ids[1], 150, 130, 10)
+            _ = try await enter(w.office, ids[2], 200, 80, 10)
+            _ = try await enter(office2, ids[2], 200, 80, 10)
+            try await service.closeSession(roundID: paper, actor: w.office, tree: w.tree)
+            let result = try await XCTUnwrapAsync(try await service.session(roundID: paper, actor: w.office, tree: w.tree).result)
+            XCTAssertEqual(result.chosen, [ids[0], ids[2]], "281 and 200 pass and fill the two places")
+            XCTAssertEqual(result.standings.map(\.passes), [true, true, false])
+            XCTAssertEqual(result.threshold, 150)
+            let office = TestBrowser(app)
+            _ = try await office.signIn("sel_office", "Passw0rd-select")
+            let record = try await office.get(SiteURL.selectionRecord(round: paper).path)
+            XCTAssertTrue(record.body.contains("全体代表 300 人，出席 290 人"))
+            XCTAssertTrue(record.body.contains("赞成票须多于 150 票方为通过"))
+
+            // In the app: three deputies (评议员 accounts); each votes once; nobody sees how.
+            var deputies: [Int] = []
+            for n in 1...3 {
+                deputies.append(try await accounts.create(.init(username: "sel_deputy\(n)", displayName: "代表\(n)", password: "Passw0rd-select", regionID: w.city,
+                                                                unitID: nil, roles: [.evaluator], mustChangePassword: false), by: nil).requireID())
+            }
+            let (online, onlineIDs) = try await round(mode: .app, deputies: deputies)
+            let d1 = Actor(accountID: deputies[0], regionID: w.city, unitID: nil, roles: [.evaluator])
+            try await service.castBallot(roundID: online, choices: [onlineIDs[0]: "for", onlineIDs[1]: "against", onlineIDs[2]: "abstain"], actor: d1)
+            do {
+                try await service.castBallot(roundID: online, choices: [onlineIDs[0]: "for", onlineIDs[1]: "for", onlineIDs[2]: "for"], actor: d1)
+                XCTFail("a deputy voted twice")
+            } catch let error as ServiceError { XCTAssertTrue(error.message.contains("每位代表限投一次"), error.message) }
+            do {
+                try await service.castBallot(roundID: online, choices: [onlineIDs[0]: "for", onlineIDs[1]: "for", onlineIDs[2]: "for"], actor: w.office)
+                XCTFail("the office voted")
+            } catch let error as ServiceError { XCTAssertEqual(error.kind, .notFound) }
+            // Through the pages: the second deputy votes; the office sees only how many voted.
+            let deputy2 = TestBrowser(app)
+            _ = try await deputy2.signIn("sel_deputy2", "Passw0rd-select")
+            let ballotPage = try await deputy2.get(SiteURL.selectionBallot(round: online).path)
+            XCTAssertTrue(ballotPage.body.contains("无记名"))
+            let cast = try await deputy2.post(SiteURL.selectionBallot(round: online).path,
+                                              [("c\(onlineIDs[0])", "for"), ("c\(onlineIDs[1])", "for"), ("c\(onlineIDs[2])", "against")])
+            XCTAssertEqual(cast.status, .seeOther)
+            let during = try await office.get(SiteURL.selectionSession(round: online, action: nil).path)
+            XCTAssertTrue(during.body.contains("登记代表 3 人，已投票 2 人"))
+            XCTAssertFalse(during.body.contains("票决结果"), "no counts before the close")
+            // What is stored: who voted (no choice), and counts per candidate (no account).
+            let deputyColumns = try await app.db.sql.raw("SELECT * FROM selection_deputies").all().first?.allColumns ?? []
+            XCTAssertEqual(Set(deputyColumns), ["id", "round_id", "account_id", "voted"])
+            let countColumns = try await app.db.sql.raw("SELECT * FROM selection_app_counts").all().first?.allColumns ?? []
+            XCTAssertEqual(Set(countColumns), ["id", "round_id", "candidate_id", "votes_for", "against", "abstain"])
+            try await service.closeSession(roundID: online, actor: w.office, tree: w.tree)
+            let status = try await service.session(roundID: online, actor: w.office, tree: w.tree)
+            // By hand: 食堂 for + for = 2; 护学岗 against + for; 电梯 abstain + against.
+            XCTAssertEqual(status.tallies[onlineIDs[0]], .init(candidateID: onlineIDs[0], votesFor: 2, against: 0, abstain: 0))
+            XCTAssertEqual(status.tallies[onlineIDs[1]], .init(candidateID: onlineIDs[1], votesFor: 1, against: 1, abstain: 0))
+            XCTAssertEqual(status.tallies[onlineIDs[2]], .init(candidateID: onlineIDs[2], votesFor: 0, against: 1, abstain: 1))
+            // 2 of 300 is not more than half: nothing passes; said, not forced.
+            XCTAssertEqual(status.result?.chosen, [])
+            do {
+                try await service.castBallot(roundID: online, choices: [onlineIDs[0]: "for", onlineIDs[1]: "for", onlineIDs[2]: "for"],
+                                             actor: Actor(accountID: deputies[2], regionID: w.city, unitID: nil, roles: [.evaluator]))
+                XCTFail("a vote after the close")
+            } catch let error as ServiceError { XCTAssertEqual(error.kind, .conflict) }
+        }
+    }
 }

@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import MinshengCore
 
 /// 民生实事征集: an office's round of collecting proposals for a year's projects, with the
 /// criteria and the negative list shown to proposers.
@@ -28,8 +29,37 @@ public final class SelectionRound: Model, @unchecked Sendable {
     @OptionalField(key: "vote_opens_on") public var voteOpensOn: String?
     @OptionalField(key: "vote_closes_on") public var voteClosesOn: String?
     @OptionalField(key: "vote_picks") public var votePicks: Int?
+    /// 人大代表票决: the session, all deputies and those present, the rule, paper or in-app ballot.
+    @OptionalField(key: "session_title") public var sessionTitle: String?
+    @OptionalField(key: "session_date") public var sessionDate: String?
+    @OptionalField(key: "deputies") public var deputies: Int?
+    @OptionalField(key: "present") public var present: Int?
+    @OptionalField(key: "pass_rule") public var passRuleText: String?
+    @OptionalField(key: "ballot_mode") public var ballotModeText: String?
+    /// nil: not yet open; "open"; "closed".
+    @OptionalField(key: "session_state") public var sessionState: String?
+    @OptionalField(key: "session_closed_at") public var sessionClosedAt: Date?
 
     public init() {}
+
+    public enum BallotMode: String, CaseIterable, Sendable {
+        /// 纸质选票: the tallies are entered twice.
+        case paper
+        /// 线上无记名投票: each registered deputy votes once in the app.
+        case app
+
+        public var label: String {
+            switch self {
+            case .paper: "纸质选票（计票结果双人录入）"
+            case .app: "线上无记名投票"
+            }
+        }
+    }
+
+    public var ballotMode: BallotMode { ballotModeText.flatMap(BallotMode.init(rawValue:)) ?? .paper }
+    public var passRule: DeputyVote.PassRule { passRuleText.flatMap(DeputyVote.PassRule.init(rawValue:)) ?? .majorityOfAll }
+    public var sessionOpen: Bool { sessionState == "open" }
+    public var sessionClosed: Bool { sessionState == "closed" }
 
     /// Whether the public vote takes votes on `day`.
     public func voteOpen(on day: String) -> Bool {
@@ -164,4 +194,47 @@ public final class SelectionVote: Model, @unchecked Sendable {
     public init() {}
 
     public var candidateIDs: [Int] { picks.split(separator: ",").compactMap { Int($0) } }
+}
+
+/// One entry of a paper tally (entry 1 or 2, each by a different account).
+public final class SelectionTally: Model, @unchecked Sendable {
+    public static let schema = "selection_tallies"
+
+    @ID(custom: .id, generatedBy: .database) public var id: Int?
+    @Field(key: "round_id") public var roundID: Int
+    @Field(key: "candidate_id") public var candidateID: Int
+    @Field(key: "entry") public var entry: Int
+    @Field(key: "account_id") public var accountID: Int
+    @Field(key: "votes_for") public var votesFor: Int
+    @Field(key: "against") public var against: Int
+    @Field(key: "abstain") public var abstain: Int
+    @Field(key: "created_at") public var createdAt: Date
+
+    public init() {}
+}
+
+/// A deputy registered for an in-app ballot: whether the deputy voted — never how.
+public final class SelectionDeputy: Model, @unchecked Sendable {
+    public static let schema = "selection_deputies"
+
+    @ID(custom: .id, generatedBy: .database) public var id: Int?
+    @Field(key: "round_id") public var roundID: Int
+    @Field(key: "account_id") public var accountID: Int
+    @Field(key: "voted") public var voted: Int
+
+    public init() {}
+}
+
+/// The in-app ballot's counts for one candidate: added to by each deputy's ballot, held by no one's name.
+public final class SelectionAppCount: Model, @unchecked Sendable {
+    public static let schema = "selection_app_counts"
+
+    @ID(custom: .id, generatedBy: .database) public var id: Int?
+    @Field(key: "round_id") public var roundID: Int
+    @Field(key: "candidate_id") public var candidateID: Int
+    @Field(key: "votes_for") public var votesFor: Int
+    @Field(key: "against") public var against: Int
+    @Field(key: "abstain") public var abstain: Int
+
+    public init() {}
 }

@@ -24,6 +24,8 @@ struct Principal: Sendable {
     var letters: (open: Int, overdue: Int)? = nil
     /// Proposals the account's unit was asked to give an opinion on and has not (民生实事征集).
     var opinions: Int? = nil
+    /// Open in-app deputies' votes (票决) the account is registered for and has not voted in.
+    var ballots: [Int] = []
     /// Problems the account's unit owes an answer on (and those overdue), or problems it raised
     /// that wait for its confirmation (pages only).
     var problems: (open: Int, overdue: Int, label: String)? = nil
@@ -110,6 +112,9 @@ struct PrincipalMiddleware: AsyncMiddleware {
                     let overdue: String = owed.overdue > 0 ? "，其中超期 \(owed.overdue) 个" : ""
                     principal.problems = (open: owed.open, overdue: owed.overdue, label: "待整改问题 \(owed.open) 个" + overdue)
                 }
+            }
+            if request.method == .GET {
+                principal.ballots = try await SelectionService(db: request.db).ballotsWaiting(accountID: id).compactMap(\.id)
             }
             if request.method == .GET, principal.problems == nil, Access.isAppointed(principal.actor) || principal.may(.office) {
                 let waiting = try await ProblemService(db: request.db).awaitingConfirmation(accountID: id)

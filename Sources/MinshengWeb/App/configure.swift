@@ -59,6 +59,7 @@ public func addMigrations(to app: Application) {
     app.migrations.add(M015PlanEditing())
     app.migrations.add(M016Selection())
     app.migrations.add(M017SelectionReview())
+    app.migrations.add(M018SelectionVote())
 }
 
 /// Configures databases, sessions, middleware and routes.
@@ -120,6 +121,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: PlanEditingController())
     try app.register(collection: SelectionController())
     try app.register(collection: SelectionReviewController())
+    try app.register(collection: SelectionSessionController())
     try app.register(collection: AccountSettingsController())
     try app.register(collection: RegionAdminController())
     try app.register(collection: AccountAdminController())

@@ -55,6 +55,10 @@ enum PageFrame {
             items.append(NavItem(title: principal.unitID != nil && !Access.supervises(principal.actor) ? "问题整改" : "问题清单", url: .problems, prefix: "/problems",
                                  badge: waiting.map { ($0.open, $0.overdue > 0, $0.label) }))
         }
+        if let round = principal.ballots.first {
+            items.append(NavItem(title: "代表票决", url: .selectionBallot(round: round), prefix: "/selection/ballots",
+                                 badge: (principal.ballots.count, true, "待投票的票决 \(principal.ballots.count) 项")))
+        }
         if let waiting = principal.opinions, !principal.may(.office) {
             items.append(NavItem(title: "征集建议意见", url: .selectionOpinions, prefix: "/selection/opinions",
                                  badge: (waiting, false, "待提出意见的建议 \(waiting) 条")))

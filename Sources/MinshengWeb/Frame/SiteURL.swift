@@ -36,6 +36,13 @@ enum SiteURL: Sendable, Equatable {
     /// A department's requested opinions, and one of them.
     case selectionOpinions
     case selectionOpinion(id: Int)
+    /// The deputies' vote of a round: its page (`action` nil), `open`, `close`.
+    case selectionSession(round: Int, action: String?)
+    /// A paper tally entered (`action` nil) or cleared (`clear`).
+    case selectionTallies(round: Int, action: String?)
+    case selectionRecord(round: Int)
+    /// A deputy's in-app ballot.
+    case selectionBallot(round: Int)
     case publicRound(id: Int)
     case publicVote(round: Int)
     case publicRoundQR(id: Int)
@@ -211,6 +218,10 @@ enum SiteURL: Sendable, Equatable {
         case .selectionOpinions: return "/selection/opinions"
         case .selectionOpinion(let id): return "/selection/opinions/\(p(id, "id"))"
         case .publicVote(let round): return "/p/s/\(p(round, "id"))/vote"
+        case .selectionSession(let round, let action): return "/selection/\(p(round, "id"))/session" + (action.map { "/" + $0 } ?? "")
+        case .selectionTallies(let round, let action): return "/selection/\(p(round, "id"))/tallies" + (action.map { "/" + $0 } ?? "")
+        case .selectionRecord(let round): return "/selection/\(p(round, "id"))/record"
+        case .selectionBallot(let round): return "/selection/ballots/\(p(round, "id"))"
         case .publicRound(let id): return "/p/s/\(p(id, "id"))"
         case .publicRoundQR(let id): return "/p/s/\(p(id, "id"))/qr.svg"
         case .publicProposalLookup: return "/p/proposals"

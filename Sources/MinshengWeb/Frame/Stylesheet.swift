@@ -180,6 +180,7 @@ enum Stylesheet {
     .badge.proposal-received{background:#fff4d6;color:#8a5a00}.badge.proposal-candidate{background:#e3f5e8;color:#17683a}
     .badge.proposal-merged{background:#e8eefb;color:#1d4ed8}.badge.proposal-not_adopted{background:#f1f2f4;color:#4b5563}.badge.proposal-referred{background:#eef6ff;color:#1e40af}
     input.short{width:5rem;flex:none}.merge-form{border-top:1px solid var(--line);margin-top:1rem;padding-top:.4rem}
+    .fieldset{border:1px solid var(--line);border-radius:.5rem;padding:.4rem .8rem;margin:.6rem 0}.fieldset>p:first-child{margin:.2rem 0}
     select.month-select{width:auto;flex:none;min-width:5.5rem}
     .decompose-link{display:inline-block;font-size:.78rem;margin-left:.4rem}
     @media print{.hide-print{display:none}}
