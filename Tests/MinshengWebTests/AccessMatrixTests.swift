@@ -261,6 +261,7 @@ final class AccessMatrixTests: XCTestCase {
         "POST /selection/:id/tallies": (.dutyWithin(.office), ""),
         "POST /selection/:id/tallies/clear": (.dutyWithin(.office), ""),
         "GET /selection/:id/record": (.dutyWithin(.office), ""),
+        "POST /selection/:id/plan": (.dutyWithin(.office), ""),
         "GET /selection/ballots/:id": (.registeredDeputy, ""),
         "POST /selection/ballots/:id": (.registeredDeputy, ""),
         "GET /p/s/:id/vote": (.everyone, ""),

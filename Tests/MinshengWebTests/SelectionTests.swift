@@ -329,9 +329,15 @@ final class SelectionTests: XCTestCase {
             let office2 = Actor(accountID: second, regionID: w.city, unitID: nil, roles: [.admin])
             func round(mode: SelectionRound.BallotMode, deputies: [Int] = []) async throws -> (Int, [Int]) {
                 let round = try await service.createRound(regionID: w.city, .standard(year: 2027, regionName: "测试市"), actor: w.office, tree: w.tree).requireID()
+                // One proposal behind the first candidate, answered 列为候选项目.
+                let proposal = try await service.enter(roundID: round, .init(title: "建老年食堂", body: "来信建议建老年食堂。", category: "养老托育", name: "赵一", phone: ""),
+                                                       channel: .letter, receivedOn: "2026-09-10", actor: w.office, tree: w.tree)
+                try await service.answer(proposalID: try proposal.requireID(), state: .candidate, text: "", actor: w.office, tree: w.tree)
+                let civil = try await UnitService(db: app.db).findOrCreate(name: "市民政局", regionID: w.city).requireID()
                 var ids: [Int] = []
-                for name in ["社区老年食堂", "中小学护学岗", "老旧小区加装电梯"] {
-                    ids.append(try await service.saveCandidate(roundID: round, .init(name: name, description: name + "。", cost: "", unitID: nil, proposals: ""),
+                for (n, name) in ["社区老年食堂", "中小学护学岗", "老旧小区加装电梯"].enumerated() {
+                    ids.append(try await service.saveCandidate(roundID: round, .init(name: name, description: name + "。", cost: "", unitID: n == 0 ? civil : nil,
+                                                                                     proposals: n == 0 ? "1" : ""),
                                                                actor: w.office, tree: w.tree))
                 }
                 try await service.setShortlistRules(roundID: round, .init(places: "2", voteOpensOn: "", voteClosesOn: "", votePicks: ""), actor: w.office, tree: w.tree)
@@ -376,6 +382,34 @@ final class SelectionTests: XCTestCase {
             XCTAssertEqual(result.chosen, [ids[0], ids[2]], "281 and 200 pass and fill the two places")
             XCTAssertEqual(result.standings.map(\.passes), [true, true, false])
             XCTAssertEqual(result.threshold, 150)
+            // Once the vote has begun, the shortlist is fixed.
+            do {
+                try await service.removeCandidate(candidateID: ids[1], actor: w.office, tree: w.tree)
+                XCTFail("a candidate removed after the vote")
+            } catch let error as ServiceError { XCTAssertEqual(error.kind, .conflict) }
+            // Into the plan: the two chosen, in the order of the result, linked back.
+            let planID = try await service.makePlan(roundID: paper, level: .city, actor: w.office, tree: w.tree)
+            let items = try await Item.query(on: app.db).filter(\.$plan.$id == planID).sort(\.$seq).all()
+            XCTAssertEqual(items.map(\.name), ["社区老年食堂", "老旧小区加装电梯"])
+            let made = try await XCTUnwrapAsync(try await SelectionCandidate.find(ids[0], on: app.db)?.projectID)
+            let madeProject = try await XCTUnwrapAsync(try await Project.find(made, on: app.db))
+            XCTAssertEqual(madeProject.name, "社区老年食堂")
+            let madeIndicator = try await XCTUnwrapAsync(try await Indicator.query(on: app.db).filter(\.$project.$id == made).with(\.$leadUnit).first())
+            XCTAssertEqual(madeIndicator.leadUnit?.name, "市民政局")
+            let unchosen = try await SelectionCandidate.find(ids[1], on: app.db)
+            XCTAssertNil(unchosen?.projectID)
+            do {
+                try await service.makePlan(roundID: paper, level: .city, actor: w.office, tree: w.tree)
+                XCTFail("a second plan")
+            } catch let error as ServiceError { XCTAssertEqual(error.kind, .conflict) }
+            // The proposer's page now shows the project, with a link to its public page.
+            let proposal = try await XCTUnwrapAsync(try await Proposal.query(on: app.db).filter(\.$round.$id == paper).first())
+            let citizen = TestBrowser(app)
+            let proposerPage = try await citizen.get(SiteURL.publicProposal(reference: proposal.reference).path)
+            XCTAssertTrue(proposerPage.body.contains("本建议已列入《2027年测试市市定重点民生实事》：社区老年食堂。"))
+            XCTAssertTrue(proposerPage.body.contains(SiteURL.publicProject(project: made, region: nil).path))
+            XCTAssertTrue(proposerPage.body.contains("群众评价：满意 0"))
+
             let office = TestBrowser(app)
             _ = try await office.signIn("sel_office", "Passw0rd-select")
             let record = try await office.get(SiteURL.selectionRecord(round: paper).path)

@@ -39,6 +39,8 @@ public final class SelectionRound: Model, @unchecked Sendable {
     /// nil: not yet open; "open"; "closed".
     @OptionalField(key: "session_state") public var sessionState: String?
     @OptionalField(key: "session_closed_at") public var sessionClosedAt: Date?
+    /// The plan the chosen candidates became.
+    @OptionalField(key: "plan_id") public var planID: Int?
 
     public init() {}
 
@@ -174,6 +176,8 @@ public final class SelectionCandidate: Model, @unchecked Sendable {
     /// The department that would carry it out.
     @OptionalParent(key: "unit_id") public var unit: Department?
     @Field(key: "created_at") public var createdAt: Date
+    /// The plan's project it became.
+    @OptionalField(key: "project_id") public var projectID: Int?
 
     public init() {}
 }

@@ -178,6 +178,9 @@ extension SelectionService {
             if try await SelectionVote.query(on: db).filter(\.$round.$id == roundID).count() > 0 {
                 throw ServiceError.conflict("网络投票已经开始，候选项目不能再改动。")
             }
+            if try await SelectionRound.find(roundID, on: db)?.sessionState != nil {
+                throw ServiceError.conflict("人大代表票决已经开始，候选项目不能再改动。")
+            }
             let proposals = seqs.isEmpty ? [] : try await Proposal.query(on: db).filter(\.$round.$id == roundID).filter(\.$seq ~~ seqs).all()
             let missing = seqs.filter { seq in !proposals.contains { $0.seq == seq } }
             guard missing.isEmpty else { throw ServiceError.invalid("没有第 \(missing.map(String.init).joined(separator: "、")) 号建议。") }
@@ -227,6 +230,9 @@ extension SelectionService {
         try await db.write(locking: [.record("round:\(roundID)")]) { db in
             if try await SelectionVote.query(on: db).filter(\.$round.$id == roundID).count() > 0 {
                 throw ServiceError.conflict("网络投票已经开始，候选项目不能再删除。")
+            }
+            if try await SelectionRound.find(roundID, on: db)?.sessionState != nil {
+                throw ServiceError.conflict("人大代表票决已经开始，候选项目不能再删除。")
             }
             for proposal in try await Proposal.query(on: db).filter(\.$candidateID == candidateID).all() {
                 proposal.candidateID = nil

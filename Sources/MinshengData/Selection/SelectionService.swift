@@ -359,6 +359,17 @@ public struct SelectionService: Sendable {
         public var mergedInto: (reference: String, title: String)?
         /// How many proposals were merged into this one.
         public var mergedFrom: Int
+        /// The plan's project it became, with its progress and ratings (from the project's public page).
+        public var project: ProjectLink? = nil
+    }
+
+    public struct ProjectLink: Sendable {
+        public var projectID: Int
+        public var planTitle: String
+        public var projectName: String
+        /// The project's indicators' progress (rounded half-up, as the tables show it).
+        public var progress: [(indicator: String, progress: Decimal?)]
+        public var ratings: [Rating: Int]
     }
 
     public func publicProposal(reference: String, tree: RegionTree) async throws -> PublicProposal {
@@ -370,11 +381,17 @@ public struct SelectionService: Sendable {
         var target: Proposal? = nil
         if let into = proposal.mergedInto { target = try await Proposal.find(into, on: db) }
         let mergedFrom = try await Proposal.query(on: db).filter(\.$mergedInto == proposal.requireID()).count()
+        var link: ProjectLink? = nil
+        if let made = try await project(ofProposal: target ?? proposal),
+           let page = try await PublicProjectService(db: db).page(projectID: made.projectID, regionID: nil) {
+            link = ProjectLink(projectID: made.projectID, planTitle: page.planTitle, projectName: page.projectName,
+                               progress: page.indicators.map { ($0.name, $0.progress) }, ratings: page.feedback.counts)
+        }
         return PublicProposal(reference: proposal.reference, seq: proposal.seq, roundID: try round.requireID(), roundTitle: round.title,
                               regionName: tree[round.$region.id]?.name ?? "", title: proposal.title, body: proposal.body, category: proposal.category,
                               place: proposal.place, proposer: Self.maskName(proposal.proposer), receivedOn: proposal.receivedOn, channel: proposal.channel,
                               state: proposal.state, answer: proposal.answer, answeredOn: proposal.answeredAt.map(ChineseDate.day),
-                              mergedInto: target.map { ($0.reference, $0.title) }, mergedFrom: mergedFrom)
+                              mergedInto: target.map { ($0.reference, $0.title) }, mergedFrom: mergedFrom, project: link)
     }
 
     /// "张**" for 张三丰; 匿名 without a name.

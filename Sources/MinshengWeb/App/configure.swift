@@ -60,6 +60,7 @@ public func addMigrations(to app: Application) {
     app.migrations.add(M016Selection())
     app.migrations.add(M017SelectionReview())
     app.migrations.add(M018SelectionVote())
+    app.migrations.add(M019SelectionPlan())
 }
 
 /// Configures databases, sessions, middleware and routes.

@@ -41,6 +41,8 @@ enum SiteURL: Sendable, Equatable {
     /// A paper tally entered (`action` nil) or cleared (`clear`).
     case selectionTallies(round: Int, action: String?)
     case selectionRecord(round: Int)
+    /// The chosen candidates made into next year's plan.
+    case selectionPlan(round: Int)
     /// A deputy's in-app ballot.
     case selectionBallot(round: Int)
     case publicRound(id: Int)
@@ -221,6 +223,7 @@ enum SiteURL: Sendable, Equatable {
         case .selectionSession(let round, let action): return "/selection/\(p(round, "id"))/session" + (action.map { "/" + $0 } ?? "")
         case .selectionTallies(let round, let action): return "/selection/\(p(round, "id"))/tallies" + (action.map { "/" + $0 } ?? "")
         case .selectionRecord(let round): return "/selection/\(p(round, "id"))/record"
+        case .selectionPlan(let round): return "/selection/\(p(round, "id"))/plan"
         case .selectionBallot(let round): return "/selection/ballots/\(p(round, "id"))"
         case .publicRound(let id): return "/p/s/\(p(id, "id"))"
         case .publicRoundQR(let id): return "/p/s/\(p(id, "id"))/qr.svg"

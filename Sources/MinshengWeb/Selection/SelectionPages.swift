@@ -285,6 +285,13 @@ struct PublicProposalPage {
                      },
                      .if(view.mergedFrom > 0, .p(.class("muted"), .text("另有 \(view.mergedFrom) 条内容相近的建议与本条合并办理。"))),
                      .if(view.state == .received, .p(.class("muted"), .text("建议正在研究，答复后会在此公开。")))),
+            .unwrap(view.project) { project in
+                .section(.h2(.text("已列入计划")),
+                         .p(.text("本建议已列入《\(project.planTitle)》：\(project.projectName)。")),
+                         .forEach(project.progress) { row in .p(.class("muted"), .text("\(row.indicator)：" + (row.progress.map { "进度 " + Figures.percent($0) } ?? "尚未报送进度"))) },
+                         .p(.class("muted"), .text("群众评价：" + Rating.allCases.map { "\($0.label) \(project.ratings[$0] ?? 0)" }.joined(separator: "，"))),
+                         .p(.a(.attr("href", SiteURL.publicProject(project: project.projectID, region: nil).path), .text("查看项目进展、评价和意见"))))
+            },
             .section(.h2(.text("建议内容")),
                      .p(.class("muted"), .text("编号 \(view.reference) · 第 \(view.seq) 号 · \(view.category) · \(view.receivedOn) 收到 · 建议人 \(view.proposer)")),
                      .p(.class("answer"), .text(view.body)),

@@ -16,6 +16,7 @@ struct SelectionSessionController: RouteCollection {
         office.post(SiteURL.selectionTallies(round: .parameter, action: nil), use: tally)
         office.post(SiteURL.selectionTallies(round: .parameter, action: "clear"), use: clear)
         office.get(SiteURL.selectionRecord(round: .parameter), use: record)
+        office.post(SiteURL.selectionPlan(round: .parameter), use: makePlan)
         let signedIn = routes.grouped(RequireSignIn())
         signedIn.get(SiteURL.selectionBallot(round: .parameter), use: ballot)
         signedIn.post(SiteURL.selectionBallot(round: .parameter), use: cast)
@@ -97,6 +98,19 @@ struct SelectionSessionController: RouteCollection {
         return req.page(SessionRecordPage(status: status, regionName: principal.tree[status.round.$region.id]?.name ?? "").render(in: PageContext(request: req)))
     }
 
+    func makePlan(req: Request) async throws -> Response {
+        let (principal, id) = try await round(req)
+        do {
+            guard let level = PlanLevel(rawValue: Self.field(req, "level")) else { throw ServiceError.invalid("请选择计划级别。") }
+            let plan = try await service(req).makePlan(roundID: id, level: level, actor: principal.actor, tree: principal.tree)
+            req.notify("已生成计划：请补全各项目的指标、单位、目标任务和分解，核对后通过。")
+            return req.redirect(to: SiteURL.planEditor(id: plan).path)
+        } catch let error as ServiceError where error.kind == .invalid || error.kind == .conflict {
+            req.notify(error.message, success: false)
+            return req.redirect(to: SiteURL.selectionSession(round: id, action: nil).path)
+        }
+    }
+
     func ballot(req: Request) async throws -> Response {
         let principal = try AccessPolicy.signedIn.check(req)
         let ballot = try await service(req).ballot(roundID: try SelectionController.id(req), actor: principal.actor)
@@ -156,7 +170,16 @@ struct SessionPage {
                       .button(.type(.submit), .class("button danger"), .text("结束票决")))),
             .unwrap(status.result) { _ in
                 .group(SessionRecordPage.resultTable(status),
-                       .p(.class("actions"), .a(.class("button primary"), .attr("href", SiteURL.selectionRecord(round: id).path), .text("打印票决结果"))))
+                       .p(.class("actions"), .a(.class("button"), .attr("href", SiteURL.selectionRecord(round: id).path), .text("打印票决结果"))),
+                       round.planID.map { plan in
+                           .p(.class("notice ok"), .text("入选项目已生成计划。"), .a(.attr("href", SiteURL.planEditor(id: plan).path), .text("编辑计划")))
+                       } ?? .form(.class("panel"), .method(.post), .action(SiteURL.selectionPlan(round: id).path), PageFrame.csrfField(csrf),
+                                  .h2(.text("生成 \(round.year) 年计划")),
+                                  .p(.text("入选项目依名次成为计划的实事和项目（含责任部门），目标任务和分解由办公室在计划中补全；每个项目都与候选项目和群众建议相连，建议人可在建议页面看到项目进展和满意度。")),
+                                  .div(.class("row-form"),
+                                       .label(.for("level"), .text("计划级别")),
+                                       .select(.attr("name", "level"), .id("level"), .forEach(PlanLevel.allCases) { Fragments.option(value: $0.rawValue, label: $0.label, selected: $0 == .city) }),
+                                       .button(.type(.submit), .class("button primary"), .text("生成计划")))))
             })
         return PageFrame.render(title: "人大代表票决", context: context, body: body)
     }
