@@ -296,7 +296,7 @@ struct Import: AsyncParsableCommand {
 
 /// `minsheng report progress|acceptance|disclosure|feedback --region NAME --year YYYY --month YYYY-MM --format json|csv|xlsx [--output PATH]`
 struct Report: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Produce reports.", subcommands: [ProgressCommand.self, AcceptanceCommand.self, DisclosureCommand.self, FeedbackCommand.self, RankingCommand.self, SupervisionCommand.self])
+    static let configuration = CommandConfiguration(abstract: "Produce reports.", subcommands: [ProgressCommand.self, AcceptanceCommand.self, DisclosureCommand.self, FeedbackCommand.self, RankingCommand.self, SupervisionCommand.self, SelectionCommand.self])
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case json, csv, xlsx

@@ -51,3 +51,42 @@ extension Report {
         }
     }
 }
+
+extension Report {
+    /// `minsheng report selection --region NAME --year YYYY --format json|csv|xlsx [--output PATH]`: the
+    /// region's round of proposals for the plan year — received, answered and adopted, the candidates
+    /// with their public votes, and the deputies' result.
+    struct SelectionCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "selection", abstract: "Proposals, candidates, public votes and the deputies' result of a year's selection.")
+        @OptionGroup var store: StoreOptions
+        @ArgumentParser.Option(help: "Region name (e.g. 邵阳市).") var region: String
+        @ArgumentParser.Option(help: "The plan year the round selects projects for.") var year: Int
+        @ArgumentParser.Option(help: "json, csv or xlsx.") var format: Format = .json
+        @ArgumentParser.Option(help: "Write to this file instead of standard output.") var output: String?
+
+        func run() async throws {
+            guard (2000...2100).contains(year) else { throw CLIError("年份应在 2000 至 2100 之间。") }
+            let (region, year, format, output) = (self.region, self.year, self.format, self.output)
+            try await withApp(store.config()) { app in
+                let regions = RegionService(db: app.db)
+                let tree = try await regions.tree()
+                guard let found = try await regions.find(named: region), let regionID = found.id else { throw CLIError("没有名为“\(region)”的行政区划。") }
+                guard let report = try await SelectionService(db: app.db).report(regionID: regionID, year: year, tree: tree) else {
+                    throw CLIError("\(region)没有 \(year) 年的项目征集。")
+                }
+                let data: Data
+                switch format {
+                case .json: data = Data(report.json.text().utf8) + Data("\n".utf8)
+                case .csv: data = Data(report.csv.utf8)
+                case .xlsx: data = try report.workbook.data()
+                }
+                if let output {
+                    guard FileManager.default.createFile(atPath: output, contents: data) else { throw CLIError("无法写入“\(output)”。") }
+                    FileHandle.standardError.write(Data("已写入 \(output)：\(report.title)，\(report.sentence)。\n".utf8))
+                } else {
+                    FileHandle.standardOutput.write(data)
+                }
+            }
+        }
+    }
+}

@@ -402,6 +402,26 @@ final class SelectionTests: XCTestCase {
                 try await service.makePlan(roundID: paper, level: .city, actor: w.office, tree: w.tree)
                 XCTFail("a second plan")
             } catch let error as ServiceError { XCTAssertEqual(error.kind, .conflict) }
+            // The report (`minsheng report selection`): one proposal received and answered (100.00%), a
+            // candidate; 281 / 1 / 0 ranked first and chosen; 150 does not pass; threshold 150 of 300.
+            let report = try await XCTUnwrapAsync(try await service.report(regionID: w.city, year: 2027, tree: w.tree))
+            let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(report.json.text().utf8)) as? [String: Any])
+            XCTAssertEqual(json["region"] as? String, "测试市")
+            let counts = try XCTUnwrap(json["proposals"] as? [String: Any])
+            XCTAssertEqual(counts["received"] as? Int, 1)
+            XCTAssertEqual(counts["answer_rate"] as? Double, 100)
+            XCTAssertEqual((counts["by_channel"] as? [String: Any])?["letter"] as? Int, 1)
+            let rows = try XCTUnwrap(json["candidates"] as? [[String: Any]])
+            XCTAssertEqual(rows.map { $0["for"] as? Int }, [281, 150, 200])
+            XCTAssertEqual(rows.map { $0["chosen"] as? Bool }, [true, false, true])
+            XCTAssertEqual(rows.map { $0["rank"] as? Int }, [1, nil, 2])
+            XCTAssertEqual(rows.first?["department"] as? String, "市民政局")
+            let deputiesVote = try XCTUnwrap(json["deputies_vote"] as? [String: Any])
+            XCTAssertEqual(deputiesVote["threshold"] as? Int, 150)
+            XCTAssertEqual(deputiesVote["mode"] as? String, "paper")
+            XCTAssertTrue(report.csv.contains("社区老年食堂,,市民政局,1,0,281,1,0,入选"))
+            XCTAssertEqual(report.workbook.sheets.first?.rows.count, 3 + 3, "title, sentence, header and three candidates")
+
             // The proposer's page now shows the project, with a link to its public page.
             let proposal = try await XCTUnwrapAsync(try await Proposal.query(on: app.db).filter(\.$round.$id == paper).first())
             let citizen = TestBrowser(app)

@@ -58,3 +58,37 @@ extension SelectionService {
         return (projectID, candidate.name)
     }
 }
+
+extension SelectionService {
+    /// The report of a region's round for a plan year (its latest round when there are several),
+    /// or nil when the region has none. The command line reads the whole database (no account).
+    public func report(regionID: Int, year: Int, tree: RegionTree) async throws -> SelectionReport? {
+        guard let round = try await SelectionRound.query(on: db).filter(\.$region.$id == regionID).filter(\.$year == year).sort(\.$id, .descending).first() else {
+            return nil
+        }
+        let roundID = try round.requireID()
+        let proposals = try await Proposal.query(on: db).filter(\.$round.$id == roundID).all()
+        var byState: [String: Int] = [:]
+        var byChannel: [String: Int] = [:]
+        for proposal in proposals {
+            byState[proposal.state.rawValue, default: 0] += 1
+            byChannel[proposal.channel.rawValue, default: 0] += 1
+        }
+        let shortlist = try await shortlist(roundID: roundID)
+        let status = try await sessionStatus(round)
+        let standings = Dictionary((status.result?.standings ?? []).map { ($0.tally.candidateID, $0) }, uniquingKeysWith: { a, _ in a })
+        let candidates = shortlist.candidates.map { row in
+            SelectionReport.Candidate(seq: row.candidate.seq, name: row.candidate.name, cost: row.candidate.cost, department: row.unitName,
+                                      proposals: row.proposals.count, publicVotes: row.votes, tally: status.tallies[row.candidate.id ?? 0],
+                                      standing: standings[row.candidate.id ?? 0])
+        }
+        var vote: (opens: String, closes: String, picks: Int, voters: Int)? = nil
+        if let opens = round.voteOpensOn, let closes = round.voteClosesOn { vote = (opens, closes, round.votePicks ?? 0, shortlist.voters) }
+        var session: (title: String, date: String, deputies: Int, present: Int, rule: DeputyVote.PassRule, mode: String, closed: Bool)? = nil
+        if let title = round.sessionTitle, let deputies = round.deputies {
+            session = (title, round.sessionDate ?? "", deputies, round.present ?? 0, round.passRule, round.ballotMode.rawValue, round.sessionClosed)
+        }
+        return SelectionReport(region: tree[regionID]?.name ?? "", year: year, round: round.title, byState: byState, byChannel: byChannel,
+                               places: round.places, vote: vote, candidates: candidates, session: session, result: status.result)
+    }
+}
