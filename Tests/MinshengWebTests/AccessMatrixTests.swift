@@ -268,6 +268,7 @@ final class AccessMatrixTests: XCTestCase {
         "POST /p/s/:id/vote": (.everyone, ""),
         "GET /p/s/:id": (.everyone, ""),
         "GET /p/s/:id/qr.svg": (.everyone, ""),
+        "GET /p/s/:id/poster": (.everyone, ""),
         "POST /p/s/:id": (.everyone, ""),
         "GET /p/proposals": (.everyone, ""),
         "GET /p/proposals/:reference": (.everyone, ""),

@@ -148,6 +148,11 @@ final class SelectionTests: XCTestCase {
             XCTAssertEqual(page.status, .ok)
             XCTAssertTrue(page.body.contains("新建、改扩建楼堂馆所"), "the negative list is shown")
             XCTAssertTrue(page.body.contains("联系电话（必填，仅用于联系您，不会公开）"))
+            // The poster: the round's title and a QR code that decodes to the form's address.
+            let poster = try await browser.get(SiteURL.publicRoundPoster(id: round).path)
+            XCTAssertEqual(poster.status, .ok)
+            XCTAssertTrue(poster.body.contains("扫码提建议"))
+            XCTAssertTrue(poster.body.contains(SiteURL.publicRound(id: round).absolute(app.minsheng.publicURL)))
             let url = SiteURL.publicRound(id: round).path
             func fields(_ title: String, body: String = "建议在社区建设老年食堂。", phone: String = "13900000002") -> [(String, String)] {
                 [("title", title), ("body", body), ("category", "养老托育"), ("phone", phone), ("name", "")]
@@ -347,6 +352,18 @@ final class SelectionTests: XCTestCase {
                 try await service.openSession(roundID: round, actor: w.office, tree: w.tree)
                 return (round, ids)
             }
+            // 差额: as many candidates as places does not open.
+            let even = try await service.createRound(regionID: w.city, .standard(year: 2027, regionName: "测试市"), actor: w.office, tree: w.tree).requireID()
+            for name in ["甲", "乙"] {
+                try await service.saveCandidate(roundID: even, .init(name: name, description: name, cost: "", unitID: nil, proposals: ""), actor: w.office, tree: w.tree)
+            }
+            try await service.setShortlistRules(roundID: even, .init(places: "2", voteOpensOn: "", voteClosesOn: "", votePicks: ""), actor: w.office, tree: w.tree)
+            try await service.setSession(roundID: even, .init(title: "会议", date: "2027-01-15", deputies: "300", present: "290", rule: "majority_of_all", mode: "paper"),
+                                         actor: w.office, tree: w.tree)
+            do {
+                try await service.openSession(roundID: even, actor: w.office, tree: w.tree)
+                XCTFail("opened without more candidates than places")
+            } catch let error as ServiceError { XCTAssertTrue(error.message.contains("差额票决要求候选项目多于名额"), error.message) }
             let (paper, ids) = try await round(mode: .paper)
             func enter(_ actor: Actor, _ candidate: Int, _ f: Int, _ a: Int, _ x: Int) async throws -> Bool {
                 try await service.enterTally(roundID: paper, candidateID: candidate, votesFor: "\(f)", against: "\(a)", abstain: "\(x)", actor: actor, tree: w.tree)

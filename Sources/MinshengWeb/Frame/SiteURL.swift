@@ -48,6 +48,8 @@ enum SiteURL: Sendable, Equatable {
     case publicRound(id: Int)
     case publicVote(round: Int)
     case publicRoundQR(id: Int)
+    /// The round's printable A4 poster with its QR code.
+    case publicRoundPoster(id: Int)
     case publicProposal(reference: String)
     case publicProposalLookup
     // Plans edited in the app (the outline, the decomposition grid, adjustments)
@@ -227,6 +229,7 @@ enum SiteURL: Sendable, Equatable {
         case .selectionBallot(let round): return "/selection/ballots/\(p(round, "id"))"
         case .publicRound(let id): return "/p/s/\(p(id, "id"))"
         case .publicRoundQR(let id): return "/p/s/\(p(id, "id"))/qr.svg"
+        case .publicRoundPoster(let id): return "/p/s/\(p(id, "id"))/poster"
         case .publicProposalLookup: return "/p/proposals"
         case .publicProposal(let reference):
             return "/p/proposals/" + (reference == .parameter ? ":reference" : (reference.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? ""))

@@ -19,6 +19,7 @@ struct SelectionController: RouteCollection {
         // The public: no sign-in; the form checks its origin instead of a token.
         routes.get(SiteURL.publicRound(id: .parameter), use: publicRound)
         routes.get(SiteURL.publicRoundQR(id: .parameter), use: publicRoundQR)
+        routes.get(SiteURL.publicRoundPoster(id: .parameter), use: publicRoundPoster)
         routes.on(.POST, SiteURL.publicRound(id: .parameter), body: .collect(maxSize: "64kb"), use: publicSubmit).checksOwnOrigin()
         routes.get(SiteURL.publicProposal(reference: .parameter), use: publicProposal)
         routes.get(SiteURL.publicProposalLookup, use: lookup)
@@ -166,6 +167,20 @@ struct SelectionController: RouteCollection {
         headers.contentType = HTTPMediaType(type: "image", subType: "svg+xml")
         headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=86400")
         return Response(status: .ok, headers: headers, body: .init(string: code.svg(moduleSize: 8)))
+    }
+
+    /// The round's A4 poster (民生实事我来提), to print and post where people gather.
+    func publicRoundPoster(req: Request) async throws -> Response {
+        let id = try Self.id(req)
+        let tree = try await RegionService(db: req.db).tree()
+        let round = try await service(req).publicRound(id: id, tree: tree)
+        let url = SiteURL.publicRound(id: id).absolute(req.application.minsheng.publicURL)
+        let html = RoundPosterPage(round: round.round, regionName: round.regionName, url: url)
+            .render(qrPNG: try QRCode(text: url, level: .quartile).png(moduleSize: 10))
+        var headers = HTTPHeaders()
+        headers.contentType = .html
+        headers.replaceOrAdd(name: "Content-Security-Policy", value: PosterPage.contentSecurityPolicy)
+        return Response(status: .ok, headers: headers, body: .init(string: html))
     }
 
     func publicSubmit(req: Request) async throws -> Response {

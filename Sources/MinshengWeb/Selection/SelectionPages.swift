@@ -85,7 +85,9 @@ struct SelectionRoundPage {
                  Fragments.stat("列为候选", "\(summary.counts[.candidate] ?? 0)", tone: "completed")),
             .p(.class("actions"),
                .a(.class("button primary"), .attr("href", SiteURL.selectionCandidates(round: id).path), .text("候选名单与网络投票")),
+               .a(.class("button"), .attr("href", SiteURL.selectionSession(round: id, action: nil).path), .text("人大代表票决")),
                .a(.class("button"), .attr("href", SiteURL.publicRound(id: id).path), .text("公开征集页面")),
+               .a(.class("button"), .attr("href", SiteURL.publicRoundPoster(id: id).path), .text("征集海报（A4 打印）")),
                .a(.class("button"), .attr("href", SiteURL.publicRoundQR(id: id).path), .attr("download", "征集二维码.svg"), .text("下载征集二维码")),
                .span(.class("hint"), .text("二维码指向 " + publicURL))),
             Fragments.filterBar(action: base, query: query, [
@@ -303,5 +305,36 @@ struct PublicProposalPage {
     static func missing(_ message: String) -> String {
         PublicSelectionFrame.page(title: "未找到建议", brand: "民生实事码上通 · 民生实事我来提", heading: "未找到建议",
                                   body: .section(.p(.text(message)), .p(.a(.attr("href", SiteURL.publicIndex.path), .text("返回民生实事码上通")))))
+    }
+}
+
+/// The round's A4 poster: what is collected, the QR code to the form, the period.
+struct RoundPosterPage {
+    let round: SelectionRound
+    let regionName: String
+    let url: String
+
+    func render(qrPNG: Data) -> String {
+        let html = HTML(
+            .lang(.chinese),
+            .head(.meta(.charset(.utf8)), .pageTitle("民生实事我来提 · " + round.title), .element(named: "style", text: PosterPage.stylesheet)),
+            .body(.div(.class("sheet"),
+                .div(.class("band"),
+                     .div(.class("kicker"), .text("民生实事我来提 · 征集 \(round.year) 年重点民生实事")),
+                     .h1(.text(round.title)),
+                     .div(.class("where"), .text("征集时间：\(round.opensOn) 至 \(round.closesOn)"))),
+                .div(.class("qr"),
+                     .img(.attr("src", "data:image/png;base64," + qrPNG.base64EncodedString()), .attr("alt", "征集二维码")),
+                     .p(.text("扫码提建议 · 每条建议都公开答复")),
+                     .p(.class("url"), .text(url))),
+                .div(.class("body"),
+                     .h2(.text("征集什么样的项目")),
+                     .p(.text(round.criteria)),
+                     .if(!round.negativeItems.isEmpty, .group(.h2(.text("以下不予采纳")), .p(.text(round.negativeItems.joined(separator: "；")))))),
+                .div(.class("foot"),
+                     .span(.text("\(regionName)重点民生实事工作专班办公室")),
+                     .span(.text("也可来信或到社区（村）提交")))))
+        )
+        return "<!DOCTYPE html>" + html.render().replacingOccurrences(of: "<!DOCTYPE html>", with: "")
     }
 }
