@@ -501,4 +501,64 @@ final class SelectionTests: XCTestCase {
             } catch let error as ServiceError { XCTAssertEqual(error.kind, .conflict) }
         }
     }
+
+    /// 16 proposals and then 16 votes at once (file SQLite as served, and PostgreSQL): every one
+    /// taken, the round's numbers 1…16 each given once, 16 voters counted.
+    func testSixteenProposersAndVotersAtOnce() async throws {
+        try await TestApp.run(fileDatabase: true) { app in
+            let w = try await world(app)
+            let service = SelectionService(db: app.db)
+            var draft = SelectionService.RoundDraft.standard(year: 2027, regionName: "测试市")
+            (draft.opensOn, draft.closesOn) = (ChineseDate.isoDay(Date().addingTimeInterval(-86_400)), ChineseDate.isoDay(Date().addingTimeInterval(30 * 86_400)))
+            let round = try await service.createRound(regionID: w.city, draft, actor: w.office, tree: w.tree).requireID()
+            let failures = await withTaskGroup(of: String?.self) { group -> [String] in
+                for n in 1...16 {
+                    group.addTask {
+                        do {
+                            _ = try await service.submit(roundID: round, .init(title: "建议\(n)", body: "第 \(n) 条建议的内容。", category: "养老托育",
+                                                                               phone: String(format: "139000000%02d", n)),
+                                                         address: "10.9.0.\(n)", browser: nil)
+                            return nil
+                        } catch { return "\(error)" }
+                    }
+                }
+                var all: [String] = []
+                for await outcome in group { if let outcome { all.append(outcome) } }
+                return all
+            }
+            XCTAssertEqual(failures, [])
+            let seqs = try await Proposal.query(on: app.db).filter(\.$round.$id == round).all().map(\.seq).sorted()
+            XCTAssertEqual(seqs, Array(1...16))
+            for n in 1...3 {
+                try await service.answer(proposalID: try await XCTUnwrapAsync(try await Proposal.query(on: app.db).filter(\.$seq == n).first()?.id),
+                                         state: .candidate, text: "", actor: w.office, tree: w.tree)
+            }
+            var ids: [Int] = []
+            for n in 1...3 {
+                ids.append(try await service.saveCandidate(roundID: round, .init(name: "候选\(n)", description: "候选\(n)。", cost: "", unitID: nil, proposals: "\(n)"),
+                                                           actor: w.office, tree: w.tree))
+            }
+            try await service.setShortlistRules(roundID: round, .init(places: "2", voteOpensOn: draft.opensOn, voteClosesOn: draft.closesOn, votePicks: "2"),
+                                                actor: w.office, tree: w.tree)
+            let candidateIDs = ids
+            let voteFailures = await withTaskGroup(of: String?.self) { group -> [String] in
+                for n in 1...16 {
+                    group.addTask {
+                        do {
+                            try await service.vote(roundID: round, picks: ["\(candidateIDs[n % 3])"], phone: String(format: "137000000%02d", n), address: "10.8.0.\(n)", browser: nil)
+                            return nil
+                        } catch { return "\(error)" }
+                    }
+                }
+                var all: [String] = []
+                for await outcome in group { if let outcome { all.append(outcome) } }
+                return all
+            }
+            XCTAssertEqual(voteFailures, [])
+            let shortlist = try await service.shortlist(roundID: round)
+            XCTAssertEqual(shortlist.voters, 16)
+            // n % 3: 0 for n = 3, 6, 9, 12, 15 (5); 1 for 1, 4, 7, 10, 13, 16 (6); 2 for 2, 5, 8, 11, 14 (5).
+            XCTAssertEqual(shortlist.candidates.map(\.votes), [5, 6, 5])
+        }
+    }
 }
