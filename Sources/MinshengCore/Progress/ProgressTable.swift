@@ -147,12 +147,7 @@ public struct ProgressTable: Sendable {
         summary.projects = Set(rows.map { "\($0.itemSeq)\u{1}\($0.projectName)" }).count
         summary.indicators = rows.count
         for project in projectRows {
-            switch CompletionRule.projectStanding(project.map { $0.standing(completionRule) }) {
-            case .completed?: summary.projectsCompleted += 1
-            case .onSchedule?: summary.projectsOnSchedule += 1
-            case .lagging?: summary.projectsLagging += 1
-            case nil: break
-            }
+            summary.countProject(project.map { $0.standing(completionRule) })
             for column in columns.indices where !ownLevelColumns.contains(column) {
                 let shares = project.compactMap { $0.regions.indices.contains(column) ? $0.regions[column] : nil }
                 guard !shares.isEmpty else { continue }
@@ -161,12 +156,7 @@ public struct ProgressTable: Sendable {
             }
         }
         for row in rows {
-            switch row.standing(completionRule) {
-            case .completed?: summary.completed += 1
-            case .onSchedule?: summary.onSchedule += 1
-            case .lagging?: summary.lagging += 1
-            case nil: summary.unreported += 1
-            }
+            summary.count(row.standing(completionRule))
             switch row.aggregate?.band {
             case .atLeast75?: summary.atLeast75 += 1
             case .below75?: summary.below75 += 1

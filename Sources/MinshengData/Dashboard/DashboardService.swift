@@ -11,7 +11,7 @@ public struct DashboardService: Sendable {
     public init(db: any Database) { self.db = db }
 
     /// One child region's standing in a level: its own shares of the level's indicators.
-    public struct ChildStanding: Sendable, Equatable {
+    public struct ChildStanding: Sendable, Equatable, IndicatorTally {
         public var regionID: Int?
         public var name: String
         public var completed = 0
@@ -37,7 +37,7 @@ public struct DashboardService: Sendable {
     }
 
     /// One month of a level's trend, counted as the month's table counts (the plan's completion rule).
-    public struct TrendPoint: Sendable, Equatable {
+    public struct TrendPoint: Sendable, Equatable, IndicatorTally, ProjectTally {
         public var month: Int
         public var completed = 0
         public var onSchedule = 0
@@ -103,12 +103,7 @@ public struct DashboardService: Sendable {
             var progress: [Decimal] = [], acceptance: [Decimal] = []
             for row in table.rows where index < row.regions.count {
                 guard let figure = row.regions[index], figure.target != nil || figure.targetNote != nil || figure.quantity != nil || figure.progress != nil else { continue }
-                switch figure.status {
-                case .completed?: standing.completed += 1
-                case .onSchedule?: standing.onSchedule += 1
-                case .lagging?: standing.lagging += 1
-                case nil: standing.unreported += 1
-                }
+                standing.count(figure.status)
                 if let p = figure.progress { progress.append(p) }
                 if let a = figure.acceptance { acceptance.append(a) }
             }
@@ -136,21 +131,11 @@ public struct DashboardService: Sendable {
                 }
                 let standing = table.completionRule.standing(aggregate: own?.status, shares: shares)
                 byRow[row.indicatorID] = standing
-                switch standing {
-                case .completed?: point.completed += 1
-                case .onSchedule?: point.onSchedule += 1
-                case .lagging?: point.lagging += 1
-                case nil: point.unreported += 1
-                }
+                point.count(standing)
                 if let p = own?.progress { progress.append(p) }
             }
             for project in table.projectRows {
-                switch CompletionRule.projectStanding(project.map { byRow[$0.indicatorID] ?? nil }) {
-                case .completed?: point.projectsCompleted += 1
-                case .onSchedule?: point.projectsOnSchedule += 1
-                case .lagging?: point.projectsLagging += 1
-                case nil: break
-                }
+                point.countProject(project.map { byRow[$0.indicatorID] ?? nil })
             }
             point.meanProgress = progress.isEmpty ? nil : Exact.rounded(progress.reduce(0, +) / Decimal(progress.count), scale: 2)
             return point
