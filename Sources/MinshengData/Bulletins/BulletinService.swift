@@ -95,11 +95,13 @@ public struct BulletinService: Sendable {
     /// - Parameter light: only what the ranking needs (tables, disclosure, opinions): no evidence
     ///   waiting, period counts or quality flags.
     public func facts(regionID: Int, kind: BulletinKind, period: BulletinPeriod, level: PlanLevel?, tree: RegionTree,
-                      ranking: Bool = false, light: Bool = false, now: Date = Date()) async throws -> BulletinFacts {
+                      ranking: Bool = false, light: Bool = false, plans known: [Plan]? = nil, now: Date = Date()) async throws -> BulletinFacts {
         guard let region = tree[regionID] else { throw ServiceError.notFound("没有该行政区划。") }
         guard (1...12).contains(period.month) else { throw ServiceError.invalid("月份应在 1–12 之间。") }
         let office = try await office(regionID: regionID, tree: tree)
-        let plans = try await plans(regionID: regionID, year: period.year, level: level, tree: tree)
+        // The caller may have read the plans already (the dashboard): `known` is that read, not read again.
+        let plans: [Plan]
+        if let known { plans = known } else { plans = try await self.plans(regionID: regionID, year: period.year, level: level, tree: tree) }
         let subtree = Array(tree.subtreeIDs(of: regionID))
         var levels: [BulletinFacts.Level] = []
         var aggregateLabel = Self.aggregateLabel(region.kind)

@@ -171,11 +171,11 @@ public struct DashboardService: Sendable {
     public func dashboard(regionID: Int, year: Int, month: Int, level: PlanLevel?, tree: RegionTree, now: Date = Date()) async throws -> Dashboard {
         guard let node = tree[regionID] else { throw ServiceError.notFound("没有该行政区划。") }
         let bulletins = BulletinService(db: db)
+        let plans = try await bulletins.plans(regionID: regionID, year: year, level: level, tree: tree)
         // The bulletin's figures without its lists (evidence missing or waiting, the month's activity).
         let facts = try await bulletins.facts(regionID: regionID, kind: .monthly, period: BulletinPeriod(year: year, month: month), level: level, tree: tree,
-                                              light: true, now: now)
+                                              light: true, plans: plans, now: now)
         let supervision = try await SupervisionReportService(db: db).statistics(regionID: regionID, year: year, month: month, tree: tree, now: now)
-        let plans = try await bulletins.plans(regionID: regionID, year: year, level: level, tree: tree)
         let children = tree.children(of: regionID)
         var childIDs = Dictionary(children.map { ($0.name, $0.id) }, uniquingKeysWith: { a, _ in a })
         childIDs[node.name] = regionID
